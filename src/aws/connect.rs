@@ -1,0 +1,120 @@
+//! Builds the AWS clients from validated provider settings.
+//!
+//! Endpoint precedence follows the AWS SDKs: an `endpoints` entry beats
+//! `AWS_ENDPOINT_URL_<SERVICE>`, which beats `AWS_ENDPOINT_URL` (the SDK reads both
+//! environment variables itself).
+
+use std::time::Duration;
+
+use aws_config::sts::AssumeRoleProvider;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region};
+use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_smithy_types::retry::RetryConfig;
+
+use super::regions;
+use super::retry::RetryPolicy;
+use super::AwsContext;
+use crate::provider::settings::Settings;
+
+/// Builds the clients. Fails only when no region can be found anywhere.
+pub async fn build(settings: &Settings) -> Result<AwsContext, String> {
+    // The SDK's retries are off: `retry::call` owns retrying so there is one budget.
+    let timeouts = TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(10))
+        .build();
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(RetryConfig::disabled())
+        .timeout_config(timeouts);
+    if let Some(region) = &settings.region {
+        loader = loader.region(Region::new(region.clone()));
+    }
+    if let Some(profile) = &settings.profile {
+        loader = loader.profile_name(profile);
+    }
+    let mut base = loader.load().await;
+    let region = base
+        .region()
+        .map(|r| r.as_ref().to_string())
+        .ok_or_else(|| {
+            "No AWS region is set. Set `region` in the provider block, or AWS_REGION / AWS_DEFAULT_REGION, or a region in the AWS profile.".to_string()
+        })?;
+
+    if let Some(ar) = &settings.assume_role {
+        let mut builder = AssumeRoleProvider::builder(ar.role_arn.clone())
+            .session_name(
+                ar.session_name
+                    .clone()
+                    .unwrap_or_else(|| "terraform-provider-flywheel".into()),
+            )
+            .region(Region::new(region.clone()));
+        if let Some(id) = &ar.external_id {
+            builder = builder.external_id(id.clone());
+        }
+        if let Some(d) = ar.duration {
+            builder = builder.session_length(d);
+        }
+        // Assume-role itself goes to the configured STS endpoint, if any.
+        let sts_base = match &settings.endpoints.sts {
+            Some(url) => base.to_builder().endpoint_url(url).build(),
+            None => base.clone(),
+        };
+        let provider = builder.configure(&sts_base).build().await;
+        base = base
+            .to_builder()
+            .credentials_provider(SharedCredentialsProvider::new(provider))
+            .build();
+    }
+
+    let ep = &settings.endpoints;
+    let glue = {
+        let mut b = aws_sdk_glue::config::Builder::from(&base);
+        if let Some(url) = &ep.glue {
+            b = b.endpoint_url(url);
+        }
+        aws_sdk_glue::Client::from_conf(b.build())
+    };
+    let s3 = {
+        let mut b = aws_sdk_s3::config::Builder::from(&base);
+        if let Some(url) = &ep.s3 {
+            b = b.endpoint_url(url);
+        }
+        let path_style = settings
+            .s3_use_path_style
+            .unwrap_or_else(|| ep.s3.is_some() || env_endpoint("S3").is_some());
+        aws_sdk_s3::Client::from_conf(b.force_path_style(path_style).build())
+    };
+    let iam = {
+        let mut b = aws_sdk_iam::config::Builder::from(&base);
+        if let Some(url) = &ep.iam {
+            b = b.endpoint_url(url);
+        }
+        aws_sdk_iam::Client::from_conf(b.build())
+    };
+    let sts = {
+        let mut b = aws_sdk_sts::config::Builder::from(&base);
+        if let Some(url) = &ep.sts {
+            b = b.endpoint_url(url);
+        }
+        aws_sdk_sts::Client::from_conf(b.build())
+    };
+
+    Ok(AwsContext {
+        glue,
+        s3,
+        iam,
+        sts,
+        partition: regions::partition_of(&region),
+        region,
+        identity: None,
+        default_tags: settings.default_tags.clone(),
+        retry: RetryPolicy::with_max_retries(settings.max_retries),
+    })
+}
+
+/// The endpoint override the environment gives a service, if any.
+fn env_endpoint(service: &str) -> Option<String> {
+    [format!("AWS_ENDPOINT_URL_{service}"), "AWS_ENDPOINT_URL".into()]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+}

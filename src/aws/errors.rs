@@ -1,0 +1,400 @@
+//! Classification of AWS failures and their translation into Terraform diagnostics.
+//!
+//! Every AWS error the provider sees becomes an [`AwsError`] that knows which object and
+//! operation failed, what kind of failure it was (which drives retries), and what the user
+//! should do about it.
+
+use std::fmt;
+
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use tf_provider::{AttributePath, Diagnostic};
+
+/// What kind of failure this is; the retry policy and callers branch on it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The object does not exist (404, `NoSuchEntity`, `EntityNotFoundException`, ...).
+    NotFound,
+    /// Throttling or a transient server/network fault: retry with backoff.
+    Transient,
+    /// The endpoint could not be reached at all (connection refused, DNS): retry briefly.
+    Unreachable,
+    /// A freshly created IAM role or policy is not visible to the service yet: retry until
+    /// the propagation deadline.
+    IamPropagation,
+    /// The object already exists or is being changed by someone else.
+    Conflict,
+    /// AWS rejected the request's content.
+    Validation,
+    /// Anything else: credentials, permissions, quotas. Not retried.
+    Fatal,
+}
+
+impl ErrorKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::NotFound => "not_found",
+            ErrorKind::Transient => "transient",
+            ErrorKind::Unreachable => "unreachable",
+            ErrorKind::IamPropagation => "iam_propagation",
+            ErrorKind::Conflict => "conflict",
+            ErrorKind::Validation => "validation",
+            ErrorKind::Fatal => "fatal",
+        }
+    }
+}
+
+/// A failed AWS call, with enough context to tell the user what failed and what to do.
+#[derive(Clone, Debug)]
+pub struct AwsError {
+    pub service: &'static str,
+    pub operation: &'static str,
+    /// The AWS object the call was about (bucket, job, role name ...).
+    pub target: String,
+    pub kind: ErrorKind,
+    /// AWS's error code, when the service returned one.
+    pub code: Option<String>,
+    pub message: String,
+    pub status: Option<u16>,
+}
+
+impl AwsError {
+    pub fn is_not_found(&self) -> bool {
+        self.kind == ErrorKind::NotFound
+    }
+
+    /// A Terraform diagnostic naming the object and operation, with advice.
+    pub fn to_diagnostic(&self) -> Diagnostic {
+        Diagnostic::root(self.summary(), self.detail())
+    }
+
+    /// Same as [`Self::to_diagnostic`] but pointing at a configuration attribute.
+    pub fn to_diagnostic_at(&self, path: AttributePath) -> Diagnostic {
+        Diagnostic::new(self.summary(), self.detail(), path)
+    }
+
+    fn summary(&self) -> String {
+        format!(
+            "{} {} failed for {:?}",
+            service_title(self.service),
+            self.operation,
+            self.target
+        )
+    }
+
+    fn detail(&self) -> String {
+        let code = self.code.as_deref().unwrap_or("error");
+        let status = self
+            .status
+            .map(|s| format!(" (HTTP {s})"))
+            .unwrap_or_default();
+        format!(
+            "{code}{status}: {}\n\n{}",
+            self.message.trim(),
+            self.advice()
+        )
+    }
+
+    fn advice(&self) -> String {
+        let action = format!("{}:{}", iam_prefix(self.service), self.operation);
+        match self.kind {
+            ErrorKind::NotFound => format!(
+                "{:?} does not exist. If it was deleted outside Terraform, run `terraform apply` to recreate it; if it should be imported, check its name and region.",
+                self.target
+            ),
+            ErrorKind::Transient => "AWS throttled the request or had a transient fault and the provider's retries ran out. Run the command again, or raise `max_retries` in the provider configuration.".into(),
+            ErrorKind::Unreachable => "The AWS endpoint could not be reached. Check network access, the `region`, and any `endpoints` / AWS_ENDPOINT_URL setting.".into(),
+            ErrorKind::IamPropagation => "The IAM role or policy was not yet usable by the service when the retry deadline passed. IAM changes usually propagate within a minute; run `terraform apply` again.".into(),
+            ErrorKind::Conflict => format!(
+                "{:?} already exists or is being modified concurrently. If it exists outside this configuration, import it with `terraform import`, or choose another name.",
+                self.target
+            ),
+            ErrorKind::Validation => "AWS rejected the request's values. Check the configuration of this object against the AWS documentation for the operation.".into(),
+            ErrorKind::Fatal => match self.code.as_deref() {
+                Some(c) if is_access_denied(c) => format!(
+                    "The credentials in use are not allowed to call {action} on this object. Grant it in their IAM policy (the provider's documentation lists the full policy it needs)."
+                ),
+                Some(c) if is_bad_credentials(c) => "The AWS credentials are missing, invalid or expired. Check AWS_PROFILE / AWS_ACCESS_KEY_ID, the `profile` and `assume_role` settings, and refresh any session.".into(),
+                _ => format!("The call {action} failed and is not retryable."),
+            },
+        }
+    }
+}
+
+impl fmt::Display for AwsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.summary(), self.detail())
+    }
+}
+
+impl std::error::Error for AwsError {}
+
+fn service_title(service: &str) -> &str {
+    match service {
+        "glue" => "Glue",
+        "s3" => "S3",
+        "iam" => "IAM",
+        "sts" => "STS",
+        other => other,
+    }
+}
+
+fn iam_prefix(service: &str) -> &str {
+    service
+}
+
+fn is_access_denied(code: &str) -> bool {
+    matches!(
+        code,
+        "AccessDenied" | "AccessDeniedException" | "UnauthorizedOperation" | "AuthorizationError"
+    )
+}
+
+fn is_bad_credentials(code: &str) -> bool {
+    matches!(
+        code,
+        "InvalidClientTokenId"
+            | "UnrecognizedClientException"
+            | "ExpiredToken"
+            | "ExpiredTokenException"
+            | "InvalidAccessKeyId"
+            | "SignatureDoesNotMatch"
+            | "InvalidSignatureException"
+            | "MissingAuthenticationToken"
+    )
+}
+
+/// Classifies a service error by code, HTTP status and message.
+pub fn classify(code: Option<&str>, status: Option<u16>, message: &str) -> ErrorKind {
+    let msg = message.to_ascii_lowercase();
+    if let Some(code) = code {
+        match code {
+            "NoSuchEntity"
+            | "EntityNotFoundException"
+            | "NoSuchBucket"
+            | "NoSuchKey"
+            | "NotFound"
+            | "NoSuchLifecycleConfiguration"
+            | "NoSuchBucketPolicy"
+            | "ServerSideEncryptionConfigurationNotFoundError"
+            | "NoSuchPublicAccessBlockConfiguration"
+            | "NoSuchTagSet"
+            | "NoSuchTagSetError"
+            | "NoSuchConfiguration" => return ErrorKind::NotFound,
+            "Throttling"
+            | "ThrottlingException"
+            | "ThrottledException"
+            | "TooManyRequestsException"
+            | "RequestLimitExceeded"
+            | "RequestThrottled"
+            | "SlowDown"
+            | "ServiceUnavailable"
+            | "ServiceUnavailableException"
+            | "InternalFailure"
+            | "InternalError"
+            | "InternalServiceException"
+            | "InternalServiceError"
+            | "RequestTimeout"
+            | "RequestTimeoutException"
+            | "OperationTimeoutException"
+            | "ConcurrentModificationException"
+            | "OperationAborted" => return ErrorKind::Transient,
+            "AlreadyExistsException"
+            | "EntityAlreadyExists"
+            | "BucketAlreadyExists"
+            | "BucketAlreadyOwnedByYou"
+            | "IdempotentParameterMismatch"
+            | "CrawlerRunningException"
+            | "DeleteConflict"
+            | "BucketNotEmpty" => return ErrorKind::Conflict,
+            _ => {}
+        }
+        if is_iam_propagation(code, &msg) {
+            return ErrorKind::IamPropagation;
+        }
+        if is_access_denied(code) || is_bad_credentials(code) {
+            return ErrorKind::Fatal;
+        }
+        if matches!(
+            code,
+            "ValidationException"
+                | "ValidationError"
+                | "InvalidInputException"
+                | "InvalidInput"
+                | "MalformedPolicyDocument"
+                | "MalformedPolicy"
+                | "InvalidParameterValue"
+                | "InvalidArgument"
+                | "InvalidBucketName"
+                | "InvalidRequest"
+                | "MalformedXML"
+        ) {
+            return ErrorKind::Validation;
+        }
+    }
+    match status {
+        Some(404) => ErrorKind::NotFound,
+        Some(409) => ErrorKind::Conflict,
+        Some(429) => ErrorKind::Transient,
+        Some(s) if s >= 500 => ErrorKind::Transient,
+        Some(400) => ErrorKind::Validation,
+        _ => ErrorKind::Fatal,
+    }
+}
+
+/// The messages AWS sends while a new role is not yet assumable by Glue or a new
+/// principal is not yet valid in a policy.
+fn is_iam_propagation(code: &str, msg: &str) -> bool {
+    let code_fits = matches!(
+        code,
+        "InvalidInputException" | "MalformedPolicyDocument" | "MalformedPolicy" | "AccessDeniedException"
+    );
+    code_fits
+        && (msg.contains("unable to assume")
+            || msg.contains("cannot be assumed")
+            || msg.contains("invalid principal")
+            || msg.contains("verify role's trustpolicy")
+            || msg.contains("role does not have")
+            || msg.contains("not authorized to perform: iam:passrole"))
+}
+
+/// Converts any SDK error into an [`AwsError`] for the given call.
+pub fn from_sdk<E>(
+    service: &'static str,
+    operation: &'static str,
+    target: &str,
+    err: &SdkError<E, HttpResponse>,
+) -> AwsError
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    let status = err.raw_response().map(|r| r.status().as_u16());
+    let (code, message, kind) = match err {
+        SdkError::ServiceError(se) => {
+            let e = se.err();
+            let code = e.code().map(str::to_string);
+            let message = e.message().unwrap_or("").to_string();
+            let kind = classify(code.as_deref(), status, &message);
+            (code, message, kind)
+        }
+        SdkError::TimeoutError(_) => (None, "request timed out".into(), ErrorKind::Transient),
+        SdkError::DispatchFailure(df) => {
+            let message = describe_chain(err);
+            let kind = if df.is_io() || df.is_timeout() {
+                if message.contains("refused") || message.contains("dns") {
+                    ErrorKind::Unreachable
+                } else {
+                    ErrorKind::Transient
+                }
+            } else if df.is_user() {
+                ErrorKind::Fatal
+            } else {
+                ErrorKind::Transient
+            };
+            (None, message, kind)
+        }
+        SdkError::ResponseError(_) => (
+            None,
+            describe_chain(err),
+            classify(None, status, "").max_transient(),
+        ),
+        SdkError::ConstructionFailure(_) => (None, describe_chain(err), ErrorKind::Fatal),
+        _ => (None, describe_chain(err), ErrorKind::Fatal),
+    };
+    AwsError {
+        service,
+        operation,
+        target: target.to_string(),
+        kind,
+        code,
+        message: if message.is_empty() {
+            "no message".into()
+        } else {
+            message
+        },
+        status,
+    }
+}
+
+impl ErrorKind {
+    /// An unparseable response is retried unless its status says otherwise.
+    fn max_transient(self) -> ErrorKind {
+        match self {
+            ErrorKind::Fatal | ErrorKind::Validation => ErrorKind::Transient,
+            k => k,
+        }
+    }
+}
+
+/// The error's source chain on one line; SDK errors hide the useful part in sources.
+fn describe_chain(err: &dyn std::error::Error) -> String {
+    let mut parts = vec![err.to_string()];
+    let mut source = err.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !parts.contains(&text) {
+            parts.push(text);
+        }
+        source = s.source();
+    }
+    parts.join(": ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classification_table() {
+        let cases: &[(Option<&str>, Option<u16>, &str, ErrorKind)] = &[
+            (Some("EntityNotFoundException"), Some(400), "", ErrorKind::NotFound),
+            (Some("NoSuchEntity"), Some(404), "", ErrorKind::NotFound),
+            (Some("NoSuchBucket"), Some(404), "", ErrorKind::NotFound),
+            (None, Some(404), "", ErrorKind::NotFound),
+            (Some("ThrottlingException"), Some(400), "", ErrorKind::Transient),
+            (Some("SlowDown"), Some(503), "", ErrorKind::Transient),
+            (None, Some(500), "", ErrorKind::Transient),
+            (None, Some(429), "", ErrorKind::Transient),
+            (
+                Some("InvalidInputException"),
+                Some(400),
+                "Service is unable to assume provided role. Please verify role's TrustPolicy",
+                ErrorKind::IamPropagation,
+            ),
+            (
+                Some("MalformedPolicyDocument"),
+                Some(400),
+                "Invalid principal in policy: \"AWS\":\"arn:aws:iam::1:role/x\"",
+                ErrorKind::IamPropagation,
+            ),
+            (Some("InvalidInputException"), Some(400), "bad worker type", ErrorKind::Validation),
+            (Some("AlreadyExistsException"), Some(400), "", ErrorKind::Conflict),
+            (Some("BucketAlreadyOwnedByYou"), Some(409), "", ErrorKind::Conflict),
+            (Some("AccessDeniedException"), Some(400), "no", ErrorKind::Fatal),
+            (Some("ExpiredToken"), Some(403), "", ErrorKind::Fatal),
+            (Some("SomethingNew"), Some(403), "", ErrorKind::Fatal),
+            (Some("SomethingNew"), Some(400), "", ErrorKind::Validation),
+        ];
+        for (code, status, msg, want) in cases {
+            assert_eq!(classify(*code, *status, msg), *want, "{code:?} {status:?} {msg}");
+        }
+    }
+
+    #[test]
+    fn diagnostic_names_object_operation_and_advice() {
+        let err = AwsError {
+            service: "glue",
+            operation: "CreateJob",
+            target: "etl-x".into(),
+            kind: ErrorKind::Fatal,
+            code: Some("AccessDeniedException".into()),
+            message: "User is not authorized".into(),
+            status: Some(400),
+        };
+        let d = err.to_diagnostic();
+        assert_eq!(d.summary, "Glue CreateJob failed for \"etl-x\"");
+        assert!(d.detail.contains("AccessDeniedException (HTTP 400): User is not authorized"));
+        assert!(d.detail.contains("glue:CreateJob"), "{}", d.detail);
+    }
+}

@@ -1,0 +1,56 @@
+//! The AWS boundary: the only code that talks to AWS.
+//!
+//! `connect` builds the clients once from the provider configuration; `retry` is the one
+//! call path (logging, retries, classification); `errors` turns failures into diagnostics.
+//! One module per service holds that service's calls.
+
+pub mod connect;
+pub mod errors;
+pub mod regions;
+pub mod retry;
+pub mod sts;
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, RwLock};
+
+pub use errors::{AwsError, ErrorKind};
+pub use retry::{Op, RetryPolicy};
+
+/// Everything a resource needs to talk to AWS, built once by `configure`.
+#[derive(Debug)]
+pub struct AwsContext {
+    pub glue: aws_sdk_glue::Client,
+    pub s3: aws_sdk_s3::Client,
+    pub iam: aws_sdk_iam::Client,
+    pub sts: aws_sdk_sts::Client,
+    pub region: String,
+    pub partition: &'static str,
+    /// Learned at configure time unless `skip_requesting_account_id` is set.
+    pub identity: Option<sts::CallerIdentity>,
+    pub default_tags: BTreeMap<String, String>,
+    pub retry: RetryPolicy,
+}
+
+/// The slot the provider fills in `configure` and resources read from. Resources are
+/// created before `configure` runs, so they hold this handle rather than the context.
+#[derive(Clone, Default, Debug)]
+pub struct SharedContext(Arc<RwLock<Option<Arc<AwsContext>>>>);
+
+impl SharedContext {
+    pub fn set(&self, ctx: AwsContext) {
+        // A poisoned lock only means a panic elsewhere; the value itself is still whole.
+        let mut slot = self.0.write().unwrap_or_else(|p| p.into_inner());
+        *slot = Some(Arc::new(ctx));
+    }
+
+    /// The configured context, or a diagnostic explaining why there is none.
+    pub fn get(&self) -> Result<Arc<AwsContext>, tf_provider::Diagnostic> {
+        let slot = self.0.read().unwrap_or_else(|p| p.into_inner());
+        slot.clone().ok_or_else(|| {
+            tf_provider::Diagnostic::root(
+                "Provider not configured",
+                "The flywheel provider was used before it was configured. This is a bug in the provider or Terraform; please report it.",
+            )
+        })
+    }
+}
