@@ -3,7 +3,9 @@
 mod aws;
 mod data_sources;
 mod logging;
+mod model;
 mod provider;
+mod resources;
 mod schema;
 mod validate;
 mod values;

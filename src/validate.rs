@@ -75,6 +75,64 @@ pub fn go_duration(value: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs_f64(total))
 }
 
+/// A Glue object name (job, crawler, trigger): 1 to `max` characters on one line, with no
+/// leading or trailing spaces (AWS's single-line string pattern).
+pub fn glue_name(value: &str, max: usize) -> Result<(), String> {
+    let n = value.chars().count();
+    if n == 0 || n > max {
+        return Err(format!("{value:?} must be 1 to {max} characters (it has {n})"));
+    }
+    if value.chars().any(|c| c.is_control()) {
+        return Err(format!("{value:?} must not contain control characters or line breaks"));
+    }
+    if value.trim() != value {
+        return Err(format!("{value:?} must not start or end with whitespace"));
+    }
+    Ok(())
+}
+
+/// An S3 bucket name under AWS's general-purpose rules: 3 to 63 lowercase letters, digits,
+/// dots and hyphens, starting and ending with a letter or digit, not an IP address.
+pub fn bucket_name(value: &str) -> Result<(), String> {
+    let ok_chars = value
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-');
+    let edges = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+    let why = if !(3..=63).contains(&value.len()) {
+        "must be 3 to 63 characters"
+    } else if !ok_chars {
+        "may contain only lowercase letters, digits, dots and hyphens"
+    } else if !edges(value.as_bytes().first()) || !edges(value.as_bytes().last()) {
+        "must start and end with a letter or digit"
+    } else if value.contains("..") || value.contains(".-") || value.contains("-.") {
+        "must not contain \"..\", \".-\" or \"-.\""
+    } else if value.parse::<std::net::Ipv4Addr>().is_ok() {
+        "must not be an IP address"
+    } else if value.starts_with("xn--") || value.starts_with("sthree-") || value.ends_with("-s3alias") || value.ends_with("--ol-s3") {
+        "uses a prefix or suffix AWS reserves"
+    } else {
+        return Ok(());
+    };
+    Err(format!("bucket name {value:?} {why}"))
+}
+
+/// An `s3://bucket/key` URI. `require_key` asks for a non-empty key (an object, a prefix).
+/// Returns (bucket, key).
+pub fn s3_uri(value: &str, require_key: bool) -> Result<(String, String), String> {
+    let rest = value
+        .strip_prefix("s3://")
+        .ok_or_else(|| format!("{value:?} is not an S3 URI (s3://bucket/key)"))?;
+    let (bucket, key) = rest.split_once('/').unwrap_or((rest, ""));
+    bucket_name(bucket).map_err(|e| format!("{value:?}: {e}"))?;
+    if require_key && key.is_empty() {
+        return Err(format!("{value:?} names a bucket but no key (s3://bucket/key)"));
+    }
+    if key.contains("//") {
+        return Err(format!("{value:?} has an empty path segment (\"//\")"));
+    }
+    Ok((bucket.to_string(), key.to_string()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,6 +177,38 @@ mod tests {
         assert_eq!(go_duration("1.5h").unwrap(), Duration::from_secs(5400));
         for bad in ["", "1", "h", "1d", "1h-", "abc"] {
             assert!(go_duration(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn glue_names() {
+        assert!(glue_name("etl-omc-flywheel-prod-addressable-ids-compaction", 255).is_ok());
+        assert!(glue_name(&"x".repeat(255), 255).is_ok());
+        for bad in ["", " lead", "trail ", "two\nlines"] {
+            assert!(glue_name(bad, 255).is_err(), "{bad:?}");
+        }
+        assert!(glue_name(&"x".repeat(256), 255).is_err());
+    }
+
+    #[test]
+    fn bucket_names() {
+        for ok in ["omc-flywheel-data-us-east-1-prod", "aws-glue-assets-239083076653-us-east-1", "a.b-c"] {
+            assert!(bucket_name(ok).is_ok(), "{ok}");
+        }
+        for bad in ["ab", "Upper", "under_score", "-lead", "trail-", "a..b", "192.168.1.1", "xn--abc", &"a".repeat(64)] {
+            assert!(bucket_name(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn s3_uris() {
+        assert_eq!(
+            s3_uri("s3://omc-flywheel-data-us-east-1-prod/opus/x/", true).unwrap(),
+            ("omc-flywheel-data-us-east-1-prod".into(), "opus/x/".into())
+        );
+        assert!(s3_uri("s3://bucket-name", false).is_ok());
+        for bad in ["https://b/k", "s3://bucket-name", "s3://B/k", "s3://bucket-name/a//b", "bucket/key"] {
+            assert!(s3_uri(bad, true).is_err(), "{bad}");
         }
     }
 }

@@ -5,6 +5,7 @@
 //! One module per service holds that service's calls.
 
 pub mod connect;
+pub mod glue;
 pub mod errors;
 pub mod regions;
 pub mod retry;

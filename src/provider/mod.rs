@@ -113,7 +113,7 @@ impl Provider for FlywheelProvider {
         &self,
         _diags: &mut Diagnostics,
     ) -> Option<HashMap<String, Box<dyn DynamicResource>>> {
-        Some(HashMap::new())
+        Some(crate::resources::all(&self.ctx))
     }
 
     fn get_data_sources(

@@ -1,0 +1,4 @@
+//! Glue: one module per kind of object.
+
+pub mod tags;
+pub mod triggers;

@@ -1,0 +1,127 @@
+//! Glue triggers: read, create, delete, and converge one trigger to its desired shape.
+
+use aws_sdk_glue::types::{
+    Action, Condition, JobRunState, LogicalOperator, Predicate, TriggerState, TriggerType,
+};
+
+use crate::aws::retry::{call, Op};
+use crate::aws::{AwsContext, AwsError};
+use crate::model::trigger::{ObservedTrigger, TriggerAction, TriggerSpec, TriggerStart};
+
+/// The trigger, or `None` when it does not exist.
+pub async fn get(ctx: &AwsContext, name: &str) -> Result<Option<ObservedTrigger>, AwsError> {
+    let out = call(&ctx.retry, Op::new("glue", "GetTrigger", name), || {
+        ctx.glue.get_trigger().name(name).send()
+    })
+    .await;
+    let trigger = match out {
+        Ok(out) => out.trigger,
+        Err(e) if e.is_not_found() => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let Some(t) = trigger else { return Ok(None) };
+    let start = match t.r#type() {
+        Some(TriggerType::Scheduled) => t.schedule().map(|s| TriggerStart::Schedule(s.into())),
+        Some(TriggerType::Conditional) => single_success_condition(t.predicate()),
+        _ => None,
+    };
+    let actions = t
+        .actions()
+        .iter()
+        .filter_map(|a| match (a.job_name(), a.crawler_name()) {
+            (Some(j), None) => Some(TriggerAction::StartJob(j.into())),
+            (None, Some(c)) => Some(TriggerAction::StartCrawler(c.into())),
+            _ => None,
+        })
+        .collect();
+    Ok(Some(ObservedTrigger {
+        name: t.name().unwrap_or(name).to_string(),
+        start,
+        actions,
+        // Glue reports CREATED (never started) and DEACTIVATED triggers as inactive.
+        activated: matches!(
+            t.state(),
+            Some(TriggerState::Activated | TriggerState::Activating)
+        ),
+    }))
+}
+
+fn single_success_condition(p: Option<&Predicate>) -> Option<TriggerStart> {
+    match p?.conditions() {
+        [c] if c.state() == Some(&JobRunState::Succeeded) => {
+            c.job_name().map(|j| TriggerStart::AfterJobSucceeded(j.into()))
+        }
+        _ => None,
+    }
+}
+
+pub async fn create(ctx: &AwsContext, spec: &TriggerSpec) -> Result<(), AwsError> {
+    let action = match &spec.action {
+        TriggerAction::StartJob(j) => Action::builder().job_name(j).build(),
+        TriggerAction::StartCrawler(c) => Action::builder().crawler_name(c).build(),
+    };
+    let mut req = ctx
+        .glue
+        .create_trigger()
+        .name(&spec.name)
+        .description(spec.description())
+        .actions(action)
+        .start_on_creation(true)
+        .set_tags(Some(spec.tags.clone().into_iter().collect()));
+    req = match &spec.start {
+        TriggerStart::Schedule(cron) => req.r#type(TriggerType::Scheduled).schedule(cron),
+        TriggerStart::AfterJobSucceeded(job) => req.r#type(TriggerType::Conditional).predicate(
+            Predicate::builder()
+                .conditions(
+                    Condition::builder()
+                        .logical_operator(LogicalOperator::Equals)
+                        .job_name(job)
+                        .state(JobRunState::Succeeded)
+                        .build(),
+                )
+                .build(),
+        ),
+    };
+    call(&ctx.retry, Op::new("glue", "CreateTrigger", &spec.name), || {
+        req.clone().send()
+    })
+    .await
+    .map(|_| ())
+}
+
+/// Deletes the trigger; one that is already gone is fine.
+pub async fn delete(ctx: &AwsContext, name: &str) -> Result<(), AwsError> {
+    match call(&ctx.retry, Op::new("glue", "DeleteTrigger", name), || {
+        ctx.glue.delete_trigger().name(name).send()
+    })
+    .await
+    {
+        Err(e) if !e.is_not_found() => Err(e),
+        _ => Ok(()),
+    }
+}
+
+/// Makes AWS hold exactly `want` (or no trigger), given the trigger name recorded in state.
+/// A trigger whose shape differs is replaced: it holds no data, and replacing works on
+/// every Glue implementation, while UpdateTrigger cannot change a trigger's type.
+pub async fn converge(
+    ctx: &AwsContext,
+    recorded: Option<&str>,
+    want: Option<&TriggerSpec>,
+) -> Result<(), AwsError> {
+    if let Some(old) = recorded {
+        if want.is_none_or(|w| w.name != old) {
+            delete(ctx, old).await?;
+        }
+    }
+    let Some(want) = want else { return Ok(()) };
+    match get(ctx, &want.name).await? {
+        Some(seen) if seen.matches(want) => {}
+        Some(_) => {
+            delete(ctx, &want.name).await?;
+            create(ctx, want).await?;
+        }
+        None => create(ctx, want).await?,
+    }
+    super::tags::converge(ctx, &super::tags::arn(ctx, "trigger", &want.name), &want.tags).await
+}

@@ -1,0 +1,8 @@
+//! The pure model: typed configuration in, desired AWS objects out. No I/O here, so every
+//! expansion and default is unit-tested without AWS.
+
+pub mod context;
+pub mod managed;
+pub mod schedule;
+pub mod tags;
+pub mod trigger;

@@ -1,0 +1,73 @@
+//! Tag merging, in one place so every object gets the same tags for the same inputs.
+//!
+//! Precedence, lowest first: provider `default_tags`, the pipeline context's `tags`, the
+//! resource's `tags`, then the ownership tags, which the provider always sets.
+
+use std::collections::BTreeMap;
+
+pub const MANAGED_BY_KEY: &str = "flywheel:managed-by";
+pub const MANAGED_BY_VALUE: &str = "terraform-provider-flywheel";
+pub const PIPELINE_KEY: &str = "flywheel:pipeline";
+
+pub type Tags = BTreeMap<String, String>;
+
+pub fn effective(default_tags: &Tags, context_tags: &Tags, resource_tags: &Tags) -> Tags {
+    let mut out = Tags::new();
+    for layer in [default_tags, context_tags, resource_tags] {
+        out.extend(layer.iter().map(|(k, v)| (k.clone(), v.clone())));
+    }
+    out.insert(MANAGED_BY_KEY.into(), MANAGED_BY_VALUE.into());
+    out
+}
+
+/// Validates user tag keys and values; returns (key, message) for each problem.
+pub fn problems(tags: &Tags) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (k, v) in tags {
+        if k.is_empty() || k.chars().count() > 128 {
+            out.push((k.clone(), format!("tag key {k:?} must be 1 to 128 characters")));
+        } else if k.to_ascii_lowercase().starts_with("aws:") {
+            out.push((k.clone(), format!("tag key {k:?} uses the reserved prefix \"aws:\"")));
+        } else if k.starts_with("flywheel:") {
+            out.push((k.clone(), format!("tag key {k:?} uses the prefix \"flywheel:\", which the provider reserves for its ownership tags")));
+        }
+        if v.chars().count() > 256 {
+            out.push((k.clone(), format!("tag {k:?} has a value longer than 256 characters")));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(pairs: &[(&str, &str)]) -> Tags {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn precedence_and_ownership() {
+        let got = effective(
+            &t(&[("team", "platform"), ("env", "dev")]),
+            &t(&[("env", "prod"), (PIPELINE_KEY, "omc-flywheel")]),
+            &t(&[("team", "data")]),
+        );
+        assert_eq!(
+            got,
+            t(&[
+                ("env", "prod"),
+                (PIPELINE_KEY, "omc-flywheel"),
+                (MANAGED_BY_KEY, MANAGED_BY_VALUE),
+                ("team", "data"),
+            ])
+        );
+    }
+
+    #[test]
+    fn reserved_and_oversized_keys() {
+        let long = "x".repeat(129);
+        let p = problems(&t(&[("aws:x", "1"), ("flywheel:pipeline", "p"), (&long, "v"), ("ok", "v")]));
+        assert_eq!(p.len(), 3, "{p:?}");
+    }
+}

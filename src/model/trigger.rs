@@ -1,0 +1,131 @@
+//! The Glue trigger a job or crawler expands into when it has a schedule or runs after a
+//! job. Names are derived from the owner, so they are known at plan time.
+
+use super::tags::Tags;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TriggerStart {
+    /// A SCHEDULED trigger with this Glue cron expression.
+    Schedule(String),
+    /// A CONDITIONAL trigger that fires when this job run SUCCEEDED.
+    AfterJobSucceeded(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TriggerAction {
+    StartJob(String),
+    StartCrawler(String),
+}
+
+/// A desired trigger.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TriggerSpec {
+    pub name: String,
+    pub start: TriggerStart,
+    pub action: TriggerAction,
+    pub tags: Tags,
+}
+
+/// Suffixes for derived trigger names; owners must leave room for the longest.
+pub const SCHEDULE_SUFFIX: &str = "-schedule";
+pub const AFTER_JOB_SUFFIX: &str = "-after-job";
+pub const LONGEST_SUFFIX: usize = 10;
+
+impl TriggerSpec {
+    pub fn new(action: TriggerAction, start: TriggerStart, tags: Tags) -> Self {
+        let owner = match &action {
+            TriggerAction::StartJob(n) | TriggerAction::StartCrawler(n) => n,
+        };
+        let suffix = match start {
+            TriggerStart::Schedule(_) => SCHEDULE_SUFFIX,
+            TriggerStart::AfterJobSucceeded(_) => AFTER_JOB_SUFFIX,
+        };
+        TriggerSpec {
+            name: format!("{owner}{suffix}"),
+            start,
+            action,
+            tags,
+        }
+    }
+
+    pub fn description(&self) -> String {
+        let what = match &self.action {
+            TriggerAction::StartJob(n) => format!("Starts Glue job {n}"),
+            TriggerAction::StartCrawler(n) => format!("Starts Glue crawler {n}"),
+        };
+        match &self.start {
+            TriggerStart::Schedule(cron) => format!("{what} on {cron}. Managed by terraform-provider-flywheel."),
+            TriggerStart::AfterJobSucceeded(job) => {
+                format!("{what} when job {job} succeeds. Managed by terraform-provider-flywheel.")
+            }
+        }
+    }
+}
+
+/// What is observed in AWS, reduced to what the provider manages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ObservedTrigger {
+    pub name: String,
+    /// `None` when the trigger is of a shape the provider does not create.
+    pub start: Option<TriggerStart>,
+    pub actions: Vec<TriggerAction>,
+    pub activated: bool,
+}
+
+impl ObservedTrigger {
+    /// True when AWS holds exactly the trigger wanted (tags are compared separately).
+    pub fn matches(&self, want: &TriggerSpec) -> bool {
+        let same_start = match (&self.start, &want.start) {
+            (Some(TriggerStart::Schedule(a)), TriggerStart::Schedule(b)) => {
+                super::schedule::equivalent(a, b)
+            }
+            (Some(a), b) => a == b,
+            (None, _) => false,
+        };
+        self.name == want.name && same_start && self.actions == [want.action.clone()] && self.activated
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn derived_names_and_matching() {
+        let t = TriggerSpec::new(
+            TriggerAction::StartCrawler("crw".into()),
+            TriggerStart::AfterJobSucceeded("etl".into()),
+            Tags::new(),
+        );
+        assert_eq!(t.name, "crw-after-job");
+        assert!(AFTER_JOB_SUFFIX.len() <= LONGEST_SUFFIX && SCHEDULE_SUFFIX.len() <= LONGEST_SUFFIX);
+        let mut seen = ObservedTrigger {
+            name: "crw-after-job".into(),
+            start: Some(TriggerStart::AfterJobSucceeded("etl".into())),
+            actions: vec![TriggerAction::StartCrawler("crw".into())],
+            activated: true,
+        };
+        assert!(seen.matches(&t));
+        seen.activated = false;
+        assert!(!seen.matches(&t));
+        seen.activated = true;
+        seen.start = Some(TriggerStart::AfterJobSucceeded("other".into()));
+        assert!(!seen.matches(&t));
+    }
+
+    #[test]
+    fn schedules_compare_by_meaning() {
+        let t = TriggerSpec::new(
+            TriggerAction::StartJob("etl".into()),
+            TriggerStart::Schedule("cron(0 * * * ? *)".into()),
+            Tags::new(),
+        );
+        let seen = ObservedTrigger {
+            name: "etl-schedule".into(),
+            start: Some(TriggerStart::Schedule("cron(0  * * * ? *)".into())),
+            actions: vec![TriggerAction::StartJob("etl".into())],
+            activated: true,
+        };
+        assert!(seen.matches(&t));
+    }
+}

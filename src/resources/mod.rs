@@ -1,0 +1,15 @@
+//! Resources, one file per Terraform type. Each file holds the schema, validation, and the
+//! mapping between Terraform values and the model; AWS calls live in `crate::aws`.
+
+use std::collections::HashMap;
+
+use tf_provider::DynamicResource;
+
+use crate::aws::SharedContext;
+
+/// Every resource type, keyed by its name without the `flywheel_` prefix.
+pub fn all(ctx: &SharedContext) -> HashMap<String, Box<dyn DynamicResource>> {
+    let _ = ctx;
+    let m: HashMap<String, Box<dyn DynamicResource>> = HashMap::new();
+    m
+}
