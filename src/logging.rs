@@ -48,6 +48,11 @@ struct HclogLayer {
 impl HclogLayer {
     fn wants(&self, meta: &tracing::Metadata<'_>) -> bool {
         let Some(max) = self.level else { return false };
+        // tonic's trace layer reports every RPC tf-provider does not implement (newer
+        // protocol calls Terraform probes for) as an error; they are expected, not failures.
+        if meta.target().starts_with("tower_http") {
+            return false;
+        }
         let ours = meta.target().starts_with(env!("CARGO_CRATE_NAME"));
         let floor = if ours { max } else { max.min(Level::WARN) };
         *meta.level() <= floor
@@ -96,10 +101,14 @@ fn hclog_level(level: &Level) -> &'static str {
     }
 }
 
+/// go-plugin parses `@timestamp` with the layout `2006-01-02T15:04:05.000000Z07:00` and
+/// treats the whole line as plain text if that fails, so exactly six fractional digits.
 fn timestamp() -> String {
     let now = time::OffsetDateTime::now_utc();
-    now.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
+    let format = time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z"
+    );
+    now.format(&format).unwrap_or_default()
 }
 
 #[derive(Default)]
@@ -142,6 +151,14 @@ impl JsonVisitor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timestamps_have_six_fractional_digits() {
+        let ts = timestamp();
+        let frac = ts.split('.').nth(1).unwrap_or("");
+        assert_eq!(frac.len(), 7, "{ts}");
+        assert!(frac.ends_with('Z'));
+    }
 
     #[test]
     fn terraform_level_names() {

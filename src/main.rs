@@ -28,7 +28,16 @@ fn main() -> ExitCode {
     // exists already; ours writes to stderr where Terraform reads it. Done before any thread
     // starts, which makes changing the environment sound.
     std::env::remove_var("PLUGIN_LOG_FILE");
+    // tf-provider appends a captured backtrace to every diagnostic when backtraces are on;
+    // users with RUST_BACKTRACE set would see them in plain error messages. Panics keep
+    // theirs: RUST_LIB_BACKTRACE only governs library captures.
+    std::env::set_var("RUST_LIB_BACKTRACE", "0");
     logging::init();
+    // Both rustls backends are compiled in (the AWS SDK brings aws-lc-rs, tonic brings ring),
+    // so rustls cannot pick one itself and would panic on the first TLS handshake. The plugin
+    // server needs ring: with aws-lc-rs, Terraform's P-521 client certificate is rejected
+    // ("tls: unknown certificate"). The AWS SDK's HTTPS client names its own provider.
+    let _ = rustls::crypto::ring::default_provider().install_default();
 
     if std::env::var_os("TF_PLUGIN_MAGIC_COOKIE").is_none() {
         eprintln!(
