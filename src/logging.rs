@@ -74,7 +74,8 @@ impl<S: Subscriber> Layer<S> for HclogLayer {
     }
 }
 
-/// One go-hclog JSON line: `@level`, `@message`, `@module`, `@timestamp`, then the fields.
+/// One go-hclog JSON line: `@level`, `@message`, `@timestamp`, then the fields. Terraform
+/// adds the module name (`provider.terraform-provider-flywheel`) itself.
 fn render(event: &Event<'_>) -> String {
     let meta = event.metadata();
     let mut visitor = JsonVisitor::default();
@@ -82,7 +83,6 @@ fn render(event: &Event<'_>) -> String {
     let mut obj = serde_json::Map::new();
     obj.insert("@level".into(), hclog_level(meta.level()).into());
     obj.insert("@message".into(), visitor.message.unwrap_or_default().into());
-    obj.insert("@module".into(), "provider.terraform-provider-flywheel".into());
     obj.insert("@timestamp".into(), timestamp().into());
     obj.insert("@caller".into(), meta.target().into());
     for (k, v) in visitor.fields {

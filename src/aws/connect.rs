@@ -17,8 +17,11 @@ use super::retry::RetryPolicy;
 use super::AwsContext;
 use crate::provider::settings::Settings;
 
-/// Builds the clients. Fails only when no region can be found anywhere.
+/// Builds the clients. Fails when no region can be found anywhere, or when an endpoint
+/// environment variable is not a URL (the SDK would only fail at the first call, with a
+/// message that names neither the variable nor the fix).
 pub async fn build(settings: &Settings) -> Result<AwsContext, String> {
+    check_env_endpoints()?;
     // The SDK's retries are off: `retry::call` owns retrying so there is one budget.
     let timeouts = TimeoutConfig::builder()
         .connect_timeout(Duration::from_secs(10))
@@ -110,6 +113,17 @@ pub async fn build(settings: &Settings) -> Result<AwsContext, String> {
         default_tags: settings.default_tags.clone(),
         retry: RetryPolicy::with_max_retries(settings.max_retries),
     })
+}
+
+fn check_env_endpoints() -> Result<(), String> {
+    for name in ["AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_GLUE", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_IAM", "AWS_ENDPOINT_URL_STS"] {
+        if let Some(value) = std::env::var(name).ok().filter(|v| !v.is_empty()) {
+            crate::validate::endpoint_url(&value).map_err(|msg| {
+                format!("The environment variable {name} = {value:?} {msg}. Set it to a URL such as \"http://127.0.0.1:4566\", or unset it.")
+            })?;
+        }
+    }
+    Ok(())
 }
 
 /// The endpoint override the environment gives a service, if any.

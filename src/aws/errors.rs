@@ -281,14 +281,14 @@ where
         SdkError::TimeoutError(_) => (None, "request timed out".into(), ErrorKind::Transient),
         SdkError::DispatchFailure(df) => {
             let message = describe_chain(err);
-            let kind = if df.is_io() || df.is_timeout() {
+            let kind = if df.is_user() || message.contains("not a valid URI") {
+                ErrorKind::Fatal
+            } else if df.is_io() || df.is_timeout() {
                 if message.contains("refused") || message.contains("dns") {
                     ErrorKind::Unreachable
                 } else {
                     ErrorKind::Transient
                 }
-            } else if df.is_user() {
-                ErrorKind::Fatal
             } else {
                 ErrorKind::Transient
             };
