@@ -19,14 +19,6 @@ pub fn attr(ty: AttributeType, constraint: AttributeConstraint, description: &st
     }
 }
 
-/// A sensitive attribute: Terraform redacts it in plans and output.
-pub fn secret(ty: AttributeType, constraint: AttributeConstraint, description: &str) -> Attribute {
-    Attribute {
-        sensitive: true,
-        ..attr(ty, constraint, description)
-    }
-}
-
 pub fn string() -> AttributeType {
     AttributeType::String
 }

@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 
 pub const MANAGED_BY_KEY: &str = "flywheel:managed-by";
 pub const MANAGED_BY_VALUE: &str = "terraform-provider-flywheel";
-pub const PIPELINE_KEY: &str = "flywheel:pipeline";
 
 pub type Tags = BTreeMap<String, String>;
 
@@ -50,14 +49,14 @@ mod tests {
     fn precedence_and_ownership() {
         let got = effective(
             &t(&[("team", "platform"), ("env", "dev")]),
-            &t(&[("env", "prod"), (PIPELINE_KEY, "omc-flywheel")]),
+            &t(&[("env", "prod"), ("flywheel:pipeline", "omc-flywheel")]),
             &t(&[("team", "data")]),
         );
         assert_eq!(
             got,
             t(&[
                 ("env", "prod"),
-                (PIPELINE_KEY, "omc-flywheel"),
+                ("flywheel:pipeline", "omc-flywheel"),
                 (MANAGED_BY_KEY, MANAGED_BY_VALUE),
                 ("team", "data"),
             ])

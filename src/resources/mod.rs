@@ -7,9 +7,12 @@ use tf_provider::DynamicResource;
 
 use crate::aws::SharedContext;
 
+pub mod job;
+
 /// Every resource type, keyed by its name without the `flywheel_` prefix.
 pub fn all(ctx: &SharedContext) -> HashMap<String, Box<dyn DynamicResource>> {
     let _ = ctx;
-    let m: HashMap<String, Box<dyn DynamicResource>> = HashMap::new();
+    let mut m: HashMap<String, Box<dyn DynamicResource>> = HashMap::new();
+    m.insert("job".into(), Box::new(job::JobResource::new(ctx.clone())));
     m
 }

@@ -1,0 +1,27 @@
+# A compaction job in a pipeline: the script is uploaded to the pipeline's assets bucket
+# (scripts/<name>.py) and the job gets the pipeline's role, paths and tags.
+resource "flywheel_job" "addressable_ids_compaction" {
+  name     = "etl-omc-flywheel-prod-addressable-ids-compaction"
+  pipeline = flywheel_pipeline.prod.context
+  script   = "${path.module}/scripts/addressable_ids_compaction.py"
+
+  number_of_workers = 8
+  glue_version      = "4.0"
+  arguments = {
+    "--input_path"  = "s3://omc-flywheel-data-us-east-1-prod/opus/addressable_ids/"
+    "--output_path" = "s3://omc-flywheel-data-us-east-1-prod/omc_cleanroom_data/addressable_ids/"
+  }
+  schedule = "cron(0 3 * * ? *)"
+  tags     = { team = "data" }
+}
+
+# Standalone, without a pipeline: the role and the bucket are given directly, and an
+# existing script object is used as is (it is never deleted).
+resource "flywheel_job" "standalone" {
+  name            = "etl-standalone-example"
+  role_arn        = "arn:aws:iam::239083076653:role/omc_flywheel-prod-glue-role"
+  script_location = "s3://aws-glue-assets-239083076653-us-east-1/scripts/standalone.py"
+  script_bucket   = "aws-glue-assets-239083076653-us-east-1"
+  worker_type     = "G.2X"
+  arguments       = { "--job-bookmark-option" = "job-bookmark-disable" }
+}

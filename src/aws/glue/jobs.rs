@@ -1,0 +1,119 @@
+//! Glue jobs: GetJob, CreateJob, UpdateJob (always the whole definition, because UpdateJob
+//! resets whatever it is not sent) and DeleteJob. CreateJob and UpdateJob go through the
+//! retry path, which waits out IAM propagation of a freshly created role.
+
+use aws_sdk_glue::types::{JobCommand, JobUpdate, WorkerType};
+
+use crate::aws::retry::{call, Op};
+use crate::aws::{AwsContext, AwsError};
+use crate::model::job::{JobDefinition, ObservedJob, COMMAND_NAME};
+use crate::model::tags::Tags;
+
+/// The job, or `None` when it does not exist.
+pub async fn get(ctx: &AwsContext, name: &str) -> Result<Option<ObservedJob>, AwsError> {
+    let out = match call(&ctx.retry, Op::new("glue", "GetJob", name), || {
+        ctx.glue.get_job().job_name(name).send()
+    })
+    .await
+    {
+        Ok(out) => out,
+        Err(e) if e.is_not_found() => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let Some(job) = out.job else { return Ok(None) };
+    let command = job.command();
+    Ok(Some(ObservedJob {
+        name: job.name().unwrap_or(name).to_string(),
+        role_arn: job.role().map(str::to_string),
+        command_name: command.and_then(|c| c.name()).map(str::to_string),
+        script_location: command
+            .and_then(|c| c.script_location())
+            .map(str::to_string),
+        python_version: command.and_then(|c| c.python_version()).map(str::to_string),
+        worker_type: job.worker_type().map(|w| w.as_str().to_string()),
+        number_of_workers: job.number_of_workers().map(i64::from),
+        timeout_minutes: job.timeout().map(i64::from),
+        max_retries: Some(i64::from(job.max_retries())),
+        glue_version: job.glue_version().map(str::to_string),
+        description: job.description().map(str::to_string),
+        default_arguments: job
+            .default_arguments()
+            .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .unwrap_or_default(),
+        created_on: job.created_on().map(|t| t.secs()),
+    }))
+}
+
+fn command(def: &JobDefinition) -> JobCommand {
+    JobCommand::builder()
+        .name(COMMAND_NAME)
+        .script_location(&def.script_location)
+        .python_version(&def.python_version)
+        .build()
+}
+
+/// Glue counts in i32; validation keeps the values far inside that range.
+fn int(v: i64) -> i32 {
+    i32::try_from(v).unwrap_or(i32::MAX)
+}
+
+/// Creates the job with its tags. Retries IAM propagation ("unable to assume role").
+pub async fn create(ctx: &AwsContext, def: &JobDefinition, tags: &Tags) -> Result<(), AwsError> {
+    // Only worker type and count are sent, never MaxCapacity: sending both is rejected by
+    // Glue, and reading MaxCapacity back is what makes other providers' plans flap.
+    let req = ctx
+        .glue
+        .create_job()
+        .name(&def.name)
+        .role(&def.role_arn)
+        .command(command(def))
+        .worker_type(WorkerType::from(def.worker_type.as_str()))
+        .number_of_workers(int(def.number_of_workers))
+        .timeout(int(def.timeout_minutes))
+        .max_retries(int(def.max_retries))
+        .glue_version(&def.glue_version)
+        .set_description(def.description.clone())
+        .set_default_arguments(Some(def.default_arguments.clone().into_iter().collect()))
+        .set_tags(Some(tags.clone().into_iter().collect()));
+    call(&ctx.retry, Op::new("glue", "CreateJob", &def.name), || {
+        req.clone().send()
+    })
+    .await
+    .map(|_| ())
+}
+
+/// Replaces the job's whole definition (tags are not part of it).
+pub async fn update(ctx: &AwsContext, def: &JobDefinition) -> Result<(), AwsError> {
+    let update = JobUpdate::builder()
+        .role(&def.role_arn)
+        .command(command(def))
+        .worker_type(WorkerType::from(def.worker_type.as_str()))
+        .number_of_workers(int(def.number_of_workers))
+        .timeout(int(def.timeout_minutes))
+        .max_retries(int(def.max_retries))
+        .glue_version(&def.glue_version)
+        .set_description(def.description.clone())
+        .set_default_arguments(Some(def.default_arguments.clone().into_iter().collect()))
+        .build();
+    call(&ctx.retry, Op::new("glue", "UpdateJob", &def.name), || {
+        ctx.glue
+            .update_job()
+            .job_name(&def.name)
+            .job_update(update.clone())
+            .send()
+    })
+    .await
+    .map(|_| ())
+}
+
+/// Deletes the job; one that is already gone is fine (DeleteJob is idempotent on AWS).
+pub async fn delete(ctx: &AwsContext, name: &str) -> Result<(), AwsError> {
+    match call(&ctx.retry, Op::new("glue", "DeleteJob", name), || {
+        ctx.glue.delete_job().job_name(name).send()
+    })
+    .await
+    {
+        Err(e) if !e.is_not_found() => Err(e),
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,3 @@
+//! S3: object-level calls (`objects`). Bucket management lives in its own module.
+
+pub mod objects;

@@ -1,0 +1,123 @@
+//! S3 objects the provider uploads (job scripts): put, read back the content hash, delete.
+//!
+//! How a read learns the content hash, cheapest first:
+//! 1. HeadObject with checksum mode on. An object uploaded with a full-object SHA-256
+//!    checksum (as `put` does) reports S3's own hash of the stored bytes: one call, no body,
+//!    and it cannot disagree with the content.
+//! 2. The `flywheel-sha256` metadata `put` also writes. An out-of-band PutObject replaces
+//!    all metadata, so an overwrite never keeps a stale value (emulators and S3-compatible
+//!    stores that do not keep SHA-256 checksums still get a one-call read).
+//! 3. Otherwise (someone else wrote the object) GetObject and hash the bytes. Scripts are
+//!    small, and this only happens after an out-of-band change.
+//!
+//! The ETag is not used: it is an MD5 only for single-part uploads without SSE-KMS.
+
+use aws_sdk_s3::primitives::ByteStream;
+use aws_sdk_s3::types::{ChecksumAlgorithm, ChecksumMode, ChecksumType};
+
+use crate::aws::retry::{call, Op};
+use crate::aws::{AwsContext, AwsError, ErrorKind};
+use crate::model::job::{sha256_hex, to_hex};
+use crate::model::tags::{MANAGED_BY_KEY, MANAGED_BY_VALUE};
+
+/// Metadata key (sent as `x-amz-meta-flywheel-sha256`) holding the hex SHA-256 of the body.
+pub const SHA256_METADATA: &str = "flywheel-sha256";
+
+fn target(bucket: &str, key: &str) -> String {
+    format!("s3://{bucket}/{key}")
+}
+
+/// Uploads `body`, whose hex SHA-256 is `sha256`, with the ownership tag.
+pub async fn put(
+    ctx: &AwsContext,
+    bucket: &str,
+    key: &str,
+    body: &[u8],
+    sha256: &str,
+    content_type: &str,
+) -> Result<(), AwsError> {
+    let tagging = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair(MANAGED_BY_KEY, MANAGED_BY_VALUE)
+        .finish();
+    let t = target(bucket, key);
+    call(&ctx.retry, Op::new("s3", "PutObject", &t), || {
+        ctx.s3
+            .put_object()
+            .bucket(bucket)
+            .key(key)
+            .body(ByteStream::from(body.to_vec()))
+            .content_type(content_type)
+            .checksum_algorithm(ChecksumAlgorithm::Sha256)
+            .metadata(SHA256_METADATA, sha256)
+            .tagging(&tagging)
+            .send()
+    })
+    .await
+    .map(|_| ())
+}
+
+/// The hex SHA-256 of the object's content, or `None` when the object (or bucket) does not
+/// exist. See the module documentation for how it is learned.
+pub async fn sha256(ctx: &AwsContext, bucket: &str, key: &str) -> Result<Option<String>, AwsError> {
+    let t = target(bucket, key);
+    let head = call(&ctx.retry, Op::new("s3", "HeadObject", &t), || {
+        ctx.s3
+            .head_object()
+            .bucket(bucket)
+            .key(key)
+            .checksum_mode(ChecksumMode::Enabled)
+            .send()
+    })
+    .await;
+    let head = match head {
+        Ok(h) => h,
+        Err(e) if e.is_not_found() => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let full_object = !matches!(head.checksum_type(), Some(ChecksumType::Composite));
+    if let Some(b64) = head
+        .checksum_sha256()
+        .filter(|c| full_object && !c.contains('-'))
+    {
+        if let Ok(bytes) = aws_smithy_types::base64::decode(b64) {
+            if bytes.len() == 32 {
+                return Ok(Some(to_hex(&bytes)));
+            }
+        }
+    }
+    if let Some(hex) = head.metadata().and_then(|m| m.get(SHA256_METADATA)) {
+        return Ok(Some(hex.to_ascii_lowercase()));
+    }
+    let got = call(&ctx.retry, Op::new("s3", "GetObject", &t), || {
+        ctx.s3.get_object().bucket(bucket).key(key).send()
+    })
+    .await;
+    let out = match got {
+        Ok(o) => o,
+        Err(e) if e.is_not_found() => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let bytes = out.body.collect().await.map_err(|e| AwsError {
+        service: "s3",
+        operation: "GetObject",
+        target: t.clone(),
+        kind: ErrorKind::Transient,
+        code: None,
+        message: format!("reading the object's body: {e}"),
+        status: None,
+    })?;
+    Ok(Some(sha256_hex(&bytes.into_bytes())))
+}
+
+/// Deletes the object; one that (or whose bucket) is already gone is fine.
+pub async fn delete(ctx: &AwsContext, bucket: &str, key: &str) -> Result<(), AwsError> {
+    let t = target(bucket, key);
+    match call(&ctx.retry, Op::new("s3", "DeleteObject", &t), || {
+        ctx.s3.delete_object().bucket(bucket).key(key).send()
+    })
+    .await
+    {
+        Err(e) if !e.is_not_found() => Err(e),
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,889 @@
+//! `flywheel_job` as pure data: the validated configuration, its expansion into the Glue
+//! job definition (with the organisation's defaults), the script object and the optional
+//! scheduled trigger, and the normalisation that keeps reads and plans stable.
+//!
+//! Glue's limits used here come from the AWS Glue documentation (CreateJob, "Defining job
+//! properties for Spark jobs", "AWS Glue worker types"):
+//! - job names are single-line strings of 1 to 255 characters; the trigger name adds a
+//!   suffix, so names are capped at 255 minus [`LONGEST_SUFFIX`];
+//! - `Timeout` is in minutes; the issue's contract is 1 to 2880 (48 hours);
+//! - `MaxRetries` 0 to 10 (this provider's bound);
+//! - Spark ETL (`glueetl`) jobs need at least 2 workers;
+//! - G.4X and G.8X need Glue 3.0 or later; G.12X, G.16X and the memory-optimised R.* types
+//!   need Glue 4.0 or later; G.025X is for streaming jobs and Z.2X for Ray jobs only;
+//!   `Standard` is the deprecated pre-2.0 type, which cannot be combined with worker counts.
+//! - Glue uses `--conf`, `--debug`, `--mode` and `--JOB_NAME` internally ("never use them"),
+//!   and sets `--JOB_ID` / `--JOB_RUN_ID` on every run.
+
+use std::collections::BTreeMap;
+
+use super::managed::{glue_arn, ManagedObject};
+use super::tags::Tags;
+use super::trigger::{TriggerAction, TriggerSpec, TriggerStart, LONGEST_SUFFIX};
+
+pub const DEFAULT_WORKER_TYPE: &str = "G.1X";
+pub const DEFAULT_NUMBER_OF_WORKERS: i64 = 10;
+pub const DEFAULT_TIMEOUT_MINUTES: i64 = 600;
+pub const DEFAULT_MAX_RETRIES: i64 = 2;
+pub const DEFAULT_GLUE_VERSION: &str = "4.0";
+pub const DEFAULT_SCRIPTS_PREFIX: &str = "scripts/";
+/// Standalone jobs put temporary files and Spark UI logs beside the script, under the same
+/// prefixes the production Glue assets bucket uses.
+pub const STANDALONE_TEMP_PREFIX: &str = "temporary/";
+pub const STANDALONE_SPARK_LOGS_PREFIX: &str = "sparkHistoryLogs/";
+/// The command every job runs: a Spark ETL job in Python 3.
+pub const COMMAND_NAME: &str = "glueetl";
+pub const PYTHON_VERSION: &str = "3";
+
+pub const MAX_NAME_LEN: usize = 255 - LONGEST_SUFFIX;
+pub const TIMEOUT_RANGE: (i64, i64) = (1, 2880);
+pub const MAX_RETRIES_RANGE: (i64, i64) = (0, 10);
+pub const WORKERS_RANGE: (i64, i64) = (2, 299);
+
+pub const GLUE_VERSIONS: [&str; 4] = ["2.0", "3.0", "4.0", "5.0"];
+
+/// Arguments Glue reserves for itself.
+pub const RESERVED_ARGUMENTS: [&str; 6] = [
+    "--conf",
+    "--debug",
+    "--mode",
+    "--JOB_NAME",
+    "--JOB_ID",
+    "--JOB_RUN_ID",
+];
+
+pub const ARG_METRICS: &str = "--enable-metrics";
+pub const ARG_CONTINUOUS_LOG: &str = "--enable-continuous-cloudwatch-log";
+pub const ARG_SPARK_UI: &str = "--enable-spark-ui";
+pub const ARG_SPARK_LOGS: &str = "--spark-event-logs-path";
+pub const ARG_TEMP_DIR: &str = "--TempDir";
+pub const ARG_BOOKMARK: &str = "--job-bookmark-option";
+pub const BOOKMARK_OPTIONS: [&str; 3] = [
+    "job-bookmark-enable",
+    "job-bookmark-disable",
+    "job-bookmark-pause",
+];
+
+/// The built-in default arguments whose values do not depend on the environment.
+pub const STATIC_DEFAULTS: [(&str, &str); 4] = [
+    (ARG_METRICS, "true"),
+    (ARG_CONTINUOUS_LOG, "true"),
+    (ARG_SPARK_UI, "true"),
+    (ARG_BOOKMARK, "job-bookmark-enable"),
+];
+
+/// Every key the provider sets by default (the static ones plus the two S3 paths).
+pub fn is_default_key(key: &str) -> bool {
+    key == ARG_TEMP_DIR || key == ARG_SPARK_LOGS || STATIC_DEFAULTS.iter().any(|(k, _)| *k == key)
+}
+
+/// What a worker type is for, as far as Spark ETL jobs go.
+fn worker_type_rule(worker_type: &str) -> Result<&'static str, String> {
+    match worker_type {
+        "G.1X" | "G.2X" => Ok("2.0"),
+        "G.4X" | "G.8X" => Ok("3.0"),
+        "G.12X" | "G.16X" | "R.1X" | "R.2X" | "R.4X" | "R.8X" => Ok("4.0"),
+        "G.025X" => Err("G.025X is only for Glue streaming jobs; Spark ETL jobs use G.1X or larger".into()),
+        "Z.2X" => Err("Z.2X is only for Glue Ray jobs; Spark ETL jobs use G.1X or larger".into()),
+        "Standard" => Err("Standard is the deprecated pre-Glue-2.0 worker type; use G.1X".into()),
+        other => Err(format!(
+            "{other:?} is not a Glue worker type for Spark ETL jobs; use one of G.1X, G.2X, G.4X, G.8X, G.12X, G.16X, R.1X, R.2X, R.4X, R.8X"
+        )),
+    }
+}
+
+fn version_number(v: &str) -> Option<(u32, u32)> {
+    let (a, b) = v.split_once('.')?;
+    Some((a.parse().ok()?, b.parse().ok()?))
+}
+
+pub fn check_worker_type(worker_type: &str) -> Result<(), String> {
+    worker_type_rule(worker_type).map(|_| ())
+}
+
+pub fn check_glue_version(version: &str) -> Result<(), String> {
+    if GLUE_VERSIONS.contains(&version) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{version:?} is not a supported Glue version for Spark ETL jobs; use one of {}",
+            GLUE_VERSIONS.join(", ")
+        ))
+    }
+}
+
+/// The worker type must exist in the Glue version. Only called once both are valid alone.
+pub fn check_compatibility(worker_type: &str, version: &str) -> Result<(), String> {
+    let min = worker_type_rule(worker_type)?;
+    match (version_number(version), version_number(min)) {
+        (Some(have), Some(need)) if have >= need => Ok(()),
+        _ => Err(format!(
+            "worker type {worker_type} needs Glue {min} or later, but glue_version is {version:?}"
+        )),
+    }
+}
+
+pub fn check_range(value: i64, (lo, hi): (i64, i64)) -> Result<(), String> {
+    if (lo..=hi).contains(&value) {
+        Ok(())
+    } else {
+        Err(format!("must be between {lo} and {hi}, not {value}"))
+    }
+}
+
+pub fn check_name(name: &str) -> Result<(), String> {
+    crate::validate::glue_name(name, MAX_NAME_LEN)?;
+    if name.contains('/') {
+        return Err(format!(
+            "{name:?} must not contain \"/\" (it becomes part of the job ARN and the script's S3 key)"
+        ));
+    }
+    Ok(())
+}
+
+/// Problems with one user argument: (key, message).
+pub fn check_argument(key: &str, value: &str) -> Result<(), String> {
+    if RESERVED_ARGUMENTS.contains(&key) {
+        return Err(format!(
+            "{key:?} is reserved: Glue sets it on every run, and a job must not set it"
+        ));
+    }
+    if !key.starts_with("--") || key.len() < 3 {
+        return Err(format!(
+            "{key:?} must start with \"--\" (Glue passes arguments to the script as --name value, and getResolvedOptions reads them that way)"
+        ));
+    }
+    match key {
+        ARG_TEMP_DIR | ARG_SPARK_LOGS => {
+            crate::validate::s3_uri(value, false).map(|_| ())?;
+        }
+        ARG_BOOKMARK if !BOOKMARK_OPTIONS.contains(&value) => {
+            return Err(format!(
+                "{key} must be one of {}, not {value:?}",
+                BOOKMARK_OPTIONS.join(", ")
+            ))
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Where the script comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Script {
+    /// A local file the provider uploads to `bucket`/`key`; `sha256` is its content hash.
+    Upload {
+        bucket: String,
+        key: String,
+        sha256: String,
+    },
+    /// An existing object the provider only points at (and never deletes).
+    Existing { uri: String },
+}
+
+impl Script {
+    pub fn location(&self) -> String {
+        match self {
+            Script::Upload { bucket, key, .. } => format!("s3://{bucket}/{key}"),
+            Script::Existing { uri } => uri.clone(),
+        }
+    }
+}
+
+/// The script object key for a job: `<prefix><job name>.py`.
+pub fn script_key(scripts_prefix: &str, job_name: &str) -> String {
+    let prefix = scripts_prefix.trim_start_matches('/');
+    if prefix.is_empty() || prefix.ends_with('/') {
+        format!("{prefix}{job_name}.py")
+    } else {
+        format!("{prefix}/{job_name}.py")
+    }
+}
+
+/// The environment a job runs in, resolved from `pipeline` or the standalone attributes.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Environment {
+    pub role_arn: String,
+    /// Bucket and key prefix for uploaded scripts.
+    pub script_bucket: Option<String>,
+    pub scripts_prefix: String,
+    pub temp_dir: String,
+    pub spark_event_logs_path: String,
+    pub tags: Tags,
+}
+
+/// Inputs to [`Environment`] resolution: the pipeline context's fields and the standalone
+/// attributes (each `None` when not given). Standalone attributes win over the context.
+#[derive(Clone, Debug, Default)]
+pub struct EnvironmentInput {
+    pub context_role_arn: Option<String>,
+    pub context_assets_bucket: Option<String>,
+    pub context_scripts_prefix: Option<String>,
+    pub context_temp_dir: Option<String>,
+    pub context_spark_event_logs_path: Option<String>,
+    pub context_tags: Tags,
+    pub role_arn: Option<String>,
+    pub script_bucket: Option<String>,
+    pub temp_dir: Option<String>,
+    pub spark_event_logs_path: Option<String>,
+}
+
+/// Which attribute is missing when the environment cannot be resolved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Missing {
+    pub attribute: &'static str,
+    pub message: String,
+}
+
+pub fn resolve_environment(i: &EnvironmentInput) -> Result<Environment, Missing> {
+    let role_arn = i
+        .role_arn
+        .clone()
+        .or_else(|| i.context_role_arn.clone())
+        .ok_or(Missing {
+        attribute: "role_arn",
+        message:
+            "the job needs an IAM role: set `pipeline` (whose context has role_arn) or `role_arn`"
+                .into(),
+    })?;
+    let script_bucket = i
+        .script_bucket
+        .clone()
+        .or_else(|| i.context_assets_bucket.clone());
+    let base = script_bucket.as_deref().map(|b| format!("s3://{b}/"));
+    let temp_dir = i
+        .temp_dir
+        .clone()
+        .or_else(|| i.context_temp_dir.clone())
+        .or_else(|| {
+            base.as_ref()
+                .map(|b| format!("{b}{STANDALONE_TEMP_PREFIX}"))
+        })
+        .ok_or(Missing {
+            attribute: "temp_dir",
+            message:
+                "the job needs a temporary directory: set `pipeline`, `temp_dir` or `script_bucket`"
+                    .into(),
+        })?;
+    let spark_event_logs_path = i
+        .spark_event_logs_path
+        .clone()
+        .or_else(|| i.context_spark_event_logs_path.clone())
+        .or_else(|| base.as_ref().map(|b| format!("{b}{STANDALONE_SPARK_LOGS_PREFIX}")))
+        .ok_or(Missing {
+            attribute: "spark_event_logs_path",
+            message: "the job needs a Spark UI event-log path: set `pipeline`, `spark_event_logs_path` or `script_bucket`".into(),
+        })?;
+    Ok(Environment {
+        role_arn,
+        script_bucket,
+        scripts_prefix: i
+            .context_scripts_prefix
+            .clone()
+            .unwrap_or_else(|| DEFAULT_SCRIPTS_PREFIX.into()),
+        temp_dir,
+        spark_event_logs_path,
+        tags: i.context_tags.clone(),
+    })
+}
+
+/// The built-in default arguments for an environment.
+pub fn default_arguments(env: &Environment) -> BTreeMap<String, String> {
+    let mut out: BTreeMap<String, String> = STATIC_DEFAULTS
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    out.insert(ARG_TEMP_DIR.into(), env.temp_dir.clone());
+    out.insert(ARG_SPARK_LOGS.into(), env.spark_event_logs_path.clone());
+    out
+}
+
+/// Defaults overlaid by the user's arguments: exactly what Glue is sent.
+pub fn effective_arguments(
+    env: &Environment,
+    user: &BTreeMap<String, String>,
+) -> BTreeMap<String, String> {
+    let mut out = default_arguments(env);
+    out.extend(user.iter().map(|(k, v)| (k.clone(), v.clone())));
+    out
+}
+
+/// Which of the job's arguments (as AWS holds them) are the user's. An argument is the
+/// user's when it is not a built-in default key, when the prior state recorded it as the
+/// user's, or (for defaults with a fixed value) when its value differs from the default.
+/// So defaults never appear in `arguments`, and an import of a job with overrides reads
+/// them back as overrides.
+pub fn user_arguments(
+    all: &BTreeMap<String, String>,
+    prior_user: Option<&BTreeMap<String, String>>,
+) -> BTreeMap<String, String> {
+    all.iter()
+        .filter(|(k, v)| {
+            if !is_default_key(k) || prior_user.is_some_and(|p| p.contains_key(*k)) {
+                return true;
+            }
+            STATIC_DEFAULTS.iter().any(|(dk, dv)| dk == k && dv != v)
+        })
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
+/// Which of the tags AWS holds are the resource's own `tags`: those the prior state had, or
+/// on import, every tag that neither the provider's defaults nor ownership explain.
+pub fn user_tags(all: &Tags, prior: Option<&Tags>, default_tags: &Tags) -> Tags {
+    all.iter()
+        .filter(|(k, v)| match prior {
+            Some(p) => p.contains_key(*k),
+            None => {
+                !k.starts_with("flywheel:")
+                    && !k.to_ascii_lowercase().starts_with("aws:")
+                    && default_tags.get(*k) != Some(*v)
+            }
+        })
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
+/// The Glue job definition the provider manages: what CreateJob and UpdateJob are sent,
+/// and what GetJob is compared with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JobDefinition {
+    pub name: String,
+    pub role_arn: String,
+    pub script_location: String,
+    pub python_version: String,
+    pub worker_type: String,
+    pub number_of_workers: i64,
+    pub timeout_minutes: i64,
+    pub max_retries: i64,
+    pub glue_version: String,
+    pub description: Option<String>,
+    pub default_arguments: BTreeMap<String, String>,
+}
+
+/// A job as GetJob reports it, reduced to what the provider manages. Every field is
+/// optional because jobs made elsewhere may lack any of them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ObservedJob {
+    pub name: String,
+    pub role_arn: Option<String>,
+    pub command_name: Option<String>,
+    pub script_location: Option<String>,
+    pub python_version: Option<String>,
+    pub worker_type: Option<String>,
+    pub number_of_workers: Option<i64>,
+    pub timeout_minutes: Option<i64>,
+    pub max_retries: Option<i64>,
+    pub glue_version: Option<String>,
+    pub description: Option<String>,
+    pub default_arguments: BTreeMap<String, String>,
+    /// Creation time (seconds since the epoch): it changes only when the job is recreated.
+    pub created_on: Option<i64>,
+}
+
+impl ObservedJob {
+    /// True when AWS already holds `want`, so an update needs no UpdateJob call.
+    pub fn matches(&self, want: &JobDefinition) -> bool {
+        self.name == want.name
+            && self.role_arn.as_deref() == Some(want.role_arn.as_str())
+            && self.command_name.as_deref() == Some(COMMAND_NAME)
+            && self.script_location.as_deref() == Some(want.script_location.as_str())
+            && self.python_version.as_deref() == Some(want.python_version.as_str())
+            && self.worker_type.as_deref() == Some(want.worker_type.as_str())
+            && self.number_of_workers == Some(want.number_of_workers)
+            && self.timeout_minutes == Some(want.timeout_minutes)
+            && self.max_retries == Some(want.max_retries)
+            && self.glue_version.as_deref() == Some(want.glue_version.as_str())
+            && self.description.as_deref().filter(|d| !d.is_empty()) == want.description.as_deref()
+            && self.default_arguments == want.default_arguments
+    }
+}
+
+/// The job's settings after validation (defaults not yet applied where `None`).
+#[derive(Clone, Debug, Default)]
+pub struct JobSettings {
+    pub name: String,
+    pub worker_type: Option<String>,
+    pub number_of_workers: Option<i64>,
+    pub timeout_minutes: Option<i64>,
+    pub max_retries: Option<i64>,
+    pub glue_version: Option<String>,
+    pub description: Option<String>,
+    pub arguments: BTreeMap<String, String>,
+    /// Validated schedule; the Glue cron is what the trigger gets.
+    pub schedule: Option<String>,
+    pub tags: Tags,
+}
+
+/// Everything a job expands into.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Desired {
+    pub job: JobDefinition,
+    pub script: Script,
+    pub trigger: Option<TriggerSpec>,
+    /// Tags on the job and its trigger.
+    pub tags: Tags,
+}
+
+/// Expands settings into the job, its script and trigger. `script` is already resolved
+/// (upload location and hash, or an existing URI). Fails only on an invalid schedule,
+/// which validation reports first.
+pub fn expand(
+    settings: &JobSettings,
+    env: &Environment,
+    script: Script,
+    default_tags: &Tags,
+) -> Result<Desired, String> {
+    let tags = super::tags::effective(default_tags, &env.tags, &settings.tags);
+    let trigger = match &settings.schedule {
+        Some(s) => {
+            let parsed = super::schedule::parse(s)?;
+            Some(TriggerSpec::new(
+                TriggerAction::StartJob(settings.name.clone()),
+                TriggerStart::Schedule(parsed.glue_cron),
+                tags.clone(),
+            ))
+        }
+        None => None,
+    };
+    let job = JobDefinition {
+        name: settings.name.clone(),
+        role_arn: env.role_arn.clone(),
+        script_location: script.location(),
+        python_version: PYTHON_VERSION.into(),
+        worker_type: settings
+            .worker_type
+            .clone()
+            .unwrap_or_else(|| DEFAULT_WORKER_TYPE.into()),
+        number_of_workers: settings
+            .number_of_workers
+            .unwrap_or(DEFAULT_NUMBER_OF_WORKERS),
+        timeout_minutes: settings.timeout_minutes.unwrap_or(DEFAULT_TIMEOUT_MINUTES),
+        max_retries: settings.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
+        glue_version: settings
+            .glue_version
+            .clone()
+            .unwrap_or_else(|| DEFAULT_GLUE_VERSION.into()),
+        description: settings.description.clone().filter(|d| !d.is_empty()),
+        default_arguments: effective_arguments(env, &settings.arguments),
+    };
+    Ok(Desired {
+        job,
+        script,
+        trigger,
+        tags,
+    })
+}
+
+/// The objects a job expands into, for `managed_objects`.
+pub fn managed_objects(
+    name: &str,
+    script: Option<&Script>,
+    has_schedule: bool,
+    partition: &str,
+    region: &str,
+    account: Option<&str>,
+) -> Vec<ManagedObject> {
+    let mut out = Vec::new();
+    if let Some(Script::Upload { bucket, key, .. }) = script {
+        out.push(ManagedObject::new(
+            "aws_s3_object",
+            &format!("s3://{bucket}/{key}"),
+            Some(format!("arn:{partition}:s3:::{bucket}/{key}")),
+        ));
+    }
+    out.push(ManagedObject::new(
+        "aws_glue_job",
+        name,
+        glue_arn(partition, region, account, "job", name),
+    ));
+    if has_schedule {
+        let trigger = format!("{name}{}", super::trigger::SCHEDULE_SUFFIX);
+        out.push(ManagedObject::new(
+            "aws_glue_trigger",
+            &trigger,
+            glue_arn(partition, region, account, "trigger", &trigger),
+        ));
+    }
+    out
+}
+
+/// SHA-256 of a script's bytes, as lowercase hex (the form `script_sha256` holds).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    to_hex(&sha2::Sha256::digest(bytes))
+}
+
+pub fn to_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env() -> Environment {
+        resolve_environment(&EnvironmentInput {
+            context_role_arn: Some(
+                "arn:aws:iam::239083076653:role/omc_flywheel-prod-glue-role".into(),
+            ),
+            context_assets_bucket: Some("aws-glue-assets-239083076653-us-east-1".into()),
+            context_scripts_prefix: Some("scripts/".into()),
+            context_temp_dir: Some("s3://aws-glue-assets-239083076653-us-east-1/temporary/".into()),
+            context_spark_event_logs_path: Some(
+                "s3://aws-glue-assets-239083076653-us-east-1/sparkHistoryLogs/".into(),
+            ),
+            context_tags: [("flywheel:pipeline".to_string(), "prod".to_string())].into(),
+            ..Default::default()
+        })
+        .unwrap()
+    }
+
+    fn upload(name: &str) -> Script {
+        Script::Upload {
+            bucket: "aws-glue-assets-239083076653-us-east-1".into(),
+            key: script_key("scripts/", name),
+            sha256: sha256_hex(b"print('x')\n"),
+        }
+    }
+
+    fn m(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn expansion_applies_every_default() {
+        let name = "etl-omc-flywheel-prod-addressable-ids-compaction";
+        let settings = JobSettings {
+            name: name.into(),
+            number_of_workers: Some(8),
+            ..Default::default()
+        };
+        let d = expand(&settings, &env(), upload(name), &Tags::new()).unwrap();
+        assert_eq!(d.job.worker_type, "G.1X");
+        assert_eq!(d.job.number_of_workers, 8);
+        assert_eq!(d.job.timeout_minutes, 600);
+        assert_eq!(d.job.max_retries, 2);
+        assert_eq!(d.job.glue_version, "4.0");
+        assert_eq!(d.job.python_version, "3");
+        assert_eq!(d.job.description, None);
+        assert_eq!(
+            d.job.script_location,
+            format!("s3://aws-glue-assets-239083076653-us-east-1/scripts/{name}.py")
+        );
+        assert_eq!(
+            d.job.default_arguments,
+            m(&[
+                ("--enable-metrics", "true"),
+                ("--enable-continuous-cloudwatch-log", "true"),
+                ("--enable-spark-ui", "true"),
+                (
+                    "--spark-event-logs-path",
+                    "s3://aws-glue-assets-239083076653-us-east-1/sparkHistoryLogs/"
+                ),
+                (
+                    "--TempDir",
+                    "s3://aws-glue-assets-239083076653-us-east-1/temporary/"
+                ),
+                ("--job-bookmark-option", "job-bookmark-enable"),
+            ])
+        );
+        assert!(d.trigger.is_none());
+        assert_eq!(
+            d.tags.get("flywheel:pipeline").map(String::as_str),
+            Some("prod")
+        );
+        assert_eq!(
+            d.tags
+                .get(super::super::tags::MANAGED_BY_KEY)
+                .map(String::as_str),
+            Some(super::super::tags::MANAGED_BY_VALUE)
+        );
+    }
+
+    #[test]
+    fn user_arguments_override_defaults() {
+        let settings = JobSettings {
+            name: "j".into(),
+            arguments: m(&[
+                ("--job-bookmark-option", "job-bookmark-disable"),
+                ("--input_path", "s3://b-1/in/"),
+            ]),
+            ..Default::default()
+        };
+        let d = expand(&settings, &env(), upload("j"), &Tags::new()).unwrap();
+        assert_eq!(
+            d.job.default_arguments["--job-bookmark-option"],
+            "job-bookmark-disable"
+        );
+        assert_eq!(d.job.default_arguments["--input_path"], "s3://b-1/in/");
+        assert_eq!(d.job.default_arguments["--enable-metrics"], "true");
+        assert_eq!(d.job.default_arguments.len(), 7);
+    }
+
+    #[test]
+    fn schedule_becomes_a_trigger_with_the_job_tags() {
+        let settings = JobSettings {
+            name: "j".into(),
+            schedule: Some("rate(6 hours)".into()),
+            tags: m(&[("team", "data")]),
+            ..Default::default()
+        };
+        let d = expand(&settings, &env(), upload("j"), &m(&[("env", "prod")])).unwrap();
+        let t = d.trigger.unwrap();
+        assert_eq!(t.name, "j-schedule");
+        assert_eq!(
+            t.start,
+            TriggerStart::Schedule("cron(0 0/6 * * ? *)".into())
+        );
+        assert_eq!(t.action, TriggerAction::StartJob("j".into()));
+        assert_eq!(t.tags, d.tags);
+        assert_eq!(d.tags.get("team").map(String::as_str), Some("data"));
+        assert_eq!(d.tags.get("env").map(String::as_str), Some("prod"));
+        let bad = JobSettings {
+            schedule: Some("cron(0 3 * * *)".into()),
+            ..settings
+        };
+        assert!(expand(&bad, &env(), upload("j"), &Tags::new()).is_err());
+    }
+
+    #[test]
+    fn standalone_environment_derives_paths_from_the_bucket() {
+        let e = resolve_environment(&EnvironmentInput {
+            role_arn: Some("arn:aws:iam::123456789012:role/r".into()),
+            script_bucket: Some("my-assets".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(e.temp_dir, "s3://my-assets/temporary/");
+        assert_eq!(e.spark_event_logs_path, "s3://my-assets/sparkHistoryLogs/");
+        assert_eq!(e.scripts_prefix, "scripts/");
+        // Standalone attributes win over the context.
+        let e = resolve_environment(&EnvironmentInput {
+            context_role_arn: Some("arn:aws:iam::123456789012:role/ctx".into()),
+            role_arn: Some("arn:aws:iam::123456789012:role/own".into()),
+            temp_dir: Some("s3://t/tmp/".into()),
+            spark_event_logs_path: Some("s3://t/logs/".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(e.role_arn, "arn:aws:iam::123456789012:role/own");
+        assert_eq!(e.script_bucket, None);
+        let missing = resolve_environment(&EnvironmentInput::default()).unwrap_err();
+        assert_eq!(missing.attribute, "role_arn");
+        let missing = resolve_environment(&EnvironmentInput {
+            role_arn: Some("arn:aws:iam::123456789012:role/own".into()),
+            ..Default::default()
+        })
+        .unwrap_err();
+        assert_eq!(missing.attribute, "temp_dir");
+    }
+
+    #[test]
+    fn script_keys() {
+        assert_eq!(script_key("scripts/", "etl-a"), "scripts/etl-a.py");
+        assert_eq!(script_key("scripts", "etl-a"), "scripts/etl-a.py");
+        assert_eq!(script_key("", "etl-a"), "etl-a.py");
+        assert_eq!(script_key("/a/b/", "etl-a"), "a/b/etl-a.py");
+    }
+
+    #[test]
+    fn defaults_never_read_back_as_user_arguments() {
+        let e = env();
+        let user = m(&[("--input_path", "s3://b-1/in/")]);
+        let all = effective_arguments(&e, &user);
+        assert_eq!(user_arguments(&all, Some(&user)), user);
+        // Import: no prior state; defaults with their default value are not the user's.
+        assert_eq!(user_arguments(&all, None), user);
+        // An override of a fixed default is recognised on import too.
+        let over = m(&[("--job-bookmark-option", "job-bookmark-disable")]);
+        let all = effective_arguments(&e, &over);
+        assert_eq!(user_arguments(&all, None), over);
+        // A user override equal to the default stays the user's when state says so.
+        let same = m(&[("--enable-metrics", "true")]);
+        let all = effective_arguments(&e, &same);
+        assert_eq!(user_arguments(&all, Some(&same)), same);
+        assert_eq!(
+            user_arguments(&all, Some(&BTreeMap::new())),
+            BTreeMap::new()
+        );
+        // A path default overridden in state keeps being the user's.
+        let tmp = m(&[("--TempDir", "s3://other/tmp/")]);
+        let all = effective_arguments(&e, &tmp);
+        assert_eq!(user_arguments(&all, Some(&tmp)), tmp);
+    }
+
+    #[test]
+    fn tag_attribution() {
+        let all = m(&[
+            ("team", "data"),
+            ("env", "prod"),
+            ("flywheel:managed-by", "terraform-provider-flywheel"),
+            ("flywheel:pipeline", "p"),
+        ]);
+        assert_eq!(
+            user_tags(&all, Some(&m(&[("team", "x")])), &Tags::new()),
+            m(&[("team", "data")])
+        );
+        assert_eq!(
+            user_tags(&all, None, &m(&[("env", "prod")])),
+            m(&[("team", "data")])
+        );
+        assert_eq!(
+            user_tags(&all, None, &m(&[("env", "dev")])),
+            m(&[("env", "prod"), ("team", "data")])
+        );
+    }
+
+    #[test]
+    fn worker_type_and_version_table() {
+        for (wt, gv, ok) in [
+            ("G.1X", "2.0", true),
+            ("G.1X", "4.0", true),
+            ("G.2X", "5.0", true),
+            ("G.4X", "3.0", true),
+            ("G.4X", "2.0", false),
+            ("G.8X", "2.0", false),
+            ("G.12X", "3.0", false),
+            ("G.12X", "4.0", true),
+            ("R.1X", "3.0", false),
+            ("R.8X", "5.0", true),
+        ] {
+            assert_eq!(check_compatibility(wt, gv).is_ok(), ok, "{wt} on {gv}");
+        }
+        for bad in ["G.025X", "Z.2X", "Standard", "g.1x", "G.3X", ""] {
+            assert!(check_worker_type(bad).is_err(), "{bad}");
+        }
+        for good in ["2.0", "3.0", "4.0", "5.0"] {
+            assert!(check_glue_version(good).is_ok());
+        }
+        for bad in ["0.9", "1.0", "4", "6.0", ""] {
+            assert!(check_glue_version(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn ranges_names_and_arguments() {
+        assert!(check_range(1, TIMEOUT_RANGE).is_ok());
+        assert!(check_range(2880, TIMEOUT_RANGE).is_ok());
+        assert!(check_range(0, TIMEOUT_RANGE).is_err());
+        assert!(check_range(2881, TIMEOUT_RANGE).is_err());
+        assert!(check_range(0, MAX_RETRIES_RANGE).is_ok());
+        assert!(check_range(11, MAX_RETRIES_RANGE).is_err());
+        assert!(check_range(1, WORKERS_RANGE).is_err());
+        assert!(check_range(2, WORKERS_RANGE).is_ok());
+        assert!(check_range(300, WORKERS_RANGE).is_err());
+
+        assert!(check_name("etl-omc-flywheel-prod-addressable-ids-compaction").is_ok());
+        assert!(check_name(&"x".repeat(MAX_NAME_LEN)).is_ok());
+        for bad in ["", " x", "a\nb", "a/b"] {
+            assert!(check_name(bad).is_err(), "{bad:?}");
+        }
+        assert!(check_name(&"x".repeat(MAX_NAME_LEN + 1)).is_err());
+
+        assert!(check_argument("--input_path", "s3://b-1/x/").is_ok());
+        assert!(check_argument("--job-bookmark-option", "job-bookmark-pause").is_ok());
+        assert!(check_argument("--TempDir", "s3://my-bucket/tmp/").is_ok());
+        for (k, v, needle) in [
+            ("--JOB_NAME", "x", "reserved"),
+            ("--conf", "spark.x=1", "reserved"),
+            ("--JOB_RUN_ID", "x", "reserved"),
+            ("input_path", "x", "start with"),
+            ("--", "x", "start with"),
+            ("--TempDir", "/tmp", "S3 URI"),
+            (
+                "--spark-event-logs-path",
+                "s3://Bad_Bucket/x",
+                "bucket name",
+            ),
+            ("--job-bookmark-option", "on", "must be one of"),
+        ] {
+            let err = check_argument(k, v).unwrap_err();
+            assert!(err.contains(needle), "{k}={v}: {err}");
+        }
+    }
+
+    #[test]
+    fn managed_objects_list_the_expansion() {
+        let s = upload("j");
+        let objs = managed_objects(
+            "j",
+            Some(&s),
+            true,
+            "aws",
+            "us-east-1",
+            Some("123456789012"),
+        );
+        let kinds: Vec<_> = objs
+            .iter()
+            .map(|o| o.kind.clone().as_option().unwrap_or_default())
+            .collect();
+        assert_eq!(kinds, ["aws_s3_object", "aws_glue_job", "aws_glue_trigger"]);
+        assert_eq!(
+            objs[1].arn.clone().as_option().as_deref(),
+            Some("arn:aws:glue:us-east-1:123456789012:job/j")
+        );
+        assert_eq!(
+            objs[2].name.clone().as_option().as_deref(),
+            Some("j-schedule")
+        );
+        let existing = Script::Existing {
+            uri: "s3://b-1/x.py".into(),
+        };
+        let objs = managed_objects("j", Some(&existing), false, "aws", "us-east-1", None);
+        assert_eq!(objs.len(), 1, "an existing script is not managed");
+        assert!(objs[0].arn.is_unknown());
+    }
+
+    #[test]
+    fn hashes() {
+        assert_eq!(
+            sha256_hex(b""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+        assert_eq!(to_hex(&[0, 255, 16]), "00ff10");
+    }
+
+    #[test]
+    fn observed_job_matching() {
+        let d = expand(
+            &JobSettings {
+                name: "j".into(),
+                ..Default::default()
+            },
+            &env(),
+            upload("j"),
+            &Tags::new(),
+        )
+        .unwrap()
+        .job;
+        let seen = ObservedJob {
+            name: "j".into(),
+            role_arn: Some(d.role_arn.clone()),
+            command_name: Some("glueetl".into()),
+            script_location: Some(d.script_location.clone()),
+            python_version: Some("3".into()),
+            worker_type: Some("G.1X".into()),
+            number_of_workers: Some(10),
+            timeout_minutes: Some(600),
+            max_retries: Some(2),
+            glue_version: Some("4.0".into()),
+            description: Some(String::new()),
+            default_arguments: d.default_arguments.clone(),
+            created_on: Some(1),
+        };
+        assert!(seen.matches(&d));
+        let mut drifted = seen.clone();
+        drifted.number_of_workers = Some(3);
+        assert!(!drifted.matches(&d));
+        let mut drifted = seen.clone();
+        drifted.default_arguments.remove("--enable-metrics");
+        assert!(!drifted.matches(&d));
+        let mut drifted = seen;
+        drifted.worker_type = None;
+        assert!(!drifted.matches(&d));
+    }
+}

@@ -1,0 +1,1341 @@
+//! `flywheel_job`: a Glue ETL job with its script, the organisation's defaults and an
+//! optional schedule.
+//!
+//! This file holds the schema, offline validation, and the mapping between Terraform values
+//! and `crate::model::job`; every AWS call is in `crate::aws` (`glue::jobs`, `glue::triggers`,
+//! `glue::tags`, `s3::objects`).
+//!
+//! State shape: the configuration attributes as written (`arguments`, `tags`, `pipeline`,
+//! `script`, ...) plus computed effective values (`arguments_all`, `tags_all`, `role_arn`,
+//! `script_location`, `script_sha256`, `arn`, `managed_objects`). Plans compute the
+//! effective values from the configuration, including the script file's hash, so the
+//! values planned are exactly the values applied, and reads fill them from AWS, so drift in
+//! any of them shows as a diff on that attribute.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use tf_provider::schema::Schema;
+use tf_provider::value::{Value, ValueEmpty};
+use tf_provider::{AttributePath, Diagnostic, Diagnostics, Resource};
+
+use crate::aws::glue::{jobs, tags as glue_tags, triggers};
+use crate::aws::s3::objects;
+use crate::aws::{AwsContext, SharedContext};
+use crate::model::context::{self, PipelineContextValue};
+use crate::model::job::{self as model, Environment, EnvironmentInput, JobSettings, Script};
+use crate::model::managed::{self, ManagedObject};
+use crate::model::schedule;
+use crate::model::tags::{self, Tags};
+use crate::model::trigger::{TriggerAction, TriggerStart, SCHEDULE_SUFFIX};
+use crate::schema::*;
+use crate::validate;
+use crate::values::Number;
+
+type Map = BTreeMap<String, Value<String>>;
+
+#[derive(Serialize, Deserialize, Debug, Default, Clone, PartialEq)]
+pub struct State {
+    #[serde(default)]
+    pub id: Value<String>,
+    #[serde(default)]
+    pub name: Value<String>,
+    #[serde(default)]
+    pub arn: Value<String>,
+    #[serde(default)]
+    pub pipeline: Value<PipelineContextValue>,
+    #[serde(default)]
+    pub role_arn: Value<String>,
+    #[serde(default)]
+    pub script: Value<String>,
+    #[serde(default)]
+    pub script_location: Value<String>,
+    #[serde(default)]
+    pub script_bucket: Value<String>,
+    #[serde(default)]
+    pub script_sha256: Value<String>,
+    #[serde(default)]
+    pub temp_dir: Value<String>,
+    #[serde(default)]
+    pub spark_event_logs_path: Value<String>,
+    #[serde(default)]
+    pub worker_type: Value<String>,
+    #[serde(default)]
+    pub number_of_workers: Value<Number>,
+    #[serde(default)]
+    pub timeout_minutes: Value<Number>,
+    #[serde(default)]
+    pub max_retries: Value<Number>,
+    #[serde(default)]
+    pub glue_version: Value<String>,
+    #[serde(default)]
+    pub description: Value<String>,
+    #[serde(default)]
+    pub arguments: Value<Map>,
+    #[serde(default)]
+    pub arguments_all: Value<Map>,
+    #[serde(default)]
+    pub schedule: Value<String>,
+    #[serde(default)]
+    pub tags: Value<Map>,
+    #[serde(default)]
+    pub tags_all: Value<Map>,
+    #[serde(default)]
+    pub managed_objects: Value<Vec<ManagedObject>>,
+}
+
+pub struct JobResource {
+    ctx: SharedContext,
+}
+
+impl JobResource {
+    pub fn new(ctx: SharedContext) -> Self {
+        JobResource { ctx }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Value helpers
+
+/// A fully known map; `Err(())` when the map or any element is unknown.
+fn known_map(v: &Value<Map>) -> Result<Option<BTreeMap<String, String>>, ()> {
+    match v {
+        Value::Null => Ok(None),
+        Value::Unknown => Err(()),
+        Value::Value(m) => {
+            let mut out = BTreeMap::new();
+            for (k, v) in m {
+                match v {
+                    Value::Value(s) => {
+                        out.insert(k.clone(), s.clone());
+                    }
+                    Value::Null => {}
+                    Value::Unknown => return Err(()),
+                }
+            }
+            Ok(Some(out))
+        }
+    }
+}
+
+fn to_map(m: &BTreeMap<String, String>) -> Value<Map> {
+    Value::Value(
+        m.iter()
+            .map(|(k, v)| (k.clone(), Value::Value(v.clone())))
+            .collect(),
+    )
+}
+
+/// `m` as a map value, or null when empty and the prior value was null (so an attribute the
+/// configuration leaves out does not read back as `{}`).
+fn to_map_or_null(m: &BTreeMap<String, String>, prior: &Value<Map>) -> Value<Map> {
+    if m.is_empty() && !prior.is_value() {
+        Value::Null
+    } else {
+        to_map(m)
+    }
+}
+
+fn num(n: i64) -> Value<Number> {
+    Value::Value(Number::from(n))
+}
+
+/// A known string, `Ok(None)` when null, `Err(())` when unknown.
+fn known_str(v: &Value<String>) -> Result<Option<String>, ()> {
+    match v {
+        Value::Value(s) => Ok(Some(s.clone())),
+        Value::Null => Ok(None),
+        Value::Unknown => Err(()),
+    }
+}
+
+fn opt_value(o: Option<String>) -> Value<String> {
+    o.map(Value::Value).unwrap_or(Value::Null)
+}
+
+fn trigger_name(job: &str) -> String {
+    format!("{job}{SCHEDULE_SUFFIX}")
+}
+
+fn ctx_or_diag(shared: &SharedContext, diags: &mut Diagnostics) -> Option<Arc<AwsContext>> {
+    match shared.get() {
+        Ok(c) => Some(c),
+        Err(d) => {
+            diags.add_error(d);
+            None
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Validation (offline)
+
+/// An error at `path`, whose detail starts with the path: Terraform shows the attribute only
+/// through the quoted source line, which is absent when the value comes from a variable.
+fn err(diags: &mut Diagnostics, path: AttributePath, summary: &str, detail: impl Into<String>) {
+    let detail = format!("{path}: {}", detail.into());
+    diags.add_error(Diagnostic::new(summary.to_string(), detail, path));
+}
+
+/// A whole number from a known value; reports fractions at `attr`.
+fn whole(diags: &mut Diagnostics, v: &Value<Number>, attr: &'static str) -> Option<i64> {
+    let n = v.as_ref_option()?;
+    match n.as_i64() {
+        Some(i) => Some(i),
+        None => {
+            err(
+                diags,
+                AttributePath::new(attr),
+                "Invalid number",
+                format!("{attr} must be a whole number, not {}", n.0),
+            );
+            None
+        }
+    }
+}
+
+pub fn validate_config(config: &State, diags: &mut Diagnostics) {
+    if let Value::Value(name) = &config.name {
+        if let Err(e) = model::check_name(name) {
+            err(diags, AttributePath::new("name"), "Invalid job name", e);
+        }
+    }
+    let worker_ok = match &config.worker_type {
+        Value::Value(w) => match model::check_worker_type(w) {
+            Ok(()) => Some(w.clone()),
+            Err(e) => {
+                err(
+                    diags,
+                    AttributePath::new("worker_type"),
+                    "Invalid worker type",
+                    e,
+                );
+                None
+            }
+        },
+        Value::Null => Some(model::DEFAULT_WORKER_TYPE.to_string()),
+        Value::Unknown => None,
+    };
+    let version_ok = match &config.glue_version {
+        Value::Value(v) => match model::check_glue_version(v) {
+            Ok(()) => Some(v.clone()),
+            Err(e) => {
+                err(
+                    diags,
+                    AttributePath::new("glue_version"),
+                    "Invalid Glue version",
+                    e,
+                );
+                None
+            }
+        },
+        Value::Null => Some(model::DEFAULT_GLUE_VERSION.to_string()),
+        Value::Unknown => None,
+    };
+    if let (Some(w), Some(v)) = (worker_ok, version_ok) {
+        if let Err(e) = model::check_compatibility(&w, &v) {
+            err(
+                diags,
+                AttributePath::new("worker_type"),
+                "Worker type not available in this Glue version",
+                e,
+            );
+        }
+    }
+    for (attr, value, range) in [
+        (
+            "number_of_workers",
+            &config.number_of_workers,
+            model::WORKERS_RANGE,
+        ),
+        (
+            "timeout_minutes",
+            &config.timeout_minutes,
+            model::TIMEOUT_RANGE,
+        ),
+        ("max_retries", &config.max_retries, model::MAX_RETRIES_RANGE),
+    ] {
+        if let Some(n) = whole(diags, value, attr) {
+            if let Err(e) = model::check_range(n, range) {
+                err(
+                    diags,
+                    AttributePath::new(attr),
+                    "Value out of range",
+                    format!("{attr} {e}"),
+                );
+            }
+        }
+    }
+    if let Value::Value(s) = &config.schedule {
+        if let Err(e) = schedule::parse(s) {
+            err(diags, AttributePath::new("schedule"), "Invalid schedule", e);
+        }
+    }
+
+    // The script: exactly one of `script` and `script_location`.
+    match (&config.script, &config.script_location) {
+        (Value::Null, Value::Null) => err(
+            diags,
+            AttributePath::new("script"),
+            "Missing script",
+            "Set `script` (a local file the provider uploads) or `script_location` (an existing s3:// object).",
+        ),
+        (Value::Value(_) | Value::Unknown, Value::Value(_) | Value::Unknown) => err(
+            diags,
+            AttributePath::new("script_location"),
+            "Conflicting script settings",
+            "Set only one of `script` (a local file) and `script_location` (an existing s3:// object).",
+        ),
+        _ => {}
+    }
+    if let Value::Value(path) = &config.script {
+        match std::fs::metadata(path) {
+            Ok(m) if m.is_file() => {}
+            Ok(_) => err(
+                diags,
+                AttributePath::new("script"),
+                "Script is not a file",
+                format!("script {path:?} is not a regular file"),
+            ),
+            Err(e) => err(
+                diags,
+                AttributePath::new("script"),
+                "Script file not found",
+                format!("script {path:?} cannot be read: {e}"),
+            ),
+        }
+    }
+    if let Value::Value(uri) = &config.script_location {
+        if let Err(e) = validate::s3_uri(uri, true) {
+            err(
+                diags,
+                AttributePath::new("script_location"),
+                "Invalid S3 URI",
+                e,
+            );
+        }
+    }
+    if let Value::Value(arn) = &config.role_arn {
+        if let Err(e) = validate::role_arn(arn) {
+            err(diags, AttributePath::new("role_arn"), "Invalid role ARN", e);
+        }
+    }
+    if let Value::Value(b) = &config.script_bucket {
+        if let Err(e) = validate::bucket_name(b) {
+            err(
+                diags,
+                AttributePath::new("script_bucket"),
+                "Invalid bucket name",
+                e,
+            );
+        }
+    }
+    for (attr, v) in [
+        ("temp_dir", &config.temp_dir),
+        ("spark_event_logs_path", &config.spark_event_logs_path),
+    ] {
+        if let Value::Value(uri) = v {
+            if let Err(e) = validate::s3_uri(uri, false) {
+                err(diags, AttributePath::new(attr), "Invalid S3 URI", e);
+            }
+        }
+    }
+    if let Value::Value(p) = &config.pipeline {
+        if let Value::Value(arn) = &p.role_arn {
+            if let Err(e) = validate::role_arn(arn) {
+                err(
+                    diags,
+                    AttributePath::new("pipeline").attribute("role_arn"),
+                    "Invalid role ARN",
+                    e,
+                );
+            }
+        }
+        if let Value::Value(b) = &p.assets_bucket {
+            if let Err(e) = validate::bucket_name(b) {
+                err(
+                    diags,
+                    AttributePath::new("pipeline").attribute("assets_bucket"),
+                    "Invalid bucket name",
+                    e,
+                );
+            }
+        }
+        for (attr, v) in [
+            ("temp_dir", &p.temp_dir),
+            ("spark_event_logs_path", &p.spark_event_logs_path),
+        ] {
+            if let Value::Value(uri) = v {
+                if let Err(e) = validate::s3_uri(uri, false) {
+                    err(
+                        diags,
+                        AttributePath::new("pipeline").attribute(attr),
+                        "Invalid S3 URI",
+                        e,
+                    );
+                }
+            }
+        }
+    }
+
+    // Standalone mode: what the pipeline would otherwise provide.
+    if config.pipeline.is_null() {
+        if config.role_arn.is_null() {
+            err(
+                diags,
+                AttributePath::new("role_arn"),
+                "Missing role",
+                "Without `pipeline`, set `role_arn` (the IAM role Glue runs the job as).",
+            );
+        }
+        if config.script.is_value() && config.script_bucket.is_null() {
+            err(
+                diags,
+                AttributePath::new("script_bucket"),
+                "Missing script bucket",
+                "Without `pipeline`, a local `script` needs `script_bucket` to upload it to.",
+            );
+        }
+        if config.script_bucket.is_null() {
+            for (attr, v) in [
+                ("temp_dir", &config.temp_dir),
+                ("spark_event_logs_path", &config.spark_event_logs_path),
+            ] {
+                if v.is_null() {
+                    err(
+                        diags,
+                        AttributePath::new(attr),
+                        "Missing S3 path",
+                        format!("Without `pipeline` or `script_bucket`, set `{attr}`."),
+                    );
+                }
+            }
+        }
+    }
+
+    if let Value::Value(args) = &config.arguments {
+        for (k, v) in args {
+            let value = v.as_ref_option().map(String::as_str).unwrap_or("");
+            if v.is_unknown()
+                && !model::RESERVED_ARGUMENTS.contains(&k.as_str())
+                && k.starts_with("--")
+            {
+                continue;
+            }
+            if let Err(e) = model::check_argument(k, value) {
+                err(
+                    diags,
+                    AttributePath::new("arguments").key(k.clone()),
+                    "Invalid job argument",
+                    e,
+                );
+            }
+        }
+    }
+    if let Ok(Some(t)) = known_map(&config.tags) {
+        for (k, msg) in tags::problems(&t) {
+            err(diags, AttributePath::new("tags").key(k), "Invalid tag", msg);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Planning: configuration -> planned state (and the desired objects when fully known)
+
+/// The environment, `Ok(None)` when it depends on values not known yet.
+fn environment(config: &State) -> Result<Option<Environment>, Diagnostic> {
+    let mut input = EnvironmentInput::default();
+    match &config.pipeline {
+        Value::Unknown => return Ok(None),
+        Value::Null => {}
+        Value::Value(p) => {
+            let f = |v: &Value<String>| known_str(v);
+            let (Ok(role), Ok(bucket), Ok(prefix), Ok(tmp), Ok(logs)) = (
+                f(&p.role_arn),
+                f(&p.assets_bucket),
+                f(&p.scripts_prefix),
+                f(&p.temp_dir),
+                f(&p.spark_event_logs_path),
+            ) else {
+                return Ok(None);
+            };
+            let Ok(tags) = known_map(&p.tags) else {
+                return Ok(None);
+            };
+            input.context_role_arn = role;
+            input.context_assets_bucket = bucket;
+            input.context_scripts_prefix = prefix;
+            input.context_temp_dir = tmp;
+            input.context_spark_event_logs_path = logs;
+            input.context_tags = tags.unwrap_or_default();
+        }
+    }
+    let (Ok(role), Ok(bucket), Ok(tmp), Ok(logs)) = (
+        known_str(&config.role_arn),
+        known_str(&config.script_bucket),
+        known_str(&config.temp_dir),
+        known_str(&config.spark_event_logs_path),
+    ) else {
+        return Ok(None);
+    };
+    input.role_arn = role;
+    input.script_bucket = bucket;
+    input.temp_dir = tmp;
+    input.spark_event_logs_path = logs;
+    model::resolve_environment(&input).map(Some).map_err(|m| {
+        Diagnostic::new(
+            "Incomplete job environment",
+            m.message,
+            AttributePath::new(m.attribute),
+        )
+    })
+}
+
+/// Reads and hashes the local script.
+fn hash_file(path: &str) -> Result<(Vec<u8>, String), Diagnostic> {
+    std::fs::read(path)
+        .map(|bytes| {
+            let h = model::sha256_hex(&bytes);
+            (bytes, h)
+        })
+        .map_err(|e| {
+            Diagnostic::new(
+                "Cannot read script",
+                format!("script {path:?} cannot be read: {e}"),
+                AttributePath::new("script"),
+            )
+        })
+}
+
+/// What a plan yields: the planned state, and, when everything is known, the desired
+/// objects and the script bytes to upload.
+struct Planned {
+    state: State,
+    desired: Option<model::Desired>,
+    script_body: Option<Vec<u8>>,
+}
+
+fn plan(ctx: &AwsContext, config: &State, prior: Option<&State>) -> Result<Planned, Diagnostic> {
+    let mut s = config.clone();
+    s.id = config.name.clone();
+    let name = config.name.as_ref_option().cloned();
+    let env = environment(config)?;
+
+    // Settings with defaults; an unknown setting stays unknown.
+    fn or_default<T: Clone>(v: &Value<T>, d: T) -> Value<T> {
+        match v {
+            Value::Null => Value::Value(d),
+            other => other.clone(),
+        }
+    }
+    s.worker_type = or_default(&config.worker_type, model::DEFAULT_WORKER_TYPE.into());
+    s.glue_version = or_default(&config.glue_version, model::DEFAULT_GLUE_VERSION.into());
+    s.number_of_workers = or_default(
+        &config.number_of_workers,
+        Number::from(model::DEFAULT_NUMBER_OF_WORKERS),
+    );
+    s.timeout_minutes = or_default(
+        &config.timeout_minutes,
+        Number::from(model::DEFAULT_TIMEOUT_MINUTES),
+    );
+    s.max_retries = or_default(
+        &config.max_retries,
+        Number::from(model::DEFAULT_MAX_RETRIES),
+    );
+
+    s.role_arn = match &env {
+        Some(e) => Value::Value(e.role_arn.clone()),
+        None => Value::Unknown,
+    };
+
+    // The script: where it goes and its hash.
+    let mut script_body = None;
+    let script: Option<Script> = match (&config.script, &config.script_location) {
+        (Value::Value(path), _) => {
+            let (bytes, sha) = hash_file(path)?;
+            script_body = Some(bytes);
+            s.script_sha256 = Value::Value(sha.clone());
+            match (&env, &name) {
+                (Some(e), Some(n)) => match &e.script_bucket {
+                    Some(bucket) => Some(Script::Upload {
+                        bucket: bucket.clone(),
+                        key: model::script_key(&e.scripts_prefix, n),
+                        sha256: sha,
+                    }),
+                    None => {
+                        return Err(Diagnostic::new(
+                            "Missing script bucket",
+                            "A local `script` needs a bucket to upload it to: set `pipeline` (its assets_bucket) or `script_bucket`.",
+                            AttributePath::new("script_bucket"),
+                        ))
+                    }
+                },
+                _ => None,
+            }
+        }
+        (Value::Unknown, _) => {
+            s.script_sha256 = Value::Unknown;
+            None
+        }
+        (Value::Null, Value::Value(uri)) => {
+            // Not ours: its hash is only reported. Keep what the last read saw while the
+            // location is unchanged; otherwise apply learns it.
+            s.script_sha256 = match prior {
+                Some(p) if p.script_location.as_ref_option() == Some(uri) => {
+                    p.script_sha256.clone()
+                }
+                _ => Value::Unknown,
+            };
+            Some(Script::Existing { uri: uri.clone() })
+        }
+        (Value::Null, _) => {
+            s.script_sha256 = Value::Unknown;
+            None
+        }
+    };
+    s.script_location = match &script {
+        Some(sc) => Value::Value(sc.location()),
+        None => Value::Unknown,
+    };
+
+    // Arguments and tags.
+    let user_args = known_map(&config.arguments);
+    let user_tags = known_map(&config.tags);
+    s.arguments_all = match (&env, &user_args) {
+        (Some(e), Ok(a)) => to_map(&model::effective_arguments(
+            e,
+            &a.clone().unwrap_or_default(),
+        )),
+        _ => Value::Unknown,
+    };
+    s.tags_all = match (&env, &user_tags) {
+        (Some(e), Ok(t)) => to_map(&tags::effective(
+            &ctx.default_tags,
+            &e.tags,
+            &t.clone().unwrap_or_default(),
+        )),
+        _ => Value::Unknown,
+    };
+
+    let account = ctx.identity.as_ref().map(|i| i.account_id.as_str());
+    s.arn = match &name {
+        Some(n) => opt_value(managed::glue_arn(
+            ctx.partition,
+            &ctx.region,
+            account,
+            "job",
+            n,
+        ))
+        .or(Value::Unknown),
+        None => Value::Unknown,
+    };
+    s.managed_objects = match (&name, &script, &config.schedule) {
+        (Some(n), Some(sc), sched) if !sched.is_unknown() => Value::Value(model::managed_objects(
+            n,
+            Some(sc),
+            sched.is_value(),
+            ctx.partition,
+            &ctx.region,
+            account,
+        )),
+        _ => Value::Unknown,
+    };
+
+    // The desired objects, when everything is known.
+    let settings = (|| -> Option<JobSettings> {
+        Some(JobSettings {
+            name: name.clone()?,
+            worker_type: s.worker_type.as_ref_option().cloned(),
+            number_of_workers: s.number_of_workers.as_ref_option()?.as_i64(),
+            timeout_minutes: s.timeout_minutes.as_ref_option()?.as_i64(),
+            max_retries: s.max_retries.as_ref_option()?.as_i64(),
+            glue_version: s.glue_version.as_ref_option().cloned(),
+            description: known_str(&config.description).ok()?,
+            arguments: user_args.clone().ok()?.unwrap_or_default(),
+            schedule: known_str(&config.schedule).ok()?,
+            tags: user_tags.clone().ok()?.unwrap_or_default(),
+        })
+    })();
+    let desired = match (settings, &env, script) {
+        (Some(settings), Some(env), Some(script))
+            if !s.worker_type.is_unknown() && !s.glue_version.is_unknown() =>
+        {
+            let d = model::expand(&settings, env, script, &ctx.default_tags).map_err(|e| {
+                Diagnostic::new("Invalid schedule", e, AttributePath::new("schedule"))
+            })?;
+            Some(d)
+        }
+        _ => None,
+    };
+    Ok(Planned {
+        state: s,
+        desired,
+        script_body,
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading AWS into state
+
+/// The state AWS holds for the job named in `prior`, or `None` when the job is gone.
+async fn read_state(ctx: &AwsContext, prior: &State) -> Result<Option<State>, Diagnostic> {
+    let Some(name) = prior.name.as_ref_option().cloned() else {
+        return Err(Diagnostic::root("Job has no name in state", "The state of this flywheel_job has no `name`; remove it from the state and import the job."));
+    };
+    let Some(job) = jobs::get(ctx, &name).await.map_err(|e| e.to_diagnostic())? else {
+        return Ok(None);
+    };
+    let mut s = prior.clone();
+    s.id = Value::Value(name.clone());
+    s.name = Value::Value(job.name.clone());
+    s.role_arn = opt_value(job.role_arn.clone());
+    s.script_location = opt_value(job.script_location.clone());
+    s.worker_type = opt_value(job.worker_type.clone());
+    s.number_of_workers = job.number_of_workers.map(num).unwrap_or(Value::Null);
+    s.timeout_minutes = job.timeout_minutes.map(num).unwrap_or(Value::Null);
+    s.max_retries = job.max_retries.map(num).unwrap_or(Value::Null);
+    s.glue_version = opt_value(job.glue_version.clone());
+    s.description = opt_value(job.description.clone().filter(|d| !d.is_empty()));
+    let prior_args = known_map(&prior.arguments).ok().flatten();
+    s.arguments = to_map_or_null(
+        &model::user_arguments(&job.default_arguments, prior_args.as_ref()),
+        &prior.arguments,
+    );
+    s.arguments_all = to_map(&job.default_arguments);
+
+    let arn = glue_tags::arn(ctx, "job", &name);
+    let all_tags: Tags = glue_tags::get(ctx, &arn)
+        .await
+        .map_err(|e| e.to_diagnostic())?;
+    let prior_tags = known_map(&prior.tags).ok().flatten();
+    s.tags = to_map_or_null(
+        &model::user_tags(&all_tags, prior_tags.as_ref(), &ctx.default_tags),
+        &prior.tags,
+    );
+    s.tags_all = to_map(&all_tags);
+    let account = ctx.identity.as_ref().map(|i| i.account_id.as_str());
+    s.arn = opt_value(managed::glue_arn(
+        ctx.partition,
+        &ctx.region,
+        account,
+        "job",
+        &name,
+    ))
+    .or(Value::Value(arn));
+
+    // The schedule, from the trigger, when it is the trigger this resource creates.
+    let seen = triggers::get(ctx, &trigger_name(&name))
+        .await
+        .map_err(|e| e.to_diagnostic())?;
+    s.schedule = match seen {
+        Some(t) if t.activated && t.actions == [TriggerAction::StartJob(name.clone())] => {
+            match t.start {
+                Some(TriggerStart::Schedule(cron)) => match prior.schedule.as_ref_option() {
+                    Some(p) if schedule::equivalent(p, &cron) => Value::Value(p.clone()),
+                    _ => Value::Value(cron),
+                },
+                _ => Value::Null,
+            }
+        }
+        _ => Value::Null,
+    };
+
+    // The script's content hash, as S3 holds it.
+    s.script_sha256 = match job
+        .script_location
+        .as_deref()
+        .map(|u| validate::s3_uri(u, true))
+    {
+        Some(Ok((bucket, key))) => opt_value(
+            objects::sha256(ctx, &bucket, &key)
+                .await
+                .map_err(|e| e.to_diagnostic())?,
+        ),
+        _ => Value::Null,
+    };
+
+    let script = match (&s.script, job.script_location.as_deref()) {
+        (Value::Value(_), Some(uri)) => match validate::s3_uri(uri, true) {
+            Ok((bucket, key)) => Some(Script::Upload {
+                bucket,
+                key,
+                sha256: String::new(),
+            }),
+            Err(_) => None,
+        },
+        (_, Some(uri)) => Some(Script::Existing {
+            uri: uri.to_string(),
+        }),
+        _ => None,
+    };
+    s.managed_objects = Value::Value(model::managed_objects(
+        &name,
+        script.as_ref(),
+        s.schedule.is_value(),
+        ctx.partition,
+        &ctx.region,
+        account,
+    ));
+    Ok(Some(s))
+}
+
+// ---------------------------------------------------------------------------------------
+// Applying
+
+/// Uploads the script when it is a local file whose object is not already current.
+async fn upload_if_needed(
+    ctx: &AwsContext,
+    desired: &model::Desired,
+    body: Option<&[u8]>,
+    current: Option<(&str, &str)>,
+) -> Result<bool, Diagnostic> {
+    let Script::Upload {
+        bucket,
+        key,
+        sha256,
+    } = &desired.script
+    else {
+        return Ok(false);
+    };
+    let location = desired.script.location();
+    if current == Some((location.as_str(), sha256.as_str())) {
+        return Ok(false);
+    }
+    let body = body.ok_or_else(|| {
+        Diagnostic::root(
+            "Script not read",
+            "The script file was not read before the upload; this is a bug in the provider.",
+        )
+    })?;
+    objects::put(ctx, bucket, key, body, sha256, "text/x-python")
+        .await
+        .map_err(|e| e.to_diagnostic_at(AttributePath::new("script")))?;
+    Ok(true)
+}
+
+/// The planned hash must still be the file's: a file edited between plan and apply would
+/// otherwise upload content the plan never showed.
+fn check_unchanged_since_plan(planned: &State, now: &State) -> Result<(), Diagnostic> {
+    match (&planned.script_sha256, &now.script_sha256, &planned.script) {
+        (Value::Value(a), Value::Value(b), Value::Value(path)) if a != b => Err(Diagnostic::new(
+            "Script changed since plan",
+            format!("{path:?} changed between plan and apply (SHA-256 {a} planned, {b} now). Run the plan again."),
+            AttributePath::new("script"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Fills what only apply can know (the hash of an existing script object).
+async fn finish_state(ctx: &AwsContext, mut s: State, desired: &model::Desired) -> State {
+    if let (Script::Existing { uri }, true) = (&desired.script, s.script_sha256.is_unknown()) {
+        s.script_sha256 = match validate::s3_uri(uri, true) {
+            Ok((b, k)) => opt_value(objects::sha256(ctx, &b, &k).await.ok().flatten()),
+            Err(_) => Value::Null,
+        };
+    }
+    if s.arn.is_unknown() {
+        s.arn = Value::Value(glue_tags::arn(ctx, "job", &desired.job.name));
+    }
+    if s.managed_objects.is_unknown() {
+        s.managed_objects = Value::Value(model::managed_objects(
+            &desired.job.name,
+            Some(&desired.script),
+            desired.trigger.is_some(),
+            ctx.partition,
+            &ctx.region,
+            None,
+        ));
+    }
+    s
+}
+
+fn not_known() -> Diagnostic {
+    Diagnostic::root(
+        "Configuration not fully known at apply",
+        "Terraform sent values that are still unknown at apply time; this is a bug in Terraform or the provider.",
+    )
+}
+
+// ---------------------------------------------------------------------------------------
+// Schema
+
+fn schema_block() -> tf_provider::schema::Block {
+    block(
+        "A Glue ETL (Spark, Python 3) job with its script, the organisation's defaults and an optional schedule. A local `script` is uploaded to the pipeline's assets bucket as `<scripts_prefix><name>.py` and tracked by SHA-256, so editing the file plans an update. Defaults (overridable in `arguments`): worker type G.1X, 10 workers, timeout 600 minutes, 2 retries, Glue 4.0, `--enable-metrics`, `--enable-continuous-cloudwatch-log`, `--enable-spark-ui` with `--spark-event-logs-path`, `--TempDir`, and `--job-bookmark-option job-bookmark-enable`. Import with the job name.",
+        [
+            ("id", attr(string(), Computed, "The job name.")),
+            ("name", attr(string(), Required, "Glue job name: 1 to 245 characters on one line, no `/` (the trigger name adds `-schedule`). Changing it replaces the job.")),
+            ("arn", attr(string(), Computed, "ARN of the Glue job.")),
+            ("pipeline", attr(context::attribute_type(), Optional, context::DESCRIPTION)),
+            ("role_arn", attr(string(), OptionalComputed, "IAM role Glue runs the job as. Defaults to the pipeline's `role_arn`; required without `pipeline`.")),
+            ("script", attr(string(), Optional, "Path of a local Python script to upload. Exactly one of `script` and `script_location`.")),
+            ("script_location", attr(string(), OptionalComputed, "`s3://bucket/key` of an existing script, which the provider never deletes. Computed as the upload location when `script` is set.")),
+            ("script_bucket", attr(string(), Optional, "Without `pipeline`: the bucket a local `script` is uploaded to (under `scripts/`); `temp_dir` and `spark_event_logs_path` default to its `temporary/` and `sparkHistoryLogs/` prefixes.")),
+            ("script_sha256", attr(string(), Computed, "Hex SHA-256 of the script: of the local file at plan time, of the S3 object when read. A difference means the object changed.")),
+            ("temp_dir", attr(string(), Optional, "`s3://` URI for `--TempDir`. Defaults to the pipeline's `temp_dir`.")),
+            ("spark_event_logs_path", attr(string(), Optional, "`s3://` URI for the Spark UI event logs. Defaults to the pipeline's `spark_event_logs_path`.")),
+            ("worker_type", attr(string(), OptionalComputed, "Worker type: G.1X (default), G.2X, G.4X and G.8X (Glue 3.0+), G.12X, G.16X, R.1X, R.2X, R.4X, R.8X (Glue 4.0+).")),
+            ("number_of_workers", attr(number(), OptionalComputed, "Number of workers, 2 to 299. Default 10.")),
+            ("timeout_minutes", attr(number(), OptionalComputed, "Job run timeout in minutes, 1 to 2880. Default 600.")),
+            ("max_retries", attr(number(), OptionalComputed, "Retries of a failed run, 0 to 10. Default 2.")),
+            ("glue_version", attr(string(), OptionalComputed, "Glue version: 2.0, 3.0, 4.0 (default) or 5.0.")),
+            ("description", attr(string(), Optional, "Description of the job.")),
+            ("arguments", attr(string_map(), Optional, "Job arguments (`--name` keys), added to and overriding the built-in defaults. Glue's reserved arguments (`--JOB_NAME`, `--conf`, `--debug`, `--mode`, ...) are rejected.")),
+            ("arguments_all", attr(string_map(), Computed, "Every argument the job is given: the defaults overlaid with `arguments`.")),
+            ("schedule", attr(string(), Optional, "`cron(...)` (AWS's 6-field cron) or `rate(...)`: creates a scheduled Glue trigger named `<name>-schedule`.")),
+            ("tags", attr(string_map(), Optional, "Tags for the job and its trigger, over the provider's `default_tags` and the pipeline's tags.")),
+            ("tags_all", attr(string_map(), Computed, "Every tag on the job, including defaults, the pipeline's and the ownership tag.")),
+            ("managed_objects", attr(managed::attribute_type(), Computed, managed::DESCRIPTION)),
+        ],
+        [],
+    )
+}
+
+// ---------------------------------------------------------------------------------------
+// The resource
+
+#[async_trait]
+impl Resource for JobResource {
+    type State<'a> = State;
+    type PrivateState<'a> = ValueEmpty;
+    type ProviderMetaState<'a> = ValueEmpty;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        Some(Schema {
+            version: 0,
+            block: schema_block(),
+        })
+    }
+
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: State) -> Option<()> {
+        validate_config(&config, diags);
+        Some(())
+    }
+
+    async fn read<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        state: State,
+        private_state: ValueEmpty,
+        _meta: ValueEmpty,
+    ) -> Option<(State, ValueEmpty)> {
+        let Some(ctx) = ctx_or_diag(&self.ctx, diags) else {
+            return Some((state, private_state));
+        };
+        match read_state(&ctx, &state).await {
+            Ok(Some(s)) => Some((s, private_state)),
+            Ok(None) => {
+                tracing::info!(job = ?state.name, "job no longer exists; removing it from state");
+                None
+            }
+            Err(d) => {
+                diags.add_error(d);
+                Some((state, private_state))
+            }
+        }
+    }
+
+    async fn plan_create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        _proposed: State,
+        config: State,
+        _meta: ValueEmpty,
+    ) -> Option<(State, ValueEmpty)> {
+        let ctx = ctx_or_diag(&self.ctx, diags)?;
+        match plan(&ctx, &config, None) {
+            Ok(p) => Some((p.state, ValueEmpty::default())),
+            Err(d) => {
+                diags.add_error(d);
+                None
+            }
+        }
+    }
+
+    async fn plan_update<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior: State,
+        _proposed: State,
+        config: State,
+        _private: ValueEmpty,
+        _meta: ValueEmpty,
+    ) -> Option<(State, ValueEmpty, Vec<AttributePath>)> {
+        let ctx = ctx_or_diag(&self.ctx, diags)?;
+        let planned = match plan(&ctx, &config, Some(&prior)) {
+            Ok(p) => p.state,
+            Err(d) => {
+                diags.add_error(d);
+                return None;
+            }
+        };
+        let mut replace = Vec::new();
+        if planned.name != prior.name {
+            replace.push(AttributePath::new("name"));
+        }
+        Some((planned, ValueEmpty::default(), replace))
+    }
+
+    async fn plan_destroy<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        _prior: State,
+        _private: ValueEmpty,
+        _meta: ValueEmpty,
+    ) -> Option<ValueEmpty> {
+        Some(ValueEmpty::default())
+    }
+
+    async fn create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        planned: State,
+        config: State,
+        _private: ValueEmpty,
+        _meta: ValueEmpty,
+    ) -> Option<(State, ValueEmpty)> {
+        let ctx = ctx_or_diag(&self.ctx, diags)?;
+        let now = match plan(&ctx, &config, None) {
+            Ok(p) => p,
+            Err(d) => {
+                diags.add_error(d);
+                return None;
+            }
+        };
+        if let Err(d) = check_unchanged_since_plan(&planned, &now.state) {
+            diags.add_error(d);
+            return None;
+        }
+        let Some(desired) = now.desired else {
+            diags.add_error(not_known());
+            return None;
+        };
+        let state = finish_state(&ctx, now.state, &desired).await;
+
+        // 1. The script. Nothing exists yet if this fails.
+        let uploaded =
+            match upload_if_needed(&ctx, &desired, now.script_body.as_deref(), None).await {
+                Ok(u) => u,
+                Err(d) => {
+                    diags.add_error(d);
+                    return None;
+                }
+            };
+        // From here on, a failure returns the state so far: Terraform records it (tainted)
+        // and the next apply cleans up, so nothing is orphaned.
+        let partial = |diags: &mut Diagnostics, d: Diagnostic, s: State| {
+            diags.add_error(d);
+            Some((s, ValueEmpty::default()))
+        };
+        // 2. The job (retrying while a new role propagates).
+        if let Err(e) = jobs::create(&ctx, &desired.job, &desired.tags).await {
+            if !uploaded {
+                diags.add_error(e.to_diagnostic());
+                return None;
+            }
+            return partial(diags, e.to_diagnostic(), state);
+        }
+        // The job's tags were set at creation; converge handles a tag set left behind by an
+        // earlier job of the same name (GetTags, and calls only when something differs).
+        let arn = glue_tags::arn(&ctx, "job", &desired.job.name);
+        if let Err(e) = glue_tags::converge(&ctx, &arn, &desired.tags).await {
+            return partial(diags, e.to_diagnostic(), state);
+        }
+        // 3. The trigger.
+        let name = trigger_name(&desired.job.name);
+        if let Err(e) = triggers::converge(&ctx, Some(&name), desired.trigger.as_ref()).await {
+            return partial(
+                diags,
+                e.to_diagnostic_at(AttributePath::new("schedule")),
+                state,
+            );
+        }
+        Some((state, ValueEmpty::default()))
+    }
+
+    async fn update<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior: State,
+        planned: State,
+        config: State,
+        _private: ValueEmpty,
+        _meta: ValueEmpty,
+    ) -> Option<(State, ValueEmpty)> {
+        let ctx = ctx_or_diag(&self.ctx, diags)?;
+        let now = match plan(&ctx, &config, Some(&prior)) {
+            Ok(p) => p,
+            Err(d) => {
+                diags.add_error(d);
+                return None;
+            }
+        };
+        if let Err(d) = check_unchanged_since_plan(&planned, &now.state) {
+            diags.add_error(d);
+            return None;
+        }
+        let Some(desired) = now.desired else {
+            diags.add_error(not_known());
+            return None;
+        };
+        let state = finish_state(&ctx, now.state, &desired).await;
+        // On failure part-way, the prior state stands for what was not done; fields already
+        // converged are re-checked by the next plan's read.
+        let fail = |diags: &mut Diagnostics, d: Diagnostic| {
+            diags.add_error(d);
+            Some((prior.clone(), ValueEmpty::default()))
+        };
+
+        // 1. The script, unless S3 already holds this content at this location.
+        let current = match (&prior.script_location, &prior.script_sha256) {
+            (Value::Value(l), Value::Value(h)) => Some((l.as_str(), h.as_str())),
+            _ => None,
+        };
+        if let Err(d) = upload_if_needed(&ctx, &desired, now.script_body.as_deref(), current).await
+        {
+            return fail(diags, d);
+        }
+        // 2. The job: UpdateJob with the whole definition, only when AWS differs.
+        match jobs::get(&ctx, &desired.job.name).await {
+            Ok(Some(seen)) if seen.matches(&desired.job) => {}
+            Ok(Some(_)) => {
+                if let Err(e) = jobs::update(&ctx, &desired.job).await {
+                    return fail(diags, e.to_diagnostic());
+                }
+            }
+            Ok(None) => {
+                if let Err(e) = jobs::create(&ctx, &desired.job, &desired.tags).await {
+                    return fail(diags, e.to_diagnostic());
+                }
+            }
+            Err(e) => return fail(diags, e.to_diagnostic()),
+        }
+        let arn = glue_tags::arn(&ctx, "job", &desired.job.name);
+        if let Err(e) = glue_tags::converge(&ctx, &arn, &desired.tags).await {
+            return fail(diags, e.to_diagnostic_at(AttributePath::new("tags")));
+        }
+        // 3. The trigger: created, replaced or removed to match `schedule`.
+        let name = trigger_name(&desired.job.name);
+        if let Err(e) = triggers::converge(&ctx, Some(&name), desired.trigger.as_ref()).await {
+            return fail(diags, e.to_diagnostic_at(AttributePath::new("schedule")));
+        }
+        // 4. An uploaded script that moved: remove the old object (it was ours).
+        if let (Value::Value(_), Value::Value(old)) = (&prior.script, &prior.script_location) {
+            if *old != desired.script.location() {
+                if let Ok((b, k)) = validate::s3_uri(old, true) {
+                    if let Err(e) = objects::delete(&ctx, &b, &k).await {
+                        diags.add_warning(e.to_diagnostic());
+                    }
+                }
+            }
+        }
+        Some((state, ValueEmpty::default()))
+    }
+
+    async fn destroy<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior: State,
+        _private: ValueEmpty,
+        _meta: ValueEmpty,
+    ) -> Option<()> {
+        let ctx = ctx_or_diag(&self.ctx, diags)?;
+        let Some(name) = prior.name.as_ref_option() else {
+            return Some(());
+        };
+        if let Err(e) = triggers::delete(&ctx, &trigger_name(name)).await {
+            diags.add_error(e.to_diagnostic());
+            return None;
+        }
+        if let Err(e) = jobs::delete(&ctx, name).await {
+            diags.add_error(e.to_diagnostic());
+            return None;
+        }
+        // Only a script this resource uploaded; a `script_location` object is never deleted.
+        if let (Value::Value(_), Value::Value(loc)) = (&prior.script, &prior.script_location) {
+            if let Ok((b, k)) = validate::s3_uri(loc, true) {
+                if let Err(e) = objects::delete(&ctx, &b, &k).await {
+                    diags.add_error(e.to_diagnostic());
+                    return None;
+                }
+            }
+        }
+        Some(())
+    }
+
+    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<(State, ValueEmpty)> {
+        if let Err(e) = model::check_name(&id) {
+            diags.root_error(
+                "Invalid import ID",
+                format!("Import a flywheel_job by its Glue job name: {e}"),
+            );
+            return None;
+        }
+        let ctx = ctx_or_diag(&self.ctx, diags)?;
+        let stub = State {
+            id: Value::Value(id.clone()),
+            name: Value::Value(id.clone()),
+            ..Default::default()
+        };
+        match read_state(&ctx, &stub).await {
+            Ok(Some(s)) => Some((s, ValueEmpty::default())),
+            Ok(None) => {
+                diags.root_error(
+                    "Cannot import a job that does not exist",
+                    format!("There is no Glue job named {id:?} in {}.", ctx.region),
+                );
+                None
+            }
+            Err(d) => {
+                diags.add_error(d);
+                None
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> State {
+        State {
+            name: Value::Value("etl-x".into()),
+            role_arn: Value::Value("arn:aws:iam::123456789012:role/r".into()),
+            script_location: Value::Value("s3://my-assets/scripts/x.py".into()),
+            script_bucket: Value::Value("my-assets".into()),
+            ..Default::default()
+        }
+    }
+
+    fn errors_at(config: &State) -> Vec<String> {
+        let mut d = Diagnostics::default();
+        validate_config(config, &mut d);
+        d.errors
+            .iter()
+            .map(|e| format!("{:?}", e.attribute))
+            .collect()
+    }
+
+    #[test]
+    fn a_valid_standalone_config_has_no_errors() {
+        assert!(errors_at(&base()).is_empty(), "{:?}", errors_at(&base()));
+    }
+
+    #[test]
+    fn each_mistake_names_its_attribute() {
+        type Mutation = Box<dyn Fn(&mut State)>;
+        let cases: Vec<(&str, Mutation)> = vec![
+            ("name", Box::new(|s| s.name = Value::Value("a/b".into()))),
+            (
+                "worker_type",
+                Box::new(|s| s.worker_type = Value::Value("G.3X".into())),
+            ),
+            (
+                "worker_type",
+                Box::new(|s| {
+                    s.worker_type = Value::Value("G.8X".into());
+                    s.glue_version = Value::Value("2.0".into());
+                }),
+            ),
+            (
+                "glue_version",
+                Box::new(|s| s.glue_version = Value::Value("1.0".into())),
+            ),
+            (
+                "number_of_workers",
+                Box::new(|s| s.number_of_workers = Value::Value(Number(1.0))),
+            ),
+            (
+                "number_of_workers",
+                Box::new(|s| s.number_of_workers = Value::Value(Number(2.5))),
+            ),
+            (
+                "timeout_minutes",
+                Box::new(|s| s.timeout_minutes = Value::Value(Number(2881.0))),
+            ),
+            (
+                "max_retries",
+                Box::new(|s| s.max_retries = Value::Value(Number(11.0))),
+            ),
+            (
+                "schedule",
+                Box::new(|s| s.schedule = Value::Value("cron(0 3 * * *)".into())),
+            ),
+            (
+                "script_location",
+                Box::new(|s| s.script_location = Value::Value("https://x/y.py".into())),
+            ),
+            (
+                "script",
+                Box::new(|s| {
+                    s.script_location = Value::Null;
+                    s.script = Value::Value("/nonexistent/flywheel/x.py".into());
+                }),
+            ),
+            ("script", Box::new(|s| s.script_location = Value::Null)),
+            (
+                "script_location",
+                Box::new(|s| s.script = Value::Value("/etc/hostname".into())),
+            ),
+            (
+                "role_arn",
+                Box::new(|s| s.role_arn = Value::Value("role".into())),
+            ),
+            ("role_arn", Box::new(|s| s.role_arn = Value::Null)),
+            (
+                "temp_dir",
+                Box::new(|s| s.temp_dir = Value::Value("/tmp".into())),
+            ),
+            (
+                "arguments",
+                Box::new(|s| {
+                    s.arguments = Value::Value(
+                        [("--JOB_NAME".to_string(), Value::Value("x".to_string()))].into(),
+                    );
+                }),
+            ),
+            (
+                "tags",
+                Box::new(|s| {
+                    s.tags =
+                        Value::Value([("aws:x".to_string(), Value::Value("x".to_string()))].into());
+                }),
+            ),
+        ];
+        for (attr, mutate) in cases {
+            let mut s = base();
+            mutate(&mut s);
+            let errs = errors_at(&s);
+            assert!(
+                errs.len() == 1 && errs[0].contains(&format!("\"{attr}\"")),
+                "{attr}: {errs:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_values_are_not_errors() {
+        let mut s = base();
+        s.worker_type = Value::Unknown;
+        s.number_of_workers = Value::Unknown;
+        s.schedule = Value::Unknown;
+        s.role_arn = Value::Unknown;
+        assert!(errors_at(&s).is_empty());
+    }
+
+    #[test]
+    fn maps_with_unknowns() {
+        let m: Value<Map> = Value::Value([("a".to_string(), Value::Unknown)].into());
+        assert!(known_map(&m).is_err());
+        assert_eq!(known_map(&Value::Null), Ok(None));
+        assert_eq!(to_map_or_null(&BTreeMap::new(), &Value::Null), Value::Null);
+        assert_eq!(
+            to_map_or_null(&BTreeMap::new(), &Value::Value(Map::new())),
+            Value::Value(Map::new())
+        );
+    }
+}

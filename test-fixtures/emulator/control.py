@@ -1,0 +1,324 @@
+"""WSGI middleware in front of moto: fault injection, a request log, and account ids.
+
+Control API (JSON in, JSON out), served on the emulator's own port:
+
+  POST   /_flywheel/faults        add one fault (an object) or several (a list)
+  GET    /_flywheel/faults        list faults, each with `remaining` and `fired`
+  DELETE /_flywheel/faults        remove all faults
+  DELETE /_flywheel/faults/<id>   remove one fault
+  GET    /_flywheel/requests      the AWS requests seen so far, oldest first
+  DELETE /_flywheel/requests      forget them
+  GET    /_flywheel/health        {"status": "ok", "pid": <server pid>, ...}
+
+A fault:
+
+  {"service": "glue",          # signing name: glue, s3, iam, sts; "*" = any (default)
+   "operation": "CreateJob",   # API operation name; "*" = any (default)
+   "status": 500,              # HTTP status to answer with; 0 = don't fail, only delay
+   "code": "...",              # error code; default by service and status, see below
+   "message": "...",           # error message; default "Injected fault"
+   "count": 1,                 # how many matching requests fail; -1 = until removed
+   "skip": 0,                  # let this many matching requests through first
+   "match": "my-job",          # only requests whose path, query or (non-S3) body has this
+   "delay_ms": 0}              # wait this long before answering (with or without failing)
+
+Faults are tried in the order they were added; the first that matches a request applies,
+and only to requests it has not skipped. Requests with the header `X-Flywheel-Probe`
+(emulator.sh's readiness check) and moto's own /moto-api/ are never failed nor logged.
+
+The error body has the service's protocol: JSON `{"__type", "message"}` for Glue,
+`<ErrorResponse>` XML for IAM and STS, `<Error>` XML for S3. Default codes: for status
+>= 500, InternalServiceException (Glue), InternalError (S3), ServiceFailure (IAM),
+InternalFailure (others); 503 is ServiceUnavailable (SlowDown for S3); for 400 and 429,
+the service's throttling code: ThrottlingException (Glue), Throttling (IAM, STS), SlowDown
+(S3). Faults can also be given at start-up as a JSON list in the environment variable
+FLYWHEEL_EMULATOR_FAULTS.
+
+Accounts: moto files every request under account 123456789012 (or MOTO_ACCOUNT_ID, or the
+`x-moto-account-id` header); unlike LocalStack, moto 5.2.5 does NOT take the account id from
+a 12-digit access key id (checked with STS GetCallerIdentity: access key 239083076653 still
+answers 123456789012). This middleware adds LocalStack's convention: when the request's
+access key id is 12 digits and no account was chosen otherwise, that is the account.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import re
+import threading
+import time
+import uuid
+from collections import deque
+from io import BytesIO
+from typing import Any, Callable, Iterable
+from urllib.parse import parse_qs
+
+from moto.core.request import Request
+from moto.core.routing import get_service_router
+
+PREFIX = "/_flywheel/"
+CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/]+)/([^/]+)/aws4_request")
+QUERY_PROTOCOL = {"iam", "sts"}
+MAX_LOGGED_REQUESTS = 10000
+
+THROTTLING_CODES = {"glue": "ThrottlingException", "s3": "SlowDown"}
+SERVER_ERROR_CODES = {"glue": "InternalServiceException", "s3": "InternalError", "iam": "ServiceFailure"}
+REASONS = {400: "Bad Request", 403: "Forbidden", 404: "Not Found", 409: "Conflict",
+           429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway",
+           503: "Service Unavailable", 504: "Gateway Timeout"}
+
+
+def default_code(service: str, status: int) -> str:
+    if status == 503:
+        return "SlowDown" if service == "s3" else "ServiceUnavailable"
+    if status >= 500:
+        return SERVER_ERROR_CODES.get(service, "InternalFailure")
+    if status in (400, 429):
+        return THROTTLING_CODES.get(service, "Throttling")
+    return "InjectedFault"
+
+
+class Fault:
+    _ids = itertools.count(1)
+
+    def __init__(self, spec: dict[str, Any]):
+        if not isinstance(spec, dict):
+            raise ValueError("a fault is a JSON object")
+        unknown = set(spec) - {"service", "operation", "status", "code", "message",
+                               "count", "skip", "match", "delay_ms"}
+        if unknown:
+            raise ValueError(f"unknown fault fields: {sorted(unknown)}")
+        self.id = next(self._ids)
+        self.service = str(spec.get("service") or "*").lower()
+        self.operation = str(spec.get("operation") or "*")
+        self.status = int(spec.get("status", 500))
+        self.code = spec.get("code") or (default_code(self.service, self.status) if self.status else "")
+        self.message = spec.get("message") or "Injected fault"
+        self.remaining = int(spec.get("count", 1))
+        self.skip = int(spec.get("skip", 0))
+        self.match = spec.get("match")
+        self.delay_ms = int(spec.get("delay_ms", 0))
+        self.fired = 0
+        if self.status and not 400 <= self.status <= 599:
+            raise ValueError("status must be 0 or an HTTP error status (400-599)")
+        if self.remaining == 0 or self.remaining < -1:
+            raise ValueError("count must be positive, or -1 for every request")
+
+    def matches(self, service: str, operation: str, text: str) -> bool:
+        if self.service != "*" and self.service != service:
+            return False
+        if self.operation != "*" and self.operation != operation:
+            return False
+        return self.match is None or str(self.match) in text
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "service": self.service, "operation": self.operation,
+                "status": self.status, "code": self.code, "message": self.message,
+                "remaining": self.remaining, "skip": self.skip, "match": self.match,
+                "delay_ms": self.delay_ms, "fired": self.fired}
+
+
+class ControlMiddleware:
+    def __init__(self, app: Callable[..., Iterable[bytes]]):
+        self.app = app
+        self.lock = threading.Lock()
+        self.faults: list[Fault] = []
+        self.requests: deque[dict[str, Any]] = deque(maxlen=MAX_LOGGED_REQUESTS)
+        self.seq = itertools.count(1)
+        self.routers: dict[str, Any] = {}
+        initial = os.environ.get("FLYWHEEL_EMULATOR_FAULTS")
+        if initial:
+            self.add_faults(json.loads(initial))
+
+    # --- faults --------------------------------------------------------------------------
+
+    def add_faults(self, spec: Any) -> list[Fault]:
+        specs = spec if isinstance(spec, list) else [spec]
+        new = [Fault(s) for s in specs]
+        with self.lock:
+            self.faults.extend(new)
+        return new
+
+    def take_fault(self, service: str, operation: str, text: str) -> Fault | None:
+        with self.lock:
+            for fault in self.faults:
+                if not fault.matches(service, operation, text):
+                    continue
+                if fault.skip > 0:
+                    fault.skip -= 1
+                    continue
+                fault.fired += 1
+                if fault.remaining > 0:
+                    fault.remaining -= 1
+                    if fault.remaining == 0:
+                        self.faults.remove(fault)
+                return fault
+        return None
+
+    # --- request identification ------------------------------------------------------
+
+    def operation_of(self, environ: dict[str, Any], service: str, body: bytes | None) -> str:
+        target = environ.get("HTTP_X_AMZ_TARGET")
+        if target:
+            return target.rsplit(".", 1)[-1]
+        query = parse_qs(environ.get("QUERY_STRING", ""))
+        if "Action" in query:
+            return query["Action"][0]
+        if body is not None and "Action=" in body.decode("utf-8", "replace"):
+            form = parse_qs(body.decode("utf-8", "replace"))
+            if "Action" in form:
+                return form["Action"][0]
+        if not service:
+            return ""
+        try:
+            router = self.routers.get(service)
+            if router is None:
+                router = self.routers[service] = get_service_router(service)
+            operation, _ = router.match(Request(environ, populate_request=False, shallow=True))
+            return operation.name
+        except Exception:
+            return ""
+
+    @staticmethod
+    def read_small_body(environ: dict[str, Any], service: str) -> bytes | None:
+        """Buffers the body of JSON and form requests (never S3's) so it can be inspected."""
+        if service == "s3":
+            return None
+        content_type = environ.get("CONTENT_TYPE", "")
+        if "json" not in content_type and "x-www-form-urlencoded" not in content_type:
+            return None
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return None
+        if length <= 0 or length > 10 * 1024 * 1024:
+            return None
+        body = environ["wsgi.input"].read(length)
+        environ["wsgi.input"] = BytesIO(body)
+        environ["CONTENT_LENGTH"] = str(len(body))
+        return body
+
+    # --- WSGI ------------------------------------------------------------------------------
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if path.startswith(PREFIX):
+            return self.control(environ, start_response)
+
+        auth = environ.get("HTTP_AUTHORIZATION", "") or environ.get("QUERY_STRING", "").replace("%2F", "/")
+        m = CREDENTIAL.search(auth)
+        access_key, service = (m.group(1), m.group(3)) if m else ("", "")
+        if not service and environ.get("HTTP_X_AMZ_TARGET", "").startswith("AWSGlue."):
+            service = "glue"
+
+        if (m and re.fullmatch(r"\d{12}", access_key) and "MOTO_ACCOUNT_ID" not in os.environ
+                and "HTTP_X_MOTO_ACCOUNT_ID" not in environ):
+            environ["HTTP_X_MOTO_ACCOUNT_ID"] = access_key
+
+        # moto's own API, and emulator.sh's readiness check, bypass faults and the log.
+        if path.startswith("/moto-api") or environ.get("HTTP_X_FLYWHEEL_PROBE"):
+            return self.app(environ, start_response)
+
+        body = self.read_small_body(environ, service)
+        operation = self.operation_of(environ, service, body)
+        text = path + "?" + environ.get("QUERY_STRING", "")
+        if body is not None:
+            text += "\n" + body.decode("utf-8", "replace")
+
+        entry = {"seq": next(self.seq), "time": time.time(), "service": service,
+                 "operation": operation, "method": environ.get("REQUEST_METHOD"),
+                 "path": path, "status": None, "fault": None}
+        with self.lock:
+            self.requests.append(entry)
+
+        fault = self.take_fault(service, operation, text)
+        if fault is not None:
+            entry["fault"] = fault.id
+            if fault.delay_ms > 0:
+                time.sleep(fault.delay_ms / 1000.0)
+            if fault.status:
+                entry["status"] = fault.status
+                return self.error_response(environ, start_response, service, fault)
+
+        def recording_start_response(status: str, headers: Any, exc_info: Any = None) -> Any:
+            try:
+                entry["status"] = int(status.split(" ", 1)[0])
+            except ValueError:
+                pass
+            return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
+
+        return self.app(environ, recording_start_response)
+
+    def error_response(self, environ: dict[str, Any], start_response: Callable[..., Any],
+                       service: str, fault: Fault) -> Iterable[bytes]:
+        request_id = str(uuid.uuid4())
+        code, message = fault.code, fault.message
+        content_type = environ.get("CONTENT_TYPE", "")
+        headers = [("x-amzn-RequestId", request_id), ("x-amz-request-id", request_id)]
+        if environ.get("HTTP_X_AMZ_TARGET") or "json" in content_type:
+            body = json.dumps({"__type": code, "message": message}).encode()
+            headers += [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-ErrorType", code)]
+        elif service in QUERY_PROTOCOL or "x-www-form-urlencoded" in content_type:
+            kind = "Receiver" if fault.status >= 500 else "Sender"
+            body = (f'<ErrorResponse><Error><Type>{kind}</Type><Code>{code}</Code>'
+                    f'<Message>{message}</Message></Error><RequestId>{request_id}</RequestId>'
+                    f'</ErrorResponse>').encode()
+            headers.append(("Content-Type", "text/xml"))
+        else:
+            body = (f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{code}</Code>'
+                    f'<Message>{message}</Message><RequestId>{request_id}</RequestId></Error>').encode()
+            headers.append(("Content-Type", "application/xml"))
+        if environ.get("REQUEST_METHOD") == "HEAD":
+            body = b""
+        headers.append(("Content-Length", str(len(body))))
+        start_response(f"{fault.status} {REASONS.get(fault.status, 'Error')}", headers)
+        return [body]
+
+    # --- control API -----------------------------------------------------------------------
+
+    def control(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        method = environ.get("REQUEST_METHOD", "GET")
+        parts = environ.get("PATH_INFO", "")[len(PREFIX):].strip("/").split("/")
+        try:
+            if parts == ["health"] and method == "GET":
+                return self.reply(start_response, 200, {"status": "ok", "pid": os.getpid(),
+                                                        "faults": len(self.faults)})
+            if parts[0] == "faults":
+                if len(parts) == 1 and method == "GET":
+                    with self.lock:
+                        return self.reply(start_response, 200, {"faults": [f.as_dict() for f in self.faults]})
+                if len(parts) == 1 and method == "POST":
+                    length = int(environ.get("CONTENT_LENGTH") or 0)
+                    spec = json.loads(environ["wsgi.input"].read(length) or b"null")
+                    new = self.add_faults(spec)
+                    return self.reply(start_response, 200, {"faults": [f.as_dict() for f in new]})
+                if len(parts) == 1 and method == "DELETE":
+                    with self.lock:
+                        self.faults.clear()
+                    return self.reply(start_response, 200, {"faults": []})
+                if len(parts) == 2 and method == "DELETE":
+                    with self.lock:
+                        before = len(self.faults)
+                        self.faults = [f for f in self.faults if str(f.id) != parts[1]]
+                        found = len(self.faults) != before
+                    return self.reply(start_response, 200 if found else 404, {"deleted": found})
+            if parts == ["requests"]:
+                if method == "GET":
+                    with self.lock:
+                        return self.reply(start_response, 200, {"requests": list(self.requests)})
+                if method == "DELETE":
+                    with self.lock:
+                        self.requests.clear()
+                    return self.reply(start_response, 200, {"requests": []})
+        except (ValueError, TypeError, KeyError) as e:
+            return self.reply(start_response, 400, {"error": str(e)})
+        return self.reply(start_response, 404, {"error": f"no such control endpoint: {method} {environ.get('PATH_INFO')}"})
+
+    @staticmethod
+    def reply(start_response: Callable[..., Any], status: int, payload: Any) -> Iterable[bytes]:
+        body = json.dumps(payload).encode()
+        start_response(f"{status} {REASONS.get(status, 'OK')}",
+                       [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+        return [body]

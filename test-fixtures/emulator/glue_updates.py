@@ -1,0 +1,186 @@
+"""Glue UpdateJob, UpdateCrawler and UpdateTrigger for the emulator.
+
+moto 5.2.5 answers all three with HTTP 500. `install()` adds the operations to moto's Glue backend (`GlueBackend`) and response
+handler (`GlueResponse`), following the AWS Glue API:
+
+UpdateJob(JobName, JobUpdate) -> {"JobName": ...}
+    JobUpdate is the whole new definition. As on AWS ("unspecified configuration is removed
+    or reset to default values"), every field the request leaves out is reset: the job looks
+    exactly as if CreateJob had been called with JobUpdate (moto's CreateJob fills no AWS
+    server-side defaults except ExecutionProperty {}, DefaultArguments {} and ExecutionClass
+    STANDARD, so neither does this). Name, ARN, CreatedOn, tags and job runs are kept;
+    LastModifiedOn moves. Unknown job: EntityNotFoundException.
+
+UpdateCrawler(Name, Role?, DatabaseName?, Description?, Targets?, Schedule?, Classifiers?,
+              TablePrefix?, SchemaChangePolicy?, RecrawlPolicy?, LineageConfiguration?,
+              LakeFormationConfiguration?, Configuration?, CrawlerSecurityConfiguration?) -> {}
+    Only the fields given change; the others keep their values (AWS semantics). A given
+    structure (Targets, policies) replaces the old one whole. Schedule "" removes the
+    schedule. Version goes up by one and LastUpdated moves. Unknown crawler:
+    EntityNotFoundException; a running crawler: CrawlerRunningException.
+
+UpdateTrigger(Name, TriggerUpdate{Description?, Schedule?, Actions?, Predicate?,
+              EventBatchingCondition?}) -> {"Trigger": ...}
+    Only the members given change (Name inside TriggerUpdate is ignored: AWS reserves it);
+    the trigger's type and state stay. Unknown trigger: EntityNotFoundException.
+
+It also makes CreateCrawler keep LakeFormationConfiguration, which moto drops, so that
+GetCrawler shows what CreateCrawler or UpdateCrawler set.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from moto.core.responses import ActionResult, EmptyResult
+from moto.core.utils import utcnow
+from moto.glue.exceptions import CrawlerRunningException
+from moto.glue.models import FakeCrawler, FakeJob, FakeTrigger, GlueBackend
+from moto.glue.responses import GlueResponse
+from moto.glue.utils import Action, Predicate
+
+# UpdateCrawler request member -> FakeCrawler attribute.
+CRAWLER_FIELDS = {
+    "Role": "role",
+    "DatabaseName": "database_name",
+    "Description": "description",
+    "Targets": "targets",
+    "Schedule": "schedule",
+    "Classifiers": "classifiers",
+    "TablePrefix": "table_prefix",
+    "SchemaChangePolicy": "schema_change_policy",
+    "RecrawlPolicy": "recrawl_policy",
+    "LineageConfiguration": "lineage_configuration",
+    "LakeFormationConfiguration": "lake_formation_configuration",
+    "Configuration": "configuration",
+    "CrawlerSecurityConfiguration": "crawler_security_configuration",
+}
+
+
+def _int_or_none(value: Any) -> Any:
+    return None if value is None else int(value)
+
+
+def _float_or_none(value: Any) -> Any:
+    return None if value is None else float(value)
+
+
+# --- backend ---------------------------------------------------------------------------
+
+
+def update_job(self: GlueBackend, name: str, job_update: dict[str, Any]) -> str:
+    job: FakeJob = self.get_job(name)  # EntityNotFoundException "Job <name> not found."
+    u = job_update or {}
+    # Same normalisation as FakeJob.__init__ (what CreateJob stores).
+    job.description = u.get("Description")
+    job.log_uri = u.get("LogUri")
+    job.role = u.get("Role")
+    job.execution_property = u.get("ExecutionProperty") or {}
+    job.command = u.get("Command")
+    job.default_arguments = u.get("DefaultArguments") or {}
+    job.non_overridable_arguments = u.get("NonOverridableArguments")
+    job.connections = u.get("Connections")
+    job.max_retries = _int_or_none(u.get("MaxRetries"))
+    job.allocated_capacity = _int_or_none(u.get("AllocatedCapacity"))
+    job.timeout = _int_or_none(u.get("Timeout"))
+    job.max_capacity = _float_or_none(u.get("MaxCapacity"))
+    job.security_configuration = u.get("SecurityConfiguration")
+    job.notification_property = u.get("NotificationProperty")
+    job.glue_version = u.get("GlueVersion")
+    job.number_of_workers = _int_or_none(u.get("NumberOfWorkers"))
+    job.worker_type = u.get("WorkerType")
+    job.code_gen_configuration_nodes = u.get("CodeGenConfigurationNodes")
+    job.execution_class = u.get("ExecutionClass") or "STANDARD"
+    job.source_control_details = u.get("SourceControlDetails")
+    job.last_modified_on = utcnow()
+    return name
+
+
+def update_crawler(self: GlueBackend, name: str, changes: dict[str, Any]) -> None:
+    crawler: FakeCrawler = self.get_crawler(name)  # EntityNotFoundException
+    if crawler.status == "RUNNING":
+        raise CrawlerRunningException(
+            f"Crawler with name {name} is running; stop it before updating it."
+        )
+    for member, value in changes.items():
+        setattr(crawler, CRAWLER_FIELDS[member], value)
+    crawler.version += 1
+    crawler.last_updated = utcnow()
+
+
+def update_trigger(self: GlueBackend, name: str, trigger_update: dict[str, Any]) -> FakeTrigger:
+    trigger: FakeTrigger = self.get_trigger(name)  # EntityNotFoundException
+    u = trigger_update or {}
+    if "Description" in u:
+        trigger.description = u["Description"]
+    if "Schedule" in u:
+        trigger.schedule = u["Schedule"]
+    if "Actions" in u:
+        trigger.actions = [Action(a) for a in u["Actions"] or []]
+    if "Predicate" in u:
+        trigger.predicate = Predicate(u["Predicate"]) if u["Predicate"] else None
+    if "EventBatchingCondition" in u:
+        trigger.event_batching_condition = u["EventBatchingCondition"]
+    return trigger
+
+
+# --- crawler shape ---------------------------------------------------------------------
+
+_original_crawler_as_dict = FakeCrawler.as_dict
+
+
+def crawler_as_dict(self: FakeCrawler) -> dict[str, Any]:
+    data = _original_crawler_as_dict(self)
+    lake_formation = getattr(self, "lake_formation_configuration", None)
+    if lake_formation is not None:
+        data["LakeFormationConfiguration"] = lake_formation
+    return data
+
+
+# --- responses -------------------------------------------------------------------------
+
+
+def response_update_job(self: GlueResponse) -> ActionResult:
+    name = self.parameters.get("JobName")
+    self.glue_backend.update_job(name, self.parameters.get("JobUpdate") or {})
+    return ActionResult({"JobName": name})
+
+
+def response_update_crawler(self: GlueResponse) -> ActionResult:
+    params = self.parameters
+    changes = {m: params[m] for m in CRAWLER_FIELDS if params.get(m) is not None}
+    self.glue_backend.update_crawler(params.get("Name"), changes)
+    return EmptyResult()
+
+
+def response_update_trigger(self: GlueResponse) -> ActionResult:
+    trigger = self.glue_backend.update_trigger(
+        self.parameters.get("Name"), self.parameters.get("TriggerUpdate") or {})
+    return ActionResult({"Trigger": trigger.as_dict()})
+
+
+_original_create_crawler = GlueResponse.create_crawler
+
+
+def response_create_crawler(self: GlueResponse) -> ActionResult:
+    result = _original_create_crawler(self)
+    lake_formation = self.parameters.get("LakeFormationConfiguration")
+    if lake_formation is not None:
+        crawler = self.glue_backend.get_crawler(self.parameters.get("Name"))
+        crawler.lake_formation_configuration = lake_formation
+    return result
+
+
+def install() -> None:
+    """Patch moto's Glue classes in this process; safe to call more than once."""
+    if getattr(GlueBackend, "_flywheel_updates", False):
+        return
+    GlueBackend.update_job = update_job
+    GlueBackend.update_crawler = update_crawler
+    GlueBackend.update_trigger = update_trigger
+    FakeCrawler.as_dict = crawler_as_dict
+    GlueResponse.update_job = response_update_job
+    GlueResponse.update_crawler = response_update_crawler
+    GlueResponse.update_trigger = response_update_trigger
+    GlueResponse.create_crawler = response_create_crawler
+    GlueBackend._flywheel_updates = True

@@ -1,0 +1,66 @@
+"""The local AWS emulator for the flywheel provider's tests.
+
+moto's server (S3, IAM, STS, Glue, ...) on one port, as `moto_server` runs it, plus:
+- Glue UpdateJob, UpdateCrawler and UpdateTrigger, which moto lacks (glue_updates.py);
+- AWS managed IAM policies loaded (MOTO_IAM_LOAD_MANAGED_POLICIES=true unless set);
+- S3 bucket Intelligent-Tiering configurations, which moto lacks (s3_intelligent_tiering.py);
+- fault injection, a request log and LocalStack's 12-digit-access-key accounts, under
+  /_flywheel/ on the same port (control.py).
+
+Run it with the Python of .tools/venv (test-fixtures/emulator.sh does):
+
+    python test-fixtures/emulator/server.py [--host 127.0.0.1] [--port 4566]
+
+The port defaults to $FLYWHEEL_EMULATOR_PORT, else 4566. moto's own API stays available,
+e.g. `POST /moto-api/reset` empties every service.
+"""
+
+import argparse
+import os
+import signal
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+
+def main(argv: list) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int,
+                        default=int(os.environ.get("FLYWHEEL_EMULATOR_PORT") or 4566))
+    args = parser.parse_args(argv)
+
+    # moto builds some URLs (presigned S3 URLs, queue URLs) from this.
+    os.environ["MOTO_PORT"] = str(args.port)
+    # AWS managed policies (AWSGlueServiceRole, ...) exist only when moto loads them.
+    os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+
+    from werkzeug.serving import run_simple
+    from moto.moto_server.werkzeug_app import (DomainDispatcherApplication,
+                                               MotoRequestHandler, create_backend_app)
+    import moto
+
+    import glue_updates
+    import s3_intelligent_tiering
+    from control import ControlMiddleware
+
+    glue_updates.install()
+    s3_intelligent_tiering.install()
+    try:
+        app = ControlMiddleware(DomainDispatcherApplication(create_backend_app))
+    except ValueError as e:  # includes JSON errors
+        sys.exit(f"FLYWHEEL_EMULATOR_FAULTS is not a valid fault list: {e}")
+
+    def stop(signum, frame):
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+
+    print(f"flywheel emulator (moto {moto.__version__}) on http://{args.host}:{args.port}",
+          flush=True)
+    run_simple(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
