@@ -2,6 +2,7 @@
 //! expansion and default is unit-tested without AWS.
 
 pub mod context;
+pub mod crawler;
 pub mod job;
 pub mod managed;
 pub mod schedule;

@@ -1,5 +1,6 @@
 //! Glue: one module per kind of object.
 
+pub mod crawlers;
 pub mod jobs;
 pub mod tags;
 pub mod triggers;

@@ -1,7 +1,7 @@
 //! Glue triggers: read, create, delete, and converge one trigger to its desired shape.
 
 use aws_sdk_glue::types::{
-    Action, Condition, JobRunState, LogicalOperator, Predicate, TriggerState, TriggerType,
+    Action, Condition, JobRunState, Logical, LogicalOperator, Predicate, TriggerState, TriggerType,
 };
 
 use crate::aws::retry::{call, Op};
@@ -71,7 +71,10 @@ pub async fn create(ctx: &AwsContext, spec: &TriggerSpec) -> Result<(), AwsError
     req = match &spec.start {
         TriggerStart::Schedule(cron) => req.r#type(TriggerType::Scheduled).schedule(cron),
         TriggerStart::AfterJobSucceeded(job) => req.r#type(TriggerType::Conditional).predicate(
+            // `Logical` is optional on AWS for one condition (AND is implied), but the
+            // emulator (moto 5.2.5) fails with HTTP 500 without it; sending AND suits both.
             Predicate::builder()
+                .logical(Logical::And)
                 .conditions(
                     Condition::builder()
                         .logical_operator(LogicalOperator::Equals)

@@ -1,0 +1,38 @@
+# A crawler over raw input in a pipeline: the role and database come from the pipeline, and
+# the crawler runs every night and whenever the compaction job succeeds.
+resource "flywheel_crawler" "raw_input_addressable" {
+  name         = "crw-omc-flywheel-prod-raw-input-addressable"
+  pipeline     = flywheel_pipeline.prod.context
+  s3_targets   = ["s3://omc-flywheel-data-us-east-1-prod/opus/addressable_ids/raw_input/"]
+  exclusions   = ["**/_temporary/**"]
+  table_prefix = "addressable_"
+
+  schema_change_policy {
+    update_behavior = "UPDATE_IN_DATABASE"
+    delete_behavior = "LOG"
+  }
+
+  recrawl_policy = "CRAWL_EVERYTHING"
+  schedule       = "cron(0 4 * * ? *)"
+  run_after_job  = flywheel_job.addressable_ids_compaction.name
+  configuration = jsonencode({
+    Version  = 1.0
+    Grouping = { TableGroupingPolicy = "CombineCompatibleSchemas" }
+  })
+  tags = { team = "data" }
+}
+
+# Standalone, without a pipeline: the role and database are given directly. Incremental
+# crawls (new folders only) require both schema change behaviours to be LOG.
+resource "flywheel_crawler" "cleanroom_output" {
+  name       = "crw-omc-flywheel-prod-cleanroom-addressable"
+  role_arn   = "arn:aws:iam::239083076653:role/omc_flywheel-prod-glue-role"
+  database   = "omc_flywheel_prod"
+  s3_targets = ["s3://omc-flywheel-data-us-east-1-prod/omc_cleanroom_data/addressable_ids/"]
+
+  schema_change_policy {
+    update_behavior = "LOG"
+    delete_behavior = "LOG"
+  }
+  recrawl_policy = "CRAWL_NEW_FOLDERS_ONLY"
+}

@@ -1,0 +1,1084 @@
+//! `flywheel_crawler`: typed configuration in, the desired Glue crawler (and the trigger that
+//! runs it after a job) out, plus the offline checks and the normalisation of the crawler's
+//! `configuration` JSON. No I/O: everything here is unit-tested without AWS.
+//!
+//! Schedules map to the crawler's own Glue `Schedule`, not to a SCHEDULED trigger: Glue
+//! crawlers have a native schedule, so it costs no extra object, is read back by the same
+//! GetCrawler call that refreshes the crawler (drift in it is free to detect), is changed in
+//! place by UpdateCrawler, and lets a crawler have a schedule *and* `run_after_job` at once
+//! (each derived trigger name holds one trigger). `run_after_job` needs a CONDITIONAL trigger,
+//! because Glue has no other way to chain a crawler after a job.
+
+use serde_json::{Map, Value as Json};
+
+use super::schedule;
+use super::tags::Tags;
+use super::trigger::{TriggerAction, TriggerSpec, TriggerStart, LONGEST_SUFFIX};
+
+/// Glue's limit on crawler, database and job names.
+pub const GLUE_NAME_MAX: usize = 255;
+/// Crawler names leave room for the derived trigger name (`<name>-after-job`).
+pub const NAME_MAX: usize = GLUE_NAME_MAX - LONGEST_SUFFIX;
+/// Glue's limit on `TablePrefix`.
+pub const TABLE_PREFIX_MAX: usize = 128;
+
+pub const UPDATE_BEHAVIORS: [&str; 2] = ["UPDATE_IN_DATABASE", "LOG"];
+pub const DELETE_BEHAVIORS: [&str; 3] = ["LOG", "DELETE_FROM_DATABASE", "DEPRECATE_IN_DATABASE"];
+/// `CRAWL_EVENT_MODE` needs an S3 event queue, which this resource does not configure.
+pub const RECRAWL_BEHAVIORS: [&str; 2] = ["CRAWL_EVERYTHING", "CRAWL_NEW_FOLDERS_ONLY"];
+
+pub const DEFAULT_UPDATE_BEHAVIOR: &str = "UPDATE_IN_DATABASE";
+pub const DEFAULT_DELETE_BEHAVIOR: &str = "LOG";
+pub const DEFAULT_RECRAWL_BEHAVIOR: &str = "CRAWL_EVERYTHING";
+
+/// The crawler's configuration, every value known and already checked by [`problems`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CrawlerConfig {
+    pub name: String,
+    pub role_arn: String,
+    pub database: String,
+    pub s3_targets: Vec<String>,
+    pub exclusions: Vec<String>,
+    pub table_prefix: Option<String>,
+    pub update_behavior: String,
+    pub delete_behavior: String,
+    pub recrawl_behavior: String,
+    /// As the user wrote it (`cron(...)` or `rate(...)`).
+    pub schedule: Option<String>,
+    pub run_after_job: Option<String>,
+    /// As the user wrote it.
+    pub configuration: Option<String>,
+    /// Effective tags (see `tags::effective`).
+    pub tags: Tags,
+}
+
+/// The crawler as Glue should hold it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DesiredCrawler {
+    pub name: String,
+    pub role: String,
+    pub database: String,
+    pub targets: Vec<S3Target>,
+    /// `None` and `""` both mean no prefix.
+    pub table_prefix: Option<String>,
+    pub update_behavior: String,
+    pub delete_behavior: String,
+    pub recrawl_behavior: String,
+    /// The Glue cron expression.
+    pub schedule: Option<String>,
+    /// The JSON sent to Glue.
+    pub configuration: Option<String>,
+    pub tags: Tags,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct S3Target {
+    pub path: String,
+    pub exclusions: Vec<String>,
+}
+
+/// The crawler as Glue reports it, reduced to what this resource manages.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ObservedCrawler {
+    pub name: String,
+    pub role: Option<String>,
+    pub database: Option<String>,
+    pub targets: Vec<S3Target>,
+    pub table_prefix: Option<String>,
+    pub update_behavior: Option<String>,
+    pub delete_behavior: Option<String>,
+    pub recrawl_behavior: Option<String>,
+    pub schedule: Option<String>,
+    pub configuration: Option<String>,
+}
+
+/// The crawler and its optional after-job trigger.
+pub fn expand(cfg: &CrawlerConfig) -> (DesiredCrawler, Option<TriggerSpec>) {
+    let targets = cfg
+        .s3_targets
+        .iter()
+        .map(|p| S3Target {
+            path: p.clone(),
+            exclusions: cfg.exclusions.clone(),
+        })
+        .collect();
+    // Invalid schedules never get here (validation rejects them); keep the text if one does.
+    let schedule = cfg.schedule.as_deref().map(|s| {
+        schedule::parse(s)
+            .map(|s| s.glue_cron)
+            .unwrap_or_else(|_| s.to_string())
+    });
+    let crawler = DesiredCrawler {
+        name: cfg.name.clone(),
+        role: cfg.role_arn.clone(),
+        database: cfg.database.clone(),
+        targets,
+        table_prefix: cfg.table_prefix.clone().filter(|p| !p.is_empty()),
+        update_behavior: cfg.update_behavior.clone(),
+        delete_behavior: cfg.delete_behavior.clone(),
+        recrawl_behavior: cfg.recrawl_behavior.clone(),
+        schedule,
+        configuration: cfg.configuration.clone(),
+        tags: cfg.tags.clone(),
+    };
+    let trigger = cfg
+        .run_after_job
+        .as_ref()
+        .map(|job| after_job_trigger(&cfg.name, job, &cfg.tags));
+    (crawler, trigger)
+}
+
+/// The conditional trigger that starts `crawler` when `job` SUCCEEDED.
+pub fn after_job_trigger(crawler: &str, job: &str, tags: &Tags) -> TriggerSpec {
+    TriggerSpec::new(
+        TriggerAction::StartCrawler(crawler.to_string()),
+        TriggerStart::AfterJobSucceeded(job.to_string()),
+        tags.clone(),
+    )
+}
+
+/// The derived name of the after-job trigger, known from the crawler name alone.
+pub fn after_job_trigger_name(crawler: &str) -> String {
+    after_job_trigger(crawler, "", &Tags::new()).name
+}
+
+// ---------------------------------------------------------------------------------------
+// Validation
+// ---------------------------------------------------------------------------------------
+
+/// Where a problem is: an attribute, optionally an element index or a nested attribute.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub attribute: &'static str,
+    pub index: Option<usize>,
+    pub nested: Option<&'static str>,
+    pub message: String,
+}
+
+impl Problem {
+    fn at(attribute: &'static str, message: impl Into<String>) -> Self {
+        Problem {
+            attribute,
+            index: None,
+            nested: None,
+            message: message.into(),
+        }
+    }
+
+    fn index(attribute: &'static str, index: usize, message: impl Into<String>) -> Self {
+        Problem {
+            index: Some(index),
+            ..Problem::at(attribute, message)
+        }
+    }
+
+    fn nested(attribute: &'static str, nested: &'static str, message: impl Into<String>) -> Self {
+        Problem {
+            nested: Some(nested),
+            ..Problem::at(attribute, message)
+        }
+    }
+
+    /// `s3_targets[0]`, `schema_change_policy.update_behavior`, ...
+    pub fn path(&self) -> String {
+        let mut p = self.attribute.to_string();
+        if let Some(i) = self.index {
+            p.push_str(&format!("[{i}]"));
+        }
+        if let Some(n) = self.nested {
+            p.push('.');
+            p.push_str(n);
+        }
+        p
+    }
+}
+
+/// The literal parts of a configuration; `None` means unknown (or, for optional values,
+/// not set where the field is an `Option<Option<..>>`). Unknown values are not checked.
+#[derive(Clone, Debug, Default)]
+pub struct Literals<'a> {
+    pub name: Option<&'a str>,
+    pub role_arn: Option<&'a str>,
+    pub database: Option<&'a str>,
+    /// `None`: the list is unknown. Elements that are unknown are `None`.
+    pub s3_targets: Option<Vec<Option<&'a str>>>,
+    pub exclusions: Option<Vec<Option<&'a str>>>,
+    pub table_prefix: Option<&'a str>,
+    /// `Some(None)`: not set (the default applies); `None`: unknown.
+    pub update_behavior: Option<Option<&'a str>>,
+    pub delete_behavior: Option<Option<&'a str>>,
+    pub recrawl_behavior: Option<Option<&'a str>>,
+    pub schedule: Option<&'a str>,
+    pub run_after_job: Option<&'a str>,
+    pub configuration: Option<&'a str>,
+}
+
+/// Every mistake that can be seen in the literal values, each naming its attribute.
+pub fn problems(lit: &Literals<'_>) -> Vec<Problem> {
+    let mut out = Vec::new();
+    if let Some(name) = lit.name {
+        if let Err(e) = crate::validate::glue_name(name, NAME_MAX) {
+            out.push(Problem::at(
+                "name",
+                format!("crawler name {e}; up to {NAME_MAX} characters leaves room for the derived trigger name"),
+            ));
+        }
+    }
+    if let Some(role) = lit.role_arn {
+        if let Err(e) = crate::validate::role_arn(role) {
+            out.push(Problem::at("role_arn", e));
+        }
+    }
+    if let Some(db) = lit.database {
+        if let Err(e) = crate::validate::glue_name(db, GLUE_NAME_MAX) {
+            out.push(Problem::at("database", format!("database name {e}")));
+        }
+    }
+    if let Some(targets) = &lit.s3_targets {
+        if targets.is_empty() {
+            out.push(Problem::at(
+                "s3_targets",
+                "at least one S3 target is required, for example [\"s3://bucket/prefix/\"]",
+            ));
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for (i, t) in targets.iter().enumerate() {
+            let Some(t) = t else { continue };
+            if let Err(e) = crate::validate::s3_uri(t, false) {
+                out.push(Problem::index(
+                    "s3_targets",
+                    i,
+                    format!("{e}; S3 targets look like s3://bucket/prefix/"),
+                ));
+            } else if !seen.insert(t.trim_end_matches('/')) {
+                out.push(Problem::index(
+                    "s3_targets",
+                    i,
+                    format!("{t:?} is listed more than once"),
+                ));
+            }
+        }
+    }
+    if let Some(exclusions) = &lit.exclusions {
+        for (i, x) in exclusions.iter().enumerate() {
+            let Some(x) = x else { continue };
+            if x.trim().is_empty() || x.chars().any(char::is_control) {
+                out.push(Problem::index(
+                    "exclusions",
+                    i,
+                    format!("{x:?} is not a glob pattern such as \"**/_temporary/**\""),
+                ));
+            }
+        }
+    }
+    if let Some(prefix) = lit.table_prefix {
+        let n = prefix.chars().count();
+        if n > TABLE_PREFIX_MAX {
+            out.push(Problem::at(
+                "table_prefix",
+                format!("{prefix:?} has {n} characters; Glue allows at most {TABLE_PREFIX_MAX}"),
+            ));
+        } else if prefix.chars().any(char::is_control) {
+            out.push(Problem::at(
+                "table_prefix",
+                format!("{prefix:?} must not contain control characters"),
+            ));
+        }
+    }
+    let enum_check = |value: Option<Option<&str>>,
+                      allowed: &[&str],
+                      attr,
+                      nested: Option<&'static str>,
+                      out: &mut Vec<Problem>| {
+        if let Some(Some(v)) = value {
+            if !allowed.contains(&v) {
+                let msg = format!("{v:?} is not one of {}", allowed.join(", "));
+                out.push(match nested {
+                    Some(n) => Problem::nested(attr, n, msg),
+                    None => Problem::at(attr, msg),
+                });
+            }
+        }
+    };
+    enum_check(
+        lit.update_behavior,
+        &UPDATE_BEHAVIORS,
+        "schema_change_policy",
+        Some("update_behavior"),
+        &mut out,
+    );
+    enum_check(
+        lit.delete_behavior,
+        &DELETE_BEHAVIORS,
+        "schema_change_policy",
+        Some("delete_behavior"),
+        &mut out,
+    );
+    if lit.recrawl_behavior == Some(Some("CRAWL_EVENT_MODE")) {
+        out.push(Problem::at(
+            "recrawl_policy",
+            "CRAWL_EVENT_MODE needs an S3 event queue, which flywheel_crawler does not configure; use CRAWL_EVERYTHING or CRAWL_NEW_FOLDERS_ONLY",
+        ));
+    } else {
+        enum_check(
+            lit.recrawl_behavior,
+            &RECRAWL_BEHAVIORS,
+            "recrawl_policy",
+            None,
+            &mut out,
+        );
+    }
+    // Glue: incremental crawls (new folders only) must leave the catalog alone.
+    if lit.recrawl_behavior == Some(Some("CRAWL_NEW_FOLDERS_ONLY")) {
+        let update = lit
+            .update_behavior
+            .map(|u| u.unwrap_or(DEFAULT_UPDATE_BEHAVIOR));
+        let delete = lit
+            .delete_behavior
+            .map(|d| d.unwrap_or(DEFAULT_DELETE_BEHAVIOR));
+        if update.is_some_and(|u| u != "LOG") || delete.is_some_and(|d| d != "LOG") {
+            out.push(Problem::at(
+                "recrawl_policy",
+                "CRAWL_NEW_FOLDERS_ONLY requires schema_change_policy { update_behavior = \"LOG\", delete_behavior = \"LOG\" } (Glue rejects any other combination)",
+            ));
+        }
+    }
+    if let Some(s) = lit.schedule {
+        if let Err(e) = schedule::parse(s) {
+            out.push(Problem::at("schedule", e));
+        }
+    }
+    if let Some(job) = lit.run_after_job {
+        if let Err(e) = crate::validate::glue_name(job, GLUE_NAME_MAX) {
+            out.push(Problem::at("run_after_job", format!("job name {e}")));
+        }
+    }
+    if let Some(c) = lit.configuration {
+        if let Err(e) = check_configuration(c) {
+            out.push(Problem::at("configuration", e));
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------
+// `configuration` JSON
+// ---------------------------------------------------------------------------------------
+
+/// Checks the crawler configuration JSON against what Glue accepts (version 1.0).
+pub fn check_configuration(text: &str) -> Result<(), String> {
+    let v: Json = serde_json::from_str(text).map_err(|e| format!("is not valid JSON ({e})"))?;
+    let Json::Object(top) = &v else {
+        return Err("must be a JSON object, for example jsonencode({ Version = 1.0 })".into());
+    };
+    check_keys(
+        top,
+        "",
+        &[
+            "Version",
+            "Grouping",
+            "CrawlerOutput",
+            "CreatePartitionIndex",
+        ],
+    )?;
+    match top.get("Version") {
+        Some(Json::Number(n)) if n.as_f64() == Some(1.0) => {}
+        Some(other) => return Err(format!("Version must be 1.0, not {other}")),
+        None => return Err("must set Version = 1.0 (Glue requires it)".into()),
+    }
+    if let Some(g) = top.get("Grouping") {
+        let g = object(g, "Grouping")?;
+        check_keys(
+            g,
+            "Grouping.",
+            &["TableGroupingPolicy", "TableLevelConfiguration"],
+        )?;
+        if let Some(p) = g.get("TableGroupingPolicy") {
+            if p != "CombineCompatibleSchemas" {
+                return Err(format!(
+                    "Grouping.TableGroupingPolicy must be \"CombineCompatibleSchemas\", not {p}"
+                ));
+            }
+        }
+        if let Some(l) = g.get("TableLevelConfiguration") {
+            positive_int(l, "Grouping.TableLevelConfiguration")?;
+        }
+    }
+    if let Some(o) = top.get("CrawlerOutput") {
+        let o = object(o, "CrawlerOutput")?;
+        check_keys(o, "CrawlerOutput.", &["Partitions", "Tables"])?;
+        if let Some(p) = o.get("Partitions") {
+            let p = object(p, "CrawlerOutput.Partitions")?;
+            check_keys(p, "CrawlerOutput.Partitions.", &["AddOrUpdateBehavior"])?;
+            if let Some(b) = p.get("AddOrUpdateBehavior") {
+                if b != "InheritFromTable" {
+                    return Err(format!("CrawlerOutput.Partitions.AddOrUpdateBehavior must be \"InheritFromTable\", not {b}"));
+                }
+            }
+        }
+        if let Some(t) = o.get("Tables") {
+            let t = object(t, "CrawlerOutput.Tables")?;
+            check_keys(
+                t,
+                "CrawlerOutput.Tables.",
+                &["AddOrUpdateBehavior", "TableThreshold"],
+            )?;
+            if let Some(b) = t.get("AddOrUpdateBehavior") {
+                if b != "MergeNewColumns" {
+                    return Err(format!("CrawlerOutput.Tables.AddOrUpdateBehavior must be \"MergeNewColumns\", not {b}"));
+                }
+            }
+            if let Some(n) = t.get("TableThreshold") {
+                positive_int(n, "CrawlerOutput.Tables.TableThreshold")?;
+            }
+        }
+    }
+    if let Some(b) = top.get("CreatePartitionIndex") {
+        if !b.is_boolean() {
+            return Err(format!(
+                "CreatePartitionIndex must be true or false, not {b}"
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn object<'a>(v: &'a Json, path: &str) -> Result<&'a Map<String, Json>, String> {
+    v.as_object()
+        .ok_or_else(|| format!("{path} must be an object, not {v}"))
+}
+
+fn check_keys(m: &Map<String, Json>, prefix: &str, allowed: &[&str]) -> Result<(), String> {
+    let mut keys: Vec<&String> = m.keys().collect();
+    keys.sort();
+    for k in keys {
+        if !allowed.contains(&k.as_str()) {
+            return Err(format!(
+                "{prefix}{k} is not a key Glue accepts in a crawler configuration; allowed here: {}",
+                allowed.iter().map(|a| format!("{prefix}{a}")).collect::<Vec<_>>().join(", ")
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn positive_int(v: &Json, path: &str) -> Result<(), String> {
+    match v.as_f64() {
+        Some(f) if f >= 1.0 && f.fract() == 0.0 => Ok(()),
+        _ => Err(format!(
+            "{path} must be a whole number of at least 1, not {v}"
+        )),
+    }
+}
+
+/// The canonical form of a configuration: keys sorted, numbers compared by value (`1` and
+/// `1.0` are the same), whitespace gone, and the defaults Glue adds removed
+/// (`CreatePartitionIndex: true`). `None` (no configuration) and `{"Version": 1.0}` are the
+/// same crawler behaviour and both canonicalise to `None`. Text that is not JSON is kept
+/// as-is so that it still compares (and shows) as a difference.
+pub fn canonical_configuration(text: Option<&str>) -> Option<String> {
+    let text = text?.trim();
+    if text.is_empty() {
+        return None;
+    }
+    let Ok(v) = serde_json::from_str::<Json>(text) else {
+        return Some(text.to_string());
+    };
+    let mut v = canonical_json(&v);
+    if let Json::Object(m) = &mut v {
+        if m.get("CreatePartitionIndex") == Some(&Json::Bool(true)) {
+            m.remove("CreatePartitionIndex");
+        }
+        let only_version = m.len() == 1 && m.get("Version").and_then(Json::as_f64) == Some(1.0);
+        if m.is_empty() || only_version {
+            return None;
+        }
+    }
+    Some(render_sorted(&v))
+}
+
+/// Whether two configurations (either absent) mean the same crawler behaviour.
+pub fn configuration_equivalent(a: Option<&str>, b: Option<&str>) -> bool {
+    canonical_configuration(a) == canonical_configuration(b)
+}
+
+fn canonical_json(v: &Json) -> Json {
+    match v {
+        Json::Number(n) => match n.as_f64() {
+            Some(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Json::from(f as i64),
+            Some(f) => serde_json::Number::from_f64(f)
+                .map(Json::Number)
+                .unwrap_or_else(|| v.clone()),
+            None => v.clone(),
+        },
+        Json::Array(a) => Json::Array(a.iter().map(canonical_json).collect()),
+        Json::Object(m) => Json::Object(
+            m.iter()
+                .map(|(k, v)| (k.clone(), canonical_json(v)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// Compact JSON with object keys sorted, whatever map order serde_json was built with.
+fn render_sorted(v: &Json) -> String {
+    match v {
+        Json::Object(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            let parts: Vec<String> = keys
+                .into_iter()
+                .map(|k| format!("{}:{}", Json::String(k.clone()), render_sorted(&m[k])))
+                .collect();
+            format!("{{{}}}", parts.join(","))
+        }
+        Json::Array(a) => format!(
+            "[{}]",
+            a.iter().map(render_sorted).collect::<Vec<_>>().join(",")
+        ),
+        other => other.to_string(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Comparison of what AWS holds with what is wanted
+// ---------------------------------------------------------------------------------------
+
+/// Targets compare as a set: Glue keeps the order it was given, but the order has no meaning.
+pub fn same_targets(a: &[S3Target], b: &[S3Target]) -> bool {
+    let norm = |t: &[S3Target]| {
+        let mut v: Vec<S3Target> = t
+            .iter()
+            .map(|t| {
+                let mut x = t.exclusions.clone();
+                x.sort();
+                S3Target {
+                    path: t.path.clone(),
+                    exclusions: x,
+                }
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    norm(a) == norm(b)
+}
+
+/// Glue reports a missing prefix as absent or as `""`.
+pub fn same_prefix(a: Option<&str>, b: Option<&str>) -> bool {
+    a.unwrap_or("") == b.unwrap_or("")
+}
+
+pub fn same_schedule(a: Option<&str>, b: Option<&str>) -> bool {
+    match (a.filter(|s| !s.is_empty()), b.filter(|s| !s.is_empty())) {
+        (None, None) => true,
+        (Some(a), Some(b)) => schedule::equivalent(a, b),
+        _ => false,
+    }
+}
+
+/// The schema change and recrawl policies Glue reports when none were set (AWS's own
+/// defaults, which differ from this resource's for deletes).
+pub const AWS_DEFAULT_UPDATE_BEHAVIOR: &str = "UPDATE_IN_DATABASE";
+pub const AWS_DEFAULT_DELETE_BEHAVIOR: &str = "DEPRECATE_IN_DATABASE";
+
+/// Observed policies with AWS's defaults filled in where Glue reported none.
+pub fn observed_policies(o: &ObservedCrawler) -> (String, String, String) {
+    (
+        o.update_behavior
+            .clone()
+            .unwrap_or_else(|| AWS_DEFAULT_UPDATE_BEHAVIOR.into()),
+        o.delete_behavior
+            .clone()
+            .unwrap_or_else(|| AWS_DEFAULT_DELETE_BEHAVIOR.into()),
+        o.recrawl_behavior
+            .clone()
+            .unwrap_or_else(|| DEFAULT_RECRAWL_BEHAVIOR.into()),
+    )
+}
+
+/// Names of the crawler's fields that differ between AWS and the desired crawler (empty
+/// when AWS already holds it). Equivalent spellings (JSON, schedules, order) are no diff.
+pub fn differences(want: &DesiredCrawler, seen: &ObservedCrawler) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    let (update, delete, recrawl) = observed_policies(seen);
+    if seen.role.as_deref() != Some(want.role.as_str()) {
+        out.push("role");
+    }
+    if seen.database.as_deref() != Some(want.database.as_str()) {
+        out.push("database");
+    }
+    if !same_targets(&want.targets, &seen.targets) {
+        out.push("targets");
+    }
+    if !same_prefix(want.table_prefix.as_deref(), seen.table_prefix.as_deref()) {
+        out.push("table_prefix");
+    }
+    if update != want.update_behavior || delete != want.delete_behavior {
+        out.push("schema_change_policy");
+    }
+    if recrawl != want.recrawl_behavior {
+        out.push("recrawl_policy");
+    }
+    if !same_schedule(want.schedule.as_deref(), seen.schedule.as_deref()) {
+        out.push("schedule");
+    }
+    if !configuration_equivalent(want.configuration.as_deref(), seen.configuration.as_deref()) {
+        out.push("configuration");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg() -> CrawlerConfig {
+        CrawlerConfig {
+            name: "crw-omc-flywheel-prod-raw-input-addressable".into(),
+            role_arn: "arn:aws:iam::239083076653:role/omc_flywheel-prod-glue-role".into(),
+            database: "omc_flywheel_prod".into(),
+            s3_targets: vec![
+                "s3://omc-flywheel-data-us-east-1-prod/opus/addressable_ids/raw_input/".into(),
+            ],
+            exclusions: vec!["**/_temporary/**".into()],
+            table_prefix: Some("addressable_".into()),
+            update_behavior: DEFAULT_UPDATE_BEHAVIOR.into(),
+            delete_behavior: DEFAULT_DELETE_BEHAVIOR.into(),
+            recrawl_behavior: DEFAULT_RECRAWL_BEHAVIOR.into(),
+            schedule: Some("rate(1 day)".into()),
+            run_after_job: Some("etl-omc-flywheel-prod-addressable-ids-compaction".into()),
+            configuration: Some(r#"{"Version":1.0}"#.into()),
+            tags: Tags::new(),
+        }
+    }
+
+    fn observed(want: &DesiredCrawler) -> ObservedCrawler {
+        ObservedCrawler {
+            name: want.name.clone(),
+            role: Some(want.role.clone()),
+            database: Some(want.database.clone()),
+            targets: want.targets.clone(),
+            table_prefix: want.table_prefix.clone(),
+            update_behavior: Some(want.update_behavior.clone()),
+            delete_behavior: Some(want.delete_behavior.clone()),
+            recrawl_behavior: Some(want.recrawl_behavior.clone()),
+            schedule: want.schedule.clone(),
+            configuration: want.configuration.clone(),
+        }
+    }
+
+    #[test]
+    fn expansion_of_the_production_crawler() {
+        let (c, t) = expand(&cfg());
+        assert_eq!(c.targets.len(), 1);
+        assert_eq!(c.targets[0].exclusions, vec!["**/_temporary/**"]);
+        assert_eq!(
+            c.schedule.as_deref(),
+            Some("cron(0 0 * * ? *)"),
+            "rate is sent as Glue cron"
+        );
+        assert_eq!(c.update_behavior, "UPDATE_IN_DATABASE");
+        assert_eq!(c.delete_behavior, "LOG");
+        let t = t.expect("run_after_job expands into a trigger");
+        assert_eq!(
+            t.name,
+            "crw-omc-flywheel-prod-raw-input-addressable-after-job"
+        );
+        assert_eq!(t.name, after_job_trigger_name(&c.name));
+        assert_eq!(t.action, TriggerAction::StartCrawler(c.name.clone()));
+        assert_eq!(
+            t.start,
+            TriggerStart::AfterJobSucceeded(
+                "etl-omc-flywheel-prod-addressable-ids-compaction".into()
+            )
+        );
+    }
+
+    #[test]
+    fn expansion_without_optional_parts() {
+        let mut c = cfg();
+        c.schedule = None;
+        c.run_after_job = None;
+        c.table_prefix = Some(String::new());
+        c.exclusions.clear();
+        let (d, t) = expand(&c);
+        assert!(t.is_none());
+        assert_eq!(d.schedule, None);
+        assert_eq!(d.table_prefix, None, "an empty prefix is no prefix");
+        assert!(d.targets[0].exclusions.is_empty());
+    }
+
+    #[test]
+    fn nothing_differs_when_aws_holds_the_crawler() {
+        let (want, _) = expand(&cfg());
+        assert!(differences(&want, &observed(&want)).is_empty());
+    }
+
+    #[test]
+    fn each_field_difference_is_named() {
+        let (want, _) = expand(&cfg());
+        type Change = Box<dyn Fn(&mut ObservedCrawler)>;
+        let cases: Vec<(&str, Change)> = vec![
+            (
+                "role",
+                Box::new(|o| o.role = Some("arn:aws:iam::1:role/x".into())),
+            ),
+            ("database", Box::new(|o| o.database = None)),
+            ("targets", Box::new(|o| o.targets[0].path.push_str("x/"))),
+            ("targets", Box::new(|o| o.targets[0].exclusions.clear())),
+            (
+                "table_prefix",
+                Box::new(|o| o.table_prefix = Some("other_".into())),
+            ),
+            (
+                "schema_change_policy",
+                Box::new(|o| o.delete_behavior = Some("DELETE_FROM_DATABASE".into())),
+            ),
+            (
+                "schema_change_policy",
+                Box::new(|o| o.delete_behavior = None),
+            ),
+            (
+                "recrawl_policy",
+                Box::new(|o| o.recrawl_behavior = Some("CRAWL_NEW_FOLDERS_ONLY".into())),
+            ),
+            ("schedule", Box::new(|o| o.schedule = None)),
+            (
+                "schedule",
+                Box::new(|o| o.schedule = Some("cron(0 5 * * ? *)".into())),
+            ),
+            (
+                "configuration",
+                Box::new(|o| {
+                    o.configuration = Some(r#"{"Version":1.0,"CreatePartitionIndex":false}"#.into())
+                }),
+            ),
+        ];
+        for (field, change) in cases {
+            let mut o = observed(&want);
+            change(&mut o);
+            assert_eq!(differences(&want, &o), vec![field], "{o:?}");
+        }
+    }
+
+    #[test]
+    fn aws_spellings_and_defaults_are_no_difference() {
+        let (want, _) = expand(&cfg());
+        let mut o = observed(&want);
+        o.schedule = Some("cron(0 0 * * ? *)".into());
+        o.configuration = Some(r#"{"CreatePartitionIndex":true,"Version":1}"#.into());
+        o.recrawl_behavior = None;
+        assert!(differences(&want, &o).is_empty());
+        let mut no_prefix = want.clone();
+        no_prefix.table_prefix = None;
+        let mut o = observed(&no_prefix);
+        o.table_prefix = Some(String::new());
+        assert!(differences(&no_prefix, &o).is_empty());
+    }
+
+    #[test]
+    fn targets_compare_as_sets() {
+        let t = |p: &str, x: &[&str]| S3Target {
+            path: p.into(),
+            exclusions: x.iter().map(|s| s.to_string()).collect(),
+        };
+        assert!(same_targets(
+            &[t("s3://a/1/", &["x", "y"]), t("s3://a/2/", &[])],
+            &[t("s3://a/2/", &[]), t("s3://a/1/", &["y", "x"])]
+        ));
+        assert!(!same_targets(
+            &[t("s3://a/1/", &[])],
+            &[t("s3://a/1/", &[]), t("s3://a/2/", &[])]
+        ));
+    }
+
+    #[test]
+    fn configuration_normalisation_table() {
+        let base =
+            r#"{"Version":1.0,"Grouping":{"TableGroupingPolicy":"CombineCompatibleSchemas"}}"#;
+        let equivalent = [
+            // Terraform's jsonencode writes 1.0 as 1 and sorts keys.
+            r#"{"Grouping":{"TableGroupingPolicy":"CombineCompatibleSchemas"},"Version":1}"#,
+            // heredoc with indentation and line breaks
+            "{\n  \"Version\": 1.0,\n  \"Grouping\": {\n    \"TableGroupingPolicy\": \"CombineCompatibleSchemas\"\n  }\n}\n",
+            // exponent form
+            r#"{"Version":10e-1,"Grouping":{"TableGroupingPolicy":"CombineCompatibleSchemas"}}"#,
+            // AWS adds the partition index default
+            r#"{"Version":1.0,"CreatePartitionIndex":true,"Grouping":{"TableGroupingPolicy":"CombineCompatibleSchemas"}}"#,
+        ];
+        for e in equivalent {
+            assert!(configuration_equivalent(Some(base), Some(e)), "{e}");
+        }
+        let different = [
+            r#"{"Version":1.0}"#,
+            r#"{"Version":1.0,"CreatePartitionIndex":false,"Grouping":{"TableGroupingPolicy":"CombineCompatibleSchemas"}}"#,
+            r#"{"Version":1.0,"Grouping":{"TableGroupingPolicy":"CombineCompatibleSchemas","TableLevelConfiguration":2}}"#,
+            "not json",
+        ];
+        for d in different {
+            assert!(!configuration_equivalent(Some(base), Some(d)), "{d}");
+        }
+        // No configuration, an empty string, and what Glue reports for it are the same.
+        for none in [
+            None,
+            Some(""),
+            Some(r#"{"Version":1.0}"#),
+            Some(r#"{"Version":1,"CreatePartitionIndex":true}"#),
+            Some("{}"),
+        ] {
+            assert!(configuration_equivalent(None, none), "{none:?}");
+        }
+        assert_eq!(
+            canonical_configuration(Some(base)).as_deref(),
+            Some(r#"{"Grouping":{"TableGroupingPolicy":"CombineCompatibleSchemas"},"Version":1}"#)
+        );
+    }
+
+    #[test]
+    fn schedules_compare_by_meaning() {
+        assert!(same_schedule(
+            Some("rate(1 day)"),
+            Some("cron(0 0 * * ? *)")
+        ));
+        assert!(same_schedule(None, Some("")));
+        assert!(!same_schedule(None, Some("cron(0 0 * * ? *)")));
+        assert!(!same_schedule(
+            Some("cron(0 4 * * ? *)"),
+            Some("cron(0 5 * * ? *)")
+        ));
+    }
+
+    fn valid<'a>() -> Literals<'a> {
+        Literals {
+            name: Some("crw-x"),
+            role_arn: Some("arn:aws:iam::239083076653:role/r"),
+            database: Some("omc_flywheel_prod"),
+            s3_targets: Some(vec![Some("s3://omc-flywheel-data-us-east-1-prod/opus/")]),
+            exclusions: Some(vec![Some("**/_temporary/**")]),
+            table_prefix: Some("addressable_"),
+            update_behavior: Some(None),
+            delete_behavior: Some(None),
+            recrawl_behavior: Some(None),
+            schedule: Some("cron(0 4 * * ? *)"),
+            run_after_job: Some("etl-x"),
+            configuration: Some(
+                r#"{"Version":1.0,"Grouping":{"TableGroupingPolicy":"CombineCompatibleSchemas"}}"#,
+            ),
+        }
+    }
+
+    #[test]
+    fn a_valid_configuration_has_no_problems() {
+        assert_eq!(problems(&valid()), vec![]);
+        assert_eq!(
+            problems(&Literals::default()),
+            vec![],
+            "unknown values are not checked"
+        );
+        let mut incremental = valid();
+        incremental.recrawl_behavior = Some(Some("CRAWL_NEW_FOLDERS_ONLY"));
+        incremental.update_behavior = Some(Some("LOG"));
+        incremental.delete_behavior = Some(Some("LOG"));
+        assert_eq!(problems(&incremental), vec![]);
+    }
+
+    #[test]
+    fn validation_table() {
+        let long_name = "c".repeat(NAME_MAX + 1);
+        let long_prefix = "p".repeat(TABLE_PREFIX_MAX + 1);
+        type Edit = Box<dyn for<'a> Fn(&mut Literals<'a>, &'a str, &'a str)>;
+        let cases: Vec<(&str, &str, Edit)> = vec![
+            ("name", "characters", Box::new(|l, n, _| l.name = Some(n))),
+            (
+                "name",
+                "whitespace",
+                Box::new(|l, _, _| l.name = Some(" crw")),
+            ),
+            (
+                "role_arn",
+                "IAM role ARN",
+                Box::new(|l, _, _| l.role_arn = Some("glue-role")),
+            ),
+            (
+                "database",
+                "characters",
+                Box::new(|l, _, _| l.database = Some("")),
+            ),
+            (
+                "s3_targets",
+                "at least one",
+                Box::new(|l, _, _| l.s3_targets = Some(vec![])),
+            ),
+            (
+                "s3_targets[0]",
+                "not an S3 URI",
+                Box::new(|l, _, _| l.s3_targets = Some(vec![Some("https://b/k")])),
+            ),
+            (
+                "s3_targets[1]",
+                "bucket name",
+                Box::new(|l, _, _| {
+                    l.s3_targets = Some(vec![Some("s3://ok-bucket/a/"), Some("s3://Bad_Bucket/a/")])
+                }),
+            ),
+            (
+                "s3_targets[1]",
+                "more than once",
+                Box::new(|l, _, _| {
+                    l.s3_targets = Some(vec![Some("s3://ok-bucket/a/"), Some("s3://ok-bucket/a")])
+                }),
+            ),
+            (
+                "s3_targets[0]",
+                "empty path segment",
+                Box::new(|l, _, _| l.s3_targets = Some(vec![Some("s3://ok-bucket/a//b/")])),
+            ),
+            (
+                "exclusions[0]",
+                "glob",
+                Box::new(|l, _, _| l.exclusions = Some(vec![Some(" ")])),
+            ),
+            (
+                "table_prefix",
+                "at most 128",
+                Box::new(|l, _, p| l.table_prefix = Some(p)),
+            ),
+            (
+                "schema_change_policy.update_behavior",
+                "not one of",
+                Box::new(|l, _, _| l.update_behavior = Some(Some("DELETE_FROM_DATABASE"))),
+            ),
+            (
+                "schema_change_policy.delete_behavior",
+                "not one of",
+                Box::new(|l, _, _| l.delete_behavior = Some(Some("DROP"))),
+            ),
+            (
+                "recrawl_policy",
+                "not one of",
+                Box::new(|l, _, _| l.recrawl_behavior = Some(Some("CRAWL_SOMETIMES"))),
+            ),
+            (
+                "recrawl_policy",
+                "event queue",
+                Box::new(|l, _, _| l.recrawl_behavior = Some(Some("CRAWL_EVENT_MODE"))),
+            ),
+            (
+                "recrawl_policy",
+                "requires schema_change_policy",
+                Box::new(|l, _, _| l.recrawl_behavior = Some(Some("CRAWL_NEW_FOLDERS_ONLY"))),
+            ),
+            (
+                "schedule",
+                "has 5 fields",
+                Box::new(|l, _, _| l.schedule = Some("cron(0 4 * * *)")),
+            ),
+            (
+                "schedule",
+                "not a schedule",
+                Box::new(|l, _, _| l.schedule = Some("daily")),
+            ),
+            (
+                "run_after_job",
+                "characters",
+                Box::new(|l, _, _| l.run_after_job = Some("")),
+            ),
+            (
+                "configuration",
+                "not valid JSON",
+                Box::new(|l, _, _| l.configuration = Some("{Version: 1")),
+            ),
+            (
+                "configuration",
+                "JSON object",
+                Box::new(|l, _, _| l.configuration = Some("[1]")),
+            ),
+            (
+                "configuration",
+                "Version",
+                Box::new(|l, _, _| l.configuration = Some(r#"{"Grouping":{}}"#)),
+            ),
+            (
+                "configuration",
+                "Version must be 1.0",
+                Box::new(|l, _, _| l.configuration = Some(r#"{"Version":2}"#)),
+            ),
+            (
+                "configuration",
+                "CrawlerOutput.Partitions.Mode is not a key",
+                Box::new(|l, _, _| {
+                    l.configuration =
+                        Some(r#"{"Version":1,"CrawlerOutput":{"Partitions":{"Mode":"x"}}}"#)
+                }),
+            ),
+            (
+                "configuration",
+                "Colour is not a key",
+                Box::new(|l, _, _| l.configuration = Some(r#"{"Version":1,"Colour":"blue"}"#)),
+            ),
+            (
+                "configuration",
+                "InheritFromTable",
+                Box::new(|l, _, _| {
+                    l.configuration = Some(
+                        r#"{"Version":1,"CrawlerOutput":{"Partitions":{"AddOrUpdateBehavior":"Replace"}}}"#,
+                    )
+                }),
+            ),
+            (
+                "configuration",
+                "MergeNewColumns",
+                Box::new(|l, _, _| {
+                    l.configuration = Some(
+                        r#"{"Version":1,"CrawlerOutput":{"Tables":{"AddOrUpdateBehavior":"Replace"}}}"#,
+                    )
+                }),
+            ),
+            (
+                "configuration",
+                "TableThreshold",
+                Box::new(|l, _, _| {
+                    l.configuration =
+                        Some(r#"{"Version":1,"CrawlerOutput":{"Tables":{"TableThreshold":0}}}"#)
+                }),
+            ),
+            (
+                "configuration",
+                "TableGroupingPolicy",
+                Box::new(|l, _, _| {
+                    l.configuration =
+                        Some(r#"{"Version":1,"Grouping":{"TableGroupingPolicy":"Split"}}"#)
+                }),
+            ),
+            (
+                "configuration",
+                "TableLevelConfiguration",
+                Box::new(|l, _, _| {
+                    l.configuration =
+                        Some(r#"{"Version":1,"Grouping":{"TableLevelConfiguration":1.5}}"#)
+                }),
+            ),
+            (
+                "configuration",
+                "CreatePartitionIndex",
+                Box::new(|l, _, _| {
+                    l.configuration = Some(r#"{"Version":1,"CreatePartitionIndex":"yes"}"#)
+                }),
+            ),
+        ];
+        for (path, words, edit) in cases {
+            let mut l = valid();
+            edit(&mut l, &long_name, &long_prefix);
+            let p = problems(&l);
+            assert_eq!(p.len(), 1, "{path}: {p:?}");
+            assert_eq!(p[0].path(), path, "{p:?}");
+            assert!(
+                p[0].message.contains(words),
+                "{path}: {:?} lacks {words:?}",
+                p[0].message
+            );
+        }
+    }
+}
