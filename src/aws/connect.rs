@@ -116,7 +116,13 @@ pub async fn build(settings: &Settings) -> Result<AwsContext, String> {
 }
 
 fn check_env_endpoints() -> Result<(), String> {
-    for name in ["AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_GLUE", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_IAM", "AWS_ENDPOINT_URL_STS"] {
+    for name in [
+        "AWS_ENDPOINT_URL",
+        "AWS_ENDPOINT_URL_GLUE",
+        "AWS_ENDPOINT_URL_S3",
+        "AWS_ENDPOINT_URL_IAM",
+        "AWS_ENDPOINT_URL_STS",
+    ] {
         if let Some(value) = std::env::var(name).ok().filter(|v| !v.is_empty()) {
             crate::validate::endpoint_url(&value).map_err(|msg| {
                 format!("The environment variable {name} = {value:?} {msg}. Set it to a URL such as \"http://127.0.0.1:4566\", or unset it.")
@@ -128,7 +134,10 @@ fn check_env_endpoints() -> Result<(), String> {
 
 /// The endpoint override the environment gives a service, if any.
 fn env_endpoint(service: &str) -> Option<String> {
-    [format!("AWS_ENDPOINT_URL_{service}"), "AWS_ENDPOINT_URL".into()]
-        .iter()
-        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+    [
+        format!("AWS_ENDPOINT_URL_{service}"),
+        "AWS_ENDPOINT_URL".into(),
+    ]
+    .iter()
+    .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
 }

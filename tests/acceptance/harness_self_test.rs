@@ -1,0 +1,192 @@
+//! The harness tested against the real Terraform CLI with Terraform's built-in
+//! `terraform_data` resource, so it is known to pass good cases and catch bad ones before
+//! any provider test depends on it.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use crate::harness::*;
+
+/// An explicit empty `required_providers`: these configs need no provider of ours.
+fn data_config(body: &str) -> String {
+    format!("terraform {{\n  required_providers {{}}\n}}\n\n{body}\n")
+}
+
+fn input(value: &str) -> String {
+    data_config(&format!(
+        "resource \"terraform_data\" \"x\" {{\n  input = {{ a = \"{value}\", l = [1, 2] }}\n}}\n\n\
+         output \"a\" {{\n  value = try(terraform_data.x.output.a, null)\n}}"
+    ))
+}
+
+#[tokio::test]
+async fn harness_runs_every_step_kind() {
+    if !acceptance_enabled("harness_runs_every_step_kind") {
+        return;
+    }
+    let bucket = unique_name("flywheel-acc-harness");
+    let (b1, b2) = (bucket.clone(), bucket.clone());
+    // Struct-literal form, as terraform-plugin-testing's resource.TestCase.
+    TestCase {
+        steps: vec![
+            Step::config(input("1"))
+                .pre_apply(move |ctx| {
+                    let b = b1.clone();
+                    async move {
+                        // Proves the S3 client reaches the emulator (path-style addressing).
+                        ctx.aws.s3.create_bucket().bucket(&b).send().await?;
+                        Ok(())
+                    }
+                })
+                .checks([
+                    check_attr("terraform_data.x", "input.a", "1"),
+                    check_attr("terraform_data.x", "output.l.#", "2"),
+                    check_attr_set("terraform_data.x", "id"),
+                    check_output("a", "1"),
+                ])
+                .emulator_check(|ctx| async move {
+                    anyhow::ensure!(ctx.state.resource("terraform_data.x").is_some());
+                    Ok(())
+                }),
+            Step::config(input("2"))
+                .plan_only()
+                .expect_non_empty_plan()
+                .expect_resource_action("terraform_data.x", &["update"])
+                .expect_plan_text(r"terraform_data\.x will be updated in-place"),
+            Step::config(input("2"))
+                .expect_resource_action("terraform_data.x", &["update"])
+                .check(check_output("a", "2")),
+            // terraform_data cannot read its input back on import: that is what ignore is for.
+            // (The output above uses try() for the same reason.)
+            Step::import_state_verify(
+                ImportStateVerify::new("terraform_data.x").ignore(["input", "output"]),
+            ),
+            Step::import_state_verify(
+                ImportStateVerify::new("terraform_data.x")
+                    .ignore(["input", "output"])
+                    .import_block(),
+            ),
+            Step::config(data_config(
+                "resource \"terraform_data\" \"x\" {\n  input = nonsense(\n}",
+            ))
+            .validate_only()
+            .expect_error("(?i)argument|expression|syntax"),
+        ],
+        check_destroy: Some(emulator_fn(move |ctx| {
+            let b = b2.clone();
+            async move {
+                anyhow::ensure!(
+                    ctx.state.resource("terraform_data.x").is_some(),
+                    "check_destroy sees the state from before the destroy"
+                );
+                ctx.aws.s3.delete_bucket().bucket(&b).send().await?;
+                Ok(())
+            }
+        })),
+        ..Default::default()
+    }
+    .run()
+    .await;
+}
+
+#[tokio::test]
+async fn harness_catches_failures() {
+    if !acceptance_enabled("harness_catches_failures") {
+        return;
+    }
+    let expect_failure = |result: Result<(), String>, wanted: &[&str]| {
+        let err = result.expect_err("the case should fail");
+        for w in wanted {
+            assert!(err.contains(w), "failure should mention {w:?}:\n{err}");
+        }
+    };
+
+    // A perpetual diff is caught by the post-apply plan.
+    let perpetual =
+        data_config("resource \"terraform_data\" \"x\" {\n  triggers_replace = timestamp()\n}");
+    expect_failure(
+        TestCase::new()
+            .step(Step::config(&perpetual))
+            .try_run()
+            .await,
+        &[
+            "plan (with -refresh=false) was not empty",
+            "must be replaced",
+        ],
+    );
+    TestCase::new()
+        .step(Step::config(&perpetual).expect_non_empty_plan())
+        .run()
+        .await;
+
+    // Every failing state check is reported, not just the first.
+    expect_failure(
+        TestCase::new()
+            .step(
+                Step::config(input("1"))
+                    .check(check_attr("terraform_data.x", "input.a", "2"))
+                    .check(check_attr("terraform_data.y", "input", "1")),
+            )
+            .try_run()
+            .await,
+        &[
+            r#"input.a is "1", expected "2""#,
+            "terraform_data.y is not in the state",
+        ],
+    );
+
+    // Import verification compares attributes.
+    expect_failure(
+        TestCase::new()
+            .step(Step::config(input("1")))
+            .step(Step::import_state_verify(ImportStateVerify::new(
+                "terraform_data.x",
+            )))
+            .try_run()
+            .await,
+        &["differs from the applied state", "input.a"],
+    );
+
+    // An expected error must happen, and match.
+    let bad = data_config("resource \"terraform_data\" \"x\" {\n  input = nonsense(\n}");
+    expect_failure(
+        TestCase::new()
+            .step(
+                Step::config(&bad)
+                    .validate_only()
+                    .expect_error("no such words"),
+            )
+            .try_run()
+            .await,
+        &["does not match /no such words/"],
+    );
+    expect_failure(
+        TestCase::new()
+            .step(Step::config(input("1")).expect_error("boom"))
+            .try_run()
+            .await,
+        &["expected an error matching /boom/", "succeeded"],
+    );
+
+    // A panicking check fails the step, and the destroy still runs.
+    let destroyed = Rc::new(Cell::new(false));
+    let flag = destroyed.clone();
+    expect_failure(
+        TestCase::new()
+            .step(Step::config(input("1")).emulator_check(|_| async {
+                std::env::var("FLYWHEEL_NO_SUCH_VARIABLE").expect("a check that unwraps");
+                Ok(())
+            }))
+            .check_destroy(move |_| {
+                let flag = flag.clone();
+                async move {
+                    flag.set(true);
+                    Ok(())
+                }
+            })
+            .try_run()
+            .await,
+        &["panicked", "a check that unwraps"],
+    );
+    assert!(destroyed.get(), "check_destroy ran after the destroy");
+}

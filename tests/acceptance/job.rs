@@ -1,0 +1,680 @@
+//! `flywheel_job`: create, in-place updates (script and workers), a schedule added and
+//! removed, import, three kinds of out-of-band drift, destroy, and offline validation.
+//! The pipeline is passed as an object literal of the context shape, and the assets
+//! bucket is created through the SDK, since no resource makes buckets yet.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use anyhow::{anyhow, bail, ensure, Context as _, Result};
+use aws_sdk_glue::types::JobUpdate;
+use sha2::{Digest, Sha256};
+
+use crate::harness::*;
+
+const ADDR: &str = "flywheel_job.test";
+const ROLE: &str = "arn:aws:iam::123456789012:role/flywheel-acc-glue";
+
+const SCRIPT_V1: &str = "print('compaction v1')\n";
+const SCRIPT_V2: &str = "print('compaction v2')\n";
+
+fn sha256_hex(s: &[u8]) -> String {
+    Sha256::digest(s)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// One test's names and files.
+#[derive(Clone)]
+struct Fixture {
+    job: String,
+    bucket: String,
+    script: PathBuf,
+}
+
+impl Fixture {
+    fn new(dir: &Path, prefix: &str) -> Fixture {
+        let job = unique_name(prefix);
+        Fixture {
+            bucket: format!("{job}-assets"),
+            script: dir.join(format!("{job}.py")),
+            job,
+        }
+    }
+
+    fn key(&self) -> String {
+        format!("scripts/{}.py", self.job)
+    }
+
+    /// The job with the pipeline context as a literal.
+    fn config(&self, workers: u32, schedule: Option<&str>) -> String {
+        let schedule = schedule
+            .map(|s| format!("  schedule          = {s:?}\n"))
+            .unwrap_or_default();
+        format!(
+            r#"
+resource "flywheel_job" "test" {{
+  name = "{job}"
+  pipeline = {{
+    role_arn              = "{ROLE}"
+    database              = "flywheel_acc"
+    data_bucket           = "{bucket}"
+    assets_bucket         = "{bucket}"
+    analysis_bucket       = "{bucket}"
+    scripts_prefix        = "scripts/"
+    temp_dir              = "s3://{bucket}/temporary/"
+    spark_event_logs_path = "s3://{bucket}/sparkHistoryLogs/"
+    tags                  = {{ "flywheel:pipeline" = "acc" }}
+  }}
+  script            = "{script}"
+  number_of_workers = {workers}
+  glue_version      = "4.0"
+  arguments         = {{ "--input_path" = "s3://{bucket}/opus/" }}
+  tags              = {{ team = "data" }}
+{schedule}}}
+"#,
+            job = self.job,
+            bucket = self.bucket,
+            script = self.script.display(),
+        )
+    }
+}
+
+async fn create_bucket(aws: &Clients, bucket: &str) -> Result<()> {
+    aws.s3
+        .create_bucket()
+        .bucket(bucket)
+        .send()
+        .await
+        .context("CreateBucket")?;
+    Ok(())
+}
+
+async fn object_body(aws: &Clients, bucket: &str, key: &str) -> Result<Option<Vec<u8>>> {
+    match aws.s3.get_object().bucket(bucket).key(key).send().await {
+        Ok(o) => Ok(Some(o.body.collect().await?.into_bytes().to_vec())),
+        Err(e) if e.as_service_error().is_some_and(|s| s.is_no_such_key()) => Ok(None),
+        Err(e) => Err(anyhow!("GetObject s3://{bucket}/{key}: {e:?}")),
+    }
+}
+
+async fn get_job(aws: &Clients, name: &str) -> Result<Option<aws_sdk_glue::types::Job>> {
+    match aws.glue.get_job().job_name(name).send().await {
+        Ok(o) => Ok(o.job),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|s| s.is_entity_not_found_exception()) =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(anyhow!("GetJob {name}: {e:?}")),
+    }
+}
+
+async fn trigger_exists(aws: &Clients, name: &str) -> Result<Option<aws_sdk_glue::types::Trigger>> {
+    match aws.glue.get_trigger().name(name).send().await {
+        Ok(o) => Ok(o.trigger),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|s| s.is_entity_not_found_exception()) =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(anyhow!("GetTrigger {name}: {e:?}")),
+    }
+}
+
+/// Everything the job expands into is gone, then the test's bucket is removed.
+async fn check_nothing_left(aws: &Clients, f: &Fixture) -> Result<()> {
+    ensure!(
+        get_job(aws, &f.job).await?.is_none(),
+        "job {} still exists",
+        f.job
+    );
+    ensure!(
+        trigger_exists(aws, &format!("{}-schedule", f.job))
+            .await?
+            .is_none(),
+        "trigger {}-schedule still exists",
+        f.job
+    );
+    let listed = aws.s3.list_objects_v2().bucket(&f.bucket).send().await?;
+    let keys: Vec<_> = listed.contents().iter().filter_map(|o| o.key()).collect();
+    ensure!(keys.is_empty(), "objects left in {}: {keys:?}", f.bucket);
+    aws.s3
+        .delete_bucket()
+        .bucket(&f.bucket)
+        .send()
+        .await
+        .context("DeleteBucket")?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn job_lifecycle() {
+    if !acceptance_enabled("job_lifecycle") {
+        return;
+    }
+    emulator_settings().check_reachable().expect("emulator");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let f = Fixture::new(dir.path(), "etl-acc-life");
+    std::fs::write(&f.script, SCRIPT_V1).expect("writing the script");
+    let aws = clients().await;
+    create_bucket(&aws, &f.bucket).await.expect("assets bucket");
+
+    let created_on: Arc<Mutex<Option<i64>>> = Arc::default();
+    let (v1, v2) = (
+        sha256_hex(SCRIPT_V1.as_bytes()),
+        sha256_hex(SCRIPT_V2.as_bytes()),
+    );
+    let location = format!("s3://{}/{}", f.bucket, f.key());
+    let trigger = format!("{}-schedule", f.job);
+
+    let fx = f.clone();
+    let seen = created_on.clone();
+    let step_create = Step::config(f.config(8, None))
+        .checks([
+            check_attr(ADDR, "id", &f.job),
+            check_attr_regex(
+                ADDR,
+                "arn",
+                &format!(r"^arn:aws:glue:us-east-1:\d{{12}}:job/{}$", f.job),
+            ),
+            check_attr(ADDR, "role_arn", ROLE),
+            check_attr(ADDR, "script_location", &location),
+            check_attr(ADDR, "script_sha256", &v1),
+            check_attr(ADDR, "worker_type", "G.1X"),
+            check_attr(ADDR, "timeout_minutes", "600"),
+            check_attr(ADDR, "max_retries", "2"),
+            check_attr(ADDR, "arguments.%", "1"),
+            check_attr(ADDR, "arguments_all.--enable-metrics", "true"),
+            check_attr(
+                ADDR,
+                "arguments_all.--TempDir",
+                format!("s3://{}/temporary/", f.bucket),
+            ),
+            check_attr(
+                ADDR,
+                "arguments_all.--job-bookmark-option",
+                "job-bookmark-enable",
+            ),
+            check_attr(ADDR, "tags_all.team", "data"),
+            check_attr(ADDR, "tags_all.flywheel:pipeline", "acc"),
+            check_attr(
+                ADDR,
+                "tags_all.flywheel:managed-by",
+                "terraform-provider-flywheel",
+            ),
+            check_attr(ADDR, "managed_objects.#", "2"),
+            check_attr(ADDR, "managed_objects.0.type", "aws_s3_object"),
+            check_attr(ADDR, "managed_objects.1.type", "aws_glue_job"),
+        ])
+        .emulator_check(move |ctx| {
+            let (f, seen) = (fx.clone(), seen.clone());
+            async move {
+                let job = get_job(&ctx.aws, &f.job)
+                    .await?
+                    .ok_or_else(|| anyhow!("job not created"))?;
+                ensure!(
+                    job.number_of_workers() == Some(8),
+                    "workers {:?}",
+                    job.number_of_workers()
+                );
+                ensure!(job.worker_type().map(|w| w.as_str()) == Some("G.1X"));
+                ensure!(job.timeout() == Some(600) && job.max_retries() == 2);
+                ensure!(job.max_capacity().is_none() || job.number_of_workers().is_some());
+                let args = job.default_arguments().cloned().unwrap_or_default();
+                ensure!(
+                    args.get("--enable-continuous-cloudwatch-log")
+                        .map(String::as_str)
+                        == Some("true"),
+                    "{args:?}"
+                );
+                ensure!(args.contains_key("--input_path"), "{args:?}");
+                *seen.lock().map_err(|_| anyhow!("poisoned"))? = job.created_on().map(|t| t.secs());
+                let body = object_body(&ctx.aws, &f.bucket, &f.key()).await?;
+                ensure!(
+                    body.as_deref() == Some(SCRIPT_V1.as_bytes()),
+                    "script object: {body:?}"
+                );
+                let tags = ctx
+                    .aws
+                    .glue
+                    .get_tags()
+                    .resource_arn(job_arn(&ctx, &f.job)?)
+                    .send()
+                    .await?;
+                ensure!(
+                    tags.tags().and_then(|t| t.get("team")).map(String::as_str) == Some("data")
+                );
+                Ok(())
+            }
+        });
+
+    // The script and the worker count change: one in-place update, not a new job.
+    let fx = f.clone();
+    let seen = created_on.clone();
+    let script_path = f.script.clone();
+    let step_update = Step::config(f.config(12, None))
+        .pre_apply(move |_| {
+            let p = script_path.clone();
+            async move { std::fs::write(&p, SCRIPT_V2).context("editing the script") }
+        })
+        .expect_resource_action(ADDR, &["update"])
+        .expect_plan_text("script_sha256")
+        .checks([
+            check_attr(ADDR, "script_sha256", &v2),
+            check_attr(ADDR, "number_of_workers", "12"),
+        ])
+        .emulator_check(move |ctx| {
+            let (f, seen) = (fx.clone(), seen.clone());
+            async move {
+                let job = get_job(&ctx.aws, &f.job)
+                    .await?
+                    .ok_or_else(|| anyhow!("job gone"))?;
+                ensure!(
+                    job.number_of_workers() == Some(12),
+                    "workers {:?}",
+                    job.number_of_workers()
+                );
+                let before = *seen.lock().map_err(|_| anyhow!("poisoned"))?;
+                let now = job.created_on().map(|t| t.secs());
+                ensure!(
+                    before.is_some() && before == now,
+                    "job was recreated: CreatedOn {before:?} -> {now:?}"
+                );
+                let body = object_body(&ctx.aws, &f.bucket, &f.key()).await?;
+                ensure!(
+                    body.as_deref() == Some(SCRIPT_V2.as_bytes()),
+                    "script object: {body:?}"
+                );
+                Ok(())
+            }
+        });
+
+    let fx = f.clone();
+    let tname = trigger.clone();
+    let step_schedule = Step::config(f.config(12, Some("cron(0 3 * * ? *)")))
+        .expect_resource_action(ADDR, &["update"])
+        .checks([
+            check_attr(ADDR, "schedule", "cron(0 3 * * ? *)"),
+            check_attr(ADDR, "managed_objects.#", "3"),
+            check_attr(ADDR, "managed_objects.2.name", &trigger),
+        ])
+        .emulator_check(move |ctx| {
+            let (f, tname) = (fx.clone(), tname.clone());
+            async move {
+                let t = trigger_exists(&ctx.aws, &tname)
+                    .await?
+                    .ok_or_else(|| anyhow!("no trigger {tname}"))?;
+                ensure!(t.r#type().map(|x| x.as_str()) == Some("SCHEDULED"), "{t:?}");
+                ensure!(t.schedule() == Some("cron(0 3 * * ? *)"), "{t:?}");
+                ensure!(
+                    t.actions().first().and_then(|a| a.job_name()) == Some(f.job.as_str()),
+                    "{t:?}"
+                );
+                Ok(())
+            }
+        });
+
+    let tname = trigger.clone();
+    let step_unschedule = Step::config(f.config(12, None))
+        .expect_resource_action(ADDR, &["update"])
+        .check(check_no_attr(ADDR, "schedule"))
+        .emulator_check(move |ctx| {
+            let tname = tname.clone();
+            async move {
+                ensure!(
+                    trigger_exists(&ctx.aws, &tname).await?.is_none(),
+                    "trigger {tname} still exists"
+                );
+                Ok(())
+            }
+        });
+
+    // Import: `pipeline` and the local `script` path cannot be read from AWS, and without
+    // `script` the uploaded object reads as an existing one in `managed_objects`.
+    let ignore = ["pipeline", "script", "managed_objects"];
+    let step_import = Step::import_state_verify(
+        ImportStateVerify::new(ADDR)
+            .id(f.job.clone())
+            .ignore(ignore),
+    );
+    let step_import_block = Step::import_state_verify(
+        ImportStateVerify::new(ADDR)
+            .id(f.job.clone())
+            .ignore(ignore)
+            .import_block(),
+    );
+
+    // Drift 1: the worker count changed out of band (UpdateJob with the whole definition).
+    let fx = f.clone();
+    let drift_workers = Step::config(f.config(12, None))
+        .pre_apply(move |ctx| {
+            let f = fx.clone();
+            async move {
+                let job = get_job(&ctx.aws, &f.job)
+                    .await?
+                    .ok_or_else(|| anyhow!("job gone"))?;
+                let update = JobUpdate::builder()
+                    .set_role(job.role().map(str::to_string))
+                    .set_command(job.command().cloned())
+                    .set_worker_type(job.worker_type().cloned())
+                    .number_of_workers(3)
+                    .set_timeout(job.timeout())
+                    .max_retries(job.max_retries())
+                    .set_glue_version(job.glue_version().map(str::to_string))
+                    .set_default_arguments(job.default_arguments().cloned())
+                    .build();
+                ctx.aws
+                    .glue
+                    .update_job()
+                    .job_name(&f.job)
+                    .job_update(update)
+                    .send()
+                    .await?;
+                Ok(())
+            }
+        })
+        .expect_resource_action(ADDR, &["update"])
+        .expect_plan_text(r"number_of_workers\s*=\s*3\s*->\s*12")
+        .emulator_check({
+            let fx = f.clone();
+            move |ctx| {
+                let f = fx.clone();
+                async move {
+                    let job = get_job(&ctx.aws, &f.job)
+                        .await?
+                        .ok_or_else(|| anyhow!("job gone"))?;
+                    ensure!(
+                        job.number_of_workers() == Some(12),
+                        "not repaired: {:?}",
+                        job.number_of_workers()
+                    );
+                    Ok(())
+                }
+            }
+        });
+
+    // Drift 2: the script object overwritten behind Terraform's back.
+    let fx = f.clone();
+    let drift_script = Step::config(f.config(12, None))
+        .pre_apply(move |ctx| {
+            let f = fx.clone();
+            async move {
+                ctx.aws
+                    .s3
+                    .put_object()
+                    .bucket(&f.bucket)
+                    .key(f.key())
+                    .body(aws_sdk_s3::primitives::ByteStream::from_static(
+                        b"print('tampered')\n",
+                    ))
+                    .send()
+                    .await?;
+                Ok(())
+            }
+        })
+        .expect_resource_action(ADDR, &["update"])
+        .expect_plan_text("script_sha256")
+        .emulator_check({
+            let fx = f.clone();
+            move |ctx| {
+                let f = fx.clone();
+                async move {
+                    let body = object_body(&ctx.aws, &f.bucket, &f.key()).await?;
+                    ensure!(
+                        body.as_deref() == Some(SCRIPT_V2.as_bytes()),
+                        "script not repaired: {body:?}"
+                    );
+                    Ok(())
+                }
+            }
+        });
+
+    // Drift 3: the job deleted out of band: the plan recreates it.
+    let fx = f.clone();
+    let drift_deleted = Step::config(f.config(12, None))
+        .pre_apply(move |ctx| {
+            let f = fx.clone();
+            async move {
+                ctx.aws.glue.delete_job().job_name(&f.job).send().await?;
+                Ok(())
+            }
+        })
+        .expect_resource_action(ADDR, &["create"])
+        .emulator_check({
+            let fx = f.clone();
+            move |ctx| {
+                let f = fx.clone();
+                async move {
+                    let job = get_job(&ctx.aws, &f.job)
+                        .await?
+                        .ok_or_else(|| anyhow!("job not recreated"))?;
+                    ensure!(job.number_of_workers() == Some(12));
+                    Ok(())
+                }
+            }
+        });
+
+    let fx = f.clone();
+    TestCase::new()
+        .step(step_create)
+        .step(step_update)
+        .step(step_schedule)
+        .step(step_unschedule)
+        .step(step_import)
+        .step(step_import_block)
+        .step(drift_workers)
+        .step(drift_script)
+        .step(drift_deleted)
+        .check_destroy(move |ctx| {
+            let f = fx.clone();
+            async move { check_nothing_left(&ctx.aws, &f).await }
+        })
+        .run()
+        .await;
+}
+
+fn job_arn(ctx: &Ctx, job: &str) -> Result<String> {
+    let arn = ctx
+        .state
+        .attr(ADDR, "arn")?
+        .and_then(|v| v.as_str().map(str::to_string))
+        .ok_or_else(|| anyhow!("no arn in state"))?;
+    ensure!(arn.ends_with(&format!("job/{job}")), "{arn}");
+    Ok(arn)
+}
+
+/// An existing `script_location` is pointed at, hashed, and never deleted.
+#[tokio::test]
+async fn job_with_existing_script_location() {
+    if !acceptance_enabled("job_with_existing_script_location") {
+        return;
+    }
+    emulator_settings().check_reachable().expect("emulator");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let f = Fixture::new(dir.path(), "etl-acc-loc");
+    let aws = clients().await;
+    create_bucket(&aws, &f.bucket).await.expect("bucket");
+    let key = "shared/existing.py";
+    aws.s3
+        .put_object()
+        .bucket(&f.bucket)
+        .key(key)
+        .body(aws_sdk_s3::primitives::ByteStream::from_static(
+            SCRIPT_V1.as_bytes(),
+        ))
+        .send()
+        .await
+        .expect("existing script");
+    let config = format!(
+        r#"
+resource "flywheel_job" "test" {{
+  name              = "{job}"
+  role_arn          = "{ROLE}"
+  script_location   = "s3://{bucket}/{key}"
+  temp_dir          = "s3://{bucket}/tmp/"
+  spark_event_logs_path = "s3://{bucket}/logs/"
+  worker_type       = "G.2X"
+  number_of_workers = 2
+}}
+"#,
+        job = f.job,
+        bucket = f.bucket,
+    );
+    let fx = f.clone();
+    TestCase::new()
+        .step(Step::config(config).checks([
+            check_attr(ADDR, "script_location", format!("s3://{}/{key}", f.bucket)),
+            check_attr(ADDR, "script_sha256", sha256_hex(SCRIPT_V1.as_bytes())),
+            check_attr(
+                ADDR,
+                "arguments_all.--TempDir",
+                format!("s3://{}/tmp/", f.bucket),
+            ),
+            check_attr(ADDR, "managed_objects.#", "1"),
+            check_no_attr(ADDR, "arguments"),
+        ]))
+        .check_destroy(move |ctx| {
+            let f = fx.clone();
+            async move {
+                ensure!(get_job(&ctx.aws, &f.job).await?.is_none(), "job left");
+                let body = object_body(&ctx.aws, &f.bucket, key).await?;
+                ensure!(body.is_some(), "the existing script was deleted");
+                ctx.aws
+                    .s3
+                    .delete_object()
+                    .bucket(&f.bucket)
+                    .key(key)
+                    .send()
+                    .await?;
+                ctx.aws.s3.delete_bucket().bucket(&f.bucket).send().await?;
+                Ok(())
+            }
+        })
+        .run()
+        .await;
+}
+
+/// Every mistake is caught by `terraform validate`, offline, naming the attribute.
+#[tokio::test]
+async fn job_invalid_configs() {
+    if !acceptance_enabled("job_invalid_configs") {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let script = dir.path().join("ok.py");
+    std::fs::write(&script, SCRIPT_V1).expect("script");
+    let script = script.display().to_string();
+    let job = |body: &str| {
+        format!(
+            r#"
+resource "flywheel_job" "test" {{
+  role_arn      = "{ROLE}"
+  script_bucket = "flywheel-acc-assets"
+{body}
+}}
+"#
+        )
+    };
+    let ok_script = format!("  script = {script:?}");
+    let cases: Vec<(String, &str)> = vec![
+        (format!("  name = \"bad/name\"\n{ok_script}"), r#"\bname: .*must not contain"#),
+        (format!("  name = \"{}\"\n{ok_script}", "x".repeat(246)), r#"\bname: .*1 to 245 characters"#),
+        (format!("  name = \"etl-x\"\n{ok_script}\n  worker_type = \"G.3X\""), r"worker_type: .*not a Glue worker type"),
+        (format!("  name = \"etl-x\"\n{ok_script}\n  worker_type = \"G.025X\""), r"worker_type: .*streaming"),
+        (format!("  name = \"etl-x\"\n{ok_script}\n  worker_type = \"G.8X\"\n  glue_version = \"2.0\""), r"worker_type: .*needs Glue 3\.0"),
+        (format!("  name = \"etl-x\"\n{ok_script}\n  glue_version = \"1.0\""), r"glue_version: .*not a supported Glue version"),
+        (format!("  name = \"etl-x\"\n{ok_script}\n  number_of_workers = 1"), r"number_of_workers must be between 2 and 299"),
+        (format!("  name = \"etl-x\"\n{ok_script}\n  number_of_workers = 2.5"), r"number_of_workers must be a whole number"),
+        (format!("  name = \"etl-x\"\n{ok_script}\n  timeout_minutes = 2881"), r"timeout_minutes must be between 1 and 2880"),
+        (format!("  name = \"etl-x\"\n{ok_script}\n  timeout_minutes = 0"), r"timeout_minutes must be between 1 and 2880"),
+        (format!("  name = \"etl-x\"\n{ok_script}\n  max_retries = 11"), r"max_retries must be between 0 and 10"),
+        (format!("  name = \"etl-x\"\n{ok_script}\n  schedule = \"cron(0 3 * * *)\""), r"schedule: .*5 fields"),
+        (format!("  name = \"etl-x\"\n{ok_script}\n  schedule = \"rate(7 minutes)\""), r"schedule: .*no exact Glue cron"),
+        ("  name = \"etl-x\"\n  script = \"/nonexistent/flywheel/etl.py\"".to_string(), r"script: .*cannot be read"),
+        ("  name = \"etl-x\"\n  script_location = \"https://bucket/etl.py\"".to_string(), r"script_location: .*not an S3 URI"),
+        ("  name = \"etl-x\"\n  script_location = \"s3://bucket-name\"".to_string(), r"script_location: .*no key"),
+        ("  name = \"etl-x\"".to_string(), r"script: .*Set `script`"),
+        (format!("  name = \"etl-x\"\n{ok_script}\n  script_location = \"s3://b-1/x.py\""), r"script_location: .*only one"),
+        (format!("  name = \"etl-x\"\n{ok_script}\n  arguments = {{ \"--JOB_NAME\" = \"x\" }}"), r#"arguments\["--JOB_NAME"\]: .*reserved"#),
+        (format!("  name = \"etl-x\"\n{ok_script}\n  arguments = {{ \"input\" = \"x\" }}"), r#"arguments\["input"\]: .*must start with"#),
+        (format!("  name = \"etl-x\"\n{ok_script}\n  arguments = {{ \"--TempDir\" = \"/tmp\" }}"), r#"arguments\["--TempDir"\]: .*not an S3 URI"#),
+        (format!("  name = \"etl-x\"\n{ok_script}\n  temp_dir = \"s3://Bad_Bucket/tmp/\""), r"temp_dir: .*bucket name"),
+        (format!("  name = \"etl-x\"\n{ok_script}\n  role_arn = \"glue-role\""), r"role_arn: .*not an IAM role ARN"),
+        (format!("  name = \"etl-x\"\n{ok_script}\n  tags = {{ \"aws:team\" = \"x\" }}"), r#"tags\["aws:team"\]: .*reserved prefix"#),
+    ];
+    let mut case = TestCase::new();
+    for (body, pattern) in &cases {
+        // The role_arn case overrides the one in `job`: drop the duplicate line.
+        let mut config = job(body);
+        if body.contains("role_arn") {
+            config = config.replacen(&format!("  role_arn      = \"{ROLE}\"\n"), "", 1);
+        }
+        case = case.step(Step::config(config).validate_only().expect_error(pattern));
+    }
+    // A correct configuration passes: the failures above are the mistakes, not the setup.
+    case =
+        case.step(Step::config(job(&format!("  name = \"etl-x\"\n{ok_script}"))).validate_only());
+    case.run().await;
+}
+
+/// Glue not yet able to assume a new role: CreateJob is retried until it can.
+#[tokio::test]
+async fn job_create_waits_for_iam_propagation() {
+    if !acceptance_enabled("job_create_waits_for_iam_propagation") {
+        return;
+    }
+    let settings = emulator_settings();
+    settings.check_reachable().expect("emulator");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let f = Fixture::new(dir.path(), "etl-acc-iam");
+    std::fs::write(&f.script, SCRIPT_V1).expect("script");
+    let aws = clients().await;
+    create_bucket(&aws, &f.bucket).await.expect("bucket");
+    // Two CreateJob calls for this job fail the way Glue does while a role propagates.
+    let fault = serde_json::json!({
+        "service": "glue", "operation": "CreateJob", "status": 400,
+        "code": "InvalidInputException",
+        "message": "Service is unable to assume provided role. Please verify role's TrustPolicy",
+        "count": 2, "match": f.job,
+    });
+    post_fault(&settings.endpoint, &fault)
+        .await
+        .expect("fault injection");
+    let fx = f.clone();
+    TestCase::new()
+        .step(Step::config(f.config(8, None)).check(check_attr(ADDR, "number_of_workers", "8")))
+        .check_destroy(move |ctx| {
+            let f = fx.clone();
+            async move { check_nothing_left(&ctx.aws, &f).await }
+        })
+        .run()
+        .await;
+}
+
+/// POSTs a fault to the emulator's control API (plain HTTP/1.1; no client crate needed).
+async fn post_fault(endpoint: &str, fault: &serde_json::Value) -> Result<()> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let (host, port) = endpoint
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .rsplit_once(':')
+        .map(|(h, p)| (h.to_string(), p.parse::<u16>().unwrap_or(4566)))
+        .ok_or_else(|| anyhow!("endpoint {endpoint} has no port"))?;
+    let body = fault.to_string();
+    let mut stream = tokio::net::TcpStream::connect((host.as_str(), port)).await?;
+    let request = format!(
+        "POST /_flywheel/faults HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await?;
+    if !response.starts_with("HTTP/1.1 2") && !response.starts_with("HTTP/1.0 2") {
+        bail!("fault injection refused: {response}");
+    }
+    Ok(())
+}

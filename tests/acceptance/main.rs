@@ -1,0 +1,24 @@
+//! Acceptance tests: the real Terraform CLI drives the freshly built provider against the
+//! local AWS emulator, step by step as terraform-plugin-testing does. They run only when
+//! `TF_ACC` is set; without it each test prints that it was skipped and passes.
+//!
+//! ```sh
+//! make tools                                   # Terraform CLI wrapper in .tools/bin
+//! test-fixtures/emulator.sh start              # emulator on FLYWHEEL_EMULATOR_PORT (4566)
+//! TF_ACC=1 cargo test --test acceptance
+//! ```
+//!
+//! Knobs: `TF_ACC_TERRAFORM_PATH` (another terraform binary), `TF_ACC_TERRAFORM_VERSION`
+//! (read by the wrapper), `FLYWHEEL_EMULATOR_PORT` or `AWS_ENDPOINT_URL` (emulator),
+//! `TF_LOG` (kept per command in the test's directory), `TF_ACC_COMMAND_TIMEOUT` (seconds
+//! per Terraform command, default 900). A failed test keeps its directory and prints it.
+//!
+//! Each resource gets its own module beside these; the harness lives in `harness/`.
+
+mod harness;
+
+mod caller_identity;
+mod crawler;
+mod harness_self_test;
+mod job;
+mod provider;
