@@ -82,7 +82,10 @@ fn render(event: &Event<'_>) -> String {
     event.record(&mut visitor);
     let mut obj = serde_json::Map::new();
     obj.insert("@level".into(), hclog_level(meta.level()).into());
-    obj.insert("@message".into(), visitor.message.unwrap_or_default().into());
+    obj.insert(
+        "@message".into(),
+        visitor.message.unwrap_or_default().into(),
+    );
     obj.insert("@timestamp".into(), timestamp().into());
     obj.insert("@caller".into(), meta.target().into());
     for (k, v) in visitor.fields {

@@ -8,10 +8,7 @@ use std::time::Duration;
 pub fn endpoint_url(value: &str) -> Result<(), String> {
     let parsed = url::Url::parse(value).map_err(|e| format!("is not a valid URL ({e})"))?;
     if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(format!(
-            "must use http or https, not {:?}",
-            parsed.scheme()
-        ));
+        return Err(format!("must use http or https, not {:?}", parsed.scheme()));
     }
     if parsed.host_str().is_none_or(str::is_empty) {
         return Err("must include a host".into());
@@ -80,10 +77,14 @@ pub fn go_duration(value: &str) -> Result<Duration, String> {
 pub fn glue_name(value: &str, max: usize) -> Result<(), String> {
     let n = value.chars().count();
     if n == 0 || n > max {
-        return Err(format!("{value:?} must be 1 to {max} characters (it has {n})"));
+        return Err(format!(
+            "{value:?} must be 1 to {max} characters (it has {n})"
+        ));
     }
     if value.chars().any(|c| c.is_control()) {
-        return Err(format!("{value:?} must not contain control characters or line breaks"));
+        return Err(format!(
+            "{value:?} must not contain control characters or line breaks"
+        ));
     }
     if value.trim() != value {
         return Err(format!("{value:?} must not start or end with whitespace"));
@@ -108,7 +109,11 @@ pub fn bucket_name(value: &str) -> Result<(), String> {
         "must not contain \"..\", \".-\" or \"-.\""
     } else if value.parse::<std::net::Ipv4Addr>().is_ok() {
         "must not be an IP address"
-    } else if value.starts_with("xn--") || value.starts_with("sthree-") || value.ends_with("-s3alias") || value.ends_with("--ol-s3") {
+    } else if value.starts_with("xn--")
+        || value.starts_with("sthree-")
+        || value.ends_with("-s3alias")
+        || value.ends_with("--ol-s3")
+    {
         "uses a prefix or suffix AWS reserves"
     } else {
         return Ok(());
@@ -125,7 +130,9 @@ pub fn s3_uri(value: &str, require_key: bool) -> Result<(String, String), String
     let (bucket, key) = rest.split_once('/').unwrap_or((rest, ""));
     bucket_name(bucket).map_err(|e| format!("{value:?}: {e}"))?;
     if require_key && key.is_empty() {
-        return Err(format!("{value:?} names a bucket but no key (s3://bucket/key)"));
+        return Err(format!(
+            "{value:?} names a bucket but no key (s3://bucket/key)"
+        ));
     }
     if key.contains("//") {
         return Err(format!("{value:?} has an empty path segment (\"//\")"));
@@ -192,10 +199,24 @@ mod tests {
 
     #[test]
     fn bucket_names() {
-        for ok in ["omc-flywheel-data-us-east-1-prod", "aws-glue-assets-239083076653-us-east-1", "a.b-c"] {
+        for ok in [
+            "omc-flywheel-data-us-east-1-prod",
+            "aws-glue-assets-239083076653-us-east-1",
+            "a.b-c",
+        ] {
             assert!(bucket_name(ok).is_ok(), "{ok}");
         }
-        for bad in ["ab", "Upper", "under_score", "-lead", "trail-", "a..b", "192.168.1.1", "xn--abc", &"a".repeat(64)] {
+        for bad in [
+            "ab",
+            "Upper",
+            "under_score",
+            "-lead",
+            "trail-",
+            "a..b",
+            "192.168.1.1",
+            "xn--abc",
+            &"a".repeat(64),
+        ] {
             assert!(bucket_name(bad).is_err(), "{bad}");
         }
     }
@@ -207,7 +228,13 @@ mod tests {
             ("omc-flywheel-data-us-east-1-prod".into(), "opus/x/".into())
         );
         assert!(s3_uri("s3://bucket-name", false).is_ok());
-        for bad in ["https://b/k", "s3://bucket-name", "s3://B/k", "s3://bucket-name/a//b", "bucket/key"] {
+        for bad in [
+            "https://b/k",
+            "s3://bucket-name",
+            "s3://B/k",
+            "s3://bucket-name/a//b",
+            "bucket/key",
+        ] {
             assert!(s3_uri(bad, true).is_err(), "{bad}");
         }
     }

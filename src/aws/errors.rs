@@ -248,7 +248,10 @@ pub fn classify(code: Option<&str>, status: Option<u16>, message: &str) -> Error
 fn is_iam_propagation(code: &str, msg: &str) -> bool {
     let code_fits = matches!(
         code,
-        "InvalidInputException" | "MalformedPolicyDocument" | "MalformedPolicy" | "AccessDeniedException"
+        "InvalidInputException"
+            | "MalformedPolicyDocument"
+            | "MalformedPolicy"
+            | "AccessDeniedException"
     );
     code_fits
         && (msg.contains("unable to assume")
@@ -348,11 +351,21 @@ mod tests {
     #[test]
     fn classification_table() {
         let cases: &[(Option<&str>, Option<u16>, &str, ErrorKind)] = &[
-            (Some("EntityNotFoundException"), Some(400), "", ErrorKind::NotFound),
+            (
+                Some("EntityNotFoundException"),
+                Some(400),
+                "",
+                ErrorKind::NotFound,
+            ),
             (Some("NoSuchEntity"), Some(404), "", ErrorKind::NotFound),
             (Some("NoSuchBucket"), Some(404), "", ErrorKind::NotFound),
             (None, Some(404), "", ErrorKind::NotFound),
-            (Some("ThrottlingException"), Some(400), "", ErrorKind::Transient),
+            (
+                Some("ThrottlingException"),
+                Some(400),
+                "",
+                ErrorKind::Transient,
+            ),
             (Some("SlowDown"), Some(503), "", ErrorKind::Transient),
             (None, Some(500), "", ErrorKind::Transient),
             (None, Some(429), "", ErrorKind::Transient),
@@ -368,16 +381,40 @@ mod tests {
                 "Invalid principal in policy: \"AWS\":\"arn:aws:iam::1:role/x\"",
                 ErrorKind::IamPropagation,
             ),
-            (Some("InvalidInputException"), Some(400), "bad worker type", ErrorKind::Validation),
-            (Some("AlreadyExistsException"), Some(400), "", ErrorKind::Conflict),
-            (Some("BucketAlreadyOwnedByYou"), Some(409), "", ErrorKind::Conflict),
-            (Some("AccessDeniedException"), Some(400), "no", ErrorKind::Fatal),
+            (
+                Some("InvalidInputException"),
+                Some(400),
+                "bad worker type",
+                ErrorKind::Validation,
+            ),
+            (
+                Some("AlreadyExistsException"),
+                Some(400),
+                "",
+                ErrorKind::Conflict,
+            ),
+            (
+                Some("BucketAlreadyOwnedByYou"),
+                Some(409),
+                "",
+                ErrorKind::Conflict,
+            ),
+            (
+                Some("AccessDeniedException"),
+                Some(400),
+                "no",
+                ErrorKind::Fatal,
+            ),
             (Some("ExpiredToken"), Some(403), "", ErrorKind::Fatal),
             (Some("SomethingNew"), Some(403), "", ErrorKind::Fatal),
             (Some("SomethingNew"), Some(400), "", ErrorKind::Validation),
         ];
         for (code, status, msg, want) in cases {
-            assert_eq!(classify(*code, *status, msg), *want, "{code:?} {status:?} {msg}");
+            assert_eq!(
+                classify(*code, *status, msg),
+                *want,
+                "{code:?} {status:?} {msg}"
+            );
         }
     }
 
@@ -394,7 +431,9 @@ mod tests {
         };
         let d = err.to_diagnostic();
         assert_eq!(d.summary, "Glue CreateJob failed for \"etl-x\"");
-        assert!(d.detail.contains("AccessDeniedException (HTTP 400): User is not authorized"));
+        assert!(d
+            .detail
+            .contains("AccessDeniedException (HTTP 400): User is not authorized"));
         assert!(d.detail.contains("glue:CreateJob"), "{}", d.detail);
     }
 }

@@ -5,8 +5,8 @@
 //! One module per service holds that service's calls.
 
 pub mod connect;
-pub mod glue;
 pub mod errors;
+pub mod glue;
 pub mod regions;
 pub mod retry;
 pub mod s3;

@@ -100,7 +100,11 @@ impl<'a> Op<'a> {
 
 /// Runs `attempt` under the policy: logs every attempt at DEBUG, retries what the
 /// classification allows, and returns an [`AwsError`] naming the call on failure.
-pub async fn call<T, E, F, Fut>(policy: &RetryPolicy, op: Op<'_>, mut attempt: F) -> Result<T, AwsError>
+pub async fn call<T, E, F, Fut>(
+    policy: &RetryPolicy,
+    op: Op<'_>,
+    mut attempt: F,
+) -> Result<T, AwsError>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,

@@ -14,9 +14,11 @@ pub async fn get_caller_identity(
     client: &aws_sdk_sts::Client,
     policy: &RetryPolicy,
 ) -> Result<CallerIdentity, AwsError> {
-    let out = call(policy, Op::new("sts", "GetCallerIdentity", "caller"), || {
-        client.get_caller_identity().send()
-    })
+    let out = call(
+        policy,
+        Op::new("sts", "GetCallerIdentity", "caller"),
+        || client.get_caller_identity().send(),
+    )
     .await?;
     Ok(CallerIdentity {
         account_id: out.account.unwrap_or_default(),

@@ -39,7 +39,13 @@ pub fn attribute_type() -> AttributeType {
 pub const DESCRIPTION: &str = "The AWS objects this resource expands into, each with its `type` (as terraform-provider-aws names it), `name` and `arn`. Known at plan time, so `terraform plan` shows the expansion.";
 
 /// Glue ARNs: `arn:<partition>:glue:<region>:<account>:<kind>/<name>`.
-pub fn glue_arn(partition: &str, region: &str, account: Option<&str>, kind: &str, name: &str) -> Option<String> {
+pub fn glue_arn(
+    partition: &str,
+    region: &str,
+    account: Option<&str>,
+    kind: &str,
+    name: &str,
+) -> Option<String> {
     account.map(|a| format!("arn:{partition}:glue:{region}:{a}:{kind}/{name}"))
 }
 
@@ -54,6 +60,9 @@ mod tests {
             Some("arn:aws:glue:us-east-1:239083076653:job/etl".into())
         );
         assert_eq!(glue_arn("aws", "us-east-1", None, "job", "etl"), None);
-        assert_eq!(ManagedObject::new("aws_glue_job", "etl", None).arn, Value::Unknown);
+        assert_eq!(
+            ManagedObject::new("aws_glue_job", "etl", None).arn,
+            Value::Unknown
+        );
     }
 }

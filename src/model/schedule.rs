@@ -15,7 +15,10 @@ pub fn parse(expr: &str) -> Result<Schedule, String> {
     let expr = expr.trim();
     let glue_cron = if let Some(body) = inner(expr, "cron") {
         check_cron(body)?;
-        format!("cron({})", body.split_whitespace().collect::<Vec<_>>().join(" "))
+        format!(
+            "cron({})",
+            body.split_whitespace().collect::<Vec<_>>().join(" ")
+        )
     } else if let Some(body) = inner(expr, "rate") {
         rate_to_cron(body)?
     } else {
@@ -59,12 +62,18 @@ fn check_cron(body: &str) -> Result<(), String> {
             fields.len()
         ));
     }
-    let names = ["Minutes", "Hours", "Day-of-month", "Month", "Day-of-week", "Year"];
+    let names = [
+        "Minutes",
+        "Hours",
+        "Day-of-month",
+        "Month",
+        "Day-of-week",
+        "Year",
+    ];
     let ranges = [(0, 59), (0, 23), (1, 31), (1, 12), (1, 7), (1970, 2199)];
     for (i, field) in fields.iter().enumerate() {
-        check_field(field, i, ranges[i]).map_err(|why| {
-            format!("cron({body}): {} field {field:?} {why}", names[i])
-        })?;
+        check_field(field, i, ranges[i])
+            .map_err(|why| format!("cron({body}): {} field {field:?} {why}", names[i]))?;
     }
     let (dom, dow) = (fields[2], fields[4]);
     if (dom == "?") == (dow == "?") {
@@ -89,7 +98,9 @@ fn check_field(field: &str, index: usize, (lo, hi): (u32, u32)) -> Result<(), St
             None => (part, None),
         };
         if let Some(step) = step {
-            let n: u32 = step.parse().map_err(|_| format!("has a bad step {step:?}"))?;
+            let n: u32 = step
+                .parse()
+                .map_err(|_| format!("has a bad step {step:?}"))?;
             if n == 0 || n > hi {
                 return Err(format!("has a step {n} outside 1-{hi}"));
             }
@@ -207,7 +218,11 @@ mod tests {
             ("rate(15 minutes)", "cron(0/15 * * * ? *)"),
             ("rate(1 day)", "cron(0 0 * * ? *)"),
         ] {
-            assert_eq!(parse(expr).map(|s| s.glue_cron), Ok(cron.to_string()), "{expr}");
+            assert_eq!(
+                parse(expr).map(|s| s.glue_cron),
+                Ok(cron.to_string()),
+                "{expr}"
+            );
         }
     }
 

@@ -24,14 +24,23 @@ pub fn problems(tags: &Tags) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for (k, v) in tags {
         if k.is_empty() || k.chars().count() > 128 {
-            out.push((k.clone(), format!("tag key {k:?} must be 1 to 128 characters")));
+            out.push((
+                k.clone(),
+                format!("tag key {k:?} must be 1 to 128 characters"),
+            ));
         } else if k.to_ascii_lowercase().starts_with("aws:") {
-            out.push((k.clone(), format!("tag key {k:?} uses the reserved prefix \"aws:\"")));
+            out.push((
+                k.clone(),
+                format!("tag key {k:?} uses the reserved prefix \"aws:\""),
+            ));
         } else if k.starts_with("flywheel:") {
             out.push((k.clone(), format!("tag key {k:?} uses the prefix \"flywheel:\", which the provider reserves for its ownership tags")));
         }
         if v.chars().count() > 256 {
-            out.push((k.clone(), format!("tag {k:?} has a value longer than 256 characters")));
+            out.push((
+                k.clone(),
+                format!("tag {k:?} has a value longer than 256 characters"),
+            ));
         }
     }
     out
@@ -42,7 +51,10 @@ mod tests {
     use super::*;
 
     fn t(pairs: &[(&str, &str)]) -> Tags {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -66,7 +78,12 @@ mod tests {
     #[test]
     fn reserved_and_oversized_keys() {
         let long = "x".repeat(129);
-        let p = problems(&t(&[("aws:x", "1"), ("flywheel:pipeline", "p"), (&long, "v"), ("ok", "v")]));
+        let p = problems(&t(&[
+            ("aws:x", "1"),
+            ("flywheel:pipeline", "p"),
+            (&long, "v"),
+            ("ok", "v"),
+        ]));
         assert_eq!(p.len(), 3, "{p:?}");
     }
 }

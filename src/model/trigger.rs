@@ -54,7 +54,9 @@ impl TriggerSpec {
             TriggerAction::StartCrawler(n) => format!("Starts Glue crawler {n}"),
         };
         match &self.start {
-            TriggerStart::Schedule(cron) => format!("{what} on {cron}. Managed by terraform-provider-flywheel."),
+            TriggerStart::Schedule(cron) => {
+                format!("{what} on {cron}. Managed by terraform-provider-flywheel.")
+            }
             TriggerStart::AfterJobSucceeded(job) => {
                 format!("{what} when job {job} succeeds. Managed by terraform-provider-flywheel.")
             }
@@ -82,7 +84,10 @@ impl ObservedTrigger {
             (Some(a), b) => a == b,
             (None, _) => false,
         };
-        self.name == want.name && same_start && self.actions == [want.action.clone()] && self.activated
+        self.name == want.name
+            && same_start
+            && self.actions == [want.action.clone()]
+            && self.activated
     }
 }
 
@@ -98,7 +103,9 @@ mod tests {
             Tags::new(),
         );
         assert_eq!(t.name, "crw-after-job");
-        assert!(AFTER_JOB_SUFFIX.len() <= LONGEST_SUFFIX && SCHEDULE_SUFFIX.len() <= LONGEST_SUFFIX);
+        assert!(
+            AFTER_JOB_SUFFIX.len() <= LONGEST_SUFFIX && SCHEDULE_SUFFIX.len() <= LONGEST_SUFFIX
+        );
         let mut seen = ObservedTrigger {
             name: "crw-after-job".into(),
             start: Some(TriggerStart::AfterJobSucceeded("etl".into())),

@@ -173,4 +173,3 @@ fn provider_block() -> tf_provider::schema::Block {
         ],
     )
 }
-

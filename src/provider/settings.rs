@@ -227,10 +227,7 @@ fn assume_role(ar: &AssumeRoleConfig, diags: &mut Diagnostics) -> Option<AssumeR
             arn.clone()
         }
         Value::Null => {
-            diags.error_short(
-                "assume_role needs role_arn",
-                path().attribute("role_arn"),
-            );
+            diags.error_short("assume_role needs role_arn", path().attribute("role_arn"));
             return None;
         }
         // Known at apply; nothing to assume during this plan.
@@ -367,10 +364,34 @@ mod tests {
     #[test]
     fn invalid_values_name_their_attribute() {
         let cases: Vec<(ProviderConfig, &str)> = vec![
-            (ProviderConfig { region: s("mars-north-1"), ..Default::default() }, "region"),
-            (ProviderConfig { region: s("US_EAST_1"), ..Default::default() }, "region"),
-            (ProviderConfig { max_retries: Value::Value(Number(-1.0)), ..Default::default() }, "max_retries"),
-            (ProviderConfig { max_retries: Value::Value(Number(2.5)), ..Default::default() }, "max_retries"),
+            (
+                ProviderConfig {
+                    region: s("mars-north-1"),
+                    ..Default::default()
+                },
+                "region",
+            ),
+            (
+                ProviderConfig {
+                    region: s("US_EAST_1"),
+                    ..Default::default()
+                },
+                "region",
+            ),
+            (
+                ProviderConfig {
+                    max_retries: Value::Value(Number(-1.0)),
+                    ..Default::default()
+                },
+                "max_retries",
+            ),
+            (
+                ProviderConfig {
+                    max_retries: Value::Value(Number(2.5)),
+                    ..Default::default()
+                },
+                "max_retries",
+            ),
             (
                 ProviderConfig {
                     allowed_account_ids: Value::Value([s("12345")].into()),
@@ -380,14 +401,20 @@ mod tests {
             ),
             (
                 ProviderConfig {
-                    endpoints: Value::Value(EndpointsConfig { sts: s("not a url::"), ..Default::default() }),
+                    endpoints: Value::Value(EndpointsConfig {
+                        sts: s("not a url::"),
+                        ..Default::default()
+                    }),
                     ..Default::default()
                 },
                 "sts",
             ),
             (
                 ProviderConfig {
-                    assume_role: Value::Value(AssumeRoleConfig { role_arn: s("my-role"), ..Default::default() }),
+                    assume_role: Value::Value(AssumeRoleConfig {
+                        role_arn: s("my-role"),
+                        ..Default::default()
+                    }),
                     ..Default::default()
                 },
                 "role_arn",
@@ -440,6 +467,9 @@ mod tests {
         assert!(check_account(Some(&allowed), "239083076653").is_ok());
         assert!(check_account(None, "123456789012").is_ok());
         let msg = check_account(Some(&allowed), "123456789012").unwrap_err();
-        assert!(msg.contains("123456789012") && msg.contains("239083076653"), "{msg}");
+        assert!(
+            msg.contains("123456789012") && msg.contains("239083076653"),
+            "{msg}"
+        );
     }
 }

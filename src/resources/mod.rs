@@ -12,9 +12,11 @@ pub mod job;
 
 /// Every resource type, keyed by its name without the `flywheel_` prefix.
 pub fn all(ctx: &SharedContext) -> HashMap<String, Box<dyn DynamicResource>> {
-    let _ = ctx;
     let mut m: HashMap<String, Box<dyn DynamicResource>> = HashMap::new();
     m.insert("job".into(), Box::new(job::JobResource::new(ctx.clone())));
-    m.insert("crawler".into(), Box::new(crawler::CrawlerResource::new(ctx.clone())));
+    m.insert(
+        "crawler".into(),
+        Box::new(crawler::CrawlerResource::new(ctx.clone())),
+    );
     m
 }

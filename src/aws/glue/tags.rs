@@ -13,7 +13,10 @@ pub fn arn(ctx: &AwsContext, kind: &str, name: &str) -> String {
         .as_ref()
         .map(|i| i.account_id.as_str())
         .unwrap_or("");
-    format!("arn:{}:glue:{}:{account}:{kind}/{name}", ctx.partition, ctx.region)
+    format!(
+        "arn:{}:glue:{}:{account}:{kind}/{name}",
+        ctx.partition, ctx.region
+    )
 }
 
 pub async fn get(ctx: &AwsContext, arn: &str) -> Result<BTreeMap<String, String>, AwsError> {

@@ -48,9 +48,9 @@ pub async fn get(ctx: &AwsContext, name: &str) -> Result<Option<ObservedTrigger>
 
 fn single_success_condition(p: Option<&Predicate>) -> Option<TriggerStart> {
     match p?.conditions() {
-        [c] if c.state() == Some(&JobRunState::Succeeded) => {
-            c.job_name().map(|j| TriggerStart::AfterJobSucceeded(j.into()))
-        }
+        [c] if c.state() == Some(&JobRunState::Succeeded) => c
+            .job_name()
+            .map(|j| TriggerStart::AfterJobSucceeded(j.into())),
         _ => None,
     }
 }
@@ -85,9 +85,11 @@ pub async fn create(ctx: &AwsContext, spec: &TriggerSpec) -> Result<(), AwsError
                 .build(),
         ),
     };
-    call(&ctx.retry, Op::new("glue", "CreateTrigger", &spec.name), || {
-        req.clone().send()
-    })
+    call(
+        &ctx.retry,
+        Op::new("glue", "CreateTrigger", &spec.name),
+        || req.clone().send(),
+    )
     .await
     .map(|_| ())
 }
@@ -126,5 +128,10 @@ pub async fn converge(
         }
         None => create(ctx, want).await?,
     }
-    super::tags::converge(ctx, &super::tags::arn(ctx, "trigger", &want.name), &want.tags).await
+    super::tags::converge(
+        ctx,
+        &super::tags::arn(ctx, "trigger", &want.name),
+        &want.tags,
+    )
+    .await
 }
