@@ -162,6 +162,7 @@ fn is_bad_credentials(code: &str) -> bool {
             | "SignatureDoesNotMatch"
             | "InvalidSignatureException"
             | "MissingAuthenticationToken"
+            | "NoCredentials"
     )
 }
 
@@ -284,6 +285,19 @@ where
         SdkError::TimeoutError(_) => (None, "request timed out".into(), ErrorKind::Transient),
         SdkError::DispatchFailure(df) => {
             let message = describe_chain(err);
+            // The SDK reports a failed credential chain as a dispatch failure; it is not
+            // transient, and the advice must be about credentials.
+            if message.contains("loading credentials") || message.contains("no credentials") {
+                return AwsError {
+                    service,
+                    operation,
+                    target: target.to_string(),
+                    kind: ErrorKind::Fatal,
+                    code: Some("NoCredentials".into()),
+                    message,
+                    status,
+                };
+            }
             let kind = if df.is_user() || message.contains("not a valid URI") {
                 ErrorKind::Fatal
             } else if df.is_io() || df.is_timeout() {
@@ -416,6 +430,49 @@ mod tests {
                 "{code:?} {status:?} {msg}"
             );
         }
+    }
+
+    #[test]
+    fn dispatch_failures_are_classified_by_cause() {
+        use aws_smithy_runtime_api::client::result::ConnectorError;
+        let fail = |msg: &str,
+                    io: bool|
+         -> SdkError<
+            aws_sdk_sts::operation::get_caller_identity::GetCallerIdentityError,
+            HttpResponse,
+        > {
+            let source: Box<dyn std::error::Error + Send + Sync> = msg.to_string().into();
+            SdkError::dispatch_failure(if io {
+                ConnectorError::io(source)
+            } else {
+                ConnectorError::other(source, None)
+            })
+        };
+        let creds = from_sdk(
+            "sts",
+            "GetCallerIdentity",
+            "caller",
+            &fail("an error occurred while loading credentials", false),
+        );
+        assert_eq!(creds.kind, ErrorKind::Fatal);
+        assert!(creds
+            .to_diagnostic()
+            .detail
+            .contains("credentials are missing"));
+        let refused = from_sdk(
+            "sts",
+            "GetCallerIdentity",
+            "caller",
+            &fail("tcp connect error: Connection refused", true),
+        );
+        assert_eq!(refused.kind, ErrorKind::Unreachable);
+        let reset = from_sdk(
+            "sts",
+            "GetCallerIdentity",
+            "caller",
+            &fail("connection reset by peer", true),
+        );
+        assert_eq!(reset.kind, ErrorKind::Transient);
     }
 
     #[test]
