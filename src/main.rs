@@ -5,6 +5,7 @@ mod data_sources;
 mod logging;
 mod model;
 mod provider;
+mod reconcile;
 mod resources;
 mod schema;
 mod validate;

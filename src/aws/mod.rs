@@ -7,6 +7,7 @@
 pub mod connect;
 pub mod errors;
 pub mod glue;
+pub mod iam;
 pub mod regions;
 pub mod retry;
 pub mod s3;
@@ -23,9 +24,6 @@ pub use retry::RetryPolicy;
 pub struct AwsContext {
     pub glue: aws_sdk_glue::Client,
     pub s3: aws_sdk_s3::Client,
-    /// Built with the others so configure validates every endpoint once; the pipeline's
-    /// role management is its first user.
-    #[allow(dead_code)]
     pub iam: aws_sdk_iam::Client,
     pub sts: aws_sdk_sts::Client,
     pub region: String,

@@ -5,6 +5,8 @@ pub mod context;
 pub mod crawler;
 pub mod job;
 pub mod managed;
+pub mod pipeline;
+pub mod policy;
 pub mod schedule;
 pub mod tags;
 pub mod trigger;

@@ -9,11 +9,16 @@ use crate::aws::SharedContext;
 
 pub mod crawler;
 pub mod job;
+pub mod pipeline;
 
 /// Every resource type, keyed by its name without the `flywheel_` prefix.
 pub fn all(ctx: &SharedContext) -> HashMap<String, Box<dyn DynamicResource>> {
     let mut m: HashMap<String, Box<dyn DynamicResource>> = HashMap::new();
     m.insert("job".into(), Box::new(job::JobResource::new(ctx.clone())));
+    m.insert(
+        "pipeline".into(),
+        Box::new(pipeline::PipelineResource::new(ctx.clone())),
+    );
     m.insert(
         "crawler".into(),
         Box::new(crawler::CrawlerResource::new(ctx.clone())),

@@ -4,6 +4,7 @@ moto's server (S3, IAM, STS, Glue, ...) on one port, as `moto_server` runs it, p
 - Glue UpdateJob, UpdateCrawler and UpdateTrigger, which moto lacks (glue_updates.py);
 - AWS managed IAM policies loaded (MOTO_IAM_LOAD_MANAGED_POLICIES=true unless set);
 - S3 bucket Intelligent-Tiering configurations, which moto lacks (s3_intelligent_tiering.py);
+- AWS's evaluation of conditional policy statements (iam_conditions.py);
 - fault injection, a request log and LocalStack's 12-digit-access-key accounts, under
   /_flywheel/ on the same port (control.py).
 
@@ -41,10 +42,12 @@ def main(argv: list) -> None:
     import moto
 
     import glue_updates
+    import iam_conditions
     import s3_intelligent_tiering
     from control import ControlMiddleware
 
     glue_updates.install()
+    iam_conditions.install()
     s3_intelligent_tiering.install()
     try:
         app = ControlMiddleware(DomainDispatcherApplication(create_backend_app))

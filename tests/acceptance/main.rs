@@ -21,4 +21,5 @@ mod caller_identity;
 mod crawler;
 mod harness_self_test;
 mod job;
+mod pipeline;
 mod provider;

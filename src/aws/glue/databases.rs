@@ -1,0 +1,104 @@
+//! Glue catalog databases: GetDatabase (with GetTags, concurrently, on refresh),
+//! CreateDatabase with tags, UpdateDatabase and DeleteDatabase.
+
+use aws_sdk_glue::types::DatabaseInput;
+
+use crate::aws::glue::tags as glue_tags;
+use crate::aws::retry::{call, Op};
+use crate::aws::{AwsContext, AwsError, ErrorKind};
+use crate::model::pipeline::ObservedDatabase;
+use crate::model::tags::Tags;
+
+fn input(name: &str, description: Option<&str>) -> Result<DatabaseInput, AwsError> {
+    DatabaseInput::builder()
+        .name(name)
+        .set_description(description.map(str::to_string))
+        .build()
+        .map_err(|e| AwsError {
+            service: "glue",
+            operation: "CreateDatabase",
+            target: name.to_string(),
+            kind: ErrorKind::Validation,
+            code: None,
+            message: format!("building the request: {e}"),
+            status: None,
+        })
+}
+
+/// The database and its tags, or `None` when it does not exist.
+pub async fn read(ctx: &AwsContext, name: &str) -> Result<Option<ObservedDatabase>, AwsError> {
+    let arn = glue_tags::arn(ctx, "database", name);
+    let (db, tags) = futures::join!(
+        call(&ctx.retry, Op::new("glue", "GetDatabase", name), || {
+            ctx.glue.get_database().name(name).send()
+        }),
+        glue_tags::get(ctx, &arn),
+    );
+    let db = match db {
+        Ok(o) => o.database,
+        Err(e) if e.is_not_found() => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let Some(db) = db else { return Ok(None) };
+    let tags = match tags {
+        Ok(t) => t,
+        Err(e) if e.is_not_found() => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    Ok(Some(ObservedDatabase {
+        description: db.description().map(str::to_string),
+        tags,
+    }))
+}
+
+pub async fn create(
+    ctx: &AwsContext,
+    name: &str,
+    description: Option<&str>,
+    tags: &Tags,
+) -> Result<(), AwsError> {
+    let input = input(name, description)?;
+    call(&ctx.retry, Op::new("glue", "CreateDatabase", name), || {
+        ctx.glue
+            .create_database()
+            .database_input(input.clone())
+            .set_tags(Some(tags.clone().into_iter().collect()))
+            .send()
+    })
+    .await
+    .map(|_| ())
+}
+
+/// Sets the description (when it differs) and converges the tags.
+pub async fn update(
+    ctx: &AwsContext,
+    name: &str,
+    description: Option<&str>,
+    description_differs: bool,
+    tags: &Tags,
+) -> Result<(), AwsError> {
+    if description_differs {
+        let input = input(name, Some(description.unwrap_or("")))?;
+        call(&ctx.retry, Op::new("glue", "UpdateDatabase", name), || {
+            ctx.glue
+                .update_database()
+                .name(name)
+                .database_input(input.clone())
+                .send()
+        })
+        .await?;
+    }
+    glue_tags::converge(ctx, &glue_tags::arn(ctx, "database", name), tags).await
+}
+
+/// Deletes the database (Glue deletes its tables with it); one already gone is fine.
+pub async fn delete(ctx: &AwsContext, name: &str) -> Result<(), AwsError> {
+    match call(&ctx.retry, Op::new("glue", "DeleteDatabase", name), || {
+        ctx.glue.delete_database().name(name).send()
+    })
+    .await
+    {
+        Err(e) if !e.is_not_found() => Err(e),
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,571 @@
+//! S3 buckets and the sub-configurations the pipeline manages: tags, default encryption,
+//! the public access block, the bucket policy and lifecycle rules.
+//!
+//! A refresh reads a bucket with five concurrent calls (GetBucketTagging,
+//! GetBucketEncryption, GetPublicAccessBlock, GetBucketPolicy,
+//! GetBucketLifecycleConfiguration); any of them answering NoSuchBucket means the bucket
+//! is gone, so no HeadBucket is needed.
+//!
+//! Policies and lifecycle configurations are single documents per bucket. The pipeline owns
+//! only the statements whose Sid starts with `Flywheel` and the rules whose ID starts with
+//! `flywheel-`: writes read the document, keep everything else, and put the merge back, so
+//! an adopted bucket's own rules survive, and releasing it removes only what was added.
+
+use aws_sdk_s3::types::{
+    AbortIncompleteMultipartUpload, BucketLifecycleConfiguration, BucketLocationConstraint,
+    CreateBucketConfiguration, Delete, ExpirationStatus, LifecycleExpiration, LifecycleRule,
+    LifecycleRuleFilter, ObjectIdentifier, PublicAccessBlockConfiguration, ServerSideEncryption,
+    ServerSideEncryptionByDefault, ServerSideEncryptionConfiguration, ServerSideEncryptionRule,
+    Tag, Tagging, Transition, TransitionStorageClass,
+};
+use serde_json::Value;
+
+use crate::aws::retry::{call, Op};
+use crate::aws::{AwsContext, AwsError, ErrorKind};
+use crate::model::pipeline::{self as model, ObservedBucket, RULE_PREFIX, SID_PREFIX};
+use crate::model::policy;
+use crate::model::tags::Tags;
+
+fn build_error(operation: &'static str, bucket: &str, e: impl std::fmt::Display) -> AwsError {
+    AwsError {
+        service: "s3",
+        operation,
+        target: bucket.to_string(),
+        kind: ErrorKind::Validation,
+        code: None,
+        message: format!("building the request: {e}"),
+        status: None,
+    }
+}
+
+fn no_such_bucket(e: &AwsError) -> bool {
+    e.code.as_deref() == Some("NoSuchBucket")
+}
+
+/// `Ok(None)` for a missing configuration, `Err(None)` for a missing bucket.
+fn optional<T>(r: Result<T, AwsError>) -> Result<Option<T>, Option<AwsError>> {
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(e) if no_such_bucket(&e) => Err(None),
+        Err(e) if e.is_not_found() => Ok(None),
+        Err(e) => Err(Some(e)),
+    }
+}
+
+/// Everything the pipeline manages on `bucket`, or `None` when the bucket does not exist.
+pub async fn read(ctx: &AwsContext, bucket: &str) -> Result<Option<ObservedBucket>, AwsError> {
+    let (tags, enc, pab, pol, life) = futures::join!(
+        call(
+            &ctx.retry,
+            Op::new("s3", "GetBucketTagging", bucket),
+            || { ctx.s3.get_bucket_tagging().bucket(bucket).send() }
+        ),
+        call(
+            &ctx.retry,
+            Op::new("s3", "GetBucketEncryption", bucket),
+            || { ctx.s3.get_bucket_encryption().bucket(bucket).send() }
+        ),
+        call(
+            &ctx.retry,
+            Op::new("s3", "GetPublicAccessBlock", bucket),
+            || { ctx.s3.get_public_access_block().bucket(bucket).send() }
+        ),
+        call(&ctx.retry, Op::new("s3", "GetBucketPolicy", bucket), || {
+            ctx.s3.get_bucket_policy().bucket(bucket).send()
+        }),
+        call(
+            &ctx.retry,
+            Op::new("s3", "GetBucketLifecycleConfiguration", bucket),
+            || ctx
+                .s3
+                .get_bucket_lifecycle_configuration()
+                .bucket(bucket)
+                .send()
+        ),
+    );
+    let gone = |e: Option<AwsError>| match e {
+        None => Ok(None),
+        Some(e) => Err(e),
+    };
+    let tags = match optional(tags) {
+        Ok(t) => t
+            .map(|o| {
+                o.tag_set()
+                    .iter()
+                    .map(|t| (t.key().to_string(), t.value().to_string()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        Err(e) => return gone(e),
+    };
+    let encryption = match optional(enc) {
+        Ok(o) => o.and_then(|o| {
+            let rule = o.server_side_encryption_configuration()?.rules().first()?;
+            let by_default = rule.apply_server_side_encryption_by_default()?;
+            Some((
+                by_default.sse_algorithm().as_str().to_string(),
+                by_default.kms_master_key_id().map(str::to_string),
+            ))
+        }),
+        Err(e) => return gone(e),
+    };
+    let public_access_block = match optional(pab) {
+        Ok(o) => o.and_then(|o| {
+            let c = o.public_access_block_configuration()?;
+            Some([
+                c.block_public_acls().unwrap_or(false),
+                c.ignore_public_acls().unwrap_or(false),
+                c.block_public_policy().unwrap_or(false),
+                c.restrict_public_buckets().unwrap_or(false),
+            ])
+        }),
+        Err(e) => return gone(e),
+    };
+    let policy_statements = match optional(pol) {
+        Ok(o) => o
+            .and_then(|o| o.policy().and_then(policy::parse))
+            .map(|doc| {
+                let (ours, _) = policy::split_by_sid(&doc, SID_PREFIX);
+                ours.iter().map(policy::normalize).collect()
+            }),
+        Err(e) => return gone(e),
+    };
+    let lifecycle_rules = match optional(life) {
+        Ok(o) => o.map(|o| o.rules().iter().filter_map(to_model_rule).collect()),
+        Err(e) => return gone(e),
+    };
+    Ok(Some(ObservedBucket {
+        tags,
+        encryption,
+        public_access_block,
+        policy_statements,
+        lifecycle_rules,
+    }))
+}
+
+/// One of the pipeline's enabled rules in model form; other rules (foreign or disabled)
+/// are `None`, so a disabled rule of ours reads as missing.
+fn to_model_rule(r: &LifecycleRule) -> Option<model::LifecycleRule> {
+    let id = r.id().filter(|id| id.starts_with(RULE_PREFIX))?;
+    if r.status() != &ExpirationStatus::Enabled {
+        return None;
+    }
+    #[allow(deprecated)]
+    let prefix = r
+        .filter()
+        .and_then(|f| f.prefix())
+        .or(r.prefix())
+        .unwrap_or("")
+        .to_string();
+    Some(model::LifecycleRule {
+        id: id.to_string(),
+        prefix,
+        expiration_days: r.expiration().and_then(|e| e.days()).map(i64::from),
+        abort_multipart_days: r
+            .abort_incomplete_multipart_upload()
+            .and_then(|a| a.days_after_initiation())
+            .map(i64::from),
+        intelligent_tiering_days: r
+            .transitions()
+            .iter()
+            .find(|t| t.storage_class() == Some(&TransitionStorageClass::IntelligentTiering))
+            .and_then(|t| t.days())
+            .map(i64::from),
+    })
+}
+
+fn days(d: i64) -> i32 {
+    i32::try_from(d).unwrap_or(i32::MAX)
+}
+
+fn to_sdk_rule(bucket: &str, r: &model::LifecycleRule) -> Result<LifecycleRule, AwsError> {
+    LifecycleRule::builder()
+        .id(&r.id)
+        .status(ExpirationStatus::Enabled)
+        .filter(LifecycleRuleFilter::builder().prefix(&r.prefix).build())
+        .set_expiration(
+            r.expiration_days
+                .map(|d| LifecycleExpiration::builder().days(days(d)).build()),
+        )
+        .set_abort_incomplete_multipart_upload(r.abort_multipart_days.map(|d| {
+            AbortIncompleteMultipartUpload::builder()
+                .days_after_initiation(days(d))
+                .build()
+        }))
+        .set_transitions(r.intelligent_tiering_days.map(|d| {
+            vec![Transition::builder()
+                .days(days(d))
+                .storage_class(TransitionStorageClass::IntelligentTiering)
+                .build()]
+        }))
+        .build()
+        .map_err(|e| build_error("PutBucketLifecycleConfiguration", bucket, e))
+}
+
+/// Creates the bucket (in the client's region) with its tags.
+pub async fn create(ctx: &AwsContext, bucket: &str, tags: &Tags) -> Result<(), AwsError> {
+    let config = (ctx.region != "us-east-1").then(|| {
+        CreateBucketConfiguration::builder()
+            .location_constraint(BucketLocationConstraint::from(ctx.region.as_str()))
+            .build()
+    });
+    call(&ctx.retry, Op::new("s3", "CreateBucket", bucket), || {
+        ctx.s3
+            .create_bucket()
+            .bucket(bucket)
+            .set_create_bucket_configuration(config.clone())
+            .send()
+    })
+    .await?;
+    put_tags(ctx, bucket, tags, true).await
+}
+
+/// Sets `tags` on the bucket. `exclusive`: exactly these; otherwise (an adopted bucket)
+/// the bucket's other tags are kept, except stale `flywheel:` ones.
+pub async fn put_tags(
+    ctx: &AwsContext,
+    bucket: &str,
+    tags: &Tags,
+    exclusive: bool,
+) -> Result<(), AwsError> {
+    let mut all = tags.clone();
+    if !exclusive {
+        for (k, v) in current_tags(ctx, bucket).await? {
+            if !k.starts_with("flywheel:") {
+                all.entry(k).or_insert(v);
+            }
+        }
+    }
+    write_tags(ctx, bucket, &all).await
+}
+
+async fn current_tags(ctx: &AwsContext, bucket: &str) -> Result<Tags, AwsError> {
+    match call(
+        &ctx.retry,
+        Op::new("s3", "GetBucketTagging", bucket),
+        || ctx.s3.get_bucket_tagging().bucket(bucket).send(),
+    )
+    .await
+    {
+        Ok(o) => Ok(o
+            .tag_set()
+            .iter()
+            .map(|t| (t.key().to_string(), t.value().to_string()))
+            .collect()),
+        Err(e) if e.is_not_found() && !no_such_bucket(&e) => Ok(Tags::new()),
+        Err(e) => Err(e),
+    }
+}
+
+async fn write_tags(ctx: &AwsContext, bucket: &str, all: &Tags) -> Result<(), AwsError> {
+    if all.is_empty() {
+        return call(
+            &ctx.retry,
+            Op::new("s3", "DeleteBucketTagging", bucket),
+            || ctx.s3.delete_bucket_tagging().bucket(bucket).send(),
+        )
+        .await
+        .map(|_| ());
+    }
+    let set = all
+        .iter()
+        .map(|(k, v)| Tag::builder().key(k).value(v).build())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| build_error("PutBucketTagging", bucket, e))?;
+    let tagging = Tagging::builder()
+        .set_tag_set(Some(set))
+        .build()
+        .map_err(|e| build_error("PutBucketTagging", bucket, e))?;
+    call(
+        &ctx.retry,
+        Op::new("s3", "PutBucketTagging", bucket),
+        || {
+            ctx.s3
+                .put_bucket_tagging()
+                .bucket(bucket)
+                .tagging(tagging.clone())
+                .send()
+        },
+    )
+    .await
+    .map(|_| ())
+}
+
+/// Removes `keys` from the bucket's tags (releasing an adopted bucket).
+pub async fn remove_tags(ctx: &AwsContext, bucket: &str, keys: &[String]) -> Result<(), AwsError> {
+    let mut all = current_tags(ctx, bucket).await?;
+    let before = all.len();
+    all.retain(|k, _| !keys.contains(k) && !k.starts_with("flywheel:"));
+    if all.len() == before {
+        return Ok(());
+    }
+    write_tags(ctx, bucket, &all).await
+}
+
+/// Default encryption: SSE-KMS with `kms_key_arn`, else SSE-S3. With KMS, S3 Bucket Keys
+/// are on (fewer KMS calls, lower cost).
+pub async fn put_encryption(
+    ctx: &AwsContext,
+    bucket: &str,
+    kms_key_arn: Option<&str>,
+) -> Result<(), AwsError> {
+    let by_default = ServerSideEncryptionByDefault::builder()
+        .sse_algorithm(if kms_key_arn.is_some() {
+            ServerSideEncryption::AwsKms
+        } else {
+            ServerSideEncryption::Aes256
+        })
+        .set_kms_master_key_id(kms_key_arn.map(str::to_string))
+        .build()
+        .map_err(|e| build_error("PutBucketEncryption", bucket, e))?;
+    let config = ServerSideEncryptionConfiguration::builder()
+        .rules(
+            ServerSideEncryptionRule::builder()
+                .apply_server_side_encryption_by_default(by_default)
+                .bucket_key_enabled(kms_key_arn.is_some())
+                .build(),
+        )
+        .build()
+        .map_err(|e| build_error("PutBucketEncryption", bucket, e))?;
+    call(
+        &ctx.retry,
+        Op::new("s3", "PutBucketEncryption", bucket),
+        || {
+            ctx.s3
+                .put_bucket_encryption()
+                .bucket(bucket)
+                .server_side_encryption_configuration(config.clone())
+                .send()
+        },
+    )
+    .await
+    .map(|_| ())
+}
+
+/// All four public-access-block flags on.
+pub async fn put_public_access_block(ctx: &AwsContext, bucket: &str) -> Result<(), AwsError> {
+    let config = PublicAccessBlockConfiguration::builder()
+        .block_public_acls(true)
+        .ignore_public_acls(true)
+        .block_public_policy(true)
+        .restrict_public_buckets(true)
+        .build();
+    call(
+        &ctx.retry,
+        Op::new("s3", "PutPublicAccessBlock", bucket),
+        || {
+            ctx.s3
+                .put_public_access_block()
+                .bucket(bucket)
+                .public_access_block_configuration(config.clone())
+                .send()
+        },
+    )
+    .await
+    .map(|_| ())
+}
+
+/// Makes the pipeline's statements in the bucket policy exactly `ours`, keeping the rest.
+pub async fn put_policy_statements(
+    ctx: &AwsContext,
+    bucket: &str,
+    ours: &[Value],
+) -> Result<(), AwsError> {
+    let current = match call(&ctx.retry, Op::new("s3", "GetBucketPolicy", bucket), || {
+        ctx.s3.get_bucket_policy().bucket(bucket).send()
+    })
+    .await
+    {
+        Ok(o) => o.policy().and_then(policy::parse),
+        Err(e) if e.is_not_found() && !no_such_bucket(&e) => None,
+        Err(e) => return Err(e),
+    };
+    let mut statements = current
+        .map(|doc| policy::split_by_sid(&doc, SID_PREFIX).1)
+        .unwrap_or_default();
+    statements.extend(ours.iter().cloned());
+    if statements.is_empty() {
+        return call(
+            &ctx.retry,
+            Op::new("s3", "DeleteBucketPolicy", bucket),
+            || ctx.s3.delete_bucket_policy().bucket(bucket).send(),
+        )
+        .await
+        .map(|_| ());
+    }
+    let text = policy::document(statements).to_string();
+    call(&ctx.retry, Op::new("s3", "PutBucketPolicy", bucket), || {
+        ctx.s3
+            .put_bucket_policy()
+            .bucket(bucket)
+            .policy(&text)
+            .send()
+    })
+    .await
+    .map(|_| ())
+}
+
+/// Makes the pipeline's lifecycle rules exactly `ours`, keeping the bucket's other rules.
+pub async fn put_lifecycle_rules(
+    ctx: &AwsContext,
+    bucket: &str,
+    ours: &[model::LifecycleRule],
+) -> Result<(), AwsError> {
+    let current = match call(
+        &ctx.retry,
+        Op::new("s3", "GetBucketLifecycleConfiguration", bucket),
+        || {
+            ctx.s3
+                .get_bucket_lifecycle_configuration()
+                .bucket(bucket)
+                .send()
+        },
+    )
+    .await
+    {
+        Ok(o) => o.rules().to_vec(),
+        Err(e) if e.is_not_found() && !no_such_bucket(&e) => Vec::new(),
+        Err(e) => return Err(e),
+    };
+    let mut rules: Vec<LifecycleRule> = current
+        .into_iter()
+        .filter(|r| !r.id().is_some_and(|id| id.starts_with(RULE_PREFIX)))
+        .collect();
+    for r in ours {
+        rules.push(to_sdk_rule(bucket, r)?);
+    }
+    if rules.is_empty() {
+        return call(
+            &ctx.retry,
+            Op::new("s3", "DeleteBucketLifecycle", bucket),
+            || ctx.s3.delete_bucket_lifecycle().bucket(bucket).send(),
+        )
+        .await
+        .map(|_| ());
+    }
+    let config = BucketLifecycleConfiguration::builder()
+        .set_rules(Some(rules))
+        .build()
+        .map_err(|e| build_error("PutBucketLifecycleConfiguration", bucket, e))?;
+    call(
+        &ctx.retry,
+        Op::new("s3", "PutBucketLifecycleConfiguration", bucket),
+        || {
+            ctx.s3
+                .put_bucket_lifecycle_configuration()
+                .bucket(bucket)
+                .lifecycle_configuration(config.clone())
+                .send()
+        },
+    )
+    .await
+    .map(|_| ())
+}
+
+/// Whether the bucket holds any object (or object version); a missing bucket is empty.
+pub async fn is_empty(ctx: &AwsContext, bucket: &str) -> Result<bool, AwsError> {
+    match call(
+        &ctx.retry,
+        Op::new("s3", "ListObjectVersions", bucket),
+        || {
+            ctx.s3
+                .list_object_versions()
+                .bucket(bucket)
+                .max_keys(1)
+                .send()
+        },
+    )
+    .await
+    {
+        Ok(o) => Ok(o.versions().is_empty() && o.delete_markers().is_empty()),
+        Err(e) if no_such_bucket(&e) => Ok(true),
+        Err(e) => Err(e),
+    }
+}
+
+/// Deletes every object version and delete marker (`force_destroy`).
+pub async fn empty(ctx: &AwsContext, bucket: &str) -> Result<(), AwsError> {
+    loop {
+        let page = match call(
+            &ctx.retry,
+            Op::new("s3", "ListObjectVersions", bucket),
+            || {
+                ctx.s3
+                    .list_object_versions()
+                    .bucket(bucket)
+                    .max_keys(1000)
+                    .send()
+            },
+        )
+        .await
+        {
+            Ok(p) => p,
+            Err(e) if no_such_bucket(&e) => return Ok(()),
+            Err(e) => return Err(e),
+        };
+        let mut ids: Vec<ObjectIdentifier> = Vec::new();
+        let versions = page
+            .versions()
+            .iter()
+            .map(|v| (v.key(), v.version_id()))
+            .chain(
+                page.delete_markers()
+                    .iter()
+                    .map(|m| (m.key(), m.version_id())),
+            );
+        for (key, version) in versions {
+            if let Some(key) = key {
+                ids.push(
+                    ObjectIdentifier::builder()
+                        .key(key)
+                        .set_version_id(version.map(str::to_string))
+                        .build()
+                        .map_err(|e| build_error("DeleteObjects", bucket, e))?,
+                );
+            }
+        }
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let delete = Delete::builder()
+            .set_objects(Some(ids))
+            .quiet(true)
+            .build()
+            .map_err(|e| build_error("DeleteObjects", bucket, e))?;
+        let out = call(&ctx.retry, Op::new("s3", "DeleteObjects", bucket), || {
+            ctx.s3
+                .delete_objects()
+                .bucket(bucket)
+                .delete(delete.clone())
+                .send()
+        })
+        .await?;
+        if let Some(err) = out.errors().first() {
+            return Err(AwsError {
+                service: "s3",
+                operation: "DeleteObjects",
+                target: bucket.to_string(),
+                kind: ErrorKind::Fatal,
+                code: err.code().map(str::to_string),
+                message: format!(
+                    "could not delete {:?}: {}",
+                    err.key().unwrap_or(""),
+                    err.message().unwrap_or("")
+                ),
+                status: None,
+            });
+        }
+    }
+}
+
+/// Deletes the (empty) bucket; one already gone is fine.
+pub async fn delete(ctx: &AwsContext, bucket: &str) -> Result<(), AwsError> {
+    match call(&ctx.retry, Op::new("s3", "DeleteBucket", bucket), || {
+        ctx.s3.delete_bucket().bucket(bucket).send()
+    })
+    .await
+    {
+        Err(e) if !e.is_not_found() => Err(e),
+        _ => Ok(()),
+    }
+}

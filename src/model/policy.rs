@@ -1,0 +1,188 @@
+//! IAM and S3 policy documents the pipeline writes, and their normalisation.
+//!
+//! AWS hands policies back reformatted: IAM URL-encodes them, a one-element list may come
+//! back as a bare string, and statement and action order is not kept. [`normalize`] maps
+//! every equivalent spelling to one JSON value, so comparing a read policy with the desired
+//! one never flaps.
+//!
+//! Every document here is built from `serde_json::json!` literals, so its shape is visible
+//! in one place and tested statement by statement in `model::pipeline`.
+
+use serde_json::{json, Map, Value};
+
+pub const VERSION: &str = "2012-10-17";
+
+/// Sid of the statement the pipeline adds to each bucket policy. Statements with other Sids
+/// (an adopted bucket's own) are kept and never compared.
+pub const TLS_ONLY_SID: &str = "FlywheelDenyInsecureTransport";
+
+/// The bucket-policy statement that denies any request not made over TLS. `s3:*` and
+/// `Principal "*"` are right here: it is a Deny, and it must cover every action and caller.
+pub fn tls_only_statement(partition: &str, bucket: &str) -> Value {
+    json!({
+        "Sid": TLS_ONLY_SID,
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:*",
+        "Resource": [
+            format!("arn:{partition}:s3:::{bucket}"),
+            format!("arn:{partition}:s3:::{bucket}/*"),
+        ],
+        "Condition": { "Bool": { "aws:SecureTransport": "false" } },
+    })
+}
+
+/// A bucket policy holding `statements`.
+pub fn document(statements: Vec<Value>) -> Value {
+    json!({ "Version": VERSION, "Statement": statements })
+}
+
+/// The trust policy: Glue may assume the role, only on behalf of this account (the
+/// confused-deputy guard AWS recommends for service roles).
+pub fn glue_trust_policy(account: &str) -> Value {
+    document(vec![json!({
+        "Effect": "Allow",
+        "Principal": { "Service": "glue.amazonaws.com" },
+        "Action": "sts:AssumeRole",
+        "Condition": { "StringEquals": { "aws:SourceAccount": account } },
+    })])
+}
+
+/// The statements of a policy document (any spelling), or none.
+pub fn statements(doc: &Value) -> Vec<Value> {
+    match doc.get("Statement") {
+        Some(Value::Array(a)) => a.clone(),
+        Some(v @ Value::Object(_)) => vec![v.clone()],
+        _ => Vec::new(),
+    }
+}
+
+/// The statements whose Sid starts with `prefix` (the pipeline's own), and the others.
+pub fn split_by_sid(doc: &Value, prefix: &str) -> (Vec<Value>, Vec<Value>) {
+    statements(doc).into_iter().partition(|s| {
+        s.get("Sid")
+            .and_then(Value::as_str)
+            .is_some_and(|sid| sid.starts_with(prefix))
+    })
+}
+
+/// Keys whose string values are kept as strings; every other string value in a policy may
+/// be written as a one-element list and is normalised to one.
+const SCALAR_KEYS: [&str; 3] = ["Version", "Sid", "Effect"];
+
+/// One canonical form for equivalent policy documents: single strings become one-element
+/// lists, lists are sorted and deduplicated, and `"Principal": "*"` stays as written.
+pub fn normalize(v: &Value) -> Value {
+    fn walk(key: Option<&str>, v: &Value) -> Value {
+        match v {
+            Value::Object(m) => {
+                let mut out = Map::new();
+                for (k, v) in m {
+                    out.insert(k.clone(), walk(Some(k), v));
+                }
+                Value::Object(out)
+            }
+            Value::Array(a) => {
+                let mut items: Vec<Value> = a.iter().map(|x| walk(key, x)).collect();
+                // A one-element list inside a list (from a string) is flattened back.
+                items = items
+                    .into_iter()
+                    .flat_map(|x| match x {
+                        Value::Array(inner) if key != Some("Statement") => inner,
+                        other => vec![other],
+                    })
+                    .collect();
+                items.sort_by_key(|x| x.to_string());
+                items.dedup();
+                Value::Array(items)
+            }
+            Value::String(s) => match key {
+                Some(k) if SCALAR_KEYS.contains(&k) => v.clone(),
+                Some("Principal") if s == "*" => v.clone(),
+                Some(_) => Value::Array(vec![Value::String(s.clone())]),
+                None => v.clone(),
+            },
+            // Condition values may be booleans or numbers; IAM returns them as strings.
+            Value::Bool(b) if key.is_some() => Value::Array(vec![Value::String(b.to_string())]),
+            Value::Number(n) if key.is_some() => Value::Array(vec![Value::String(n.to_string())]),
+            other => other.clone(),
+        }
+    }
+    let mut out = walk(None, v);
+    if let Some(Value::Object(_)) = out.get("Statement") {
+        if let Some(m) = out.as_object_mut() {
+            if let Some(s) = m.remove("Statement") {
+                m.insert("Statement".into(), Value::Array(vec![s]));
+            }
+        }
+    }
+    out
+}
+
+/// Parses a policy as AWS returns it: IAM percent-encodes documents, S3 does not.
+pub fn parse(text: &str) -> Option<Value> {
+    if let Ok(v) = serde_json::from_str::<Value>(text) {
+        return Some(v);
+    }
+    serde_json::from_str(&percent_decode(text)?).ok()
+}
+
+/// RFC 3986 percent-decoding (IAM's encoding of policy documents); `None` on bad input.
+pub fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Whether two documents say the same thing.
+#[cfg(test)]
+pub fn equivalent(a: &Value, b: &Value) -> bool {
+    normalize(a) == normalize(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spellings_normalise_alike() {
+        let a = json!({"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "s3:GetObject", "Resource": ["b", "a"], "Condition": {"Bool": {"aws:SecureTransport": false}}}});
+        let b = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": ["a", "b"], "Condition": {"Bool": {"aws:SecureTransport": ["false"]}}}]});
+        assert!(equivalent(&a, &b), "{}\n{}", normalize(&a), normalize(&b));
+        let c = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:PutObject"], "Resource": ["a", "b"]}]});
+        assert!(!equivalent(&a, &c));
+    }
+
+    #[test]
+    fn iam_encoded_documents_parse() {
+        let encoded = "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%5D%7D";
+        assert_eq!(
+            parse(encoded),
+            Some(json!({"Version": "2012-10-17", "Statement": []}))
+        );
+        assert_eq!(parse("{\"a\":1}"), Some(json!({"a": 1})));
+        assert_eq!(parse("%zz"), None);
+    }
+
+    #[test]
+    fn own_statements_are_split_from_foreign_ones() {
+        let doc = document(vec![
+            tls_only_statement("aws", "b"),
+            json!({"Sid": "Theirs", "Effect": "Allow"}),
+        ]);
+        let (ours, theirs) = split_by_sid(&doc, "Flywheel");
+        assert_eq!(ours.len(), 1);
+        assert_eq!(theirs, vec![json!({"Sid": "Theirs", "Effect": "Allow"})]);
+    }
+}

@@ -1,0 +1,1670 @@
+//! `flywheel_pipeline`: an environment's buckets, Glue catalog database and Glue role,
+//! expanded with the organisation's defaults, and the `context` jobs and crawlers take.
+//!
+//! This file holds the schema, offline validation, and the mapping between Terraform values
+//! and `crate::model::pipeline`; changes are planned by `crate::reconcile`, and every AWS
+//! call is in `crate::aws` (`s3::buckets`, `iam`, `glue::databases`).
+//!
+//! State shape: the configuration as written, with each block's `name` (and a bucket's
+//! `create`) filled with its effective value; computed `id`, ARNs, `context`,
+//! `managed_objects`, `tags_all`; and `children`, every child object's address with its
+//! status as last read (`ok`, `missing`, `differs: ...`). Plans propose `ok` for every
+//! child, so out-of-band drift in any child shows as a change on that child's entry, and
+//! apply repairs exactly the children that are not `ok`. A failed apply returns the state
+//! with the statuses it reached, so what was created is recorded.
+//!
+//! Import ID: see [`model::import_id`]; it is also the resource's `id`.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use serde_json::Value as Json;
+use tf_provider::schema::{NestedBlock, Schema};
+use tf_provider::value::{Value, ValueEmpty};
+use tf_provider::{AttributePath, Diagnostic, Diagnostics, Resource};
+
+use crate::aws::glue::databases;
+use crate::aws::iam;
+use crate::aws::s3::buckets;
+use crate::aws::{AwsContext, AwsError, SharedContext};
+use crate::model::context::{self, PipelineContextValue};
+use crate::model::managed::{self, ManagedObject};
+use crate::model::pipeline::{
+    self as model, BucketRole, BucketSettings, ChildKey, Desired, Env, Kind, Observed, Settings,
+    Spec, Status, INLINE_POLICY_NAME, PIPELINE_TAG,
+};
+use crate::model::tags::{self, Tags};
+use crate::reconcile::{self, Action, Operation};
+use crate::schema::*;
+use crate::values::Number;
+
+type Map = BTreeMap<String, Value<String>>;
+
+#[derive(Serialize, Deserialize, Debug, Default, Clone, PartialEq)]
+pub struct DatabaseBlock {
+    #[serde(default)]
+    pub name: Value<String>,
+    #[serde(default)]
+    pub description: Value<String>,
+}
+
+#[derive(Serialize, Deserialize, Debug, Default, Clone, PartialEq)]
+pub struct RoleBlock {
+    #[serde(default)]
+    pub name: Value<String>,
+    #[serde(default)]
+    pub managed_policy_arns: Value<Vec<Value<String>>>,
+}
+
+#[derive(Serialize, Deserialize, Debug, Default, Clone, PartialEq)]
+pub struct BucketBlock {
+    #[serde(default)]
+    pub name: Value<String>,
+    #[serde(default)]
+    pub create: Value<bool>,
+    #[serde(default)]
+    pub prefixes: Value<Vec<Value<String>>>,
+    #[serde(default)]
+    pub expire_prefixes: Value<BTreeMap<String, Value<Number>>>,
+    #[serde(default)]
+    pub kms_key_arn: Value<String>,
+}
+
+#[derive(Serialize, Deserialize, Debug, Default, Clone, PartialEq)]
+pub struct State {
+    #[serde(default)]
+    pub id: Value<String>,
+    #[serde(default)]
+    pub name: Value<String>,
+    #[serde(default)]
+    pub environment: Value<String>,
+    #[serde(default)]
+    pub force_destroy: Value<bool>,
+    #[serde(default)]
+    pub tags: Value<Map>,
+    #[serde(default)]
+    pub tags_all: Value<Map>,
+    #[serde(default)]
+    pub database: Value<DatabaseBlock>,
+    #[serde(default)]
+    pub role: Value<RoleBlock>,
+    #[serde(default)]
+    pub data_bucket: Value<BucketBlock>,
+    #[serde(default)]
+    pub assets_bucket: Value<BucketBlock>,
+    #[serde(default)]
+    pub analysis_bucket: Value<BucketBlock>,
+    #[serde(default)]
+    pub role_arn: Value<String>,
+    #[serde(default)]
+    pub database_name: Value<String>,
+    #[serde(default)]
+    pub data_bucket_arn: Value<String>,
+    #[serde(default)]
+    pub assets_bucket_arn: Value<String>,
+    #[serde(default)]
+    pub analysis_bucket_arn: Value<String>,
+    #[serde(default)]
+    pub context: Value<PipelineContextValue>,
+    #[serde(default)]
+    pub managed_objects: Value<Vec<ManagedObject>>,
+    #[serde(default)]
+    pub children: Value<Map>,
+}
+
+impl State {
+    fn bucket_block(&self, role: BucketRole) -> &Value<BucketBlock> {
+        match role {
+            BucketRole::Data => &self.data_bucket,
+            BucketRole::Assets => &self.assets_bucket,
+            BucketRole::Analysis => &self.analysis_bucket,
+        }
+    }
+
+    fn bucket_block_mut(&mut self, role: BucketRole) -> &mut Value<BucketBlock> {
+        match role {
+            BucketRole::Data => &mut self.data_bucket,
+            BucketRole::Assets => &mut self.assets_bucket,
+            BucketRole::Analysis => &mut self.analysis_bucket,
+        }
+    }
+}
+
+pub struct PipelineResource {
+    ctx: SharedContext,
+}
+
+impl PipelineResource {
+    pub fn new(ctx: SharedContext) -> Self {
+        PipelineResource { ctx }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Value conversions
+
+/// `Err(())` when the value or any element is unknown.
+fn known_str(v: &Value<String>) -> Result<Option<String>, ()> {
+    match v {
+        Value::Value(s) => Ok(Some(s.clone())),
+        Value::Null => Ok(None),
+        Value::Unknown => Err(()),
+    }
+}
+
+fn known_map(v: &Value<Map>) -> Result<Option<Tags>, ()> {
+    match v {
+        Value::Null => Ok(None),
+        Value::Unknown => Err(()),
+        Value::Value(m) => {
+            let mut out = Tags::new();
+            for (k, v) in m {
+                match v {
+                    Value::Value(s) => {
+                        out.insert(k.clone(), s.clone());
+                    }
+                    Value::Null => {}
+                    Value::Unknown => return Err(()),
+                }
+            }
+            Ok(Some(out))
+        }
+    }
+}
+
+fn known_list(v: &Value<Vec<Value<String>>>) -> Result<Vec<String>, ()> {
+    match v {
+        Value::Null => Ok(Vec::new()),
+        Value::Unknown => Err(()),
+        Value::Value(items) => items
+            .iter()
+            .filter(|i| !i.is_null())
+            .map(|i| i.as_ref_option().cloned().ok_or(()))
+            .collect(),
+    }
+}
+
+fn to_map(m: &Tags) -> Value<Map> {
+    Value::Value(
+        m.iter()
+            .map(|(k, v)| (k.clone(), Value::Value(v.clone())))
+            .collect(),
+    )
+}
+
+fn opt(o: Option<String>) -> Value<String> {
+    o.map(Value::Value).unwrap_or(Value::Null)
+}
+
+fn ctx_or_diag(shared: &SharedContext, diags: &mut Diagnostics) -> Option<Arc<AwsContext>> {
+    match shared.get() {
+        Ok(c) => Some(c),
+        Err(d) => {
+            diags.add_error(d);
+            None
+        }
+    }
+}
+
+fn env_of(ctx: &AwsContext) -> Result<Env, Diagnostic> {
+    let account = ctx.identity.as_ref().map(|i| i.account_id.clone()).ok_or_else(|| {
+        Diagnostic::root(
+            "flywheel_pipeline needs the AWS account ID",
+            "The role's trust policy (aws:SourceAccount), its ARN and the CloudWatch Logs ARNs name the account, and the provider learns it from STS at configure time. Remove `skip_requesting_account_id = true` from the provider block.",
+        )
+    })?;
+    Ok(Env {
+        partition: ctx.partition.to_string(),
+        region: ctx.region.clone(),
+        account,
+        default_tags: ctx.default_tags.clone(),
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Validation (offline)
+
+fn err(diags: &mut Diagnostics, path: AttributePath, summary: &str, detail: impl Into<String>) {
+    let detail = format!("{path}: {}", detail.into());
+    diags.add_error(Diagnostic::new(summary.to_string(), detail, path));
+}
+
+fn path_of(parts: &[&'static str]) -> AttributePath {
+    let mut p = AttributePath::new(parts[0]);
+    for part in &parts[1..] {
+        p = p.attribute(*part);
+    }
+    p
+}
+
+pub fn validate_config(config: &State, diags: &mut Diagnostics) {
+    if let Value::Value(n) = &config.name {
+        if let Err(e) = model::check_pipeline_name(n) {
+            err(
+                diags,
+                AttributePath::new("name"),
+                "Invalid pipeline name",
+                e,
+            );
+        }
+    }
+    if let Value::Value(e) = &config.environment {
+        if let Err(m) = model::check_environment(e) {
+            err(
+                diags,
+                AttributePath::new("environment"),
+                "Invalid environment",
+                m,
+            );
+        }
+    }
+    if let Value::Value(db) = &config.database {
+        if let Value::Value(n) = &db.name {
+            if let Err(e) = model::check_database_name(n) {
+                err(
+                    diags,
+                    path_of(&["database", "name"]),
+                    "Invalid database name",
+                    e,
+                );
+            }
+        }
+    }
+    if let Value::Value(r) = &config.role {
+        if let Value::Value(n) = &r.name {
+            if let Err(e) = model::check_role_name(n) {
+                err(diags, path_of(&["role", "name"]), "Invalid role name", e);
+            }
+        }
+        if let Value::Value(arns) = &r.managed_policy_arns {
+            for arn in arns.iter().filter_map(|a| a.as_ref_option()) {
+                if let Err(e) = model::check_policy_arn(arn) {
+                    err(
+                        diags,
+                        path_of(&["role", "managed_policy_arns"]),
+                        "Invalid policy ARN",
+                        e,
+                    );
+                }
+            }
+        }
+    }
+    for role in BucketRole::ALL {
+        let Value::Value(b) = config.bucket_block(role) else {
+            continue;
+        };
+        let block = role.block();
+        if let Value::Value(n) = &b.name {
+            if let Err(e) = crate::validate::bucket_name(n) {
+                err(diags, path_of(&[block, "name"]), "Invalid bucket name", e);
+            }
+        }
+        if let Value::Value(prefixes) = &b.prefixes {
+            if role == BucketRole::Assets && !prefixes.is_empty() {
+                err(
+                    diags,
+                    path_of(&[block, "prefixes"]),
+                    "Prefixes are fixed on the assets bucket",
+                    "the assets bucket's prefixes are scripts/, temporary/ and sparkHistoryLogs/; remove `prefixes`",
+                );
+            }
+            for p in prefixes.iter().filter_map(|p| p.as_ref_option()) {
+                if let Err(e) = model::check_prefix(p) {
+                    err(diags, path_of(&[block, "prefixes"]), "Invalid prefix", e);
+                }
+            }
+        }
+        if let Value::Value(expire) = &b.expire_prefixes {
+            for (p, days) in expire {
+                let at = path_of(&[block, "expire_prefixes"]).key(p.clone());
+                if let Err(e) = model::check_prefix(p) {
+                    err(diags, at.clone(), "Invalid prefix", e);
+                }
+                if let Value::Value(n) = days {
+                    match n.as_i64() {
+                        Some(d) => {
+                            if let Err(e) = model::check_days(d) {
+                                err(diags, at, "Invalid lifecycle days", e);
+                            }
+                        }
+                        None => err(
+                            diags,
+                            at,
+                            "Invalid lifecycle days",
+                            format!("days must be a whole number, not {}", n.0),
+                        ),
+                    }
+                }
+            }
+        }
+        if let Value::Value(k) = &b.kms_key_arn {
+            if let Err(e) = model::check_kms_key_arn(k) {
+                err(
+                    diags,
+                    path_of(&[block, "kms_key_arn"]),
+                    "Invalid KMS key ARN",
+                    e,
+                );
+            }
+        }
+    }
+    if let Ok(Some(t)) = known_map(&config.tags) {
+        for (k, msg) in tags::problems(&t) {
+            err(diags, AttributePath::new("tags").key(k), "Invalid tag", msg);
+        }
+    }
+    // Names as a whole (derived defaults, duplicates), when everything is known and valid.
+    if diags.errors.is_empty() {
+        if let Ok(Some(s)) = settings(config) {
+            for (parts, msg) in model::check_names(&s) {
+                err(diags, path_of(&parts), "Invalid name", msg);
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Configuration -> settings -> planned state
+
+fn bucket_settings(b: &Value<BucketBlock>) -> Result<BucketSettings, ()> {
+    let Value::Value(b) = b else {
+        return if b.is_unknown() {
+            Err(())
+        } else {
+            Ok(BucketSettings::default())
+        };
+    };
+    let create = match &b.create {
+        Value::Value(c) => Some(*c),
+        Value::Null => None,
+        Value::Unknown => return Err(()),
+    };
+    let expire_prefixes = match &b.expire_prefixes {
+        Value::Null => BTreeMap::new(),
+        Value::Unknown => return Err(()),
+        Value::Value(m) => {
+            let mut out = BTreeMap::new();
+            for (k, v) in m {
+                match v {
+                    Value::Value(n) => {
+                        out.insert(k.clone(), n.as_i64().ok_or(())?);
+                    }
+                    Value::Null => {}
+                    Value::Unknown => return Err(()),
+                }
+            }
+            out
+        }
+    };
+    Ok(BucketSettings {
+        name: known_str(&b.name)?,
+        create,
+        prefixes: known_list(&b.prefixes)?,
+        expire_prefixes,
+        kms_key_arn: known_str(&b.kms_key_arn)?,
+    })
+}
+
+/// The settings, `Ok(None)` while any of them is unknown.
+fn settings(c: &State) -> Result<Option<Settings>, Diagnostic> {
+    let s = (|| -> Result<Settings, ()> {
+        let (db_name, db_desc) = match &c.database {
+            Value::Value(d) => (known_str(&d.name)?, known_str(&d.description)?),
+            Value::Null => (None, None),
+            Value::Unknown => return Err(()),
+        };
+        let (role_name, arns) = match &c.role {
+            Value::Value(r) => (known_str(&r.name)?, known_list(&r.managed_policy_arns)?),
+            Value::Null => (None, Vec::new()),
+            Value::Unknown => return Err(()),
+        };
+        Ok(Settings {
+            name: known_str(&c.name)?.ok_or(())?,
+            environment: known_str(&c.environment)?,
+            database_name: db_name,
+            database_description: db_desc,
+            role_name,
+            managed_policy_arns: arns,
+            data: bucket_settings(&c.data_bucket)?,
+            assets: bucket_settings(&c.assets_bucket)?,
+            analysis: bucket_settings(&c.analysis_bucket)?,
+            tags: known_map(&c.tags)?.unwrap_or_default(),
+        })
+    })();
+    Ok(s.ok())
+}
+
+fn context_value(c: &model::Context) -> PipelineContextValue {
+    let s = |v: &str| Value::Value(v.to_string());
+    PipelineContextValue {
+        role_arn: s(&c.role_arn),
+        database: s(&c.database),
+        data_bucket: s(&c.data_bucket),
+        assets_bucket: s(&c.assets_bucket),
+        analysis_bucket: s(&c.analysis_bucket),
+        scripts_prefix: s(&c.scripts_prefix),
+        temp_dir: s(&c.temp_dir),
+        spark_event_logs_path: s(&c.spark_event_logs_path),
+        tags: to_map(&c.tags),
+    }
+}
+
+fn children_value(statuses: &BTreeMap<ChildKey, Status>) -> Value<Map> {
+    Value::Value(
+        statuses
+            .iter()
+            .map(|(k, s)| (k.address(), Value::Value(s.text())))
+            .collect(),
+    )
+}
+
+/// The planned state: configuration with effective names, and every computed value.
+/// Also the desired expansion when everything is known.
+fn plan(env: &Env, config: &State) -> Result<(State, Option<(Settings, Desired)>), Diagnostic> {
+    let mut s = config.clone();
+    if s.force_destroy.is_null() {
+        s.force_destroy = Value::Value(false);
+    }
+    for v in [&mut s.database] {
+        if v.is_null() {
+            *v = Value::Value(DatabaseBlock::default());
+        }
+    }
+    if s.role.is_null() {
+        s.role = Value::Value(RoleBlock::default());
+    }
+    for role in BucketRole::ALL {
+        let b = s.bucket_block_mut(role);
+        if b.is_null() {
+            *b = Value::Value(BucketBlock::default());
+        }
+    }
+    let Some(settings) = settings(config)? else {
+        // Names may still be derivable, but keep it simple: unknown until known.
+        for v in [
+            &mut s.id,
+            &mut s.role_arn,
+            &mut s.database_name,
+            &mut s.data_bucket_arn,
+            &mut s.assets_bucket_arn,
+            &mut s.analysis_bucket_arn,
+        ] {
+            *v = Value::Unknown;
+        }
+        s.tags_all = Value::Unknown;
+        s.context = Value::Unknown;
+        s.managed_objects = Value::Unknown;
+        s.children = Value::Unknown;
+        if let Value::Value(d) = &mut s.database {
+            if d.name.is_null() {
+                d.name = Value::Unknown;
+            }
+        }
+        if let Value::Value(r) = &mut s.role {
+            if r.name.is_null() {
+                r.name = Value::Unknown;
+            }
+        }
+        for role in BucketRole::ALL {
+            if let Value::Value(b) = s.bucket_block_mut(role) {
+                if b.name.is_null() {
+                    b.name = Value::Unknown;
+                }
+                if b.create.is_null() {
+                    b.create = Value::Value(true);
+                }
+            }
+        }
+        return Ok((s, None));
+    };
+    let desired = model::expand(&settings, env);
+    if let Value::Value(d) = &mut s.database {
+        d.name = Value::Value(desired.database.clone());
+    }
+    if let Value::Value(r) = &mut s.role {
+        r.name = Value::Value(desired.role.clone());
+    }
+    for b in &desired.buckets {
+        if let Value::Value(block) = s.bucket_block_mut(b.role) {
+            block.name = Value::Value(b.name.clone());
+            block.create = Value::Value(b.create);
+        }
+        let arn = Value::Value(b.arn.clone());
+        match b.role {
+            BucketRole::Data => s.data_bucket_arn = arn,
+            BucketRole::Assets => s.assets_bucket_arn = arn,
+            BucketRole::Analysis => s.analysis_bucket_arn = arn,
+        }
+    }
+    s.id = Value::Value(model::import_id(&settings));
+    s.role_arn = Value::Value(desired.role_arn.clone());
+    s.database_name = Value::Value(desired.database.clone());
+    s.tags_all = to_map(&desired.tags);
+    s.context = Value::Value(context_value(&model::context(&settings, env)));
+    s.managed_objects = Value::Value(model::managed_objects(&desired, env));
+    let all_ok: BTreeMap<ChildKey, Status> = desired
+        .children
+        .iter()
+        .map(|c| (c.key.clone(), Status::Ok))
+        .collect();
+    s.children = children_value(&all_ok);
+    Ok((s, Some((settings, desired))))
+}
+
+/// The attributes that force a replacement: only a child's name (a bucket, the database or
+/// the role cannot be renamed). Everything else is updated in place.
+fn replace_paths(prior: &State, planned: &State) -> Vec<AttributePath> {
+    let name_of = |s: &State, block: &str| -> Value<String> {
+        match block {
+            "database" => s.database.as_ref_option().map(|d| d.name.clone()),
+            "role" => s.role.as_ref_option().map(|r| r.name.clone()),
+            _ => BucketRole::ALL
+                .into_iter()
+                .find(|r| r.block() == block)
+                .and_then(|r| s.bucket_block(r).as_ref_option().map(|b| b.name.clone())),
+        }
+        .unwrap_or(Value::Null)
+    };
+    let mut replace = Vec::new();
+    for block in [
+        "database",
+        "role",
+        "data_bucket",
+        "assets_bucket",
+        "analysis_bucket",
+    ] {
+        let (before, after) = (name_of(prior, block), name_of(planned, block));
+        if before != after && before.is_value() {
+            replace.push(AttributePath::new(block).attribute("name"));
+        }
+    }
+    replace
+}
+
+// ---------------------------------------------------------------------------------------
+// Observing AWS
+
+/// Reads every child concurrently: five calls per bucket, two for the database, three for
+/// the role.
+async fn observe(ctx: &AwsContext, d: &Desired) -> Result<Observed, AwsError> {
+    let reads = futures::future::join_all(d.buckets.iter().map(|b| async move {
+        buckets::read(ctx, &b.name)
+            .await
+            .map(|o| (b.name.clone(), o))
+    }));
+    let (bs, db, role) = futures::join!(
+        reads,
+        databases::read(ctx, &d.database),
+        iam::read(ctx, &d.role, INLINE_POLICY_NAME),
+    );
+    Ok(Observed {
+        buckets: bs.into_iter().collect::<Result<_, _>>()?,
+        database: db?,
+        role: role?,
+    })
+}
+
+/// Whether nothing the pipeline created exists any more (adopted buckets do not count).
+fn all_gone(d: &Desired, o: &Observed) -> bool {
+    o.role.is_none()
+        && o.database.is_none()
+        && d.buckets
+            .iter()
+            .filter(|b| b.create)
+            .all(|b| !matches!(o.buckets.get(&b.name), Some(Some(_))))
+}
+
+/// On create: children that already exist must carry this pipeline's tag, so the pipeline
+/// never takes over (and later deletes) someone else's role, database or bucket.
+fn check_ownership(d: &Desired, o: &Observed) -> Vec<Diagnostic> {
+    let ours = |t: &Tags| t.get(PIPELINE_TAG) == Some(&d.name);
+    let mut out = Vec::new();
+    let mut refuse = |what: String, path: AttributePath, hint: &str| {
+        out.push(Diagnostic::new(
+            format!("{what} already exists and is not managed by this pipeline"),
+            format!(
+                "{what} exists without the tag {PIPELINE_TAG} = {:?}, so the pipeline will not take it over. {hint}",
+                d.name
+            ),
+            path,
+        ))
+    };
+    if let Some(r) = &o.role {
+        if !ours(&r.tags) {
+            refuse(
+                format!("IAM role {:?}", d.role),
+                path_of(&["role", "name"]),
+                "Choose another `role.name`, or import the pipeline.",
+            );
+        }
+    }
+    if let Some(db) = &o.database {
+        if !ours(&db.tags) {
+            refuse(
+                format!("Glue database {:?}", d.database),
+                path_of(&["database", "name"]),
+                "Choose another `database.name`, or import the pipeline.",
+            );
+        }
+    }
+    for b in d.buckets.iter().filter(|b| b.create) {
+        if let Some(Some(ob)) = o.buckets.get(&b.name) {
+            if !ours(&ob.tags) {
+                refuse(
+                    format!("S3 bucket {:?}", b.name),
+                    path_of(&[b.role.block(), "name"]),
+                    "To configure an existing bucket without ever deleting it, set `create = false` in its block.",
+                );
+            }
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------
+// Applying
+
+fn op_diagnostic(op: &Operation, e: &AwsError) -> Diagnostic {
+    let verb = match op.action {
+        Action::Create => "Creating",
+        Action::Update => "Updating",
+        Action::Delete => "Deleting",
+    };
+    let d = e.to_diagnostic();
+    Diagnostic::root(
+        format!("{verb} {} failed", op.key.address()),
+        format!("{}\n\n{}", d.summary, d.detail),
+    )
+}
+
+fn plain_error(op: &Operation, summary: &str, detail: String) -> Diagnostic {
+    Diagnostic::root(format!("{summary}: {}", op.key.address()), detail)
+}
+
+/// Carries out one operation.
+async fn apply_op(
+    ctx: &AwsContext,
+    observed: &BTreeMap<ChildKey, Spec>,
+    op: &Operation,
+) -> Result<(), Diagnostic> {
+    let key = &op.key;
+    let aws = |r: Result<(), AwsError>| r.map_err(|e| op_diagnostic(op, &e));
+    match (&op.action, &op.spec) {
+        (Action::Delete, _) => match key.kind {
+            Kind::IamRolePolicyAttachment => aws(iam::detach(ctx, &key.owner, &key.name).await),
+            _ => Err(plain_error(
+                op,
+                "Unexpected deletion",
+                "The provider planned to delete this child, which it never does outside destroy. This is a bug in the provider.".into(),
+            )),
+        },
+        (action, Some(spec)) => match spec {
+            Spec::Bucket { create, tags } => match (action, create) {
+                (Action::Create, true) => aws(buckets::create(ctx, &key.name, tags).await),
+                (Action::Create, false) => Err(plain_error(
+                    op,
+                    "Adopted bucket does not exist",
+                    format!(
+                        "The bucket {:?} has `create = false`, so the pipeline configures it but never creates it, and it does not exist (or is not visible to these credentials). Create it, or set `create = true`.",
+                        key.name
+                    ),
+                )),
+                (_, exclusive) => aws(buckets::put_tags(ctx, &key.name, tags, *exclusive).await),
+            },
+            Spec::Encryption { kms_key_arn, .. } => {
+                aws(buckets::put_encryption(ctx, &key.owner, kms_key_arn.as_deref()).await)
+            }
+            Spec::PublicAccessBlock { .. } => {
+                aws(buckets::put_public_access_block(ctx, &key.owner).await)
+            }
+            Spec::BucketPolicy { statements } => {
+                aws(buckets::put_policy_statements(ctx, &key.owner, statements).await)
+            }
+            Spec::Lifecycle { rules } => {
+                aws(buckets::put_lifecycle_rules(ctx, &key.owner, rules).await)
+            }
+            Spec::Database { description, tags } => match action {
+                Action::Create => {
+                    aws(databases::create(ctx, &key.name, description.as_deref(), tags).await)
+                }
+                _ => {
+                    let differs = !matches!(observed.get(key), Some(Spec::Database { description: d, .. }) if d == description);
+                    aws(databases::update(ctx, &key.name, description.as_deref(), differs, tags).await)
+                }
+            },
+            Spec::Role { trust_policy, tags } => match action {
+                Action::Create => aws(iam::create(ctx, &key.name, trust_policy, tags).await),
+                _ => {
+                    let (have_trust, have_tags) = match observed.get(key) {
+                        Some(Spec::Role { trust_policy, tags }) => (Some(trust_policy), tags.clone()),
+                        _ => (None, Tags::new()),
+                    };
+                    if have_trust != Some(trust_policy) {
+                        aws(iam::put_trust_policy(ctx, &key.name, trust_policy).await)?;
+                    }
+                    aws(iam::converge_tags(ctx, &key.name, tags, &have_tags).await)
+                }
+            },
+            Spec::RolePolicy { document } => {
+                aws(iam::put_inline_policy(ctx, &key.owner, &key.name, document).await)
+            }
+            Spec::Attachment => aws(iam::attach(ctx, &key.owner, &key.name).await),
+        },
+        (_, None) => Err(plain_error(
+            op,
+            "Operation without a desired value",
+            "This is a bug in the provider.".into(),
+        )),
+    }
+}
+
+/// Observes, plans the operations, runs them, and returns the statuses reached (every
+/// child `ok` on success) with the errors of what failed.
+async fn converge(
+    ctx: &AwsContext,
+    desired: &Desired,
+    check_owner: bool,
+) -> (BTreeMap<ChildKey, Status>, Vec<Diagnostic>) {
+    let observed = match observe(ctx, desired).await {
+        Ok(o) => o,
+        Err(e) => {
+            let st = desired
+                .children
+                .iter()
+                .map(|c| (c.key.clone(), Status::Missing))
+                .collect();
+            return (st, vec![e.to_diagnostic()]);
+        }
+    };
+    let unknown_statuses = || {
+        desired
+            .children
+            .iter()
+            .map(|c| (c.key.clone(), Status::Missing))
+            .collect::<BTreeMap<_, _>>()
+    };
+    if check_owner {
+        let refusals = check_ownership(desired, &observed);
+        if !refusals.is_empty() {
+            return (unknown_statuses(), refusals);
+        }
+    }
+    let specs = model::observed_children(desired, &observed);
+    let mut statuses = model::statuses(desired, &specs);
+    let ops = reconcile::diff(desired, &statuses);
+    for op in &ops {
+        tracing::info!(child = %op.key, action = ?op.action, reason = op.reason.as_str(), "reconciling");
+    }
+    let outcome = reconcile::execute(&ops, |op| apply_op(ctx, &specs, op)).await;
+    for &i in &outcome.done {
+        let op = &ops[i];
+        match op.action {
+            Action::Delete => {
+                statuses.remove(&op.key);
+            }
+            _ => {
+                statuses.insert(op.key.clone(), Status::Ok);
+            }
+        }
+    }
+    let mut errors: Vec<Diagnostic> = outcome.failed.into_iter().map(|(_, d)| d).collect();
+    if !outcome.skipped.is_empty() {
+        let names: Vec<String> = outcome
+            .skipped
+            .iter()
+            .map(|&i| ops[i].key.address())
+            .collect();
+        errors.push(Diagnostic::root(
+            "Some children were not changed",
+            format!(
+                "These wait for a child that failed above, and were left for the next apply: {}",
+                names.join(", ")
+            ),
+        ));
+    }
+    (statuses, errors)
+}
+
+/// Destroys what the pipeline created and releases adopted buckets.
+async fn destroy_all(
+    ctx: &AwsContext,
+    desired: &Desired,
+    force: bool,
+) -> Result<(), Vec<Diagnostic>> {
+    // Refuse before deleting anything when a created bucket holds data.
+    let created: Vec<&model::Bucket> = desired.buckets.iter().filter(|b| b.create).collect();
+    let checks = futures::future::join_all(
+        created
+            .iter()
+            .map(|b| async move { (b, buckets::is_empty(ctx, &b.name).await) }),
+    )
+    .await;
+    let mut errors = Vec::new();
+    let mut non_empty = Vec::new();
+    for (b, r) in checks {
+        match r {
+            Ok(true) => {}
+            Ok(false) => non_empty.push(b.name.clone()),
+            Err(e) => errors.push(e.to_diagnostic()),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    if !non_empty.is_empty() && !force {
+        return Err(vec![Diagnostic::new(
+            "Buckets still hold objects",
+            format!(
+                "force_destroy: the pipeline created {} and {} still hold{} objects, so nothing was deleted. Move or delete the data, or set `force_destroy = true` and apply before destroying (that deletes every object and version).",
+                non_empty.iter().map(|n| format!("{n:?}")).collect::<Vec<_>>().join(", "),
+                if non_empty.len() == 1 { "it" } else { "they" },
+                if non_empty.len() == 1 { "s" } else { "" },
+            ),
+            AttributePath::new("force_destroy"),
+        )]);
+    }
+    let ops = reconcile::order(
+        desired
+            .children
+            .iter()
+            .filter(|c| c.key.parent().is_none())
+            .map(|c| reconcile::delete(c.key.clone(), "destroy".into()))
+            .collect(),
+    );
+    let tag_keys: Vec<String> = desired.tags.keys().cloned().collect();
+    let outcome = reconcile::execute(&ops, |op| {
+        let tag_keys = tag_keys.clone();
+        async move {
+            remove_child(ctx, desired, &op.key, force, &tag_keys)
+                .await
+                .map_err(|e| (op.clone(), e))
+        }
+    })
+    .await;
+    if outcome.failed.is_empty() {
+        Ok(())
+    } else {
+        Err(outcome
+            .failed
+            .into_iter()
+            .map(|(_, (op, e))| op_diagnostic(&op, &e))
+            .collect())
+    }
+}
+
+/// Destroys one top-level child: deletes what was created, releases adopted buckets.
+async fn remove_child(
+    ctx: &AwsContext,
+    desired: &Desired,
+    key: &ChildKey,
+    force: bool,
+    tag_keys: &[String],
+) -> Result<(), AwsError> {
+    match key.kind {
+        Kind::GlueDatabase => databases::delete(ctx, &key.name).await,
+        Kind::IamRole => iam::delete(ctx, &key.name).await,
+        Kind::Bucket => {
+            let created = desired
+                .buckets
+                .iter()
+                .any(|b| b.name == key.name && b.create);
+            if created {
+                if force {
+                    // Children before their parent, as with any delete: the pipeline's
+                    // policy statement goes first, so no Deny of ours stands between
+                    // the provider and the objects it is deleting.
+                    buckets::put_policy_statements(ctx, &key.name, &[]).await?;
+                    buckets::empty(ctx, &key.name).await?;
+                }
+                buckets::delete(ctx, &key.name).await
+            } else {
+                release(ctx, &key.name, tag_keys).await
+            }
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Removes from an adopted bucket what the pipeline added that could affect its users:
+/// its lifecycle rules, its policy statement and its tags. Encryption and the public access
+/// block stay on (turning them off could expose data); the bucket and its objects stay.
+async fn release(ctx: &AwsContext, bucket: &str, tag_keys: &[String]) -> Result<(), AwsError> {
+    if buckets::read(ctx, bucket).await?.is_none() {
+        return Ok(());
+    }
+    buckets::put_lifecycle_rules(ctx, bucket, &[]).await?;
+    buckets::put_policy_statements(ctx, bucket, &[]).await?;
+    buckets::remove_tags(ctx, bucket, tag_keys).await
+}
+
+// ---------------------------------------------------------------------------------------
+// Import
+
+/// The configuration an existing pipeline implies, read back from AWS: `tags` from the
+/// role's tags (without ownership and provider default tags), the database description,
+/// extra managed policies, the data/analysis buckets' `prefixes` (from the inline policy),
+/// `expire_prefixes` and KMS keys (from each bucket).
+fn imported_settings(mut s: Settings, env: &Env, o: &Observed) -> Settings {
+    if let Some(r) = &o.role {
+        s.tags = r
+            .tags
+            .iter()
+            .filter(|(k, v)| !k.starts_with("flywheel:") && env.default_tags.get(*k) != Some(*v))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let glue = model::glue_service_role_arn(&env.partition);
+        s.managed_policy_arns = r.attached.iter().filter(|a| **a != glue).cloned().collect();
+        if let Some(doc) = &r.inline_policy {
+            for role in [BucketRole::Data, BucketRole::Analysis] {
+                let name = model::bucket_name(&s, role);
+                let arn = format!("{}/", model::bucket_arn(&env.partition, &name));
+                let prefixes: Vec<String> = crate::model::policy::statements(doc)
+                    .iter()
+                    .filter(|st| st.get("Sid").and_then(Json::as_str) == Some("ReadWriteObjects"))
+                    .flat_map(|st| match st.get("Resource") {
+                        Some(Json::Array(a)) => a.clone(),
+                        Some(v) => vec![v.clone()],
+                        None => vec![],
+                    })
+                    .filter_map(|r| r.as_str().map(str::to_string))
+                    .filter_map(|r| r.strip_prefix(&arn).map(str::to_string))
+                    .filter(|p| p != "*")
+                    .filter_map(|p| p.strip_suffix('*').map(str::to_string))
+                    .collect();
+                match role {
+                    BucketRole::Data => s.data.prefixes = prefixes,
+                    _ => s.analysis.prefixes = prefixes,
+                }
+            }
+        }
+    }
+    if let Some(db) = &o.database {
+        s.database_description = db.description.clone().filter(|d| !d.is_empty());
+    }
+    for role in BucketRole::ALL {
+        let name = model::bucket_name(&s, role);
+        let Some(Some(b)) = o.buckets.get(&name) else {
+            continue;
+        };
+        let mut expire = BTreeMap::new();
+        for r in b.lifecycle_rules.iter().flatten() {
+            if let (Some(days), true) = (r.expiration_days, r.id.starts_with("flywheel-expire-")) {
+                let default_temp = role == BucketRole::Assets
+                    && r.prefix == model::TEMP_PREFIX
+                    && days == model::DEFAULT_TEMP_EXPIRY_DAYS;
+                if !default_temp {
+                    expire.insert(r.prefix.clone(), days);
+                }
+            }
+        }
+        let kms = b
+            .encryption
+            .as_ref()
+            .filter(|(sse, _)| sse == model::SSE_KMS)
+            .and_then(|(_, k)| k.clone());
+        let bs = match role {
+            BucketRole::Data => &mut s.data,
+            BucketRole::Assets => &mut s.assets,
+            BucketRole::Analysis => &mut s.analysis,
+        };
+        bs.expire_prefixes = expire;
+        bs.kms_key_arn = kms;
+    }
+    s
+}
+
+/// A configuration-shaped state for `s`, as a user would write it.
+fn state_from_settings(s: &Settings) -> State {
+    let list = |v: &[String]| {
+        if v.is_empty() {
+            Value::Null
+        } else {
+            Value::Value(v.iter().cloned().map(Value::Value).collect())
+        }
+    };
+    let bucket = |b: &BucketSettings| {
+        Value::Value(BucketBlock {
+            name: opt(b.name.clone()),
+            create: b.create.map(Value::Value).unwrap_or(Value::Null),
+            prefixes: list(&b.prefixes),
+            expire_prefixes: if b.expire_prefixes.is_empty() {
+                Value::Null
+            } else {
+                Value::Value(
+                    b.expire_prefixes
+                        .iter()
+                        .map(|(k, d)| (k.clone(), Value::Value(Number::from(*d))))
+                        .collect(),
+                )
+            },
+            kms_key_arn: opt(b.kms_key_arn.clone()),
+        })
+    };
+    State {
+        name: Value::Value(s.name.clone()),
+        environment: opt(s.environment.clone()),
+        force_destroy: Value::Value(false),
+        tags: if s.tags.is_empty() {
+            Value::Null
+        } else {
+            to_map(&s.tags)
+        },
+        database: Value::Value(DatabaseBlock {
+            name: opt(s.database_name.clone()),
+            description: opt(s.database_description.clone()),
+        }),
+        role: Value::Value(RoleBlock {
+            name: opt(s.role_name.clone()),
+            managed_policy_arns: list(&s.managed_policy_arns),
+        }),
+        data_bucket: bucket(&s.data),
+        assets_bucket: bucket(&s.assets),
+        analysis_bucket: bucket(&s.analysis),
+        ..Default::default()
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Schema
+
+fn bucket_block(description: &str) -> NestedBlock {
+    NestedBlock::Group(block(
+        description,
+        [
+            ("name", attr(string(), OptionalComputed, "Bucket name (S3 rules: 3 to 63 lowercase letters, digits, dots and hyphens). Defaults to `<name>-<environment>-data`, `-assets` or `-analysis` (without `-<environment>` when `environment` is not set). Changing it replaces the pipeline.")),
+            ("create", attr(bool(), OptionalComputed, "`true` (default): the pipeline creates the bucket and deletes it on destroy (refusing while it holds objects, unless `force_destroy`). `false`: adopt an existing bucket; the pipeline configures it and on destroy removes only its lifecycle rules, policy statement and tags, never the bucket or its data.")),
+            ("prefixes", attr(string_set(), Optional, "Key prefixes (each ending in `/`) the Glue role may read and write. Empty: the whole bucket. Not allowed on the assets bucket, whose prefixes are fixed (`scripts/` read-only, `temporary/`, `sparkHistoryLogs/`).")),
+            ("expire_prefixes", attr(tf_provider::schema::AttributeType::Map(Box::new(number())), Optional, "Lifecycle expiry: prefix (ending in `/`) to days (1 or more). The assets bucket always expires `temporary/` (7 days unless set here).")),
+            ("kms_key_arn", attr(string(), Optional, "KMS key ARN for SSE-KMS default encryption (with S3 Bucket Keys). Default: SSE-S3 (AES256). The Glue role is granted `kms:Decrypt` and `kms:GenerateDataKey` on this key only.")),
+        ],
+        [],
+    ))
+}
+
+fn schema_block() -> tf_provider::schema::Block {
+    block(
+        "The shared foundation of a data flywheel environment: three S3 buckets (data, Glue assets, analysis), each with default encryption, a public access block with all four flags on, a bucket policy denying non-TLS requests, lifecycle rules (incomplete multipart uploads aborted after 7 days; temporary prefixes expire; the data bucket moves objects to Intelligent-Tiering) and ownership tags; a Glue catalog database; and the IAM role Glue runs as, trusted only by glue.amazonaws.com for this account, with a least-privilege inline policy and the AWSGlueServiceRole attachment. Export `context` to `flywheel_job` and `flywheel_crawler`.\n\nImport with `name=<name>[,environment=<env>],role=<role>,database=<database>,data_bucket=<bucket>,assets_bucket=<bucket>,analysis_bucket=<bucket>[,adopted=data_bucket+...]` (the `id`); names left out take their defaults.",
+        [
+            ("id", attr(string(), Computed, "Names every child: `name=...,environment=...,role=...,database=...,data_bucket=...,assets_bucket=...,analysis_bucket=...[,adopted=...]`; also the import ID.")),
+            ("name", attr(string(), Required, "Pipeline name: 1 to 40 lowercase letters, digits and hyphens. Tags every child (`flywheel:pipeline`) and is the base of default names.")),
+            ("environment", attr(string(), Optional, "Environment (`prod`, `dev`, ...): 1 to 16 lowercase letters, digits and hyphens, part of default names.")),
+            ("force_destroy", attr(bool(), OptionalComputed, "Allow destroy to delete every object (and version) in the buckets the pipeline created. Default `false`: destroy refuses while any of them holds objects. Adopted buckets are never emptied. Apply a change to it before destroying.")),
+            ("tags", attr(string_map(), Optional, "Tags for every child that takes tags (buckets, database, role), over the provider's `default_tags`; passed to jobs and crawlers through `context`.")),
+            ("tags_all", attr(string_map(), Computed, "Every tag the children carry: `default_tags`, `tags`, `flywheel:pipeline` and `flywheel:managed-by`.")),
+            ("role_arn", attr(string(), Computed, "ARN of the Glue role.")),
+            ("database_name", attr(string(), Computed, "Name of the Glue catalog database.")),
+            ("data_bucket_arn", attr(string(), Computed, "ARN of the data bucket.")),
+            ("assets_bucket_arn", attr(string(), Computed, "ARN of the Glue assets bucket.")),
+            ("analysis_bucket_arn", attr(string(), Computed, "ARN of the analysis bucket.")),
+            ("context", attr(context::attribute_type(), Computed, "What jobs and crawlers need from the environment, for their `pipeline` argument: `role_arn`, `database`, `data_bucket`, `assets_bucket`, `analysis_bucket`, `scripts_prefix` (`scripts/`), `temp_dir` (`s3://<assets>/temporary/`), `spark_event_logs_path` (`s3://<assets>/sparkHistoryLogs/`) and `tags`.")),
+            ("managed_objects", attr(managed::attribute_type(), Computed, managed::DESCRIPTION)),
+            ("children", attr(string_map(), Computed, "Every child object, by terraform-provider-aws address (`aws_s3_bucket_policy.<bucket>`, `aws_iam_role_policy.<role>:<policy>`, ...), with its status as last read: `ok`, `missing`, `differs: <how>` or `not in the configuration`. Plans propose `ok` for each, so drift shows as a change naming the child, and apply repairs it.")),
+        ],
+        [
+            ("database", NestedBlock::Group(block(
+                "The Glue catalog database.",
+                [
+                    ("name", attr(string(), OptionalComputed, "Database name: lowercase letters, digits, `_` and `-` (Glue lowercases names, so uppercase is rejected). Defaults to `<name>_<environment>` with hyphens as underscores. Changing it replaces the pipeline.")),
+                    ("description", attr(string(), Optional, "Database description.")),
+                ],
+                [],
+            ))),
+            ("role", NestedBlock::Group(block(
+                "The IAM role Glue jobs and crawlers run as.",
+                [
+                    ("name", attr(string(), OptionalComputed, "Role name (1 to 64 letters, digits and `+=,.@_-`). Defaults to `<name>-<environment>-glue-role`. Changing it replaces the pipeline.")),
+                    ("managed_policy_arns", attr(string_set(), Optional, "Managed policies to attach beyond AWSGlueServiceRole, which is always attached. Attachments not listed are detached.")),
+                ],
+                [],
+            ))),
+            ("data_bucket", bucket_block("The data bucket: raw inputs and cleanroom outputs. Its objects move to the Intelligent-Tiering storage class (no archive tiers, which would need restores before Glue can read).")),
+            ("assets_bucket", bucket_block("The Glue assets bucket: `scripts/`, `temporary/` and `sparkHistoryLogs/`.")),
+            ("analysis_bucket", bucket_block("The analysis bucket.")),
+        ],
+    )
+}
+
+// ---------------------------------------------------------------------------------------
+// The resource
+
+#[async_trait]
+impl Resource for PipelineResource {
+    type State<'a> = State;
+    type PrivateState<'a> = ValueEmpty;
+    type ProviderMetaState<'a> = ValueEmpty;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        Some(Schema {
+            version: 0,
+            block: schema_block(),
+        })
+    }
+
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: State) -> Option<()> {
+        validate_config(&config, diags);
+        Some(())
+    }
+
+    async fn read<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        state: State,
+        private_state: ValueEmpty,
+        _meta: ValueEmpty,
+    ) -> Option<(State, ValueEmpty)> {
+        let Some(ctx) = ctx_or_diag(&self.ctx, diags) else {
+            return Some((state, private_state));
+        };
+        let env = match env_of(&ctx) {
+            Ok(e) => e,
+            Err(d) => {
+                diags.add_error(d);
+                return Some((state, private_state));
+            }
+        };
+        let desired = match plan(&env, &state) {
+            Ok((_, Some((_, d)))) => d,
+            Ok(_) => return Some((state, private_state)),
+            Err(d) => {
+                diags.add_error(d);
+                return Some((state, private_state));
+            }
+        };
+        let observed = match observe(&ctx, &desired).await {
+            Ok(o) => o,
+            Err(e) => {
+                diags.add_error(e.to_diagnostic());
+                return Some((state, private_state));
+            }
+        };
+        if all_gone(&desired, &observed) {
+            tracing::info!(
+                pipeline = desired.name.as_str(),
+                "pipeline no longer exists; removing it from state"
+            );
+            return None;
+        }
+        let specs = model::observed_children(&desired, &observed);
+        let statuses = model::statuses(&desired, &specs);
+        let mut s = state;
+        s.children = children_value(&statuses);
+        if let Some(r) = &observed.role {
+            s.role_arn = Value::Value(r.arn.clone());
+        }
+        Some((s, private_state))
+    }
+
+    async fn plan_create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        _proposed: State,
+        config: State,
+        _meta: ValueEmpty,
+    ) -> Option<(State, ValueEmpty)> {
+        let ctx = ctx_or_diag(&self.ctx, diags)?;
+        let planned = env_of(&ctx).and_then(|env| plan(&env, &config));
+        match planned {
+            Ok((s, _)) => Some((s, ValueEmpty::default())),
+            Err(d) => {
+                diags.add_error(d);
+                None
+            }
+        }
+    }
+
+    async fn plan_update<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior: State,
+        _proposed: State,
+        config: State,
+        _private: ValueEmpty,
+        _meta: ValueEmpty,
+    ) -> Option<(State, ValueEmpty, Vec<AttributePath>)> {
+        let ctx = ctx_or_diag(&self.ctx, diags)?;
+        let planned = match env_of(&ctx).and_then(|env| plan(&env, &config)) {
+            Ok((s, _)) => s,
+            Err(d) => {
+                diags.add_error(d);
+                return None;
+            }
+        };
+        let replace = replace_paths(&prior, &planned);
+        Some((planned, ValueEmpty::default(), replace))
+    }
+
+    async fn plan_destroy<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        _prior: State,
+        _private: ValueEmpty,
+        _meta: ValueEmpty,
+    ) -> Option<ValueEmpty> {
+        Some(ValueEmpty::default())
+    }
+
+    async fn create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        planned: State,
+        config: State,
+        _private: ValueEmpty,
+        _meta: ValueEmpty,
+    ) -> Option<(State, ValueEmpty)> {
+        self.apply(diags, planned, config, true).await
+    }
+
+    async fn update<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        _prior: State,
+        planned: State,
+        config: State,
+        _private: ValueEmpty,
+        _meta: ValueEmpty,
+    ) -> Option<(State, ValueEmpty)> {
+        self.apply(diags, planned, config, false).await
+    }
+
+    async fn destroy<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior: State,
+        _private: ValueEmpty,
+        _meta: ValueEmpty,
+    ) -> Option<()> {
+        let ctx = ctx_or_diag(&self.ctx, diags)?;
+        let desired = match env_of(&ctx).and_then(|env| plan(&env, &prior)) {
+            Ok((_, Some((_, d)))) => d,
+            Ok(_) => {
+                diags.root_error(
+                    "Pipeline state is incomplete",
+                    "The state of this flywheel_pipeline lacks the names of its children; remove it from the state and import it.",
+                );
+                return None;
+            }
+            Err(d) => {
+                diags.add_error(d);
+                return None;
+            }
+        };
+        let force = prior
+            .force_destroy
+            .as_ref_option()
+            .copied()
+            .unwrap_or(false);
+        match destroy_all(&ctx, &desired, force).await {
+            Ok(()) => Some(()),
+            Err(errors) => {
+                for e in errors {
+                    diags.add_error(e);
+                }
+                None
+            }
+        }
+    }
+
+    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<(State, ValueEmpty)> {
+        let parsed = match model::parse_import_id(&id) {
+            Ok(p) => p,
+            Err(e) => {
+                diags.root_error(
+                    "Invalid import ID",
+                    format!("Import a flywheel_pipeline with name=<name>[,environment=<env>],role=<role>,database=<database>,data_bucket=<bucket>,assets_bucket=<bucket>,analysis_bucket=<bucket>[,adopted=data_bucket+...] (names left out take their defaults): {e}"),
+                );
+                return None;
+            }
+        };
+        let ctx = ctx_or_diag(&self.ctx, diags)?;
+        let env = match env_of(&ctx) {
+            Ok(e) => e,
+            Err(d) => {
+                diags.add_error(d);
+                return None;
+            }
+        };
+        let base = parsed.settings();
+        let desired = model::expand(&base, &env);
+        let observed = match observe(&ctx, &desired).await {
+            Ok(o) => o,
+            Err(e) => {
+                diags.add_error(e.to_diagnostic());
+                return None;
+            }
+        };
+        if all_gone(&desired, &observed) {
+            diags.root_error(
+                "Cannot import a pipeline that does not exist",
+                format!(
+                    "Neither the role {:?}, the database {:?} nor any created bucket exists in {}.",
+                    desired.role, desired.database, ctx.region
+                ),
+            );
+            return None;
+        }
+        let settings = imported_settings(base, &env, &observed);
+        let config = state_from_settings(&settings);
+        let (mut s, full) = match plan(&env, &config) {
+            Ok(p) => p,
+            Err(d) => {
+                diags.add_error(d);
+                return None;
+            }
+        };
+        if let Some((_, d)) = full {
+            let specs = model::observed_children(&d, &observed);
+            s.children = children_value(&model::statuses(&d, &specs));
+        }
+        Some((s, ValueEmpty::default()))
+    }
+}
+
+impl PipelineResource {
+    async fn apply(
+        &self,
+        diags: &mut Diagnostics,
+        planned: State,
+        config: State,
+        creating: bool,
+    ) -> Option<(State, ValueEmpty)> {
+        let ctx = ctx_or_diag(&self.ctx, diags)?;
+        let (mut state, desired) = match env_of(&ctx).and_then(|env| plan(&env, &config)) {
+            Ok((s, Some((_, d)))) => (s, d),
+            Ok(_) => {
+                diags.root_error(
+                    "Configuration not fully known at apply",
+                    "Terraform sent values that are still unknown at apply time; this is a bug in Terraform or the provider.",
+                );
+                return None;
+            }
+            Err(d) => {
+                diags.add_error(d);
+                return None;
+            }
+        };
+        if state.id != planned.id {
+            diags.root_error(
+                "Plan and apply disagree",
+                "The configuration expanded differently at apply than at plan; this is a bug in the provider.",
+            );
+            return None;
+        }
+        let (statuses, errors) = converge(&ctx, &desired, creating).await;
+        let nothing_exists = statuses.values().all(|s| *s == Status::Missing);
+        state.children = children_value(
+            &statuses
+                .into_iter()
+                .filter(|(k, _)| desired.child(k).is_some())
+                .collect(),
+        );
+        let failed = !errors.is_empty();
+        for e in errors {
+            diags.add_error(e);
+        }
+        if failed && creating && nothing_exists {
+            // Nothing was created: no state to record.
+            return None;
+        }
+        Some((state, ValueEmpty::default()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> State {
+        State {
+            name: Value::Value("acme".into()),
+            environment: Value::Value("dev".into()),
+            ..Default::default()
+        }
+    }
+
+    fn errors_at(config: &State) -> Vec<String> {
+        let mut d = Diagnostics::default();
+        validate_config(config, &mut d);
+        d.errors
+            .iter()
+            .map(|e| format!("{:?}", e.attribute))
+            .collect()
+    }
+
+    fn bucket(f: impl FnOnce(&mut BucketBlock)) -> Value<BucketBlock> {
+        let mut b = BucketBlock::default();
+        f(&mut b);
+        Value::Value(b)
+    }
+
+    #[test]
+    fn a_minimal_config_is_valid() {
+        assert!(errors_at(&base()).is_empty(), "{:?}", errors_at(&base()));
+    }
+
+    #[test]
+    fn each_mistake_names_its_attribute() {
+        type Mutation = Box<dyn Fn(&mut State)>;
+        let s = |v: &str| Value::Value(v.to_string());
+        let cases: Vec<(&str, Mutation)> = vec![
+            ("name", Box::new(|c| c.name = Value::Value("Acme".into()))),
+            (
+                "environment",
+                Box::new(|c| c.environment = Value::Value("prod_1".into())),
+            ),
+            (
+                "database",
+                Box::new(|c| {
+                    c.database = Value::Value(DatabaseBlock {
+                        name: Value::Value("Acme_DB".into()),
+                        ..Default::default()
+                    })
+                }),
+            ),
+            (
+                "role",
+                Box::new(|c| {
+                    c.role = Value::Value(RoleBlock {
+                        name: Value::Value("a/b".into()),
+                        ..Default::default()
+                    })
+                }),
+            ),
+            (
+                "role",
+                Box::new(|c| {
+                    c.role = Value::Value(RoleBlock {
+                        managed_policy_arns: Value::Value(vec![Value::Value(
+                            "AdministratorAccess".into(),
+                        )]),
+                        ..Default::default()
+                    })
+                }),
+            ),
+            (
+                "data_bucket",
+                Box::new(|c| {
+                    c.data_bucket = bucket(|b| b.name = Value::Value("Bad_Bucket".into()))
+                }),
+            ),
+            (
+                "data_bucket",
+                Box::new(|c| {
+                    c.data_bucket =
+                        bucket(|b| b.prefixes = Value::Value(vec![Value::Value("opus".into())]))
+                }),
+            ),
+            (
+                "assets_bucket",
+                Box::new(|c| {
+                    c.assets_bucket =
+                        bucket(|b| b.prefixes = Value::Value(vec![Value::Value("x/".into())]))
+                }),
+            ),
+            (
+                "analysis_bucket",
+                Box::new(|c| {
+                    c.analysis_bucket = bucket(|b| {
+                        b.expire_prefixes =
+                            Value::Value([("temp/".to_string(), Value::Value(Number(0.0)))].into())
+                    })
+                }),
+            ),
+            (
+                "analysis_bucket",
+                Box::new(|c| {
+                    c.analysis_bucket = bucket(|b| {
+                        b.expire_prefixes =
+                            Value::Value([("/temp".to_string(), Value::Value(Number(3.0)))].into())
+                    })
+                }),
+            ),
+            (
+                "analysis_bucket",
+                Box::new(|c| {
+                    c.analysis_bucket = bucket(|b| b.kms_key_arn = Value::Value("alias/x".into()))
+                }),
+            ),
+            (
+                "analysis_bucket",
+                Box::new(|c| {
+                    c.analysis_bucket = bucket(|b| b.name = Value::Value("acme-dev-data".into()))
+                }),
+            ),
+            (
+                "tags",
+                Box::new(|c| {
+                    c.tags = Value::Value(
+                        [(
+                            "flywheel:pipeline".to_string(),
+                            Value::Value("x".to_string()),
+                        )]
+                        .into(),
+                    )
+                }),
+            ),
+        ];
+        let _ = s;
+        for (attr, mutate) in cases {
+            let mut c = base();
+            mutate(&mut c);
+            let errs = errors_at(&c);
+            assert!(
+                errs.len() == 1 && errs[0].contains(&format!("\"{attr}\"")),
+                "{attr}: {errs:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_values_are_not_errors() {
+        let mut c = base();
+        c.name = Value::Unknown;
+        c.data_bucket = bucket(|b| b.name = Value::Unknown);
+        assert!(errors_at(&c).is_empty());
+    }
+
+    fn env() -> Env {
+        Env {
+            partition: "aws".into(),
+            region: "us-east-1".into(),
+            account: "123456789012".into(),
+            default_tags: Tags::new(),
+        }
+    }
+
+    #[test]
+    fn plans_fill_names_and_computed_values() {
+        let (s, full) = plan(&env(), &base()).unwrap();
+        assert!(full.is_some());
+        assert_eq!(s.id, Value::Value("name=acme,environment=dev,role=acme-dev-glue-role,database=acme_dev,data_bucket=acme-dev-data,assets_bucket=acme-dev-assets,analysis_bucket=acme-dev-analysis".into()));
+        assert_eq!(
+            s.role_arn,
+            Value::Value("arn:aws:iam::123456789012:role/acme-dev-glue-role".into())
+        );
+        assert_eq!(
+            s.data_bucket_arn,
+            Value::Value("arn:aws:s3:::acme-dev-data".into())
+        );
+        assert_eq!(s.force_destroy, Value::Value(false));
+        let ctx = s.context.as_ref_option().unwrap();
+        assert_eq!(
+            ctx.temp_dir,
+            Value::Value("s3://acme-dev-assets/temporary/".into())
+        );
+        let children = s.children.as_ref_option().unwrap();
+        assert_eq!(children.len(), 19);
+        assert!(children
+            .values()
+            .all(|v| v == &Value::Value("ok".to_string())));
+        // Planning the planned state again changes nothing (plans are stable).
+        let (again, _) = plan(&env(), &s).unwrap();
+        assert_eq!(again, s);
+    }
+
+    #[test]
+    fn unknown_config_plans_unknown_computed_values() {
+        let mut c = base();
+        c.environment = Value::Unknown;
+        let (s, full) = plan(&env(), &c).unwrap();
+        assert!(full.is_none());
+        assert!(s.id.is_unknown() && s.context.is_unknown() && s.children.is_unknown());
+        assert_eq!(
+            s.data_bucket.as_ref_option().unwrap().create,
+            Value::Value(true)
+        );
+    }
+
+    #[test]
+    fn only_name_changes_replace() {
+        let (prior, _) = plan(&env(), &base()).unwrap();
+        let mut c = base();
+        c.tags = Value::Value([("team".to_string(), Value::Value("x".to_string()))].into());
+        c.database = Value::Value(DatabaseBlock {
+            description: Value::Value("new".into()),
+            ..Default::default()
+        });
+        c.analysis_bucket = bucket(|b| {
+            b.expire_prefixes =
+                Value::Value([("temp/".to_string(), Value::Value(Number(3.0)))].into())
+        });
+        c.force_destroy = Value::Value(true);
+        let (planned, _) = plan(&env(), &c).unwrap();
+        assert!(replace_paths(&prior, &planned).is_empty());
+        // A new environment renames every default-named child.
+        c.environment = Value::Value("prod".into());
+        let (planned, _) = plan(&env(), &c).unwrap();
+        let paths: Vec<String> = replace_paths(&prior, &planned)
+            .iter()
+            .map(|p| format!("{p}"))
+            .collect();
+        assert_eq!(paths.len(), 5, "{paths:?}");
+        // One explicit bucket name change replaces on that name only.
+        let mut c = base();
+        c.data_bucket = bucket(|b| b.name = Value::Value("other-data".into()));
+        let (planned, _) = plan(&env(), &c).unwrap();
+        let paths: Vec<String> = replace_paths(&prior, &planned)
+            .iter()
+            .map(|p| format!("{p}"))
+            .collect();
+        assert_eq!(paths.len(), 1);
+        assert!(paths[0].contains("data_bucket"), "{paths:?}");
+    }
+
+    #[test]
+    fn imported_state_plans_like_the_config() {
+        // A config that sets everything import can read back plans the same state.
+        let mut c = base();
+        c.tags = Value::Value([("team".to_string(), Value::Value("data".to_string()))].into());
+        c.data_bucket = bucket(|b| {
+            b.create = Value::Value(false);
+            b.prefixes = Value::Value(vec![Value::Value("opus/".into())]);
+        });
+        let (planned, full) = plan(&env(), &c).unwrap();
+        let (settings, _) = full.unwrap();
+        let round = state_from_settings(&settings);
+        let (replanned, _) = plan(&env(), &round).unwrap();
+        assert_eq!(replanned, planned);
+    }
+}
