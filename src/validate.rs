@@ -13,6 +13,10 @@ pub fn endpoint_url(value: &str) -> Result<(), String> {
     if parsed.host_str().is_none_or(str::is_empty) {
         return Err("must include a host".into());
     }
+    // Endpoints are logged and shown in plans; credentials belong in the AWS chain.
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err("must not contain a user name or password".into());
+    }
     Ok(())
 }
 
@@ -68,6 +72,11 @@ pub fn go_duration(value: &str) -> Result<Duration, String> {
         };
         total += n * secs;
         rest = tail;
+    }
+    // Anything beyond a day is out of every range we check; refusing it here also keeps
+    // `Duration::from_secs_f64` from panicking on huge or infinite values.
+    if !total.is_finite() || total > 86_400.0 {
+        return Err(format!("{value:?} is longer than a day"));
     }
     Ok(Duration::from_secs_f64(total))
 }
@@ -148,7 +157,14 @@ mod tests {
     fn endpoint_urls() {
         assert!(endpoint_url("http://127.0.0.1:4566").is_ok());
         assert!(endpoint_url("https://glue.us-east-1.amazonaws.com/").is_ok());
-        for bad in ["not a url::", "127.0.0.1:4566", "ftp://x", "http://", ""] {
+        for bad in [
+            "not a url::",
+            "127.0.0.1:4566",
+            "ftp://x",
+            "http://",
+            "",
+            "http://user:secret@127.0.0.1:4566",
+        ] {
             assert!(endpoint_url(bad).is_err(), "{bad}");
         }
     }
@@ -182,7 +198,16 @@ mod tests {
         assert_eq!(go_duration("1h30m").unwrap(), Duration::from_secs(5400));
         assert_eq!(go_duration("900s").unwrap(), Duration::from_secs(900));
         assert_eq!(go_duration("1.5h").unwrap(), Duration::from_secs(5400));
-        for bad in ["", "1", "h", "1d", "1h-", "abc"] {
+        for bad in [
+            "",
+            "1",
+            "h",
+            "1d",
+            "1h-",
+            "abc",
+            "99999999999999999999h",
+            "25h",
+        ] {
             assert!(go_duration(bad).is_err(), "{bad}");
         }
     }

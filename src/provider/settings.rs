@@ -176,7 +176,7 @@ pub fn from_config(config: &ProviderConfig, diags: &mut Diagnostics) -> Settings
 
     if let Value::Value(tags) = &config.default_tags {
         for (k, v) in tags {
-            if k.is_empty() || k.len() > 128 {
+            if k.is_empty() || k.chars().count() > 128 {
                 diags.error(
                     "Invalid tag key",
                     format!("Tag keys must be 1 to 128 characters; {k:?} is not."),
@@ -190,7 +190,7 @@ pub fn from_config(config: &ProviderConfig, diags: &mut Diagnostics) -> Settings
                 );
             }
             if let Value::Value(v) = v {
-                if v.len() > 256 {
+                if v.chars().count() > 256 {
                     diags.error_short(
                         "Tag values must be at most 256 characters",
                         AttributePath::new("default_tags").key(k.clone()),
