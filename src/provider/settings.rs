@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use tf_provider::value::{self, Value};
+use tf_provider::value::Value;
 use tf_provider::{AttributePath, Diagnostics};
 
 use crate::aws::regions;
@@ -19,9 +19,9 @@ pub struct ProviderConfig {
     pub region: Value<String>,
     #[serde(default)]
     pub profile: Value<String>,
-    #[serde(default, with = "value::serde_as_vec")]
+    #[serde(default, with = "optional_block")]
     pub assume_role: Value<AssumeRoleConfig>,
-    #[serde(default, with = "value::serde_as_vec")]
+    #[serde(default, with = "optional_block")]
     pub endpoints: Value<EndpointsConfig>,
     #[serde(default)]
     pub s3_use_path_style: Value<bool>,
@@ -61,6 +61,43 @@ pub struct EndpointsConfig {
     pub iam: Value<String>,
     #[serde(default)]
     pub sts: Value<String>,
+}
+
+/// An optional nested block (`NestedBlock::Optional`), which Terraform sends as a list of
+/// zero or one object. Unlike tf-provider's `serde_as_vec`, this also accepts the whole list
+/// being unknown, as it is during validate and plan for a `dynamic` block whose `for_each`
+/// is not yet known.
+mod optional_block {
+    use serde::{de::Error, Deserialize, Deserializer, Serialize, Serializer};
+    use tf_provider::value::Value;
+
+    pub fn serialize<T: Serialize, S: Serializer>(v: &Value<T>, s: S) -> Result<S::Ok, S::Error> {
+        let list: Value<Vec<&T>> = match v {
+            Value::Value(x) => Value::Value(vec![x]),
+            Value::Null => Value::Value(vec![]),
+            Value::Unknown => Value::Unknown,
+        };
+        list.serialize(s)
+    }
+
+    pub fn deserialize<'de, T, D>(d: D) -> Result<Value<T>, D::Error>
+    where
+        T: Deserialize<'de>,
+        D: Deserializer<'de>,
+    {
+        match Value::<Vec<Value<T>>>::deserialize(d)? {
+            Value::Value(items) => {
+                let mut it = items.into_iter();
+                match (it.next(), it.next()) {
+                    (None, _) => Ok(Value::Null),
+                    (Some(one), None) => Ok(one),
+                    _ => Err(D::Error::custom("the block may appear at most once")),
+                }
+            }
+            Value::Null => Ok(Value::Null),
+            Value::Unknown => Ok(Value::Unknown),
+        }
+    }
 }
 
 /// Validated settings. Unknown values (sent by Terraform during plan) are `None`.
@@ -331,6 +368,40 @@ mod tests {
 
     fn s(v: &str) -> Value<String> {
         Value::Value(v.to_string())
+    }
+
+    #[test]
+    fn blocks_decode_from_terraform_msgpack_including_an_unknown_list() {
+        // Terraform's encoding of `endpoints` as a list, as null, and as unknown (a
+        // `dynamic` block whose for_each is not known yet): msgpack ext type 0.
+        let unknown = [0xd4u8, 0x00, 0x00];
+        let decode = |endpoints: &[u8]| -> Result<ProviderConfig, rmp_serde::decode::Error> {
+            let mut buf = vec![0x81]; // map of one entry
+            rmp_serde::encode::write(&mut buf, "endpoints").unwrap();
+            buf.extend_from_slice(endpoints);
+            rmp_serde::from_slice(&buf)
+        };
+        let c = decode(&unknown).expect("unknown list decodes");
+        assert!(c.endpoints.is_unknown());
+        let c = decode(&[0xc0]).expect("null decodes");
+        assert!(c.endpoints.is_null());
+        let mut one = vec![0x91, 0x81];
+        rmp_serde::encode::write(&mut one, "sts").unwrap();
+        rmp_serde::encode::write(&mut one, "http://127.0.0.1:4566").unwrap();
+        let c = decode(&one).expect("one block decodes");
+        let sts = c
+            .endpoints
+            .as_ref_option()
+            .and_then(|e| e.sts.as_ref_option().cloned());
+        assert_eq!(sts.as_deref(), Some("http://127.0.0.1:4566"));
+        assert!(
+            decode(&[0x92, 0x80, 0x80]).is_err(),
+            "two blocks are refused"
+        );
+        // And it encodes back the way Terraform expects: a list.
+        let back = rmp_serde::to_vec(&c).unwrap();
+        let again: ProviderConfig = rmp_serde::from_slice(&back).unwrap();
+        assert!(again.endpoints.is_value());
     }
 
     #[test]
