@@ -19,6 +19,7 @@ mod harness;
 
 mod caller_identity;
 mod crawler;
+mod examples;
 mod harness_self_test;
 mod job;
 mod pipeline;

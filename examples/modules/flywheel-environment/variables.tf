@@ -1,0 +1,114 @@
+variable "name" {
+  description = "Name of the flywheel (for example `omc-flywheel`). Used for the pipeline and its ownership tags."
+  type        = string
+}
+
+variable "environment" {
+  description = "Environment the flywheel runs in (for example `prod`)."
+  type        = string
+}
+
+variable "database" {
+  description = "The Glue catalog database that crawlers write tables into."
+  type = object({
+    name        = string
+    description = optional(string)
+  })
+}
+
+variable "role" {
+  description = "The IAM role Glue runs jobs and crawlers as. The provider attaches AWSGlueServiceRole and a least-privilege inline policy; `managed_policy_arns` are extra attachments."
+  type = object({
+    name                = string
+    managed_policy_arns = optional(list(string), [])
+  })
+}
+
+variable "data_bucket" {
+  description = "Bucket for raw and processed data. `create = false` adopts an existing bucket: the provider configures it but never deletes it or its data. `prefixes` are the top-level prefixes the Glue role may read and write (empty: the whole bucket). `expire_prefixes` maps a prefix to the days after which its objects expire. `kms_key_arn` selects SSE-KMS instead of SSE-S3."
+  type = object({
+    name            = string
+    create          = optional(bool, true)
+    prefixes        = optional(list(string), [])
+    expire_prefixes = optional(map(number), {})
+    kms_key_arn     = optional(string)
+  })
+}
+
+variable "assets_bucket" {
+  description = "Bucket for Glue scripts (`scripts/`), temporary files (`temporary/`, expired after 7 days unless `expire_prefixes` says otherwise) and Spark UI logs (`sparkHistoryLogs/`). `create = false` adopts an existing bucket."
+  type = object({
+    name            = string
+    create          = optional(bool, true)
+    expire_prefixes = optional(map(number), {})
+    kms_key_arn     = optional(string)
+  })
+}
+
+variable "analysis_bucket" {
+  description = "Bucket for analysis results. `expire_prefixes` maps a prefix to the number of days after which its objects expire (lifecycle cleanup of temporary data). `create = false` adopts an existing bucket."
+  type = object({
+    name            = string
+    create          = optional(bool, true)
+    prefixes        = optional(list(string), [])
+    expire_prefixes = optional(map(number), {})
+    kms_key_arn     = optional(string)
+  })
+}
+
+variable "force_destroy" {
+  description = "Allow `terraform destroy` to delete created buckets that still hold objects. Adopted buckets are never deleted."
+  type        = bool
+  default     = false
+}
+
+variable "tags" {
+  description = "Tags for every object of the environment, on top of the provider's `default_tags`."
+  type        = map(string)
+  default     = {}
+}
+
+variable "scripts_dir" {
+  description = "Directory holding the jobs' local scripts; a job's `script` is relative to it. Pass `\"$${path.module}/scripts\"` from the calling module."
+  type        = string
+}
+
+variable "jobs" {
+  description = "Glue ETL jobs, keyed by job name. `script` is a file in `scripts_dir`, uploaded to the assets bucket as `scripts/<job name>.py`. Unset attributes take the provider's defaults (G.1X, 10 workers, timeout 600 minutes, 2 retries, Glue 4.0, metrics, continuous logging, Spark UI, job bookmarks)."
+  type = map(object({
+    script            = string
+    description       = optional(string)
+    worker_type       = optional(string, "G.1X")
+    number_of_workers = optional(number, 10)
+    timeout_minutes   = optional(number, 600)
+    max_retries       = optional(number, 2)
+    glue_version      = optional(string, "4.0")
+    arguments         = optional(map(string), {})
+    schedule          = optional(string)
+    tags              = optional(map(string), {})
+  }))
+  default = {}
+}
+
+variable "crawlers" {
+  description = "Glue crawlers, keyed by crawler name. The database defaults to the environment's. `run_after_job` names a key of `jobs`: the crawler then starts whenever that job succeeds."
+  type = map(object({
+    s3_targets      = list(string)
+    database        = optional(string)
+    exclusions      = optional(list(string), [])
+    table_prefix    = optional(string)
+    update_behavior = optional(string, "UPDATE_IN_DATABASE")
+    delete_behavior = optional(string, "LOG")
+    recrawl_policy  = optional(string, "CRAWL_EVERYTHING")
+    schedule        = optional(string)
+    run_after_job   = optional(string)
+    configuration   = optional(string)
+    tags            = optional(map(string), {})
+  }))
+  default = {}
+
+  validation {
+    condition     = alltrue([for c in values(var.crawlers) : length(c.s3_targets) > 0])
+    error_message = "Every crawler needs at least one entry in s3_targets."
+  }
+}

@@ -1,0 +1,10 @@
+terraform {
+  required_version = ">= 1.3"
+
+  required_providers {
+    flywheel = {
+      source  = "omc/flywheel"
+      version = "~> 0.1"
+    }
+  }
+}

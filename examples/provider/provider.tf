@@ -1,0 +1,20 @@
+terraform {
+  required_providers {
+    flywheel = {
+      source  = "omc/flywheel"
+      version = "~> 0.1"
+    }
+  }
+}
+
+# Credentials come from the usual AWS chain (environment, shared profile, SSO, instance role).
+# The account guard stops a plan run with the wrong credentials before anything is read.
+provider "flywheel" {
+  region              = "us-east-1"
+  allowed_account_ids = ["239083076653"]
+
+  default_tags = {
+    CostCenter = "data-platform"
+    ManagedBy  = "terraform"
+  }
+}
