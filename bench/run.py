@@ -109,10 +109,15 @@ def tf(terraform, args, cwd, env):
 
 def workload(args, env):
     """Applies the example, then measures one refresh: calls per resource type and RSS."""
-    work = tempfile.mkdtemp(prefix="flywheel-bench-")
-    shutil.copytree(args.example, work, dirs_exist_ok=True)
+    # Copy the example's parent too: examples refer to sibling modules by relative path.
+    scratch = tempfile.mkdtemp(prefix="flywheel-bench-")
+    parent = os.path.dirname(args.example)
+    shutil.copytree(parent, scratch, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns(".terraform", "*.tfstate*"))
+    work = os.path.join(scratch, os.path.basename(args.example))
     tf_args = [f"-var-file={f}" for f in args.var_file] + [f"-var={v}" for v in args.var]
     try:
+        tf(args.terraform, ["get"], work, env)
         apply_s, _ = tf(args.terraform, ["apply", "-auto-approve", "-input=false", *tf_args], work, env)
         requests(args.endpoint, "DELETE")
         with PeakRss("terraform-provider-flywheel") as rss:
@@ -129,7 +134,7 @@ def workload(args, env):
                     objects[r["type"]] += len(r.get("values", {}).get("managed_objects") or [])
         tf(args.terraform, ["destroy", "-auto-approve", "-input=false", *tf_args], work, env)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(scratch, ignore_errors=True)
     by_op = Counter(f"{c['service']}:{c['operation']}" for c in calls)
     by_service = defaultdict(int)
     for c in calls:
