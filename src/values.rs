@@ -1,6 +1,75 @@
-//! Terraform value helpers that tf-provider lacks.
+//! Terraform values that tf-provider lacks: numbers, known/unknown conversions
+//! between Terraform values and plain Rust values, and attribute-path diagnostics.
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use tf_provider::value::Value;
+use tf_provider::{AttributePath, Diagnostic, Diagnostics};
+
+/// A Terraform `map(string)`.
+pub type StringMap = BTreeMap<String, Value<String>>;
+
+/// The value (or one of its elements) is not known yet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Unknown;
+
+/// A known string: `Ok(None)` when null, `Err(Unknown)` when unknown.
+pub fn known_str(v: &Value<String>) -> Result<Option<String>, Unknown> {
+    match v {
+        Value::Value(s) => Ok(Some(s.clone())),
+        Value::Null => Ok(None),
+        Value::Unknown => Err(Unknown),
+    }
+}
+
+/// A fully known map: `Ok(None)` when null, `Err(Unknown)` when the map or any element is
+/// unknown. Null elements are left out.
+pub fn known_map(v: &Value<StringMap>) -> Result<Option<BTreeMap<String, String>>, Unknown> {
+    match v {
+        Value::Null => Ok(None),
+        Value::Unknown => Err(Unknown),
+        Value::Value(m) => {
+            let mut out = BTreeMap::new();
+            for (k, v) in m {
+                match v {
+                    Value::Value(s) => {
+                        out.insert(k.clone(), s.clone());
+                    }
+                    Value::Null => {}
+                    Value::Unknown => return Err(Unknown),
+                }
+            }
+            Ok(Some(out))
+        }
+    }
+}
+
+/// A plain map as a Terraform map value.
+pub fn to_map(m: &BTreeMap<String, String>) -> Value<StringMap> {
+    Value::Value(
+        m.iter()
+            .map(|(k, v)| (k.clone(), Value::Value(v.clone())))
+            .collect(),
+    )
+}
+
+/// `Some` as a value, `None` as null.
+pub fn opt_value<T>(o: Option<T>) -> Value<T> {
+    o.map(Value::Value).unwrap_or(Value::Null)
+}
+
+/// An error at `path`, whose detail starts with the path: Terraform shows the attribute only
+/// through the quoted source line, which is absent when the value comes from a variable.
+pub fn attr_error(
+    diags: &mut Diagnostics,
+    path: AttributePath,
+    summary: &str,
+    detail: impl Into<String>,
+) {
+    let detail = format!("{path}: {}", detail.into());
+    diags.add_error(Diagnostic::new(summary.to_string(), detail, path));
+}
 
 /// A Terraform number. tf-provider models numbers as `i64`, but Terraform sends any number
 /// (`1.5`, `1e3`) and a failed decode would surface as an opaque error; this accepts every
@@ -58,10 +127,52 @@ impl From<i64> for Number {
     }
 }
 
+/// The diagnostic for a Glue object a create found already there and not ours.
+pub fn name_taken(kind: &str, resource: &str, name: &str, region: &str) -> Diagnostic {
+    Diagnostic::new(
+        format!("Glue {kind} {name:?} already exists"),
+        format!(
+            "name: a Glue {kind} named {name:?} already exists in {region} and does not carry the tag {} = {}, so this provider did not create it and will not take it over. To manage it with this configuration, import it: `terraform import {resource}.<name> {name}` (or an `import` block with id = {name:?}). Otherwise choose another name.",
+            crate::model::tags::MANAGED_BY_KEY,
+            crate::model::tags::MANAGED_BY_VALUE,
+        ),
+        AttributePath::new("name"),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tf_provider::value::Value;
+
+    #[test]
+    fn known_and_unknown_maps_and_strings() {
+        let m: Value<StringMap> = Value::Value(
+            [
+                ("a".to_string(), Value::Value("1".to_string())),
+                ("b".to_string(), Value::Null),
+            ]
+            .into(),
+        );
+        let plain = BTreeMap::from([("a".to_string(), "1".to_string())]);
+        assert_eq!(known_map(&m), Ok(Some(plain.clone())));
+        assert_eq!(known_map(&Value::Null), Ok(None));
+        assert_eq!(known_map(&Value::Unknown), Err(Unknown));
+        let partly: Value<StringMap> = Value::Value([("a".to_string(), Value::Unknown)].into());
+        assert_eq!(known_map(&partly), Err(Unknown));
+        assert_eq!(known_map(&to_map(&plain)), Ok(Some(plain)));
+        assert_eq!(known_str(&Value::Unknown), Err(Unknown));
+        assert_eq!(known_str(&Value::Null), Ok(None));
+        assert_eq!(opt_value(Some(1)), Value::Value(1));
+        assert_eq!(opt_value::<i32>(None), Value::Null);
+    }
+
+    #[test]
+    fn attribute_errors_name_the_path_in_the_detail() {
+        let mut d = Diagnostics::default();
+        attr_error(&mut d, AttributePath::new("name"), "Bad", "too long");
+        assert_eq!(d.errors.len(), 1);
+        assert!(d.errors[0].detail.starts_with("name"), "{:?}", d.errors[0]);
+    }
 
     #[test]
     fn accepts_ints_floats_and_unknown_through_msgpack() {

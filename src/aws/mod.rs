@@ -56,4 +56,15 @@ impl SharedContext {
             )
         })
     }
+
+    /// The configured context, or `None` with the reason added to `diags`.
+    pub fn get_or_diag(&self, diags: &mut tf_provider::Diagnostics) -> Option<Arc<AwsContext>> {
+        match self.get() {
+            Ok(c) => Some(c),
+            Err(d) => {
+                diags.add_error(d);
+                None
+            }
+        }
+    }
 }

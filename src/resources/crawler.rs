@@ -20,7 +20,7 @@ use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostic, Diagnostics, Resource};
 
 use crate::aws::glue::{crawlers, tags as glue_tags, triggers};
-use crate::aws::{AwsContext, SharedContext};
+use crate::aws::{AwsContext, ErrorKind, SharedContext};
 use crate::model::context::{self, PipelineContextValue};
 use crate::model::crawler::{
     self as model, CrawlerConfig, Literals, ObservedCrawler, DEFAULT_DELETE_BEHAVIOR,
@@ -30,8 +30,8 @@ use crate::model::managed::{self, ManagedObject};
 use crate::model::tags::{self as tag_model, Tags};
 use crate::model::trigger::{TriggerAction, TriggerStart};
 use crate::schema::*;
+use crate::values::{known_map, to_map, StringMap};
 
-type StringMap = BTreeMap<String, Value<String>>;
 type StringList = Vec<Value<String>>;
 
 #[derive(Serialize, Deserialize, Debug, Default, Clone, PartialEq)]
@@ -91,13 +91,7 @@ impl CrawlerResource {
     }
 
     fn ctx(&self, diags: &mut Diagnostics) -> Option<Arc<AwsContext>> {
-        match self.ctx.get() {
-            Ok(c) => Some(c),
-            Err(d) => {
-                diags.add_error(d);
-                None
-            }
-        }
+        self.ctx.get_or_diag(diags)
     }
 }
 
@@ -136,23 +130,9 @@ fn known_list(v: &Value<StringList>) -> Option<Vec<String>> {
     }
 }
 
-fn known_map(v: &Value<StringMap>) -> Option<Tags> {
-    match v {
-        Value::Value(m) => m
-            .iter()
-            .map(|(k, v)| v.as_ref_option().map(|v| (k.clone(), v.clone())))
-            .collect(),
-        Value::Null => Some(Tags::new()),
-        Value::Unknown => None,
-    }
-}
-
-fn to_map(t: &Tags) -> Value<StringMap> {
-    Value::Value(
-        t.iter()
-            .map(|(k, v)| (k.clone(), Value::Value(v.clone())))
-            .collect(),
-    )
+/// Every element known (null elements left out); a null map is empty.
+fn known_tags(v: &Value<StringMap>) -> Option<Tags> {
+    known_map(v).ok().map(Option::unwrap_or_default)
 }
 
 fn to_list(l: &[String]) -> Value<StringList> {
@@ -181,7 +161,7 @@ fn from_pipeline(
 
 fn context_tags(p: &Value<PipelineContextValue>) -> Option<Tags> {
     match p {
-        Value::Value(c) => known_map(&c.tags),
+        Value::Value(c) => known_tags(&c.tags),
         Value::Null => Some(Tags::new()),
         Value::Unknown => None,
     }
@@ -281,7 +261,7 @@ fn validate_config(c: &State, diags: &mut Diagnostics) {
             }
         }
     }
-    if let Some(tags) = known_map(&c.tags) {
+    if let Some(tags) = known_tags(&c.tags) {
         for (k, msg) in tag_model::problems(&tags) {
             diags.error("Invalid tag", msg, AttributePath::new("tags").key(k));
         }
@@ -342,7 +322,7 @@ fn plan_state(
     if config.recrawl_policy.is_null() {
         p.recrawl_policy = Value::Value(DEFAULT_RECRAWL_BEHAVIOR.into());
     }
-    p.tags_all = match (known_map(&p.tags), context_tags(&config.pipeline)) {
+    p.tags_all = match (known_tags(&p.tags), context_tags(&config.pipeline)) {
         (Some(t), Some(c)) => to_map(&tag_model::effective(&ctx.default_tags, &c, &t)),
         _ => Value::Unknown,
     };
@@ -410,7 +390,7 @@ fn to_config(ctx: &AwsContext, s: &State) -> Result<CrawlerConfig, Diagnostic> {
         .as_ref_option()
         .cloned()
         .unwrap_or_default();
-    let tags = known_map(&s.tags).ok_or_else(|| unknown("tags"))?;
+    let tags = known_tags(&s.tags).ok_or_else(|| unknown("tags"))?;
     let context = context_tags(&s.pipeline).ok_or_else(|| unknown("pipeline.tags"))?;
     Ok(CrawlerConfig {
         name: need(&s.name, "name")?,
@@ -598,6 +578,7 @@ fn observed_state(
 }
 
 /// Reads the crawler (and, when asked, its trigger); `None` when the crawler is gone.
+/// GetCrawler, GetTags and GetTrigger go out together: one round trip.
 async fn refresh(
     ctx: &AwsContext,
     prior: &State,
@@ -605,7 +586,20 @@ async fn refresh(
     diags: &mut Diagnostics,
 ) -> Option<State> {
     let name = prior.name.as_ref_option()?.clone();
-    let seen = match crawlers::get(ctx, &name).await {
+    let arn = glue_tags::arn(ctx, "crawler", &name);
+    let (seen, aws_tags, after_job) = futures::join!(
+        crawlers::get(ctx, &name),
+        glue_tags::get(ctx, &arn),
+        async {
+            if check_trigger {
+                observed_after_job(ctx, &name).await
+            } else {
+                Ok(None)
+            }
+        },
+    );
+    // A crawler that is gone makes the other answers moot.
+    let seen = match seen {
         Ok(Some(c)) => c,
         Ok(None) => return None,
         Err(e) => {
@@ -613,26 +607,56 @@ async fn refresh(
             return Some(prior.clone());
         }
     };
-    let after_job = if check_trigger {
-        match observed_after_job(ctx, &name).await {
-            Ok(j) => j,
-            Err(e) => {
-                diags.add_error(e.to_diagnostic());
-                return Some(prior.clone());
-            }
-        }
-    } else {
-        None
-    };
-    let arn = glue_tags::arn(ctx, "crawler", &name);
-    let aws_tags = match glue_tags::get(ctx, &arn).await {
-        Ok(t) => t,
-        Err(e) => {
+    let (after_job, aws_tags) = match (after_job, aws_tags) {
+        (Ok(j), Ok(t)) => (j, t),
+        (Err(e), _) | (_, Err(e)) => {
             diags.add_error(e.to_diagnostic());
             return Some(prior.clone());
         }
     };
     Some(observed_state(ctx, prior, &seen, after_job, aws_tags))
+}
+
+/// CreateCrawler found the name taken. A crawler carrying the ownership tag is one an
+/// earlier create of this provider made (a retried CreateCrawler whose first attempt
+/// landed, or an apply killed before Terraform saved its state): it is brought to the
+/// desired definition and tags and used. Any other crawler is not ours to take over.
+async fn adopt_existing(
+    ctx: &AwsContext,
+    crawler: &model::DesiredCrawler,
+) -> Result<(), Diagnostic> {
+    let name = &crawler.name;
+    if !crawlers::owned(ctx, name)
+        .await
+        .map_err(|e| e.to_diagnostic())?
+    {
+        return Err(crate::values::name_taken(
+            "crawler",
+            "flywheel_crawler",
+            name,
+            &ctx.region,
+        ));
+    }
+    tracing::info!(crawler = %name, "crawler already exists with this provider's ownership tag; adopting it");
+    match crawlers::get(ctx, name)
+        .await
+        .map_err(|e| e.to_diagnostic())?
+    {
+        Some(seen) if model::differences(crawler, &seen).is_empty() => {}
+        Some(_) => crawlers::update(ctx, crawler)
+            .await
+            .map_err(|e| e.to_diagnostic())?,
+        // Deleted since: create it after all.
+        None => {
+            return crawlers::create(ctx, crawler)
+                .await
+                .map_err(|e| e.to_diagnostic())
+        }
+    }
+    let arn = glue_tags::arn(ctx, "crawler", name);
+    glue_tags::converge(ctx, &arn, &crawler.tags)
+        .await
+        .map_err(|e| e.to_diagnostic_at(AttributePath::new("tags")))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -764,9 +788,18 @@ impl Resource for CrawlerResource {
             }
         };
         let (crawler, trigger) = model::expand(&cfg);
-        if let Err(e) = crawlers::create(&ctx, &crawler).await {
-            diags.add_error(e.to_diagnostic());
-            return None;
+        match crawlers::create(&ctx, &crawler).await {
+            Ok(()) => {}
+            Err(e) if e.kind == ErrorKind::Conflict => {
+                if let Err(d) = adopt_existing(&ctx, &crawler).await {
+                    diags.add_error(d);
+                    return None;
+                }
+            }
+            Err(e) => {
+                diags.add_error(e.to_diagnostic());
+                return None;
+            }
         }
         state.tags_all = to_map(&cfg.tags);
         // From here on the crawler exists: every return records it in state.

@@ -13,7 +13,6 @@
 //! any of them shows as a diff on that attribute.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -23,7 +22,7 @@ use tf_provider::{AttributePath, Diagnostic, Diagnostics, Resource};
 
 use crate::aws::glue::{jobs, tags as glue_tags, triggers};
 use crate::aws::s3::objects;
-use crate::aws::{AwsContext, SharedContext};
+use crate::aws::{AwsContext, ErrorKind, SharedContext};
 use crate::model::context::{self, PipelineContextValue};
 use crate::model::job::{self as model, Environment, EnvironmentInput, JobSettings, Script};
 use crate::model::managed::{self, ManagedObject};
@@ -32,9 +31,9 @@ use crate::model::tags::{self, Tags};
 use crate::model::trigger::{TriggerAction, TriggerStart, SCHEDULE_SUFFIX};
 use crate::schema::*;
 use crate::validate;
-use crate::values::Number;
+use crate::values::{attr_error, known_map, known_str, opt_value, to_map, Number, StringMap};
 
-type Map = BTreeMap<String, Value<String>>;
+type Map = StringMap;
 
 #[derive(Serialize, Deserialize, Debug, Default, Clone, PartialEq)]
 pub struct State {
@@ -86,6 +85,34 @@ pub struct State {
     pub managed_objects: Value<Vec<ManagedObject>>,
 }
 
+/// What Terraform keeps for the resource beside its attributes (private state).
+#[derive(Serialize, Deserialize, Debug, Default, Clone, PartialEq)]
+#[serde(default)]
+pub struct Private {
+    /// The last hash of the script object, with the ETag it had then: a read re-hashes an
+    /// object this provider did not write only after its ETag changed.
+    pub script_hash: Option<KnownHash>,
+    /// `s3://` locations of scripts this resource uploaded that the job does not (or may no
+    /// longer) use: kept until an update or the destroy deletes them, so a moved script is
+    /// never orphaned by a failure part-way.
+    pub stale_scripts: Vec<String>,
+}
+
+#[derive(Serialize, Deserialize, Debug, Default, Clone, PartialEq)]
+pub struct KnownHash {
+    pub location: String,
+    pub sha256: String,
+    pub etag: String,
+}
+
+impl Private {
+    fn add_stale(&mut self, uri: &str) {
+        if !self.stale_scripts.iter().any(|u| u == uri) {
+            self.stale_scripts.push(uri.to_string());
+        }
+    }
+}
+
 pub struct JobResource {
     ctx: SharedContext,
 }
@@ -97,36 +124,7 @@ impl JobResource {
 }
 
 // ---------------------------------------------------------------------------------------
-// Value helpers
-
-/// A fully known map; `Err(())` when the map or any element is unknown.
-fn known_map(v: &Value<Map>) -> Result<Option<BTreeMap<String, String>>, ()> {
-    match v {
-        Value::Null => Ok(None),
-        Value::Unknown => Err(()),
-        Value::Value(m) => {
-            let mut out = BTreeMap::new();
-            for (k, v) in m {
-                match v {
-                    Value::Value(s) => {
-                        out.insert(k.clone(), s.clone());
-                    }
-                    Value::Null => {}
-                    Value::Unknown => return Err(()),
-                }
-            }
-            Ok(Some(out))
-        }
-    }
-}
-
-fn to_map(m: &BTreeMap<String, String>) -> Value<Map> {
-    Value::Value(
-        m.iter()
-            .map(|(k, v)| (k.clone(), Value::Value(v.clone())))
-            .collect(),
-    )
-}
+// Value conversions
 
 /// `m` as a map value, or null when empty and the prior value was null (so an attribute the
 /// configuration leaves out does not read back as `{}`).
@@ -142,42 +140,12 @@ fn num(n: i64) -> Value<Number> {
     Value::Value(Number::from(n))
 }
 
-/// A known string, `Ok(None)` when null, `Err(())` when unknown.
-fn known_str(v: &Value<String>) -> Result<Option<String>, ()> {
-    match v {
-        Value::Value(s) => Ok(Some(s.clone())),
-        Value::Null => Ok(None),
-        Value::Unknown => Err(()),
-    }
-}
-
-fn opt_value(o: Option<String>) -> Value<String> {
-    o.map(Value::Value).unwrap_or(Value::Null)
-}
-
 fn trigger_name(job: &str) -> String {
     format!("{job}{SCHEDULE_SUFFIX}")
 }
 
-fn ctx_or_diag(shared: &SharedContext, diags: &mut Diagnostics) -> Option<Arc<AwsContext>> {
-    match shared.get() {
-        Ok(c) => Some(c),
-        Err(d) => {
-            diags.add_error(d);
-            None
-        }
-    }
-}
-
 // ---------------------------------------------------------------------------------------
 // Validation (offline)
-
-/// An error at `path`, whose detail starts with the path: Terraform shows the attribute only
-/// through the quoted source line, which is absent when the value comes from a variable.
-fn err(diags: &mut Diagnostics, path: AttributePath, summary: &str, detail: impl Into<String>) {
-    let detail = format!("{path}: {}", detail.into());
-    diags.add_error(Diagnostic::new(summary.to_string(), detail, path));
-}
 
 /// A whole number from a known value; reports fractions at `attr`.
 fn whole(diags: &mut Diagnostics, v: &Value<Number>, attr: &'static str) -> Option<i64> {
@@ -185,7 +153,7 @@ fn whole(diags: &mut Diagnostics, v: &Value<Number>, attr: &'static str) -> Opti
     match n.as_i64() {
         Some(i) => Some(i),
         None => {
-            err(
+            attr_error(
                 diags,
                 AttributePath::new(attr),
                 "Invalid number",
@@ -199,14 +167,14 @@ fn whole(diags: &mut Diagnostics, v: &Value<Number>, attr: &'static str) -> Opti
 pub fn validate_config(config: &State, diags: &mut Diagnostics) {
     if let Value::Value(name) = &config.name {
         if let Err(e) = model::check_name(name) {
-            err(diags, AttributePath::new("name"), "Invalid job name", e);
+            attr_error(diags, AttributePath::new("name"), "Invalid job name", e);
         }
     }
     let worker_ok = match &config.worker_type {
         Value::Value(w) => match model::check_worker_type(w) {
             Ok(()) => Some(w.clone()),
             Err(e) => {
-                err(
+                attr_error(
                     diags,
                     AttributePath::new("worker_type"),
                     "Invalid worker type",
@@ -222,7 +190,7 @@ pub fn validate_config(config: &State, diags: &mut Diagnostics) {
         Value::Value(v) => match model::check_glue_version(v) {
             Ok(()) => Some(v.clone()),
             Err(e) => {
-                err(
+                attr_error(
                     diags,
                     AttributePath::new("glue_version"),
                     "Invalid Glue version",
@@ -236,7 +204,7 @@ pub fn validate_config(config: &State, diags: &mut Diagnostics) {
     };
     if let (Some(w), Some(v)) = (worker_ok, version_ok) {
         if let Err(e) = model::check_compatibility(&w, &v) {
-            err(
+            attr_error(
                 diags,
                 AttributePath::new("worker_type"),
                 "Worker type not available in this Glue version",
@@ -259,7 +227,7 @@ pub fn validate_config(config: &State, diags: &mut Diagnostics) {
     ] {
         if let Some(n) = whole(diags, value, attr) {
             if let Err(e) = model::check_range(n, range) {
-                err(
+                attr_error(
                     diags,
                     AttributePath::new(attr),
                     "Value out of range",
@@ -270,19 +238,19 @@ pub fn validate_config(config: &State, diags: &mut Diagnostics) {
     }
     if let Value::Value(s) = &config.schedule {
         if let Err(e) = schedule::parse(s) {
-            err(diags, AttributePath::new("schedule"), "Invalid schedule", e);
+            attr_error(diags, AttributePath::new("schedule"), "Invalid schedule", e);
         }
     }
 
     // The script: exactly one of `script` and `script_location`.
     match (&config.script, &config.script_location) {
-        (Value::Null, Value::Null) => err(
+        (Value::Null, Value::Null) => attr_error(
             diags,
             AttributePath::new("script"),
             "Missing script",
             "Set `script` (a local file the provider uploads) or `script_location` (an existing s3:// object).",
         ),
-        (Value::Value(_) | Value::Unknown, Value::Value(_) | Value::Unknown) => err(
+        (Value::Value(_) | Value::Unknown, Value::Value(_) | Value::Unknown) => attr_error(
             diags,
             AttributePath::new("script_location"),
             "Conflicting script settings",
@@ -293,13 +261,13 @@ pub fn validate_config(config: &State, diags: &mut Diagnostics) {
     if let Value::Value(path) = &config.script {
         match std::fs::metadata(path) {
             Ok(m) if m.is_file() => {}
-            Ok(_) => err(
+            Ok(_) => attr_error(
                 diags,
                 AttributePath::new("script"),
                 "Script is not a file",
                 format!("script {path:?} is not a regular file"),
             ),
-            Err(e) => err(
+            Err(e) => attr_error(
                 diags,
                 AttributePath::new("script"),
                 "Script file not found",
@@ -309,7 +277,7 @@ pub fn validate_config(config: &State, diags: &mut Diagnostics) {
     }
     if let Value::Value(uri) = &config.script_location {
         if let Err(e) = validate::s3_uri(uri, true) {
-            err(
+            attr_error(
                 diags,
                 AttributePath::new("script_location"),
                 "Invalid S3 URI",
@@ -319,12 +287,12 @@ pub fn validate_config(config: &State, diags: &mut Diagnostics) {
     }
     if let Value::Value(arn) = &config.role_arn {
         if let Err(e) = validate::role_arn(arn) {
-            err(diags, AttributePath::new("role_arn"), "Invalid role ARN", e);
+            attr_error(diags, AttributePath::new("role_arn"), "Invalid role ARN", e);
         }
     }
     if let Value::Value(b) = &config.script_bucket {
         if let Err(e) = validate::bucket_name(b) {
-            err(
+            attr_error(
                 diags,
                 AttributePath::new("script_bucket"),
                 "Invalid bucket name",
@@ -338,14 +306,14 @@ pub fn validate_config(config: &State, diags: &mut Diagnostics) {
     ] {
         if let Value::Value(uri) = v {
             if let Err(e) = validate::s3_uri(uri, false) {
-                err(diags, AttributePath::new(attr), "Invalid S3 URI", e);
+                attr_error(diags, AttributePath::new(attr), "Invalid S3 URI", e);
             }
         }
     }
     if let Value::Value(p) = &config.pipeline {
         if let Value::Value(arn) = &p.role_arn {
             if let Err(e) = validate::role_arn(arn) {
-                err(
+                attr_error(
                     diags,
                     AttributePath::new("pipeline").attribute("role_arn"),
                     "Invalid role ARN",
@@ -355,7 +323,7 @@ pub fn validate_config(config: &State, diags: &mut Diagnostics) {
         }
         if let Value::Value(b) = &p.assets_bucket {
             if let Err(e) = validate::bucket_name(b) {
-                err(
+                attr_error(
                     diags,
                     AttributePath::new("pipeline").attribute("assets_bucket"),
                     "Invalid bucket name",
@@ -369,7 +337,7 @@ pub fn validate_config(config: &State, diags: &mut Diagnostics) {
         ] {
             if let Value::Value(uri) = v {
                 if let Err(e) = validate::s3_uri(uri, false) {
-                    err(
+                    attr_error(
                         diags,
                         AttributePath::new("pipeline").attribute(attr),
                         "Invalid S3 URI",
@@ -383,7 +351,7 @@ pub fn validate_config(config: &State, diags: &mut Diagnostics) {
     // Standalone mode: what the pipeline would otherwise provide.
     if config.pipeline.is_null() {
         if config.role_arn.is_null() {
-            err(
+            attr_error(
                 diags,
                 AttributePath::new("role_arn"),
                 "Missing role",
@@ -391,7 +359,7 @@ pub fn validate_config(config: &State, diags: &mut Diagnostics) {
             );
         }
         if config.script.is_value() && config.script_bucket.is_null() {
-            err(
+            attr_error(
                 diags,
                 AttributePath::new("script_bucket"),
                 "Missing script bucket",
@@ -404,7 +372,7 @@ pub fn validate_config(config: &State, diags: &mut Diagnostics) {
                 ("spark_event_logs_path", &config.spark_event_logs_path),
             ] {
                 if v.is_null() {
-                    err(
+                    attr_error(
                         diags,
                         AttributePath::new(attr),
                         "Missing S3 path",
@@ -425,7 +393,7 @@ pub fn validate_config(config: &State, diags: &mut Diagnostics) {
                 continue;
             }
             if let Err(e) = model::check_argument(k, value) {
-                err(
+                attr_error(
                     diags,
                     AttributePath::new("arguments").key(k.clone()),
                     "Invalid job argument",
@@ -436,7 +404,7 @@ pub fn validate_config(config: &State, diags: &mut Diagnostics) {
     }
     if let Ok(Some(t)) = known_map(&config.tags) {
         for (k, msg) in tags::problems(&t) {
-            err(diags, AttributePath::new("tags").key(k), "Invalid tag", msg);
+            attr_error(diags, AttributePath::new("tags").key(k), "Invalid tag", msg);
         }
     }
 }
@@ -679,14 +647,40 @@ fn plan(ctx: &AwsContext, config: &State, prior: Option<&State>) -> Result<Plann
 // ---------------------------------------------------------------------------------------
 // Reading AWS into state
 
-/// The state AWS holds for the job named in `prior`, or `None` when the job is gone.
-async fn read_state(ctx: &AwsContext, prior: &State) -> Result<Option<State>, Diagnostic> {
+/// The state AWS holds for the job named in `prior`, or `None` when the job is gone, with
+/// the private state brought up to date.
+///
+/// One round trip: GetJob, GetTags, GetTrigger and the script's HeadObject (at the location
+/// state records, which is where the job points unless it drifted) go out together.
+async fn read_state(
+    ctx: &AwsContext,
+    prior: &State,
+    private: &Private,
+) -> Result<Option<(State, Private)>, Diagnostic> {
     let Some(name) = prior.name.as_ref_option().cloned() else {
         return Err(Diagnostic::root("Job has no name in state", "The state of this flywheel_job has no `name`; remove it from the state and import the job."));
     };
-    let Some(job) = jobs::get(ctx, &name).await.map_err(|e| e.to_diagnostic())? else {
+    let arn = glue_tags::arn(ctx, "job", &name);
+    let trigger = trigger_name(&name);
+    let recorded_location = prior.script_location.as_ref_option().cloned();
+    let (job, all_tags, seen_trigger, recorded_hash) = futures::join!(
+        jobs::get(ctx, &name),
+        glue_tags::get(ctx, &arn),
+        triggers::get(ctx, &trigger),
+        async {
+            match &recorded_location {
+                Some(uri) => Some(script_hash(ctx, uri, private).await),
+                None => None,
+            }
+        },
+    );
+    // A job that is gone makes the other answers moot (GetTags of a deleted job may fail).
+    let Some(job) = job.map_err(|e| e.to_diagnostic())? else {
         return Ok(None);
     };
+    let all_tags: Tags = all_tags.map_err(|e| e.to_diagnostic())?;
+    let seen_trigger = seen_trigger.map_err(|e| e.to_diagnostic())?;
+
     let mut s = prior.clone();
     s.id = Value::Value(name.clone());
     s.name = Value::Value(job.name.clone());
@@ -705,10 +699,6 @@ async fn read_state(ctx: &AwsContext, prior: &State) -> Result<Option<State>, Di
     );
     s.arguments_all = to_map(&job.default_arguments);
 
-    let arn = glue_tags::arn(ctx, "job", &name);
-    let all_tags: Tags = glue_tags::get(ctx, &arn)
-        .await
-        .map_err(|e| e.to_diagnostic())?;
     let prior_tags = known_map(&prior.tags).ok().flatten();
     s.tags = to_map_or_null(
         &model::user_tags(&all_tags, prior_tags.as_ref(), &ctx.default_tags),
@@ -726,10 +716,7 @@ async fn read_state(ctx: &AwsContext, prior: &State) -> Result<Option<State>, Di
     .or(Value::Value(arn));
 
     // The schedule, from the trigger, when it is the trigger this resource creates.
-    let seen = triggers::get(ctx, &trigger_name(&name))
-        .await
-        .map_err(|e| e.to_diagnostic())?;
-    s.schedule = match seen {
+    s.schedule = match seen_trigger {
         Some(t) if t.activated && t.actions == [TriggerAction::StartJob(name.clone())] => {
             match t.start {
                 Some(TriggerStart::Schedule(cron)) => match prior.schedule.as_ref_option() {
@@ -743,17 +730,20 @@ async fn read_state(ctx: &AwsContext, prior: &State) -> Result<Option<State>, Di
     };
 
     // The script's content hash, as S3 holds it.
-    s.script_sha256 = match job
-        .script_location
-        .as_deref()
-        .map(|u| validate::s3_uri(u, true))
-    {
-        Some(Ok((bucket, key))) => opt_value(
-            objects::sha256(ctx, &bucket, &key)
-                .await
-                .map_err(|e| e.to_diagnostic())?,
-        ),
-        _ => Value::Null,
+    let mut private = private.clone();
+    let hash = match (job.script_location.as_deref(), recorded_hash) {
+        (Some(uri), Some(h)) if Some(uri) == recorded_location.as_deref() => h?,
+        (Some(uri), _) => script_hash(ctx, uri, &private).await?,
+        (None, _) => None,
+    };
+    s.script_sha256 = opt_value(hash.as_ref().map(|h| h.sha256.clone()));
+    private.script_hash = match (job.script_location.as_deref(), hash) {
+        (Some(uri), Some(h)) => h.etag.map(|etag| KnownHash {
+            location: uri.to_string(),
+            sha256: h.sha256,
+            etag,
+        }),
+        _ => None,
     };
 
     let script = match (&s.script, job.script_location.as_deref()) {
@@ -770,15 +760,67 @@ async fn read_state(ctx: &AwsContext, prior: &State) -> Result<Option<State>, Di
         }),
         _ => None,
     };
-    s.managed_objects = Value::Value(model::managed_objects(
-        &name,
-        script.as_ref(),
-        s.schedule.is_value(),
+    s.managed_objects = Value::Value(with_stale_scripts(
+        model::managed_objects(
+            &name,
+            script.as_ref(),
+            s.schedule.is_value(),
+            ctx.partition,
+            &ctx.region,
+            account,
+        ),
+        &private,
+        job.script_location.as_deref(),
         ctx.partition,
-        &ctx.region,
-        account,
     ));
-    Ok(Some(s))
+    Ok(Some((s, private)))
+}
+
+/// The hash of the script object at `uri` (`None` when there is none), reusing the hash
+/// private state recorded for it while its ETag is unchanged.
+async fn script_hash(
+    ctx: &AwsContext,
+    uri: &str,
+    private: &Private,
+) -> Result<Option<objects::ContentHash>, Diagnostic> {
+    let Ok((bucket, key)) = validate::s3_uri(uri, true) else {
+        return Ok(None);
+    };
+    let known = private
+        .script_hash
+        .as_ref()
+        .filter(|h| h.location == uri)
+        .map(|h| objects::ContentHash {
+            sha256: h.sha256.clone(),
+            etag: Some(h.etag.clone()),
+        });
+    objects::sha256(ctx, &bucket, &key, known.as_ref())
+        .await
+        .map_err(|e| e.to_diagnostic_at(AttributePath::new("script_sha256")))
+}
+
+/// `objects` plus the uploaded scripts private state still has to delete (other than the
+/// job's current script), so a plan shows them and the next apply removes them.
+fn with_stale_scripts(
+    mut objects: Vec<ManagedObject>,
+    private: &Private,
+    current: Option<&str>,
+    partition: &str,
+) -> Vec<ManagedObject> {
+    for uri in &private.stale_scripts {
+        if Some(uri.as_str()) == current {
+            continue;
+        }
+        let arn = validate::s3_uri(uri, true)
+            .ok()
+            .map(|(b, k)| format!("arn:{partition}:s3:::{b}/{k}"));
+        objects.push(ManagedObject::new(
+            "aws_s3_object",
+            uri,
+            Some(arn.unwrap_or_default()),
+        ));
+    }
+    objects
 }
 
 // ---------------------------------------------------------------------------------------
@@ -829,12 +871,22 @@ fn check_unchanged_since_plan(planned: &State, now: &State) -> Result<(), Diagno
 }
 
 /// Fills what only apply can know (the hash of an existing script object).
-async fn finish_state(ctx: &AwsContext, mut s: State, desired: &model::Desired) -> State {
+async fn finish_state(
+    ctx: &AwsContext,
+    mut s: State,
+    desired: &model::Desired,
+    private: &mut Private,
+) -> State {
     if let (Script::Existing { uri }, true) = (&desired.script, s.script_sha256.is_unknown()) {
-        s.script_sha256 = match validate::s3_uri(uri, true) {
-            Ok((b, k)) => opt_value(objects::sha256(ctx, &b, &k).await.ok().flatten()),
-            Err(_) => Value::Null,
-        };
+        let hash = script_hash(ctx, uri, private).await.ok().flatten();
+        s.script_sha256 = opt_value(hash.as_ref().map(|h| h.sha256.clone()));
+        private.script_hash = hash.and_then(|h| {
+            h.etag.map(|etag| KnownHash {
+                location: uri.clone(),
+                sha256: h.sha256,
+                etag,
+            })
+        });
     }
     if s.arn.is_unknown() {
         s.arn = Value::Value(glue_tags::arn(ctx, "job", &desired.job.name));
@@ -852,11 +904,112 @@ async fn finish_state(ctx: &AwsContext, mut s: State, desired: &model::Desired) 
     s
 }
 
-fn not_known() -> Diagnostic {
-    Diagnostic::root(
-        "Configuration not fully known at apply",
-        "Terraform sent values that are still unknown at apply time; this is a bug in Terraform or the provider.",
-    )
+/// The first attribute of `config` that is not known, by path.
+fn unknown_attribute(config: &State) -> Option<AttributePath> {
+    let top: [(&'static str, bool); 17] = [
+        ("name", config.name.is_unknown()),
+        ("pipeline", config.pipeline.is_unknown()),
+        ("role_arn", config.role_arn.is_unknown()),
+        ("script", config.script.is_unknown()),
+        ("script_location", config.script_location.is_unknown()),
+        ("script_bucket", config.script_bucket.is_unknown()),
+        ("temp_dir", config.temp_dir.is_unknown()),
+        (
+            "spark_event_logs_path",
+            config.spark_event_logs_path.is_unknown(),
+        ),
+        ("worker_type", config.worker_type.is_unknown()),
+        ("number_of_workers", config.number_of_workers.is_unknown()),
+        ("timeout_minutes", config.timeout_minutes.is_unknown()),
+        ("max_retries", config.max_retries.is_unknown()),
+        ("glue_version", config.glue_version.is_unknown()),
+        ("description", config.description.is_unknown()),
+        ("arguments", config.arguments.is_unknown()),
+        ("schedule", config.schedule.is_unknown()),
+        ("tags", config.tags.is_unknown()),
+    ];
+    if let Some((attr, _)) = top.iter().find(|(_, unknown)| *unknown) {
+        return Some(AttributePath::new(*attr));
+    }
+    if let Value::Value(p) = &config.pipeline {
+        let fields = [
+            ("role_arn", &p.role_arn),
+            ("assets_bucket", &p.assets_bucket),
+            ("scripts_prefix", &p.scripts_prefix),
+            ("temp_dir", &p.temp_dir),
+            ("spark_event_logs_path", &p.spark_event_logs_path),
+        ];
+        if let Some((f, _)) = fields.iter().find(|(_, v)| v.is_unknown()) {
+            return Some(AttributePath::new("pipeline").attribute(*f));
+        }
+        if known_map(&p.tags).is_err() {
+            return Some(AttributePath::new("pipeline").attribute("tags"));
+        }
+    }
+    for (attr, map) in [("arguments", &config.arguments), ("tags", &config.tags)] {
+        if let Value::Value(m) = map {
+            if let Some((k, _)) = m.iter().find(|(_, v)| v.is_unknown()) {
+                return Some(AttributePath::new(attr).key(k.clone()));
+            }
+        }
+    }
+    None
+}
+
+/// Apply got a configuration that is not fully known; names the attribute when it can.
+fn not_known(config: &State) -> Diagnostic {
+    let summary = "Configuration not fully known at apply";
+    match unknown_attribute(config) {
+        Some(path) => Diagnostic::new(
+            summary,
+            format!("{path} is still unknown at apply time; this is a bug in Terraform or the provider."),
+            path,
+        ),
+        None => Diagnostic::root(
+            summary,
+            "A value the job needs (its role, script bucket or S3 paths, from the configuration or `pipeline`) is still unknown at apply time; this is a bug in Terraform or the provider.",
+        ),
+    }
+}
+
+/// CreateJob found the name taken. A job carrying the ownership tag is one an earlier create
+/// of this provider made (a retried CreateJob whose first attempt landed, or an apply killed
+/// before Terraform saved its state): it is brought to the desired definition and used. Any
+/// other job is not this resource's to take over.
+async fn adopt_existing(ctx: &AwsContext, desired: &model::Desired) -> Result<(), Diagnostic> {
+    let name = &desired.job.name;
+    if !jobs::owned(ctx, name)
+        .await
+        .map_err(|e| e.to_diagnostic())?
+    {
+        return Err(crate::values::name_taken(
+            "job",
+            "flywheel_job",
+            name,
+            &ctx.region,
+        ));
+    }
+    tracing::info!(job = %name, "job already exists with this provider's ownership tag; adopting it");
+    match jobs::get(ctx, name).await.map_err(|e| e.to_diagnostic())? {
+        Some(seen) if seen.matches(&desired.job) => Ok(()),
+        Some(_) => jobs::update(ctx, &desired.job)
+            .await
+            .map_err(|e| e.to_diagnostic()),
+        // Deleted since: create it after all.
+        None => jobs::create(ctx, &desired.job, &desired.tags)
+            .await
+            .map_err(|e| e.to_diagnostic()),
+    }
+}
+
+/// Deletes the object at an `s3://` URI; one that is already gone is fine.
+async fn delete_script(ctx: &AwsContext, uri: &str) -> Result<(), Diagnostic> {
+    match validate::s3_uri(uri, true) {
+        Ok((b, k)) => objects::delete(ctx, &b, &k)
+            .await
+            .map_err(|e| e.to_diagnostic()),
+        Err(_) => Ok(()),
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -900,7 +1053,7 @@ fn schema_block() -> tf_provider::schema::Block {
 #[async_trait]
 impl Resource for JobResource {
     type State<'a> = State;
-    type PrivateState<'a> = ValueEmpty;
+    type PrivateState<'a> = Option<Private>;
     type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
@@ -919,14 +1072,15 @@ impl Resource for JobResource {
         &self,
         diags: &mut Diagnostics,
         state: State,
-        private_state: ValueEmpty,
+        private_state: Option<Private>,
         _meta: ValueEmpty,
-    ) -> Option<(State, ValueEmpty)> {
-        let Some(ctx) = ctx_or_diag(&self.ctx, diags) else {
+    ) -> Option<(State, Option<Private>)> {
+        let Some(ctx) = self.ctx.get_or_diag(diags) else {
             return Some((state, private_state));
         };
-        match read_state(&ctx, &state).await {
-            Ok(Some(s)) => Some((s, private_state)),
+        let private = private_state.clone().unwrap_or_default();
+        match read_state(&ctx, &state, &private).await {
+            Ok(Some((s, p))) => Some((s, Some(p))),
             Ok(None) => {
                 tracing::info!(job = ?state.name, "job no longer exists; removing it from state");
                 None
@@ -944,10 +1098,10 @@ impl Resource for JobResource {
         _proposed: State,
         config: State,
         _meta: ValueEmpty,
-    ) -> Option<(State, ValueEmpty)> {
-        let ctx = ctx_or_diag(&self.ctx, diags)?;
+    ) -> Option<(State, Option<Private>)> {
+        let ctx = self.ctx.get_or_diag(diags)?;
         match plan(&ctx, &config, None) {
-            Ok(p) => Some((p.state, ValueEmpty::default())),
+            Ok(p) => Some((p.state, None)),
             Err(d) => {
                 diags.add_error(d);
                 None
@@ -961,10 +1115,10 @@ impl Resource for JobResource {
         prior: State,
         _proposed: State,
         config: State,
-        _private: ValueEmpty,
+        private: Option<Private>,
         _meta: ValueEmpty,
-    ) -> Option<(State, ValueEmpty, Vec<AttributePath>)> {
-        let ctx = ctx_or_diag(&self.ctx, diags)?;
+    ) -> Option<(State, Option<Private>, Vec<AttributePath>)> {
+        let ctx = self.ctx.get_or_diag(diags)?;
         let planned = match plan(&ctx, &config, Some(&prior)) {
             Ok(p) => p.state,
             Err(d) => {
@@ -976,17 +1130,17 @@ impl Resource for JobResource {
         if planned.name != prior.name {
             replace.push(AttributePath::new("name"));
         }
-        Some((planned, ValueEmpty::default(), replace))
+        Some((planned, private, replace))
     }
 
     async fn plan_destroy<'a>(
         &self,
         _diags: &mut Diagnostics,
         _prior: State,
-        _private: ValueEmpty,
+        private: Option<Private>,
         _meta: ValueEmpty,
-    ) -> Option<ValueEmpty> {
-        Some(ValueEmpty::default())
+    ) -> Option<Option<Private>> {
+        Some(private)
     }
 
     async fn create<'a>(
@@ -994,10 +1148,10 @@ impl Resource for JobResource {
         diags: &mut Diagnostics,
         planned: State,
         config: State,
-        _private: ValueEmpty,
+        _private: Option<Private>,
         _meta: ValueEmpty,
-    ) -> Option<(State, ValueEmpty)> {
-        let ctx = ctx_or_diag(&self.ctx, diags)?;
+    ) -> Option<(State, Option<Private>)> {
+        let ctx = self.ctx.get_or_diag(diags)?;
         let now = match plan(&ctx, &config, None) {
             Ok(p) => p,
             Err(d) => {
@@ -1010,50 +1164,64 @@ impl Resource for JobResource {
             return None;
         }
         let Some(desired) = now.desired else {
-            diags.add_error(not_known());
+            diags.add_error(not_known(&config));
             return None;
         };
-        let state = finish_state(&ctx, now.state, &desired).await;
+        let mut private = Private::default();
+        let state = finish_state(&ctx, now.state, &desired, &mut private).await;
 
-        // 1. The script. Nothing exists yet if this fails.
-        let uploaded =
-            match upload_if_needed(&ctx, &desired, now.script_body.as_deref(), None).await {
-                Ok(u) => u,
+        // 1. The job (retrying while a new role propagates). It goes first, before its
+        // script is uploaded, so that a name already taken by a job this provider did not
+        // create stops the apply before anything is written: the upload would otherwise
+        // overwrite that job's script at the same key. Glue does not read the script until
+        // a run starts. Nothing exists yet if this fails.
+        let adopted = match jobs::create(&ctx, &desired.job, &desired.tags).await {
+            Ok(()) => false,
+            Err(e) if e.kind == ErrorKind::Conflict => match adopt_existing(&ctx, &desired).await {
+                Ok(()) => true,
                 Err(d) => {
                     diags.add_error(d);
                     return None;
                 }
-            };
-        // From here on, a failure returns the state so far: Terraform records it (tainted)
-        // and the next apply cleans up, so nothing is orphaned.
-        let partial = |diags: &mut Diagnostics, d: Diagnostic, s: State| {
-            diags.add_error(d);
-            Some((s, ValueEmpty::default()))
-        };
-        // 2. The job (retrying while a new role propagates).
-        if let Err(e) = jobs::create(&ctx, &desired.job, &desired.tags).await {
-            if !uploaded {
+            },
+            Err(e) => {
                 diags.add_error(e.to_diagnostic());
                 return None;
             }
-            return partial(diags, e.to_diagnostic(), state);
+        };
+        // From here on a failure returns the state so far: Terraform records it (tainted)
+        // and the next apply cleans up, so nothing is orphaned.
+        let partial = |diags: &mut Diagnostics, d: Diagnostic, s: State, p: Private| {
+            diags.add_error(d);
+            Some((s, Some(p)))
+        };
+        // 2. The script.
+        if let Err(d) = upload_if_needed(&ctx, &desired, now.script_body.as_deref(), None).await {
+            return partial(diags, d, state, private);
         }
-        // The job's tags were set at creation; converge handles a tag set left behind by an
-        // earlier job of the same name (GetTags, and calls only when something differs).
-        let arn = glue_tags::arn(&ctx, "job", &desired.job.name);
-        if let Err(e) = glue_tags::converge(&ctx, &arn, &desired.tags).await {
-            return partial(diags, e.to_diagnostic(), state);
+        // 3. Tags: CreateJob set them. An adopted job keeps whatever it had: converge.
+        if adopted {
+            let arn = glue_tags::arn(&ctx, "job", &desired.job.name);
+            if let Err(e) = glue_tags::converge(&ctx, &arn, &desired.tags).await {
+                return partial(
+                    diags,
+                    e.to_diagnostic_at(AttributePath::new("tags")),
+                    state,
+                    private,
+                );
+            }
         }
-        // 3. The trigger.
+        // 4. The trigger.
         let name = trigger_name(&desired.job.name);
         if let Err(e) = triggers::converge(&ctx, Some(&name), desired.trigger.as_ref()).await {
             return partial(
                 diags,
                 e.to_diagnostic_at(AttributePath::new("schedule")),
                 state,
+                private,
             );
         }
-        Some((state, ValueEmpty::default()))
+        Some((state, Some(private)))
     }
 
     async fn update<'a>(
@@ -1062,10 +1230,10 @@ impl Resource for JobResource {
         prior: State,
         planned: State,
         config: State,
-        _private: ValueEmpty,
+        planned_private: Option<Private>,
         _meta: ValueEmpty,
-    ) -> Option<(State, ValueEmpty)> {
-        let ctx = ctx_or_diag(&self.ctx, diags)?;
+    ) -> Option<(State, Option<Private>)> {
+        let ctx = self.ctx.get_or_diag(diags)?;
         let now = match plan(&ctx, &config, Some(&prior)) {
             Ok(p) => p,
             Err(d) => {
@@ -1078,71 +1246,130 @@ impl Resource for JobResource {
             return None;
         }
         let Some(desired) = now.desired else {
-            diags.add_error(not_known());
+            diags.add_error(not_known(&config));
             return None;
         };
-        let state = finish_state(&ctx, now.state, &desired).await;
-        // On failure part-way, the prior state stands for what was not done; fields already
-        // converged are re-checked by the next plan's read.
-        let fail = |diags: &mut Diagnostics, d: Diagnostic| {
-            diags.add_error(d);
-            Some((prior.clone(), ValueEmpty::default()))
-        };
+        let mut private = planned_private.unwrap_or_default();
+        let state = finish_state(&ctx, now.state, &desired, &mut private).await;
+        let location = desired.script.location();
+
+        // A script this resource uploaded that moves: the old object is deleted once the
+        // job points elsewhere; until then private state keeps it.
+        if let (Value::Value(_), Value::Value(old)) = (&prior.script, &prior.script_location) {
+            if *old != location {
+                private.add_stale(old);
+            }
+        }
 
         // 1. The script, unless S3 already holds this content at this location.
         let current = match (&prior.script_location, &prior.script_sha256) {
             (Value::Value(l), Value::Value(h)) => Some((l.as_str(), h.as_str())),
             _ => None,
         };
-        if let Err(d) = upload_if_needed(&ctx, &desired, now.script_body.as_deref(), current).await
-        {
-            return fail(diags, d);
+        let uploaded =
+            match upload_if_needed(&ctx, &desired, now.script_body.as_deref(), current).await {
+                Ok(u) => u,
+                // Nothing was written: the prior state stands.
+                Err(d) => {
+                    diags.add_error(d);
+                    return Some((prior, Some(private)));
+                }
+            };
+        // An upload to a new location is tracked both ways until the job uses it: state
+        // records it as the script, and private state as one to delete should the job never
+        // be switched to it (a read puts the job's actual location back in state).
+        if uploaded && prior.script_location.as_ref_option() != Some(&location) {
+            private.add_stale(&location);
         }
+        // On a failure from here on, the prior state stands for what was not done, except
+        // the script, which now is the one uploaded; the next plan's read re-checks the rest.
+        let after_upload = {
+            let mut s = prior.clone();
+            s.script_location = state.script_location.clone();
+            s.script_sha256 = state.script_sha256.clone();
+            if let Value::Value(objects) = &s.managed_objects {
+                s.managed_objects = Value::Value(with_stale_scripts(
+                    objects.clone(),
+                    &private,
+                    Some(&location),
+                    ctx.partition,
+                ));
+            }
+            s
+        };
+        let fail = |diags: &mut Diagnostics, d: Diagnostic, p: &Private| {
+            diags.add_error(d);
+            Some((after_upload.clone(), Some(p.clone())))
+        };
+
         // 2. The job: UpdateJob with the whole definition, only when AWS differs.
         match jobs::get(&ctx, &desired.job.name).await {
             Ok(Some(seen)) if seen.matches(&desired.job) => {}
             Ok(Some(_)) => {
                 if let Err(e) = jobs::update(&ctx, &desired.job).await {
-                    return fail(diags, e.to_diagnostic());
+                    return fail(diags, e.to_diagnostic(), &private);
                 }
             }
             Ok(None) => {
                 if let Err(e) = jobs::create(&ctx, &desired.job, &desired.tags).await {
-                    return fail(diags, e.to_diagnostic());
+                    return fail(diags, e.to_diagnostic(), &private);
                 }
             }
-            Err(e) => return fail(diags, e.to_diagnostic()),
+            Err(e) => return fail(diags, e.to_diagnostic(), &private),
         }
         let arn = glue_tags::arn(&ctx, "job", &desired.job.name);
         if let Err(e) = glue_tags::converge(&ctx, &arn, &desired.tags).await {
-            return fail(diags, e.to_diagnostic_at(AttributePath::new("tags")));
+            return fail(
+                diags,
+                e.to_diagnostic_at(AttributePath::new("tags")),
+                &private,
+            );
         }
         // 3. The trigger: created, replaced or removed to match `schedule`.
         let name = trigger_name(&desired.job.name);
         if let Err(e) = triggers::converge(&ctx, Some(&name), desired.trigger.as_ref()).await {
-            return fail(diags, e.to_diagnostic_at(AttributePath::new("schedule")));
+            return fail(
+                diags,
+                e.to_diagnostic_at(AttributePath::new("schedule")),
+                &private,
+            );
         }
-        // 4. An uploaded script that moved: remove the old object (it was ours).
-        if let (Value::Value(_), Value::Value(old)) = (&prior.script, &prior.script_location) {
-            if *old != desired.script.location() {
-                if let Ok((b, k)) = validate::s3_uri(old, true) {
-                    if let Err(e) = objects::delete(&ctx, &b, &k).await {
-                        diags.add_warning(e.to_diagnostic());
-                    }
-                }
+        // 4. Uploaded scripts the job no longer uses. One that cannot be deleted stays in
+        // private state and in `managed_objects`, so the next plan shows it and the next
+        // apply (or the destroy) retries.
+        let mut left = Vec::new();
+        for uri in std::mem::take(&mut private.stale_scripts) {
+            if uri == location {
+                continue;
+            }
+            if let Err(d) = delete_script(&ctx, &uri).await {
+                diags.add_error(d);
+                left.push(uri);
             }
         }
-        Some((state, ValueEmpty::default()))
+        private.stale_scripts = left;
+        let mut state = state;
+        if !private.stale_scripts.is_empty() {
+            if let Value::Value(objects) = &state.managed_objects {
+                state.managed_objects = Value::Value(with_stale_scripts(
+                    objects.clone(),
+                    &private,
+                    Some(&location),
+                    ctx.partition,
+                ));
+            }
+        }
+        Some((state, Some(private)))
     }
 
     async fn destroy<'a>(
         &self,
         diags: &mut Diagnostics,
         prior: State,
-        _private: ValueEmpty,
+        private: Option<Private>,
         _meta: ValueEmpty,
     ) -> Option<()> {
-        let ctx = ctx_or_diag(&self.ctx, diags)?;
+        let ctx = self.ctx.get_or_diag(diags)?;
         let Some(name) = prior.name.as_ref_option() else {
             return Some(());
         };
@@ -1154,19 +1381,25 @@ impl Resource for JobResource {
             diags.add_error(e.to_diagnostic());
             return None;
         }
-        // Only a script this resource uploaded; a `script_location` object is never deleted.
+        // Only scripts this resource uploaded; a `script_location` object is never deleted.
+        let mut uploaded = private.map(|p| p.stale_scripts).unwrap_or_default();
         if let (Value::Value(_), Value::Value(loc)) = (&prior.script, &prior.script_location) {
-            if let Ok((b, k)) = validate::s3_uri(loc, true) {
-                if let Err(e) = objects::delete(&ctx, &b, &k).await {
-                    diags.add_error(e.to_diagnostic());
-                    return None;
-                }
+            uploaded.push(loc.clone());
+        }
+        for uri in uploaded {
+            if let Err(d) = delete_script(&ctx, &uri).await {
+                diags.add_error(d);
+                return None;
             }
         }
         Some(())
     }
 
-    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<(State, ValueEmpty)> {
+    async fn import<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        id: String,
+    ) -> Option<(State, Option<Private>)> {
         if let Err(e) = model::check_name(&id) {
             diags.root_error(
                 "Invalid import ID",
@@ -1174,14 +1407,14 @@ impl Resource for JobResource {
             );
             return None;
         }
-        let ctx = ctx_or_diag(&self.ctx, diags)?;
+        let ctx = self.ctx.get_or_diag(diags)?;
         let stub = State {
             id: Value::Value(id.clone()),
             name: Value::Value(id.clone()),
             ..Default::default()
         };
-        match read_state(&ctx, &stub).await {
-            Ok(Some(s)) => Some((s, ValueEmpty::default())),
+        match read_state(&ctx, &stub, &Private::default()).await {
+            Ok(Some((s, p))) => Some((s, Some(p))),
             Ok(None) => {
                 diags.root_error(
                     "Cannot import a job that does not exist",
@@ -1337,5 +1570,60 @@ mod tests {
             to_map_or_null(&BTreeMap::new(), &Value::Value(Map::new())),
             Value::Value(Map::new())
         );
+    }
+
+    #[test]
+    fn not_known_names_the_unknown_attribute() {
+        let mut s = base();
+        s.number_of_workers = Value::Unknown;
+        let d = not_known(&s);
+        assert_eq!(d.attribute, AttributePath::new("number_of_workers"));
+        assert!(d.detail.contains("number_of_workers"), "{}", d.detail);
+
+        let mut s = base();
+        s.tags = Value::Value([("team".to_string(), Value::Unknown)].into());
+        let d = not_known(&s);
+        assert_eq!(
+            d.attribute,
+            AttributePath::new("tags").key("team".to_string())
+        );
+
+        let mut s = base();
+        s.pipeline = Value::Value(PipelineContextValue {
+            temp_dir: Value::Unknown,
+            ..Default::default()
+        });
+        assert_eq!(
+            not_known(&s).attribute,
+            AttributePath::new("pipeline").attribute("temp_dir")
+        );
+    }
+
+    #[test]
+    fn stale_scripts_show_in_managed_objects_except_the_current_one() {
+        let mut p = Private::default();
+        p.add_stale("s3://my-assets/scripts/x.py");
+        p.add_stale("s3://my-assets/moved/x.py");
+        p.add_stale("s3://my-assets/scripts/x.py");
+        assert_eq!(p.stale_scripts.len(), 2);
+        let objects = with_stale_scripts(Vec::new(), &p, Some("s3://my-assets/moved/x.py"), "aws");
+        assert_eq!(objects.len(), 1);
+        assert_eq!(
+            objects[0].name,
+            Value::Value("s3://my-assets/scripts/x.py".to_string())
+        );
+        assert_eq!(
+            objects[0].arn,
+            Value::Value("arn:aws:s3:::my-assets/scripts/x.py".to_string())
+        );
+    }
+
+    #[test]
+    fn private_state_from_an_older_provider_is_empty() {
+        // Earlier versions kept no private state: Terraform sends null (or nothing).
+        let p: Option<Private> = serde_json::from_str("null").expect("null");
+        assert_eq!(p.unwrap_or_default(), Private::default());
+        let p: Option<Private> = serde_json::from_str("{}").expect("empty object");
+        assert_eq!(p, Some(Private::default()));
     }
 }

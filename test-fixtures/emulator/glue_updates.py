@@ -25,7 +25,9 @@ UpdateTrigger(Name, TriggerUpdate{Description?, Schedule?, Actions?, Predicate?,
     the trigger's type and state stay. Unknown trigger: EntityNotFoundException.
 
 It also makes CreateCrawler keep LakeFormationConfiguration, which moto drops, so that
-GetCrawler shows what CreateCrawler or UpdateCrawler set.
+GetCrawler shows what CreateCrawler or UpdateCrawler set, and makes CreateJob with the name
+of an existing job fail with AlreadyExistsException as on AWS (moto silently replaces the
+job, tags included). CreateCrawler already does.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from typing import Any
 
 from moto.core.responses import ActionResult, EmptyResult
 from moto.core.utils import utcnow
-from moto.glue.exceptions import CrawlerRunningException
+from moto.glue.exceptions import AlreadyExistsException, CrawlerRunningException
 from moto.glue.models import FakeCrawler, FakeJob, FakeTrigger, GlueBackend
 from moto.glue.responses import GlueResponse
 from moto.glue.utils import Action, Predicate
@@ -171,6 +173,15 @@ def response_create_crawler(self: GlueResponse) -> ActionResult:
     return result
 
 
+_original_create_job = GlueBackend.create_job
+
+
+def create_job(self: GlueBackend, name: str, *args: Any, **kwargs: Any) -> Any:
+    if name in self.jobs:
+        raise AlreadyExistsException("Job")  # "Job already exists."
+    return _original_create_job(self, name, *args, **kwargs)
+
+
 def install() -> None:
     """Patch moto's Glue classes in this process; safe to call more than once."""
     if getattr(GlueBackend, "_flywheel_updates", False):
@@ -178,6 +189,7 @@ def install() -> None:
     GlueBackend.update_job = update_job
     GlueBackend.update_crawler = update_crawler
     GlueBackend.update_trigger = update_trigger
+    GlueBackend.create_job = create_job
     FakeCrawler.as_dict = crawler_as_dict
     GlueResponse.update_job = response_update_job
     GlueResponse.update_crawler = response_update_crawler

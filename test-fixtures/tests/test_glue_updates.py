@@ -103,6 +103,37 @@ class UpdateJobTest(unittest.TestCase):
         self.assertEqual(error_code(ctx), "EntityNotFoundException")
 
 
+class CreateExistingTest(unittest.TestCase):
+    """CreateJob and CreateCrawler with a name in use fail as on AWS, changing nothing."""
+
+    def setUp(self):
+        self.glue = client("glue")
+
+    def test_create_job_with_existing_name_is_already_exists(self):
+        name = unique("job")
+        self.glue.create_job(Name=name, Role=ROLE, Command=COMMAND, NumberOfWorkers=8,
+                             WorkerType="G.1X", Tags={"owner": "first"})
+        self.addCleanup(self.glue.delete_job, JobName=name)
+        with self.assertRaises(ClientError) as ctx:
+            self.glue.create_job(Name=name, Role=ROLE + "-2", Command=COMMAND,
+                                 NumberOfWorkers=2, WorkerType="G.1X", Tags={"owner": "second"})
+        self.assertEqual(error_code(ctx), "AlreadyExistsException")
+        job = self.glue.get_job(JobName=name)["Job"]
+        self.assertEqual((job["Role"], job["NumberOfWorkers"]), (ROLE, 8))
+        arn = f"arn:aws:glue:{REGION}:{DEFAULT_ACCOUNT}:job/{name}"
+        self.assertEqual(self.glue.get_tags(ResourceArn=arn)["Tags"], {"owner": "first"})
+
+    def test_create_crawler_with_existing_name_is_already_exists(self):
+        name = unique("crawler")
+        targets = {"S3Targets": [{"Path": "s3://omc-flywheel-data-us-east-1-prod/opus/"}]}
+        self.glue.create_crawler(Name=name, Role=ROLE, DatabaseName="db", Targets=targets)
+        self.addCleanup(self.glue.delete_crawler, Name=name)
+        with self.assertRaises(ClientError) as ctx:
+            self.glue.create_crawler(Name=name, Role=ROLE, DatabaseName="other", Targets=targets)
+        self.assertEqual(error_code(ctx), "AlreadyExistsException")
+        self.assertEqual(self.glue.get_crawler(Name=name)["Crawler"]["DatabaseName"], "db")
+
+
 class UpdateCrawlerTest(unittest.TestCase):
     def setUp(self):
         self.glue = client("glue")

@@ -813,3 +813,126 @@ async fn crawler_failed_trigger_leaves_no_orphan() {
         .run()
         .await;
 }
+
+/// Creates a crawler through the SDK, as an earlier apply would have: another database's
+/// prefix, and the provider's ownership tag when `owned`.
+async fn create_crawler_out_of_band(name: &str, owned: bool) -> Result<()> {
+    let aws = clients().await;
+    let mut tags = std::collections::HashMap::new();
+    if owned {
+        tags.insert(
+            "flywheel:managed-by".to_string(),
+            "terraform-provider-flywheel".to_string(),
+        );
+    }
+    aws.glue
+        .create_crawler()
+        .name(name)
+        .role(ROLE)
+        .database_name("omc_flywheel_acc")
+        .targets(
+            aws_sdk_glue::types::CrawlerTargets::builder()
+                .s3_targets(
+                    aws_sdk_glue::types::S3Target::builder()
+                        .path(format!("s3://{BUCKET}/elsewhere/"))
+                        .build(),
+                )
+                .build(),
+        )
+        .table_prefix("stale_")
+        .set_tags(Some(tags))
+        .send()
+        .await
+        .context("CreateCrawler out of band")?;
+    Ok(())
+}
+
+/// An apply killed after CreateCrawler (or a retried CreateCrawler whose first attempt
+/// landed) leaves a crawler with the ownership tag and no state: the next apply adopts it
+/// and converges it, with no error and no second crawler.
+#[tokio::test]
+async fn crawler_create_adopts_a_crawler_it_left_behind() {
+    if !acceptance_enabled("crawler_create_adopts_a_crawler_it_left_behind") {
+        return;
+    }
+    let name = unique_name("crw-acc-adopt");
+    create_crawler_out_of_band(&name, true)
+        .await
+        .expect("left-behind crawler");
+    let cfg = Cfg::new(&name).extra("  tags = { team = \"data\" }");
+    let target = cfg.targets[0].clone();
+    let (n1, n2) = (name.clone(), name.clone());
+    TestCase::new()
+        .step(
+            Step::config(cfg.hcl())
+                .expect_resource_action(ADDR, &["create"])
+                .checks([
+                    check_attr(ADDR, "table_prefix", "addressable_"),
+                    check_attr(ADDR, "tags_all.team", "data"),
+                ])
+                .emulator_check(move |ctx| {
+                    let (name, target) = (n1.clone(), target.clone());
+                    async move {
+                        let c = crawler(&ctx, &name).await?;
+                        ensure!(paths(&c) == vec![target], "targets {:?}", paths(&c));
+                        ensure!(
+                            c.table_prefix() == Some("addressable_"),
+                            "{:?}",
+                            c.table_prefix()
+                        );
+                        let listed = ctx.aws.glue.list_crawlers().send().await?;
+                        let same = listed
+                            .crawler_names()
+                            .iter()
+                            .filter(|n| **n == name)
+                            .count();
+                        ensure!(same == 1, "{same} crawlers named {name}");
+                        let arn = ctx
+                            .state
+                            .attr(ADDR, "arn")?
+                            .and_then(|v| v.as_str().map(str::to_string))
+                            .context("no arn")?;
+                        let tags = ctx.aws.glue.get_tags().resource_arn(arn).send().await?;
+                        ensure!(
+                            tags.tags().and_then(|t| t.get("team")).map(String::as_str)
+                                == Some("data"),
+                            "tags not converged: {tags:?}"
+                        );
+                        Ok(())
+                    }
+                }),
+        )
+        .check_destroy(move |ctx| nothing_left(ctx, n2.clone()))
+        .run()
+        .await;
+}
+
+/// A crawler of the same name that this provider did not create is neither taken over nor
+/// touched: the apply fails naming it and suggesting an import.
+#[tokio::test]
+async fn crawler_create_refuses_a_crawler_it_did_not_create() {
+    if !acceptance_enabled("crawler_create_refuses_a_crawler_it_did_not_create") {
+        return;
+    }
+    let name = unique_name("crw-acc-foreign");
+    create_crawler_out_of_band(&name, false)
+        .await
+        .expect("foreign crawler");
+    let n = name.clone();
+    TestCase::new()
+        .step(Step::config(Cfg::new(&name).hcl()).expect_error(
+            r#"(?s)Glue crawler "crw-acc-foreign-[^"]*" already exists.*terraform import flywheel_crawler"#,
+        ))
+        .check_destroy(move |ctx| {
+            let name = n.clone();
+            async move {
+                ensure!(ctx.state.resource(ADDR).is_none(), "the foreign crawler entered the state");
+                let c = crawler(&ctx, &name).await?;
+                ensure!(c.table_prefix() == Some("stale_"), "the foreign crawler was changed");
+                ctx.aws.glue.delete_crawler().name(&name).send().await?;
+                Ok(())
+            }
+        })
+        .run()
+        .await;
+}

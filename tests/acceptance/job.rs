@@ -678,3 +678,303 @@ async fn post_fault(endpoint: &str, fault: &serde_json::Value) -> Result<()> {
     }
     Ok(())
 }
+
+/// Creates the fixture's job through the SDK, as an earlier apply would have, with 3 workers
+/// and, when `owned`, the provider's ownership tag.
+async fn create_job_out_of_band(aws: &Clients, f: &Fixture, owned: bool) -> Result<()> {
+    let mut tags = std::collections::HashMap::new();
+    if owned {
+        tags.insert(
+            "flywheel:managed-by".to_string(),
+            "terraform-provider-flywheel".to_string(),
+        );
+    }
+    aws.glue
+        .create_job()
+        .name(&f.job)
+        .role(ROLE)
+        .command(
+            aws_sdk_glue::types::JobCommand::builder()
+                .name("glueetl")
+                .script_location(format!("s3://{}/{}", f.bucket, f.key()))
+                .python_version("3")
+                .build(),
+        )
+        .worker_type(aws_sdk_glue::types::WorkerType::G1X)
+        .number_of_workers(3)
+        .glue_version("4.0")
+        .set_tags(Some(tags))
+        .send()
+        .await
+        .context("CreateJob out of band")?;
+    Ok(())
+}
+
+/// An apply killed after CreateJob (or a retried CreateJob whose first attempt landed)
+/// leaves a job with the ownership tag and no state: the next apply adopts it and
+/// converges it, with no error and no second job.
+#[tokio::test]
+async fn job_create_adopts_a_job_it_left_behind() {
+    if !acceptance_enabled("job_create_adopts_a_job_it_left_behind") {
+        return;
+    }
+    emulator_settings().check_reachable().expect("emulator");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let f = Fixture::new(dir.path(), "etl-acc-adopt");
+    std::fs::write(&f.script, SCRIPT_V1).expect("script");
+    let aws = clients().await;
+    create_bucket(&aws, &f.bucket).await.expect("bucket");
+    create_job_out_of_band(&aws, &f, true)
+        .await
+        .expect("left-behind job");
+    let created = get_job(&aws, &f.job)
+        .await
+        .expect("GetJob")
+        .and_then(|j| j.created_on().map(|t| t.secs()));
+    let fx = f.clone();
+    let fd = f.clone();
+    TestCase::new()
+        .step(
+            Step::config(f.config(8, None))
+                .expect_resource_action(ADDR, &["create"])
+                .checks([
+                    check_attr(ADDR, "number_of_workers", "8"),
+                    check_attr(ADDR, "script_sha256", sha256_hex(SCRIPT_V1.as_bytes())),
+                    check_attr(ADDR, "tags_all.team", "data"),
+                ])
+                .emulator_check(move |ctx| {
+                    let f = fx.clone();
+                    async move {
+                        let job = get_job(&ctx.aws, &f.job)
+                            .await?
+                            .ok_or_else(|| anyhow!("job gone"))?;
+                        ensure!(
+                            job.number_of_workers() == Some(8),
+                            "not converged: {:?}",
+                            job.number_of_workers()
+                        );
+                        let now = job.created_on().map(|t| t.secs());
+                        ensure!(now == created, "job was recreated: {created:?} -> {now:?}");
+                        let jobs = ctx.aws.glue.list_jobs().send().await?;
+                        let same = jobs.job_names().iter().filter(|n| **n == f.job).count();
+                        ensure!(same == 1, "{same} jobs named {}", f.job);
+                        let tags = ctx
+                            .aws
+                            .glue
+                            .get_tags()
+                            .resource_arn(job_arn(&ctx, &f.job)?)
+                            .send()
+                            .await?;
+                        ensure!(
+                            tags.tags().and_then(|t| t.get("team")).map(String::as_str)
+                                == Some("data"),
+                            "tags not converged: {tags:?}"
+                        );
+                        let body = object_body(&ctx.aws, &f.bucket, &f.key()).await?;
+                        ensure!(body.as_deref() == Some(SCRIPT_V1.as_bytes()), "{body:?}");
+                        Ok(())
+                    }
+                }),
+        )
+        .check_destroy(move |ctx| {
+            let f = fd.clone();
+            async move { check_nothing_left(&ctx.aws, &f).await }
+        })
+        .run()
+        .await;
+}
+
+/// A job of the same name that this provider did not create (no ownership tag) is neither
+/// taken over nor touched: the apply fails naming it and suggesting an import, and its
+/// script object is not overwritten.
+#[tokio::test]
+async fn job_create_refuses_a_job_it_did_not_create() {
+    if !acceptance_enabled("job_create_refuses_a_job_it_did_not_create") {
+        return;
+    }
+    emulator_settings().check_reachable().expect("emulator");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let f = Fixture::new(dir.path(), "etl-acc-foreign");
+    std::fs::write(&f.script, SCRIPT_V1).expect("script");
+    let aws = clients().await;
+    create_bucket(&aws, &f.bucket).await.expect("bucket");
+    create_job_out_of_band(&aws, &f, false)
+        .await
+        .expect("foreign job");
+    aws.s3
+        .put_object()
+        .bucket(&f.bucket)
+        .key(f.key())
+        .body(aws_sdk_s3::primitives::ByteStream::from_static(
+            b"print('theirs')\n",
+        ))
+        .send()
+        .await
+        .expect("foreign script");
+    let fd = f.clone();
+    TestCase::new()
+        .step(Step::config(f.config(8, None)).expect_error(
+            r#"(?s)Glue job "etl-acc-foreign-[^"]*" already exists.*terraform import flywheel_job"#,
+        ))
+        .check_destroy(move |ctx| {
+            let f = fd.clone();
+            async move {
+                ensure!(
+                    ctx.state.resource(ADDR).is_none(),
+                    "the foreign job entered the state"
+                );
+                let job = get_job(&ctx.aws, &f.job)
+                    .await?
+                    .ok_or_else(|| anyhow!("the foreign job was deleted"))?;
+                ensure!(
+                    job.number_of_workers() == Some(3),
+                    "the foreign job was changed"
+                );
+                let body = object_body(&ctx.aws, &f.bucket, &f.key()).await?;
+                ensure!(
+                    body.as_deref() == Some(&b"print('theirs')\n"[..]),
+                    "the foreign job's script was overwritten: {body:?}"
+                );
+                ctx.aws.glue.delete_job().job_name(&f.job).send().await?;
+                ctx.aws
+                    .s3
+                    .delete_object()
+                    .bucket(&f.bucket)
+                    .key(f.key())
+                    .send()
+                    .await?;
+                ctx.aws.s3.delete_bucket().bucket(&f.bucket).send().await?;
+                Ok(())
+            }
+        })
+        .run()
+        .await;
+}
+
+/// The fixture's config with the scripts under another prefix: the script moves.
+fn moved_config(f: &Fixture) -> String {
+    f.config(8, None).replace(
+        "scripts_prefix        = \"scripts/\"",
+        "scripts_prefix        = \"moved/\"",
+    )
+}
+
+/// A script moved by an update whose UpdateJob then fails: both objects stay tracked, and
+/// the destroy removes both.
+#[tokio::test]
+async fn job_moved_script_is_tracked_when_the_update_fails() {
+    if !acceptance_enabled("job_moved_script_is_tracked_when_the_update_fails") {
+        return;
+    }
+    let settings = emulator_settings();
+    settings.check_reachable().expect("emulator");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let f = Fixture::new(dir.path(), "etl-acc-move");
+    std::fs::write(&f.script, SCRIPT_V1).expect("script");
+    let aws = clients().await;
+    create_bucket(&aws, &f.bucket).await.expect("bucket");
+    let endpoint = settings.endpoint.clone();
+    let job = f.job.clone();
+    let moved = moved_config(&f);
+    ensure_moves(&f, &moved);
+    let fd = f.clone();
+    TestCase::new()
+        .step(Step::config(f.config(8, None)))
+        .step(
+            Step::config(moved)
+                .pre_apply(move |_| {
+                    let (endpoint, job) = (endpoint.clone(), job.clone());
+                    async move {
+                        post_fault(
+                            &endpoint,
+                            &serde_json::json!({
+                                "service": "glue", "operation": "UpdateJob", "status": 400,
+                                "code": "InvalidInputException", "message": "Injected: update rejected",
+                                "count": 1, "match": job,
+                            }),
+                        )
+                        .await
+                    }
+                })
+                .expect_error("UpdateJob failed"),
+        )
+        .check_destroy(move |ctx| {
+            let f = fd.clone();
+            async move { check_nothing_left(&ctx.aws, &f).await }
+        })
+        .run()
+        .await;
+}
+
+fn ensure_moves(f: &Fixture, moved: &str) {
+    assert_ne!(f.config(8, None), moved, "the moved config must differ");
+}
+
+/// A moved script whose old object cannot be deleted: the apply fails, and the old object
+/// stays in `managed_objects` so the next plan shows it and the next apply deletes it.
+#[tokio::test]
+async fn job_moved_script_old_object_is_deleted_on_retry() {
+    if !acceptance_enabled("job_moved_script_old_object_is_deleted_on_retry") {
+        return;
+    }
+    let settings = emulator_settings();
+    settings.check_reachable().expect("emulator");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let f = Fixture::new(dir.path(), "etl-acc-mvdel");
+    std::fs::write(&f.script, SCRIPT_V1).expect("script");
+    let aws = clients().await;
+    create_bucket(&aws, &f.bucket).await.expect("bucket");
+    let endpoint = settings.endpoint.clone();
+    let old_key = f.key();
+    let new_key = format!("moved/{}.py", f.job);
+    let moved = moved_config(&f);
+    ensure_moves(&f, &moved);
+    let (fx, fd) = (f.clone(), f.clone());
+    let (ok, nk) = (old_key.clone(), new_key.clone());
+    TestCase::new()
+        .step(Step::config(f.config(8, None)))
+        .step(
+            Step::config(moved.clone())
+                .pre_apply(move |_| {
+                    let (endpoint, key) = (endpoint.clone(), old_key.clone());
+                    async move {
+                        post_fault(
+                            &endpoint,
+                            &serde_json::json!({
+                                "service": "s3", "operation": "DeleteObject", "status": 403,
+                                "code": "AccessDenied", "message": "Injected: delete denied",
+                                "count": 1, "match": key,
+                            }),
+                        )
+                        .await
+                    }
+                })
+                .expect_error("DeleteObject failed"),
+        )
+        .step(
+            Step::config(moved)
+                .expect_resource_action(ADDR, &["update"])
+                .expect_plan_text("managed_objects")
+                .check(check_attr(ADDR, "managed_objects.#", "2"))
+                .emulator_check(move |ctx| {
+                    let (f, ok, nk) = (fx.clone(), ok.clone(), nk.clone());
+                    async move {
+                        ensure!(
+                            object_body(&ctx.aws, &f.bucket, &ok).await?.is_none(),
+                            "the old script {ok} is still there"
+                        );
+                        ensure!(
+                            object_body(&ctx.aws, &f.bucket, &nk).await?.is_some(),
+                            "the new script {nk} is missing"
+                        );
+                        Ok(())
+                    }
+                }),
+        )
+        .check_destroy(move |ctx| {
+            let f = fd.clone();
+            async move { check_nothing_left(&ctx.aws, &f).await }
+        })
+        .run()
+        .await;
+}

@@ -7,10 +7,13 @@
 //! 2. The `flywheel-sha256` metadata `put` also writes. An out-of-band PutObject replaces
 //!    all metadata, so an overwrite never keeps a stale value (emulators and S3-compatible
 //!    stores that do not keep SHA-256 checksums still get a one-call read).
-//! 3. Otherwise (someone else wrote the object) GetObject and hash the bytes. Scripts are
-//!    small, and this only happens after an out-of-band change.
-//!
-//! The ETag is not used: it is an MD5 only for single-part uploads without SSE-KMS.
+//! 3. The hash an earlier read computed, when the caller passes it with the ETag the object
+//!    had then and HeadObject still reports that ETag. Any write of an object gives it a new
+//!    ETag unless the bytes are the same (single-part uploads without SSE-KMS keep the MD5,
+//!    others get a fresh value), so an unchanged ETag means unchanged content. The ETag is
+//!    only a change token here, never taken for a hash of the content.
+//! 4. Otherwise (someone else wrote the object, and it changed or was never hashed)
+//!    GetObject and hash the bytes. Scripts are small, and this happens once per change.
 
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{ChecksumAlgorithm, ChecksumMode, ChecksumType};
@@ -56,9 +59,24 @@ pub async fn put(
     .map(|_| ())
 }
 
+/// What a read learned about an object's content.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContentHash {
+    /// Hex SHA-256 of the content.
+    pub sha256: String,
+    /// The object's ETag when the hash was computed, if S3 reported one.
+    pub etag: Option<String>,
+}
+
 /// The hex SHA-256 of the object's content, or `None` when the object (or bucket) does not
-/// exist. See the module documentation for how it is learned.
-pub async fn sha256(ctx: &AwsContext, bucket: &str, key: &str) -> Result<Option<String>, AwsError> {
+/// exist. `known` is a hash from an earlier read with the ETag the object had then. See the
+/// module documentation for how the hash is learned.
+pub async fn sha256(
+    ctx: &AwsContext,
+    bucket: &str,
+    key: &str,
+    known: Option<&ContentHash>,
+) -> Result<Option<ContentHash>, AwsError> {
     let t = target(bucket, key);
     let head = call(&ctx.retry, Op::new("s3", "HeadObject", &t), || {
         ctx.s3
@@ -74,6 +92,13 @@ pub async fn sha256(ctx: &AwsContext, bucket: &str, key: &str) -> Result<Option<
         Err(e) if e.is_not_found() => return Ok(None),
         Err(e) => return Err(e),
     };
+    let etag = head.e_tag().map(str::to_string);
+    let found = |sha256: String| {
+        Ok(Some(ContentHash {
+            sha256,
+            etag: etag.clone(),
+        }))
+    };
     let full_object = !matches!(head.checksum_type(), Some(ChecksumType::Composite));
     if let Some(b64) = head
         .checksum_sha256()
@@ -81,12 +106,15 @@ pub async fn sha256(ctx: &AwsContext, bucket: &str, key: &str) -> Result<Option<
     {
         if let Ok(bytes) = aws_smithy_types::base64::decode(b64) {
             if bytes.len() == 32 {
-                return Ok(Some(to_hex(&bytes)));
+                return found(to_hex(&bytes));
             }
         }
     }
     if let Some(hex) = head.metadata().and_then(|m| m.get(SHA256_METADATA)) {
-        return Ok(Some(hex.to_ascii_lowercase()));
+        return found(hex.to_ascii_lowercase());
+    }
+    if let Some(k) = known.filter(|k| k.etag.is_some() && k.etag == etag) {
+        return found(k.sha256.clone());
     }
     let got = call(&ctx.retry, Op::new("s3", "GetObject", &t), || {
         ctx.s3.get_object().bucket(bucket).key(key).send()
@@ -97,6 +125,8 @@ pub async fn sha256(ctx: &AwsContext, bucket: &str, key: &str) -> Result<Option<
         Err(e) if e.is_not_found() => return Ok(None),
         Err(e) => return Err(e),
     };
+    // The ETag of the bytes hashed, which a write between the two calls may have changed.
+    let etag = out.e_tag().map(str::to_string).or(etag);
     let bytes = out.body.collect().await.map_err(|e| AwsError {
         service: "s3",
         operation: "GetObject",
@@ -106,7 +136,10 @@ pub async fn sha256(ctx: &AwsContext, bucket: &str, key: &str) -> Result<Option<
         message: format!("reading the object's body: {e}"),
         status: None,
     })?;
-    Ok(Some(sha256_hex(&bytes.into_bytes())))
+    Ok(Some(ContentHash {
+        sha256: sha256_hex(&bytes.into_bytes()),
+        etag,
+    }))
 }
 
 /// Deletes the object; one that (or whose bucket) is already gone is fine.
