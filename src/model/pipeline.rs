@@ -217,7 +217,10 @@ pub fn check_days(days: i64) -> Result<(), String> {
     }
 }
 
-/// A KMS key ARN: `arn:<partition>:kms:<region>:<account>:key/<id>` (or `alias/<name>`).
+/// A KMS key ARN: `arn:<partition>:kms:<region>:<account>:key/<id>`. Alias ARNs are
+/// refused: S3 would accept one as the default key, but IAM matches `kms:Decrypt` and
+/// `kms:GenerateDataKey` against the key ARN, so the role's grant on an alias ARN would
+/// never apply and Glue could not read the bucket.
 pub fn check_kms_key_arn(v: &str) -> Result<(), String> {
     let err =
         || format!("{v:?} is not a KMS key ARN (arn:aws:kms:us-east-1:123456789012:key/<key id>)");
@@ -232,7 +235,11 @@ pub fn check_kms_key_arn(v: &str) -> Result<(), String> {
         return Err(err());
     }
     match parts[5].split_once('/') {
-        Some(("key" | "alias", id)) if !id.is_empty() => Ok(()),
+        Some(("key", id)) if !id.is_empty() => Ok(()),
+        Some(("alias", _)) => Err(format!(
+            "{v:?} is a KMS alias ARN; use the key ARN (arn:{}:kms:{}:{}:key/<key id>, from `aws kms describe-key --key-id {}`): IAM grants kms:Decrypt on the key ARN, never on an alias",
+            parts[1], parts[3], parts[4], parts[5]
+        )),
         _ => Err(err()),
     }
 }
@@ -584,9 +591,21 @@ fn object_arns(partition: &str, bucket: &str, prefixes: &[String]) -> Vec<String
 
 /// The role's inline policy: least privilege for Glue jobs and crawlers on these buckets.
 ///
-/// - `ListBuckets`: `s3:ListBucket` and `s3:GetBucketLocation` on the three bucket ARNs.
+/// - `BucketLocation`: `s3:GetBucketLocation` on the three bucket ARNs.
+/// - `ListBuckets`: `s3:ListBucket` on the buckets the role may read as a whole (the assets
+///   bucket, and the data and analysis buckets when they have no `prefixes`).
+/// - `ListDataPrefixes`, `ListAnalysisPrefixes`: `s3:ListBucket` on a bucket with
+///   `prefixes`, only for listings under them (`s3:prefix` like `<prefix>*`). Glue jobs
+///   and crawlers list from the paths they are given, never from the bucket root, so the
+///   empty (root) prefix is not allowed: a root listing would show every key in the
+///   bucket, which is what `prefixes` withholds.
 /// - `ReadScripts`: `s3:GetObject` on the assets bucket's `scripts/` (jobs never write
 ///   their own code).
+/// - `DenyScriptWrites`: an explicit Deny of `s3:PutObject` and `s3:DeleteObject` on
+///   `scripts/`. The AWSGlueServiceRole attachment allows get, put and delete on every
+///   `aws-glue-*` bucket's objects (`arn:aws:s3:::aws-glue-*/*` and
+///   `arn:aws:s3:::*/*aws-glue-*/*`), which would otherwise let a job rewrite the scripts
+///   in a default-named assets bucket; an explicit Deny wins over any Allow.
 /// - `ReadWriteObjects`: get, put and delete objects on the data and analysis buckets
 ///   (limited to their `prefixes`, when given) and the assets bucket's `temporary/` and
 ///   `sparkHistoryLogs/`.
@@ -612,17 +631,51 @@ pub fn inline_policy(env: &Env, buckets: &[Bucket], kms_keys: &BTreeSet<String>)
             _ => rw.extend(object_arns(p, &b.name, &b.object_prefixes)),
         }
     }
-    let mut statements = vec![
-        json!({
+    let whole: Vec<String> = buckets
+        .iter()
+        .filter(|b| b.object_prefixes.is_empty())
+        .map(|b| b.arn.clone())
+        .collect();
+    let mut statements = vec![json!({
+        "Sid": "BucketLocation",
+        "Effect": "Allow",
+        "Action": ["s3:GetBucketLocation"],
+        "Resource": buckets.iter().map(|b| b.arn.clone()).collect::<Vec<_>>(),
+    })];
+    if !whole.is_empty() {
+        statements.push(json!({
             "Sid": "ListBuckets",
             "Effect": "Allow",
-            "Action": ["s3:GetBucketLocation", "s3:ListBucket"],
-            "Resource": buckets.iter().map(|b| b.arn.clone()).collect::<Vec<_>>(),
-        }),
+            "Action": ["s3:ListBucket"],
+            "Resource": whole,
+        }));
+    }
+    for b in buckets.iter().filter(|b| !b.object_prefixes.is_empty()) {
+        let sid = match b.role {
+            BucketRole::Data => "ListDataPrefixes",
+            BucketRole::Assets => "ListAssetsPrefixes",
+            BucketRole::Analysis => "ListAnalysisPrefixes",
+        };
+        let like: Vec<String> = b.object_prefixes.iter().map(|p| format!("{p}*")).collect();
+        statements.push(json!({
+            "Sid": sid,
+            "Effect": "Allow",
+            "Action": ["s3:ListBucket"],
+            "Resource": [b.arn.clone()],
+            "Condition": { "StringLike": { "s3:prefix": like } },
+        }));
+    }
+    statements.extend([
         json!({
             "Sid": "ReadScripts",
             "Effect": "Allow",
             "Action": ["s3:GetObject"],
+            "Resource": scripts.clone(),
+        }),
+        json!({
+            "Sid": "DenyScriptWrites",
+            "Effect": "Deny",
+            "Action": ["s3:DeleteObject", "s3:PutObject"],
             "Resource": scripts,
         }),
         json!({
@@ -644,7 +697,7 @@ pub fn inline_policy(env: &Env, buckets: &[Bucket], kms_keys: &BTreeSet<String>)
             "Resource": ["*"],
             "Condition": { "StringEquals": { "cloudwatch:namespace": "Glue" } },
         }),
-    ];
+    ]);
     if !kms_keys.is_empty() {
         statements.push(json!({
             "Sid": "KmsKeys",
@@ -730,7 +783,11 @@ pub fn expand(s: &Settings, env: &Env) -> Desired {
     children.push(Child {
         key: ChildKey::top(Kind::IamRole, &role),
         spec: Spec::Role {
-            trust_policy: policy::normalize(&policy::glue_trust_policy(&env.account)),
+            trust_policy: policy::normalize(&policy::glue_trust_policy(
+                p,
+                &env.region,
+                &env.account,
+            )),
             tags: tags.clone(),
         },
     });
@@ -784,11 +841,21 @@ pub fn context(s: &Settings, env: &Env) -> Context {
         data_bucket: bucket_name(s, BucketRole::Data),
         analysis_bucket: bucket_name(s, BucketRole::Analysis),
         scripts_prefix: SCRIPTS_PREFIX.into(),
-        temp_dir: format!("s3://{assets}/{TEMP_PREFIX}"),
-        spark_event_logs_path: format!("s3://{assets}/{SPARK_LOGS_PREFIX}"),
+        temp_dir: temp_dir(&assets),
+        spark_event_logs_path: spark_event_logs_path(&assets),
         assets_bucket: assets,
         tags: context_tags(s),
     }
+}
+
+/// `context.temp_dir` for the assets bucket `assets`.
+pub fn temp_dir(assets: &str) -> String {
+    format!("s3://{assets}/{TEMP_PREFIX}")
+}
+
+/// `context.spark_event_logs_path` for the assets bucket `assets`.
+pub fn spark_event_logs_path(assets: &str) -> String {
+    format!("s3://{assets}/{SPARK_LOGS_PREFIX}")
 }
 
 /// Every child as `managed_objects` lists it: type, terraform-provider-aws ID, and ARN
@@ -1369,47 +1436,72 @@ aws_iam_role_policy_attachment.omc_flywheel-prod-glue-role/arn:aws:iam::aws:poli
         let d = expand(&s, &env);
         let doc = inline_policy(&env, &d.buckets, &BTreeSet::new());
         assert_eq!(doc["Version"], "2012-10-17");
-        let sids: Vec<&str> = policy::statements(&doc)
+        let sids: Vec<String> = policy::statements(&doc)
             .iter()
-            .filter_map(|s| s.get("Sid").and_then(Value::as_str))
-            .map(|s| match s {
-                "ListBuckets" => "ListBuckets",
-                "ReadScripts" => "ReadScripts",
-                "ReadWriteObjects" => "ReadWriteObjects",
-                "GlueLogs" => "GlueLogs",
-                "GlueMetrics" => "GlueMetrics",
-                _ => "other",
-            })
+            .filter_map(|s| s.get("Sid").and_then(Value::as_str).map(str::to_string))
             .collect();
         assert_eq!(
             sids,
             [
+                "BucketLocation",
                 "ListBuckets",
+                "ListDataPrefixes",
                 "ReadScripts",
+                "DenyScriptWrites",
                 "ReadWriteObjects",
                 "GlueLogs",
                 "GlueMetrics"
             ]
         );
 
-        let list = statement(&doc, "ListBuckets");
-        assert_eq!(list["Effect"], "Allow");
+        let location = statement(&doc, "BucketLocation");
+        assert_eq!(location["Effect"], "Allow");
+        assert_eq!(location["Action"], json!(["s3:GetBucketLocation"]));
         assert_eq!(
-            list["Action"],
-            json!(["s3:GetBucketLocation", "s3:ListBucket"])
-        );
-        assert_eq!(
-            list["Resource"],
+            location["Resource"],
             json!([
                 "arn:aws:s3:::omc-flywheel-data-us-east-1-prod",
                 "arn:aws:s3:::aws-glue-assets-239083076653-us-east-1",
                 "arn:aws:s3:::omc-flywheel-prod-analysis-data"
             ])
         );
+        assert!(location.get("Condition").is_none());
+        // Buckets without `prefixes` are listed as a whole ...
+        let list = statement(&doc, "ListBuckets");
+        assert_eq!(list["Effect"], "Allow");
+        assert_eq!(list["Action"], json!(["s3:ListBucket"]));
+        assert_eq!(
+            list["Resource"],
+            json!([
+                "arn:aws:s3:::aws-glue-assets-239083076653-us-east-1",
+                "arn:aws:s3:::omc-flywheel-prod-analysis-data"
+            ])
+        );
+        assert!(list.get("Condition").is_none());
+        // ... the data bucket, which has them, only under them (no root listing).
+        let prefixes = statement(&doc, "ListDataPrefixes");
+        assert_eq!(prefixes["Effect"], "Allow");
+        assert_eq!(prefixes["Action"], json!(["s3:ListBucket"]));
+        assert_eq!(
+            prefixes["Resource"],
+            json!(["arn:aws:s3:::omc-flywheel-data-us-east-1-prod"])
+        );
+        assert_eq!(
+            prefixes["Condition"],
+            json!({"StringLike": {"s3:prefix": ["opus/*", "omc_cleanroom_data/*", "support_files/*"]}})
+        );
         let scripts = statement(&doc, "ReadScripts");
         assert_eq!(scripts["Action"], json!(["s3:GetObject"]));
         assert_eq!(
             scripts["Resource"],
+            json!(["arn:aws:s3:::aws-glue-assets-239083076653-us-east-1/scripts/*"])
+        );
+        // AWSGlueServiceRole allows writes on aws-glue-* objects; scripts/ stays read-only.
+        let deny = statement(&doc, "DenyScriptWrites");
+        assert_eq!(deny["Effect"], "Deny");
+        assert_eq!(deny["Action"], json!(["s3:DeleteObject", "s3:PutObject"]));
+        assert_eq!(
+            deny["Resource"],
             json!(["arn:aws:s3:::aws-glue-assets-239083076653-us-east-1/scripts/*"])
         );
         let rw = statement(&doc, "ReadWriteObjects");
@@ -1478,14 +1570,27 @@ aws_iam_role_policy_attachment.omc_flywheel-prod-glue-role/arn:aws:iam::aws:poli
 
     #[test]
     fn trust_and_bucket_policies() {
-        let trust = policy::glue_trust_policy("239083076653");
+        let trust = policy::glue_trust_policy("aws", "us-east-1", "239083076653");
         let st = &trust["Statement"][0];
         assert_eq!(st["Effect"], "Allow");
         assert_eq!(st["Principal"], json!({"Service": "glue.amazonaws.com"}));
         assert_eq!(st["Action"], "sts:AssumeRole");
         assert_eq!(
             st["Condition"],
-            json!({"StringEquals": {"aws:SourceAccount": "239083076653"}})
+            json!({
+                "StringEquals": {"aws:SourceAccount": "239083076653"},
+                "ArnLike": {"aws:SourceArn": "arn:aws:glue:us-east-1:239083076653:*"}
+            })
+        );
+        // The expansion uses the environment's partition, region and account.
+        let (s, env) = prod();
+        let d = expand(&s, &env);
+        let role = d
+            .child(&ChildKey::top(Kind::IamRole, &d.role))
+            .map(|c| &c.spec);
+        assert!(
+            matches!(role, Some(Spec::Role { trust_policy, .. }) if *trust_policy == policy::normalize(&trust)),
+            "{role:?}"
         );
         let tls = policy::tls_only_statement("aws", "b-1");
         assert_eq!(tls["Effect"], "Deny");
@@ -1560,7 +1665,11 @@ aws_iam_role_policy_attachment.omc_flywheel-prod-glue-role/arn:aws:iam::aws:poli
         assert!(check_days(1).is_ok());
         assert!(check_days(0).is_err());
         assert!(check_kms_key_arn("arn:aws:kms:us-east-1:239083076653:key/abc").is_ok());
-        assert!(check_kms_key_arn("arn:aws:kms:us-east-1:239083076653:alias/x").is_ok());
+        let alias = check_kms_key_arn("arn:aws:kms:us-east-1:239083076653:alias/x").unwrap_err();
+        assert!(
+            alias.contains("alias") && alias.contains("key ARN"),
+            "{alias}"
+        );
         for bad in [
             "abc",
             "arn:aws:kms:us-east-1:123:key/x",

@@ -37,14 +37,18 @@ pub fn document(statements: Vec<Value>) -> Value {
     json!({ "Version": VERSION, "Statement": statements })
 }
 
-/// The trust policy: Glue may assume the role, only on behalf of this account (the
-/// confused-deputy guard AWS recommends for service roles).
-pub fn glue_trust_policy(account: &str) -> Value {
+/// The trust policy: Glue may assume the role only on behalf of this account
+/// (`aws:SourceAccount`) and only for Glue resources of this account and region
+/// (`aws:SourceArn`): the confused-deputy guards AWS recommends for service roles.
+pub fn glue_trust_policy(partition: &str, region: &str, account: &str) -> Value {
     document(vec![json!({
         "Effect": "Allow",
         "Principal": { "Service": "glue.amazonaws.com" },
         "Action": "sts:AssumeRole",
-        "Condition": { "StringEquals": { "aws:SourceAccount": account } },
+        "Condition": {
+            "StringEquals": { "aws:SourceAccount": account },
+            "ArnLike": { "aws:SourceArn": format!("arn:{partition}:glue:{region}:{account}:*") },
+        },
     })])
 }
 

@@ -407,6 +407,64 @@ fn bucket_settings(b: &Value<BucketBlock>) -> Result<BucketSettings, ()> {
     })
 }
 
+/// The configuration attributes that are unknown (for error messages).
+fn unknown_paths(c: &State) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut check = |path: String, unknown: bool| {
+        if unknown {
+            out.push(path);
+        }
+    };
+    check("name".into(), known_str(&c.name).is_err());
+    check("environment".into(), known_str(&c.environment).is_err());
+    check("force_destroy".into(), c.force_destroy.is_unknown());
+    check("tags".into(), known_map(&c.tags).is_err());
+    match &c.database {
+        Value::Unknown => check("database".into(), true),
+        Value::Value(d) => {
+            check("database.name".into(), d.name.is_unknown());
+            check("database.description".into(), d.description.is_unknown());
+        }
+        Value::Null => {}
+    }
+    match &c.role {
+        Value::Unknown => check("role".into(), true),
+        Value::Value(r) => {
+            check("role.name".into(), r.name.is_unknown());
+            check(
+                "role.managed_policy_arns".into(),
+                known_list(&r.managed_policy_arns).is_err(),
+            );
+        }
+        Value::Null => {}
+    }
+    for role in BucketRole::ALL {
+        let block = role.block();
+        match c.bucket_block(role) {
+            Value::Unknown => check(block.into(), true),
+            Value::Value(b) => {
+                check(format!("{block}.name"), b.name.is_unknown());
+                check(format!("{block}.create"), b.create.is_unknown());
+                check(
+                    format!("{block}.prefixes"),
+                    known_list(&b.prefixes).is_err(),
+                );
+                check(
+                    format!("{block}.expire_prefixes"),
+                    match &b.expire_prefixes {
+                        Value::Unknown => true,
+                        Value::Value(m) => m.values().any(|v| v.is_unknown()),
+                        Value::Null => false,
+                    },
+                );
+                check(format!("{block}.kms_key_arn"), b.kms_key_arn.is_unknown());
+            }
+            Value::Null => {}
+        }
+    }
+    out
+}
+
 /// The settings, `Ok(None)` while any of them is unknown.
 fn settings(c: &State) -> Result<Option<Settings>, Diagnostic> {
     let s = (|| -> Result<Settings, ()> {
@@ -482,41 +540,7 @@ fn plan(env: &Env, config: &State) -> Result<(State, Option<(Settings, Desired)>
         }
     }
     let Some(settings) = settings(config)? else {
-        // Names may still be derivable, but keep it simple: unknown until known.
-        for v in [
-            &mut s.id,
-            &mut s.role_arn,
-            &mut s.database_name,
-            &mut s.data_bucket_arn,
-            &mut s.assets_bucket_arn,
-            &mut s.analysis_bucket_arn,
-        ] {
-            *v = Value::Unknown;
-        }
-        s.tags_all = Value::Unknown;
-        s.context = Value::Unknown;
-        s.managed_objects = Value::Unknown;
-        s.children = Value::Unknown;
-        if let Value::Value(d) = &mut s.database {
-            if d.name.is_null() {
-                d.name = Value::Unknown;
-            }
-        }
-        if let Value::Value(r) = &mut s.role {
-            if r.name.is_null() {
-                r.name = Value::Unknown;
-            }
-        }
-        for role in BucketRole::ALL {
-            if let Value::Value(b) = s.bucket_block_mut(role) {
-                if b.name.is_null() {
-                    b.name = Value::Unknown;
-                }
-                if b.create.is_null() {
-                    b.create = Value::Value(true);
-                }
-            }
-        }
+        plan_partly_known(env, config, &mut s);
         return Ok((s, None));
     };
     let desired = model::expand(&settings, env);
@@ -553,8 +577,130 @@ fn plan(env: &Env, config: &State) -> Result<(State, Option<(Settings, Desired)>
     Ok((s, Some((settings, desired))))
 }
 
+/// Each child's name as far as it is known at plan time. A name depends only on `name`,
+/// `environment` and its own block's `name`, so an unknown tag, description or policy ARN
+/// never makes a name (and with it the whole pipeline) unknown.
+#[derive(Debug, Default, PartialEq)]
+struct PlannedNames {
+    database: Option<String>,
+    role: Option<String>,
+    buckets: BTreeMap<BucketRole, Option<String>>,
+}
+
+fn planned_names(c: &State) -> PlannedNames {
+    // The settings every default name derives from, when they are known.
+    let base = match (known_str(&c.name), known_str(&c.environment)) {
+        (Ok(Some(name)), Ok(environment)) => Some(Settings {
+            name,
+            environment,
+            ..Default::default()
+        }),
+        _ => None,
+    };
+    // `Err`: the block or its `name` is unknown; `Ok(None)`: not set, the default applies.
+    fn block_name<B>(
+        block: &Value<B>,
+        name: impl Fn(&B) -> &Value<String>,
+    ) -> Result<Option<String>, ()> {
+        match block {
+            Value::Value(b) => known_str(name(b)),
+            Value::Null => Ok(None),
+            Value::Unknown => Err(()),
+        }
+    }
+    let resolve =
+        |explicit: Result<Option<String>, ()>, derive: &dyn Fn(&Settings) -> String| match explicit
+        {
+            Ok(Some(n)) => Some(n),
+            Ok(None) => base.as_ref().map(derive),
+            Err(()) => None,
+        };
+    PlannedNames {
+        database: resolve(block_name(&c.database, |d| &d.name), &model::database_name),
+        role: resolve(block_name(&c.role, |r| &r.name), &model::role_name),
+        buckets: BucketRole::ALL
+            .into_iter()
+            .map(|role| {
+                let name = resolve(block_name(c.bucket_block(role), |b| &b.name), &|s| {
+                    model::bucket_name(s, role)
+                });
+                (role, name)
+            })
+            .collect(),
+    }
+}
+
+/// The planned state while some setting is unknown: every value that depends only on known
+/// settings is known (child names, ARNs, `database_name`, and each `context` field but
+/// `tags` while tags are unknown), so jobs and crawlers that take `context` keep their
+/// plans, and only a name that is itself unknown can force a replacement. The id, the
+/// expansion (`managed_objects`, `children`) and `tags_all` wait for the whole
+/// configuration.
+fn plan_partly_known(env: &Env, config: &State, s: &mut State) {
+    let names = planned_names(config);
+    let known = |n: &Option<String>| n.clone().map(Value::Value).unwrap_or(Value::Unknown);
+    s.id = Value::Unknown;
+    s.tags_all = Value::Unknown;
+    s.managed_objects = Value::Unknown;
+    s.children = Value::Unknown;
+    if let Value::Value(d) = &mut s.database {
+        d.name = known(&names.database);
+    }
+    if let Value::Value(r) = &mut s.role {
+        r.name = known(&names.role);
+    }
+    let bucket = |role: BucketRole| names.buckets.get(&role).cloned().flatten();
+    for role in BucketRole::ALL {
+        if let Value::Value(b) = s.bucket_block_mut(role) {
+            b.name = known(&bucket(role));
+            if b.create.is_null() {
+                b.create = Value::Value(true);
+            }
+        }
+        let arn = known(&bucket(role).map(|n| model::bucket_arn(&env.partition, &n)));
+        match role {
+            BucketRole::Data => s.data_bucket_arn = arn,
+            BucketRole::Assets => s.assets_bucket_arn = arn,
+            BucketRole::Analysis => s.analysis_bucket_arn = arn,
+        }
+    }
+    let role_arn = names
+        .role
+        .as_ref()
+        .map(|r| model::role_arn(&env.partition, &env.account, r));
+    s.role_arn = known(&role_arn);
+    s.database_name = known(&names.database);
+    // The context's tags: the resource's tags and the pipeline tag, as in the full plan.
+    let context_tags = match (known_str(&config.name), known_map(&config.tags)) {
+        (Ok(Some(name)), Ok(tags)) => to_map(&model::context_tags(&Settings {
+            name,
+            tags: tags.unwrap_or_default(),
+            ..Default::default()
+        })),
+        _ => Value::Unknown,
+    };
+    let assets = bucket(BucketRole::Assets);
+    s.context = Value::Value(PipelineContextValue {
+        role_arn: known(&role_arn),
+        database: known(&names.database),
+        data_bucket: known(&bucket(BucketRole::Data)),
+        assets_bucket: known(&assets),
+        analysis_bucket: known(&bucket(BucketRole::Analysis)),
+        scripts_prefix: Value::Value(model::SCRIPTS_PREFIX.to_string()),
+        temp_dir: known(&assets.as_deref().map(model::temp_dir)),
+        spark_event_logs_path: known(&assets.as_deref().map(model::spark_event_logs_path)),
+        tags: context_tags,
+    });
+}
+
 /// The attributes that force a replacement: only a child's name (a bucket, the database or
 /// the role cannot be renamed). Everything else is updated in place.
+///
+/// A planned name that is known replaces only when it differs. A planned name that is
+/// unknown is unknown because `name`, `environment` or the block's own `name` is (never
+/// because of another setting, see [`planned_names`]), so it may well change at apply;
+/// it replaces, as a ForceNew attribute does in terraform-provider-aws: updating in place
+/// would create the renamed children and leave the old ones behind.
 fn replace_paths(prior: &State, planned: &State) -> Vec<AttributePath> {
     let name_of = |s: &State, block: &str| -> Value<String> {
         match block {
@@ -576,7 +722,12 @@ fn replace_paths(prior: &State, planned: &State) -> Vec<AttributePath> {
         "analysis_bucket",
     ] {
         let (before, after) = (name_of(prior, block), name_of(planned, block));
-        if before != after && before.is_value() {
+        let renamed = match (&before, &after) {
+            (Value::Value(b), Value::Value(a)) => a != b,
+            (Value::Value(_), Value::Unknown) => true,
+            _ => false,
+        };
+        if renamed {
             replace.push(AttributePath::new(block).attribute("name"));
         }
     }
@@ -666,51 +817,114 @@ fn check_ownership(d: &Desired, o: &Observed) -> Vec<Diagnostic> {
 // ---------------------------------------------------------------------------------------
 // Applying
 
-fn op_diagnostic(op: &Operation, e: &AwsError) -> Diagnostic {
+/// The configuration attribute a child comes from: its block's `name`, or the role's
+/// `managed_policy_arns` for an extra attachment.
+fn child_path(d: &Desired, key: &ChildKey) -> AttributePath {
+    match key.kind {
+        Kind::GlueDatabase => path_of(&["database", "name"]),
+        Kind::IamRole | Kind::IamRolePolicy => path_of(&["role", "name"]),
+        Kind::IamRolePolicyAttachment
+            if !key
+                .name
+                .ends_with(":policy/service-role/AWSGlueServiceRole") =>
+        {
+            path_of(&["role", "managed_policy_arns"])
+        }
+        Kind::IamRolePolicyAttachment => path_of(&["role", "name"]),
+        _ => {
+            let block = d
+                .buckets
+                .iter()
+                .find(|b| b.name == key.owner)
+                .map(|b| b.role.block())
+                .unwrap_or("id");
+            if block == "id" {
+                AttributePath::new("id")
+            } else {
+                path_of(&[block, "name"])
+            }
+        }
+    }
+}
+
+fn op_diagnostic(d: &Desired, op: &Operation, e: &AwsError) -> Diagnostic {
     let verb = match op.action {
         Action::Create => "Creating",
         Action::Update => "Updating",
         Action::Delete => "Deleting",
     };
-    let d = e.to_diagnostic();
-    Diagnostic::root(
+    let diag = e.to_diagnostic();
+    Diagnostic::new(
         format!("{verb} {} failed", op.key.address()),
-        format!("{}\n\n{}", d.summary, d.detail),
+        format!("{}\n\n{}", diag.summary, diag.detail),
+        child_path(d, &op.key),
     )
 }
 
-fn plain_error(op: &Operation, summary: &str, detail: String) -> Diagnostic {
-    Diagnostic::root(format!("{summary}: {}", op.key.address()), detail)
+fn plain_error(d: &Desired, op: &Operation, summary: &str, detail: String) -> Diagnostic {
+    Diagnostic::new(
+        format!("{summary}: {}", op.key.address()),
+        detail,
+        child_path(d, &op.key),
+    )
+}
+
+/// A failed operation: its error, and the status it left the child in when that is not
+/// the status it had (a bucket created but not tagged is `differs: tags`, not `missing`).
+struct OpFailure {
+    diag: Diagnostic,
+    status: Option<Status>,
+}
+
+impl From<Diagnostic> for OpFailure {
+    fn from(diag: Diagnostic) -> Self {
+        OpFailure { diag, status: None }
+    }
 }
 
 /// Carries out one operation.
 async fn apply_op(
     ctx: &AwsContext,
+    desired: &Desired,
     observed: &BTreeMap<ChildKey, Spec>,
     op: &Operation,
-) -> Result<(), Diagnostic> {
+) -> Result<(), OpFailure> {
     let key = &op.key;
-    let aws = |r: Result<(), AwsError>| r.map_err(|e| op_diagnostic(op, &e));
+    let fail = |e: AwsError| OpFailure::from(op_diagnostic(desired, op, &e));
+    let aws = |r: Result<(), AwsError>| r.map_err(fail);
     match (&op.action, &op.spec) {
         (Action::Delete, _) => match key.kind {
             Kind::IamRolePolicyAttachment => aws(iam::detach(ctx, &key.owner, &key.name).await),
             _ => Err(plain_error(
+                desired,
                 op,
                 "Unexpected deletion",
                 "The provider planned to delete this child, which it never does outside destroy. This is a bug in the provider.".into(),
-            )),
+            )
+            .into()),
         },
         (action, Some(spec)) => match spec {
             Spec::Bucket { create, tags } => match (action, create) {
-                (Action::Create, true) => aws(buckets::create(ctx, &key.name, tags).await),
+                (Action::Create, true) => match buckets::create(ctx, &key.name, tags).await {
+                    Ok(()) => Ok(()),
+                    Err(buckets::CreateError::Create(e)) => Err(fail(e)),
+                    // The bucket exists: record it, so the next apply tags it (an update,
+                    // with no ownership refusal) instead of leaving it orphaned.
+                    Err(buckets::CreateError::Tag(e)) => Err(OpFailure {
+                        status: Some(Status::Differs("tags".into())),
+                        ..fail(e)
+                    }),
+                },
                 (Action::Create, false) => Err(plain_error(
+                    desired,
                     op,
                     "Adopted bucket does not exist",
                     format!(
                         "The bucket {:?} has `create = false`, so the pipeline configures it but never creates it, and it does not exist (or is not visible to these credentials). Create it, or set `create = true`.",
                         key.name
                     ),
-                )),
+                )
+                .into()),
                 (_, exclusive) => aws(buckets::put_tags(ctx, &key.name, tags, *exclusive).await),
             },
             Spec::Encryption { kms_key_arn, .. } => {
@@ -730,8 +944,11 @@ async fn apply_op(
                     aws(databases::create(ctx, &key.name, description.as_deref(), tags).await)
                 }
                 _ => {
-                    let differs = !matches!(observed.get(key), Some(Spec::Database { description: d, .. }) if d == description);
-                    aws(databases::update(ctx, &key.name, description.as_deref(), differs, tags).await)
+                    let (differs, have_tags) = match observed.get(key) {
+                        Some(Spec::Database { description: d, tags: t }) => (d != description, t.clone()),
+                        _ => (true, Tags::new()),
+                    };
+                    aws(databases::update(ctx, &key.name, description.as_deref(), differs, tags, &have_tags).await)
                 }
             },
             Spec::Role { trust_policy, tags } => match action {
@@ -753,42 +970,53 @@ async fn apply_op(
             Spec::Attachment => aws(iam::attach(ctx, &key.owner, &key.name).await),
         },
         (_, None) => Err(plain_error(
+            desired,
             op,
             "Operation without a desired value",
             "This is a bug in the provider.".into(),
-        )),
+        )
+        .into()),
     }
 }
 
-/// Observes, plans the operations, runs them, and returns the statuses reached (every
-/// child `ok` on success) with the errors of what failed.
-async fn converge(
-    ctx: &AwsContext,
-    desired: &Desired,
-    check_owner: bool,
-) -> (BTreeMap<ChildKey, Status>, Vec<Diagnostic>) {
-    let observed = match observe(ctx, desired).await {
-        Ok(o) => o,
-        Err(e) => {
-            let st = desired
-                .children
-                .iter()
-                .map(|c| (c.key.clone(), Status::Missing))
-                .collect();
-            return (st, vec![e.to_diagnostic()]);
-        }
-    };
-    let unknown_statuses = || {
+/// What [`converge`] reached.
+struct Converged {
+    /// Each child's status after the operations (every child `ok` on success).
+    statuses: BTreeMap<ChildKey, Status>,
+    /// The errors of what failed.
+    errors: Vec<Diagnostic>,
+    /// Whether any operation was sent to AWS (succeeded or failed): then something may
+    /// exist that state must record.
+    ran: bool,
+}
+
+/// Observes, plans the operations, runs them, and returns what it reached.
+async fn converge(ctx: &AwsContext, desired: &Desired, check_owner: bool) -> Converged {
+    let all_missing = || {
         desired
             .children
             .iter()
             .map(|c| (c.key.clone(), Status::Missing))
             .collect::<BTreeMap<_, _>>()
     };
+    let observed = match observe(ctx, desired).await {
+        Ok(o) => o,
+        Err(e) => {
+            return Converged {
+                statuses: all_missing(),
+                errors: vec![e.to_diagnostic()],
+                ran: false,
+            }
+        }
+    };
     if check_owner {
         let refusals = check_ownership(desired, &observed);
         if !refusals.is_empty() {
-            return (unknown_statuses(), refusals);
+            return Converged {
+                statuses: all_missing(),
+                errors: refusals,
+                ran: false,
+            };
         }
     }
     let specs = model::observed_children(desired, &observed);
@@ -797,7 +1025,8 @@ async fn converge(
     for op in &ops {
         tracing::info!(child = %op.key, action = ?op.action, reason = op.reason.as_str(), "reconciling");
     }
-    let outcome = reconcile::execute(&ops, |op| apply_op(ctx, &specs, op)).await;
+    let outcome = reconcile::execute(&ops, |op| apply_op(ctx, desired, &specs, op)).await;
+    let ran = !outcome.done.is_empty() || !outcome.failed.is_empty();
     for &i in &outcome.done {
         let op = &ops[i];
         match op.action {
@@ -809,7 +1038,13 @@ async fn converge(
             }
         }
     }
-    let mut errors: Vec<Diagnostic> = outcome.failed.into_iter().map(|(_, d)| d).collect();
+    let mut errors = Vec::new();
+    for (i, failure) in outcome.failed {
+        if let Some(status) = failure.status {
+            statuses.insert(ops[i].key.clone(), status);
+        }
+        errors.push(failure.diag);
+    }
     if !outcome.skipped.is_empty() {
         let names: Vec<String> = outcome
             .skipped
@@ -824,7 +1059,11 @@ async fn converge(
             ),
         ));
     }
-    (statuses, errors)
+    Converged {
+        statuses,
+        errors,
+        ran,
+    }
 }
 
 /// Destroys what the pipeline created and releases adopted buckets.
@@ -889,7 +1128,7 @@ async fn destroy_all(
         Err(outcome
             .failed
             .into_iter()
-            .map(|(_, (op, e))| op_diagnostic(&op, &e))
+            .map(|(_, (op, e))| op_diagnostic(desired, &op, &e))
             .collect())
     }
 }
@@ -914,8 +1153,12 @@ async fn remove_child(
                 if force {
                     // Children before their parent, as with any delete: the pipeline's
                     // policy statement goes first, so no Deny of ours stands between
-                    // the provider and the objects it is deleting.
-                    buckets::put_policy_statements(ctx, &key.name, &[]).await?;
+                    // the provider and the objects it is deleting. A bucket already gone
+                    // (a destroy that stopped partway deleted it) is done.
+                    match buckets::put_policy_statements(ctx, &key.name, &[]).await {
+                        Err(e) if buckets::no_such_bucket(&e) => return Ok(()),
+                        other => other?,
+                    }
                     buckets::empty(ctx, &key.name).await?;
                 }
                 buckets::delete(ctx, &key.name).await
@@ -930,13 +1173,21 @@ async fn remove_child(
 /// Removes from an adopted bucket what the pipeline added that could affect its users:
 /// its lifecycle rules, its policy statement and its tags. Encryption and the public access
 /// block stay on (turning them off could expose data); the bucket and its objects stay.
+/// A bucket that no longer exists (or vanishes meanwhile) has nothing left to release.
 async fn release(ctx: &AwsContext, bucket: &str, tag_keys: &[String]) -> Result<(), AwsError> {
-    if buckets::read(ctx, bucket).await?.is_none() {
+    if !buckets::exists(ctx, bucket).await? {
         return Ok(());
     }
-    buckets::put_lifecycle_rules(ctx, bucket, &[]).await?;
-    buckets::put_policy_statements(ctx, bucket, &[]).await?;
-    buckets::remove_tags(ctx, bucket, tag_keys).await
+    let gone = |r: Result<(), AwsError>| match r {
+        Err(e) if buckets::no_such_bucket(&e) => Ok(true),
+        other => other.map(|()| false),
+    };
+    if gone(buckets::put_lifecycle_rules(ctx, bucket, &[]).await)?
+        || gone(buckets::put_policy_statements(ctx, bucket, &[]).await)?
+    {
+        return Ok(());
+    }
+    gone(buckets::remove_tags(ctx, bucket, tag_keys).await).map(|_| ())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1077,7 +1328,7 @@ fn bucket_block(description: &str) -> NestedBlock {
             ("create", attr(bool(), OptionalComputed, "`true` (default): the pipeline creates the bucket and deletes it on destroy (refusing while it holds objects, unless `force_destroy`). `false`: adopt an existing bucket; the pipeline configures it and on destroy removes only its lifecycle rules, policy statement and tags, never the bucket or its data.")),
             ("prefixes", attr(string_set(), Optional, "Key prefixes (each ending in `/`) the Glue role may read and write. Empty: the whole bucket. Not allowed on the assets bucket, whose prefixes are fixed (`scripts/` read-only, `temporary/`, `sparkHistoryLogs/`).")),
             ("expire_prefixes", attr(tf_provider::schema::AttributeType::Map(Box::new(number())), Optional, "Lifecycle expiry: prefix (ending in `/`) to days (1 or more). The assets bucket always expires `temporary/` (7 days unless set here).")),
-            ("kms_key_arn", attr(string(), Optional, "KMS key ARN for SSE-KMS default encryption (with S3 Bucket Keys). Default: SSE-S3 (AES256). The Glue role is granted `kms:Decrypt` and `kms:GenerateDataKey` on this key only.")),
+            ("kms_key_arn", attr(string(), Optional, "KMS key ARN (`arn:aws:kms:<region>:<account>:key/<id>`; not an alias ARN, which IAM does not match for `kms:Decrypt`) for SSE-KMS default encryption (with S3 Bucket Keys). Default: SSE-S3 (AES256). The Glue role is granted `kms:Decrypt` and `kms:GenerateDataKey` on this key only.")),
         ],
         [],
     ))
@@ -1375,7 +1626,10 @@ impl PipelineResource {
             Ok(_) => {
                 diags.root_error(
                     "Configuration not fully known at apply",
-                    "Terraform sent values that are still unknown at apply time; this is a bug in Terraform or the provider.",
+                    format!(
+                        "Terraform sent values that are still unknown at apply time ({}); this is a bug in Terraform or the provider.",
+                        unknown_paths(&config).join(", ")
+                    ),
                 );
                 return None;
             }
@@ -1384,15 +1638,23 @@ impl PipelineResource {
                 return None;
             }
         };
-        if state.id != planned.id {
+        // An id unknown at plan may be anything now; a known one must not have changed.
+        if planned.id.is_value() && state.id != planned.id {
             diags.root_error(
                 "Plan and apply disagree",
-                "The configuration expanded differently at apply than at plan; this is a bug in the provider.",
+                format!(
+                    "The configuration expanded differently at apply than at plan; this is a bug in the provider.\n\nplanned: {}\napply:   {}",
+                    planned.id.as_ref_option().map(String::as_str).unwrap_or("(unknown)"),
+                    state.id.as_ref_option().map(String::as_str).unwrap_or("(null)"),
+                ),
             );
             return None;
         }
-        let (statuses, errors) = converge(&ctx, &desired, creating).await;
-        let nothing_exists = statuses.values().all(|s| *s == Status::Missing);
+        let Converged {
+            statuses,
+            errors,
+            ran,
+        } = converge(&ctx, &desired, creating).await;
         state.children = children_value(
             &statuses
                 .into_iter()
@@ -1403,8 +1665,11 @@ impl PipelineResource {
         for e in errors {
             diags.add_error(e);
         }
-        if failed && creating && nothing_exists {
-            // Nothing was created: no state to record.
+        if failed && creating && !ran {
+            // Nothing was sent to AWS, so nothing was created: no state to record. Once
+            // any operation ran, the state is returned even if every one failed: a create
+            // may have half-succeeded (a bucket made but not tagged), and the next
+            // refresh drops the pipeline from state if nothing exists after all.
             return None;
         }
         Some((state, ValueEmpty::default()))
@@ -1607,13 +1872,174 @@ mod tests {
     fn unknown_config_plans_unknown_computed_values() {
         let mut c = base();
         c.environment = Value::Unknown;
+        c.data_bucket = bucket(|b| b.name = Value::Value("explicit-data".into()));
         let (s, full) = plan(&env(), &c).unwrap();
         assert!(full.is_none());
-        assert!(s.id.is_unknown() && s.context.is_unknown() && s.children.is_unknown());
+        assert!(s.id.is_unknown() && s.children.is_unknown() && s.managed_objects.is_unknown());
         assert_eq!(
             s.data_bucket.as_ref_option().unwrap().create,
             Value::Value(true)
         );
+        // Names derived from the unknown environment are unknown; an explicit one is not.
+        assert!(s.role.as_ref_option().unwrap().name.is_unknown());
+        assert!(s.assets_bucket.as_ref_option().unwrap().name.is_unknown());
+        assert_eq!(
+            s.data_bucket.as_ref_option().unwrap().name,
+            Value::Value("explicit-data".into())
+        );
+        assert_eq!(
+            s.data_bucket_arn,
+            Value::Value("arn:aws:s3:::explicit-data".into())
+        );
+        let ctx = s.context.as_ref_option().unwrap();
+        assert!(ctx.role_arn.is_unknown() && ctx.temp_dir.is_unknown());
+        assert_eq!(ctx.data_bucket, Value::Value("explicit-data".into()));
+        assert_eq!(ctx.scripts_prefix, Value::Value("scripts/".into()));
+        assert!(ctx.tags.is_value());
+    }
+
+    /// An unknown value in a setting that names nothing (tags, a description, a policy
+    /// ARN, lifecycle days) plans every name, ARN and `context` field (but `tags`) as
+    /// known and equal to what the known configuration plans, and replaces nothing.
+    #[test]
+    fn unknown_settings_keep_names_known_and_replace_nothing() {
+        let (prior, _) = plan(&env(), &base()).unwrap();
+        type Mutation = Box<dyn Fn(&mut State)>;
+        let cases: Vec<(&str, Mutation)> = vec![
+            (
+                "tags value",
+                Box::new(|c| c.tags = Value::Value([("rev".to_string(), Value::Unknown)].into())),
+            ),
+            ("tags", Box::new(|c| c.tags = Value::Unknown)),
+            (
+                "description",
+                Box::new(|c| {
+                    c.database = Value::Value(DatabaseBlock {
+                        description: Value::Unknown,
+                        ..Default::default()
+                    })
+                }),
+            ),
+            (
+                "managed_policy_arns",
+                Box::new(|c| {
+                    c.role = Value::Value(RoleBlock {
+                        managed_policy_arns: Value::Value(vec![Value::Unknown]),
+                        ..Default::default()
+                    })
+                }),
+            ),
+            (
+                "expire_prefixes",
+                Box::new(|c| {
+                    c.analysis_bucket = bucket(|b| {
+                        b.expire_prefixes =
+                            Value::Value([("temp/".to_string(), Value::Unknown)].into())
+                    })
+                }),
+            ),
+            (
+                "kms_key_arn",
+                Box::new(|c| c.data_bucket = bucket(|b| b.kms_key_arn = Value::Unknown)),
+            ),
+        ];
+        for (what, mutate) in cases {
+            let mut c = base();
+            mutate(&mut c);
+            let (planned, full) = plan(&env(), &c).unwrap();
+            assert!(full.is_none(), "{what}");
+            assert!(replace_paths(&prior, &planned).is_empty(), "{what}");
+            assert_eq!(planned.role_arn, prior.role_arn, "{what}");
+            assert_eq!(planned.database_name, prior.database_name, "{what}");
+            for role in BucketRole::ALL {
+                let name = |s: &State| s.bucket_block(role).as_ref_option().unwrap().name.clone();
+                assert_eq!(name(&planned), name(&prior), "{what}");
+            }
+            assert_eq!(planned.data_bucket_arn, prior.data_bucket_arn, "{what}");
+            assert_eq!(planned.assets_bucket_arn, prior.assets_bucket_arn, "{what}");
+            assert_eq!(
+                planned.analysis_bucket_arn, prior.analysis_bucket_arn,
+                "{what}"
+            );
+            let (have, want) = (
+                planned.context.as_ref_option().unwrap(),
+                prior.context.as_ref_option().unwrap(),
+            );
+            let tags_unknown = what.starts_with("tags");
+            assert_eq!(have.tags.is_unknown(), tags_unknown, "{what}");
+            let mut known_part = have.clone();
+            if tags_unknown {
+                known_part.tags = want.tags.clone();
+            }
+            assert_eq!(&known_part, want, "{what}");
+        }
+    }
+
+    #[test]
+    fn unknown_paths_name_the_attribute() {
+        let mut c = base();
+        assert!(unknown_paths(&c).is_empty());
+        c.tags = Value::Value([("rev".to_string(), Value::Unknown)].into());
+        c.role = Value::Value(RoleBlock {
+            managed_policy_arns: Value::Unknown,
+            ..Default::default()
+        });
+        c.analysis_bucket = bucket(|b| b.kms_key_arn = Value::Unknown);
+        assert_eq!(
+            unknown_paths(&c),
+            [
+                "tags",
+                "role.managed_policy_arns",
+                "analysis_bucket.kms_key_arn"
+            ]
+        );
+    }
+
+    #[test]
+    fn failures_point_at_the_childs_block() {
+        let (_, full) = plan(&env(), &base()).unwrap();
+        let (_, d) = full.unwrap();
+        let path = |kind, owner: &str, name: &str| {
+            format!("{:?}", child_path(&d, &ChildKey::new(kind, owner, name)))
+        };
+        let data = "acme-dev-data";
+        let want = format!("{:?}", path_of(&["data_bucket", "name"]));
+        assert_eq!(path(Kind::Bucket, data, data), want);
+        assert_eq!(path(Kind::BucketPolicy, data, data), want);
+        let analysis = "acme-dev-analysis";
+        assert_eq!(
+            path(Kind::BucketLifecycle, analysis, analysis),
+            format!("{:?}", path_of(&["analysis_bucket", "name"]))
+        );
+        assert_eq!(
+            path(Kind::GlueDatabase, "acme_dev", "acme_dev"),
+            format!("{:?}", path_of(&["database", "name"]))
+        );
+        let role = "acme-dev-glue-role";
+        assert_eq!(
+            path(Kind::IamRolePolicy, role, INLINE_POLICY_NAME),
+            format!("{:?}", path_of(&["role", "name"]))
+        );
+        assert_eq!(
+            path(
+                Kind::IamRolePolicyAttachment,
+                role,
+                "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
+            ),
+            format!("{:?}", path_of(&["role", "managed_policy_arns"]))
+        );
+        let e = AwsError {
+            service: "s3",
+            operation: "PutBucketPolicy",
+            target: data.into(),
+            kind: crate::aws::ErrorKind::Fatal,
+            code: Some("AccessDenied".into()),
+            message: "denied".into(),
+            status: Some(403),
+        };
+        let op = reconcile::delete(ChildKey::new(Kind::BucketPolicy, data, data), "x".into());
+        let diag = op_diagnostic(&d, &op, &e);
+        assert_eq!(format!("{:?}", diag.attribute), want);
     }
 
     #[test]
@@ -1650,6 +2076,20 @@ mod tests {
             .collect();
         assert_eq!(paths.len(), 1);
         assert!(paths[0].contains("data_bucket"), "{paths:?}");
+        // A name whose own inputs are unknown may change at apply: it replaces.
+        let mut c = base();
+        c.environment = Value::Unknown;
+        c.data_bucket = bucket(|b| b.name = Value::Value("acme-dev-data".into()));
+        let (planned, _) = plan(&env(), &c).unwrap();
+        let paths: Vec<String> = replace_paths(&prior, &planned)
+            .iter()
+            .map(|p| format!("{p}"))
+            .collect();
+        assert_eq!(paths.len(), 4, "{paths:?}");
+        assert!(
+            !paths.iter().any(|p| p.contains("data_bucket")),
+            "{paths:?}"
+        );
     }
 
     #[test]

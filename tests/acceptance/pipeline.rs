@@ -301,8 +301,6 @@ async fn create_bucket_with_data(aws: &Clients, b: &str) -> Result<()> {
     Ok(())
 }
 
-/// By listing (a bucket-level call): the emulator applies the TLS-only Deny to object
-/// requests without its condition, and every emulator request is plain HTTP.
 async fn object_exists(aws: &Clients, b: &str, key: &str) -> Result<bool> {
     let out = aws
         .s3
@@ -314,28 +312,17 @@ async fn object_exists(aws: &Clients, b: &str, key: &str) -> Result<bool> {
     Ok(out.contents().iter().any(|o| o.key() == Some(key)))
 }
 
-/// Puts an object into a bucket with the pipeline's TLS-only policy: the emulator would
-/// deny the plain-HTTP request, so the policy is lifted around the call and put back.
-async fn put_object_past_tls_policy(aws: &Clients, b: &str, key: &str) -> Result<()> {
-    let policy = aws.s3.get_bucket_policy().bucket(b).send().await?;
-    aws.s3.delete_bucket_policy().bucket(b).send().await?;
-    let put = aws
-        .s3
+/// Puts an object into a bucket that has the pipeline's TLS-only policy. The emulator
+/// evaluates that guard as AWS does over TLS, so the Deny does not apply.
+async fn put_object(aws: &Clients, b: &str, key: &str) -> Result<()> {
+    aws.s3
         .put_object()
         .bucket(b)
         .key(key)
         .body(aws_sdk_s3::primitives::ByteStream::from_static(b"data"))
         .send()
-        .await;
-    if let Some(p) = policy.policy() {
-        aws.s3
-            .put_bucket_policy()
-            .bucket(b)
-            .policy(p)
-            .send()
-            .await?;
-    }
-    put?;
+        .await
+        .with_context(|| format!("PutObject {b}/{key}"))?;
     Ok(())
 }
 
@@ -369,6 +356,31 @@ fn control(method: &str, path: &str, body: &str) -> Result<String> {
         bail!("{method} {path}: {head}");
     }
     Ok(rest.to_string())
+}
+
+/// Arms a fault that never fails (status 0) and only counts the requests it matches.
+fn arm_counter(service: &str, operation: &str, matching: &str) -> Result<()> {
+    let spec = serde_json::json!({
+        "service": service, "operation": operation, "status": 0, "count": -1,
+        "match": matching,
+    });
+    control("POST", "/_flywheel/faults", &spec.to_string()).map(|_| ())
+}
+
+/// How many requests the counter armed with these values matched; removes it.
+fn take_counter(service: &str, operation: &str, matching: &str) -> Result<u64> {
+    let listed: Json = serde_json::from_str(&control("GET", "/_flywheel/faults", "")?)?;
+    let fault = listed["faults"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|f| f["service"] == service && f["operation"] == operation && f["match"] == matching)
+        .cloned()
+        .ok_or_else(|| anyhow!("no counter for {service}:{operation} {matching:?}"))?;
+    control("DELETE", &format!("/_flywheel/faults/{}", fault["id"]), "")?;
+    fault["fired"]
+        .as_u64()
+        .ok_or_else(|| anyhow!("counter without `fired`: {fault}"))
 }
 
 /// Everything the pipeline created is gone; the adopted bucket (if any) is still there
@@ -584,9 +596,28 @@ async fn pipeline_lifecycle() {
         ..cfg.clone()
     };
     let nx = n.clone();
+    let db_arn = format!(":database/{}", n.database);
+    let db_arn_check = db_arn.clone();
     let step_update = Step::config(config(&n, &updated))
+        // Count the database's GetTags from the refresh on: the plan's refresh reads the
+        // tags, the apply's reads them once more, and the update uses what it read.
+        .pre_apply(move |_| {
+            let m = db_arn.clone();
+            async move { arm_counter("glue", "GetTags", &m) }
+        })
         .expect_resource_action(ADDR, &["update"])
         .check(check_attr(ADDR, "tags_all.team", "analytics"))
+        .emulator_check(move |_| {
+            let m = db_arn_check.clone();
+            async move {
+                let reads = take_counter("glue", "GetTags", &m)?;
+                ensure!(
+                    reads == 2,
+                    "GetTags on the database: {reads} (want 2: plan, apply)"
+                );
+                Ok(())
+            }
+        })
         .emulator_check(move |ctx| {
             let n = nx.clone();
             async move {
@@ -753,7 +784,7 @@ async fn pipeline_lifecycle() {
             }
         }),
     );
-    let (nx, ny) = (n.clone(), n.clone());
+    let (nx, ny, nz) = (n.clone(), n.clone(), n.clone());
     let drift_database = drift(
         "database deleted",
         child("aws_glue_catalog_database", &n.database),
@@ -775,7 +806,13 @@ async fn pipeline_lifecycle() {
                 Ok(())
             }
         }),
-    );
+    )
+    // From here until the destroy, nothing but the release of the adopted bucket asks
+    // HeadBucket about it.
+    .emulator_check(move |_| {
+        let b = nz.data.clone();
+        async move { arm_counter("s3", "HeadBucket", &b) }
+    });
 
     let nx = n.clone();
     TestCase::new()
@@ -790,7 +827,13 @@ async fn pipeline_lifecycle() {
         .step(drift_database)
         .check_destroy(move |ctx| {
             let n = nx.clone();
-            async move { check_nothing_left(&ctx.aws, &n, true).await }
+            async move {
+                // Releasing the adopted bucket checks that it exists with one HeadBucket
+                // rather than a full five-call read.
+                let heads = take_counter("s3", "HeadBucket", &n.data)?;
+                ensure!(heads == 1, "HeadBucket on the adopted bucket: {heads}");
+                check_nothing_left(&ctx.aws, &n, true).await
+            }
         })
         .run()
         .await;
@@ -820,7 +863,7 @@ async fn pipeline_force_destroy() {
     let nx = n.clone();
     let put_object = move |ctx: Ctx| {
         let b = nx.analysis.clone();
-        async move { put_object_past_tls_policy(&ctx.aws, &b, "temp/result.parquet").await }
+        async move { put_object(&ctx.aws, &b, "temp/result.parquet").await }
     };
     let nx = n.clone();
     let still_there = move |ctx: Ctx| {
@@ -959,6 +1002,275 @@ async fn pipeline_partial_failure_converges() {
         .await;
 }
 
+/// A pipeline whose tags and description depend on a value unknown at plan time (a
+/// `terraform_data` output whose input changes) plans an update in place: its children's
+/// names, and the `context` jobs and crawlers take, stay known, so nothing is replaced.
+#[tokio::test]
+async fn pipeline_unknown_values_update_in_place() {
+    if !acceptance_enabled("pipeline_unknown_values_update_in_place") {
+        return;
+    }
+    let n = Names::new("fw-unk");
+    let cfg = Cfg {
+        adopt_data: false,
+        ..Cfg::default()
+    };
+    let plain = config(&n, &cfg);
+    let with_rev = |rev: &str| {
+        let tags = "tags = { team = \"data\" }";
+        let desc = format!("description = \"{}\"", cfg.description);
+        assert!(plain.contains(tags) && plain.contains(&desc), "{plain}");
+        format!(
+            "resource \"terraform_data\" \"rev\" {{\n  input = \"{rev}\"\n}}\n{}",
+            plain
+                .replace(
+                    tags,
+                    "tags = { team = \"data\", rev = terraform_data.rev.output }"
+                )
+                .replace(&desc, "description = \"rev ${terraform_data.rev.output}\"")
+        )
+    };
+    let account = emulator_account_id().await.expect("account");
+    let role_arn = format!("arn:aws:iam::{account}:role/{}", n.role);
+    let temp_dir = format!("s3://{}/temporary/", n.assets);
+    let (nx, want_role) = (n.clone(), role_arn.clone());
+    let step_unknown = Step::config(with_rev("r2"))
+        .expect_resource_action(ADDR, &["update"])
+        .plan_check(move |p| {
+            let change = p
+                .resource_change(ADDR)
+                .and_then(|rc| rc.get("change"))
+                .ok_or_else(|| anyhow!("{ADDR} not in the plan"))?;
+            ensure!(
+                change.pointer("/after_unknown/tags/rev") == Some(&Json::Bool(true)),
+                "the tag is not unknown in this plan, so it tests nothing: {change}"
+            );
+            let after = &change["after"];
+            ensure!(
+                after["role_arn"] == want_role.as_str(),
+                "role_arn: {}",
+                after["role_arn"]
+            );
+            ensure!(
+                after["database_name"] == nx.database.as_str(),
+                "database_name"
+            );
+            for (block, name) in [
+                ("data_bucket", &nx.data),
+                ("assets_bucket", &nx.assets),
+                ("analysis_bucket", &nx.analysis),
+            ] {
+                ensure!(
+                    after[block][0]["name"] == name.as_str()
+                        || after[block]["name"] == name.as_str(),
+                    "{block}.name: {}",
+                    after[block]
+                );
+            }
+            // The context jobs and crawlers take is known but for its tags.
+            let ctx = &after["context"];
+            ensure!(
+                ctx["role_arn"] == want_role.as_str(),
+                "context.role_arn: {ctx}"
+            );
+            ensure!(
+                ctx["database"] == nx.database.as_str(),
+                "context.database: {ctx}"
+            );
+            ensure!(
+                ctx["temp_dir"] == temp_dir.as_str(),
+                "context.temp_dir: {ctx}"
+            );
+            ensure!(
+                ctx["data_bucket"] == nx.data.as_str(),
+                "context.data_bucket: {ctx}"
+            );
+            Ok(())
+        })
+        .check(check_attr(ADDR, "tags_all.rev", "r2"))
+        .check(check_attr(ADDR, "context.tags.rev", "r2"))
+        .emulator_check({
+            let n = n.clone();
+            move |ctx| {
+                let n = n.clone();
+                async move {
+                    ensure!(
+                        database_description(&ctx.aws, &n.database).await?
+                            == Some(Some("rev r2".into())),
+                        "description not updated"
+                    );
+                    ensure!(
+                        bucket_tags(&ctx.aws, &n.analysis)
+                            .await?
+                            .contains(&("rev".into(), "r2".into())),
+                        "tag not updated"
+                    );
+                    Ok(())
+                }
+            }
+        });
+    let nx = n.clone();
+    TestCase::new()
+        .step(Step::config(with_rev("r1")).check(check_attr(ADDR, "tags_all.rev", "r1")))
+        .step(step_unknown)
+        .check_destroy(move |ctx| {
+            let n = nx.clone();
+            async move { check_nothing_left(&ctx.aws, &n, false).await }
+        })
+        .run()
+        .await;
+}
+
+/// A forced destroy that stopped partway (here the role's deletion is refused, after the
+/// buckets are gone) finishes on the next destroy: buckets already deleted are done.
+#[tokio::test]
+async fn pipeline_destroy_resumes_after_partial_destroy() {
+    if !acceptance_enabled("pipeline_destroy_resumes_after_partial_destroy") {
+        return;
+    }
+    let n = Names::new("fw-resume");
+    let cfg = Cfg {
+        adopt_data: false,
+        force_destroy: true,
+        ..Cfg::default()
+    };
+    let fault = serde_json::json!({
+        "service": "iam", "operation": "DeleteRole", "status": 403,
+        "code": "AccessDenied", "count": 1, "match": n.role,
+    })
+    .to_string();
+    let nx = n.clone();
+    let arm = move |ctx: Ctx| {
+        let (fault, n) = (fault.clone(), nx.clone());
+        async move {
+            // Data in a bucket, so the forced destroy has objects to delete.
+            put_object(&ctx.aws, &n.analysis, "temp/result.parquet").await?;
+            control("POST", "/_flywheel/faults", &fault)?;
+            Ok(())
+        }
+    };
+    let nx = n.clone();
+    let partly_destroyed = move |ctx: Ctx| {
+        let n = nx.clone();
+        async move {
+            for b in n.buckets() {
+                ensure!(!bucket_exists(&ctx.aws, b).await?, "bucket {b} not deleted");
+            }
+            ensure!(role_exists(&ctx.aws, &n.role).await?, "the role is gone");
+            ensure!(
+                ctx.state.attr(ADDR, "id")?.is_some(),
+                "the pipeline left the state"
+            );
+            Ok(())
+        }
+    };
+    let nx = n.clone();
+    TestCase::new()
+        .step(Step::config(config(&n, &cfg)))
+        .step(
+            Step::config("# no resources\n")
+                .pre_apply(arm)
+                .expect_error(&format!(r"aws_iam_role\.{}", regex::escape(&n.role))),
+        )
+        .step(Step::config("# no resources\n").pre_apply(partly_destroyed))
+        .check_destroy(move |ctx| {
+            let n = nx.clone();
+            async move { check_nothing_left(&ctx.aws, &n, false).await }
+        })
+        .run()
+        .await;
+}
+
+/// Every create fails: the buckets are made but their tagging is refused, and the role and
+/// database are refused. The state still records the pipeline, with each bucket
+/// `differs: tags`, so the next apply takes the untagged buckets on (no ownership refusal,
+/// no orphans) and converges.
+#[tokio::test]
+async fn pipeline_half_created_buckets_are_recorded() {
+    if !acceptance_enabled("pipeline_half_created_buckets_are_recorded") {
+        return;
+    }
+    let n = Names::new("fw-half");
+    let cfg = Cfg {
+        adopt_data: false,
+        ..Cfg::default()
+    };
+    let faults = serde_json::json!([
+        {"service": "s3", "operation": "PutBucketTagging", "status": 403,
+         "code": "AccessDenied", "count": 3, "match": n.name},
+        {"service": "iam", "operation": "CreateRole", "status": 403,
+         "code": "AccessDenied", "count": 1, "match": n.role},
+        {"service": "glue", "operation": "CreateDatabase", "status": 403,
+         "code": "AccessDeniedException", "count": 1, "match": n.database},
+    ])
+    .to_string();
+    let arm = move |_ctx: Ctx| {
+        let faults = faults.clone();
+        async move {
+            control("POST", "/_flywheel/faults", &faults)?;
+            Ok(())
+        }
+    };
+    let nx = n.clone();
+    let recorded = move |ctx: Ctx| {
+        let n = nx.clone();
+        async move {
+            let children = ctx.state.attr(ADDR, "children")?.ok_or_else(|| {
+                anyhow!("no state after the failed apply: the buckets are orphans")
+            })?;
+            for b in n.buckets() {
+                let status = &children[&format!("aws_s3_bucket.{b}")];
+                ensure!(status == "differs: tags", "{b}: {status}");
+                ensure!(bucket_exists(&ctx.aws, b).await?, "bucket {b} not created");
+                ensure!(
+                    bucket_tags(&ctx.aws, b).await?.is_empty(),
+                    "bucket {b} tagged"
+                );
+            }
+            let role = &children[&format!("aws_iam_role.{}", n.role)];
+            ensure!(role == "missing", "role: {role}");
+            Ok(())
+        }
+    };
+    let nx = n.clone();
+    let converged = move |ctx: Ctx| {
+        let n = nx.clone();
+        async move {
+            for b in n.buckets() {
+                let tags = bucket_tags(&ctx.aws, b).await?;
+                ensure!(
+                    tags.contains(&("flywheel:pipeline".into(), n.name.clone())),
+                    "{b}: {tags:?}"
+                );
+            }
+            ensure!(role_exists(&ctx.aws, &n.role).await?, "role not created");
+            ensure!(
+                database_description(&ctx.aws, &n.database).await?.is_some(),
+                "database not created"
+            );
+            Ok(())
+        }
+    };
+    let nx = n.clone();
+    TestCase::new()
+        .step(
+            Step::config(config(&n, &cfg))
+                .pre_apply(arm)
+                .expect_error(r"(?s)Creating aws_s3_bucket\..*AccessDenied"),
+        )
+        .step(
+            Step::config(config(&n, &cfg))
+                .pre_apply(recorded)
+                .emulator_check(converged),
+        )
+        .check_destroy(move |ctx| {
+            let n = nx.clone();
+            async move { check_nothing_left(&ctx.aws, &n, false).await }
+        })
+        .run()
+        .await;
+}
+
 #[tokio::test]
 async fn pipeline_refresh_call_count() {
     if !acceptance_enabled("pipeline_refresh_call_count") {
@@ -1027,6 +1339,10 @@ async fn pipeline_validation_names_the_attribute() {
         (
             "analysis_bucket {\n    kms_key_arn = \"alias/mine\"\n  }",
             r"not a KMS key ARN",
+        ),
+        (
+            "analysis_bucket {\n    kms_key_arn = \"arn:aws:kms:us-east-1:123456789012:alias/mine\"\n  }",
+            r"analysis_bucket\.kms_key_arn.*alias ARN; use the key ARN",
         ),
         (
             "data_bucket {\n    prefixes = [\"/opus\"]\n  }",

@@ -1,5 +1,8 @@
 //! Glue catalog databases: GetDatabase (with GetTags, concurrently, on refresh),
-//! CreateDatabase with tags, UpdateDatabase and DeleteDatabase.
+//! CreateDatabase with tags, UpdateDatabase, tag changes from the tags the refresh read,
+//! and DeleteDatabase.
+
+use std::collections::HashMap;
 
 use aws_sdk_glue::types::DatabaseInput;
 
@@ -69,13 +72,15 @@ pub async fn create(
     .map(|_| ())
 }
 
-/// Sets the description (when it differs) and converges the tags.
+/// Sets the description (when it differs) and makes the tags `want`, given the tags `have`
+/// that the refresh before this update read (no second GetTags).
 pub async fn update(
     ctx: &AwsContext,
     name: &str,
     description: Option<&str>,
     description_differs: bool,
-    tags: &Tags,
+    want: &Tags,
+    have: &Tags,
 ) -> Result<(), AwsError> {
     if description_differs {
         let input = input(name, Some(description.unwrap_or("")))?;
@@ -88,7 +93,48 @@ pub async fn update(
         })
         .await?;
     }
-    glue_tags::converge(ctx, &glue_tags::arn(ctx, "database", name), tags).await
+    converge_tags(ctx, &glue_tags::arn(ctx, "database", name), want, have).await
+}
+
+/// Adds and changes tags with TagResource, removes extras with UntagResource; no call when
+/// nothing differs.
+async fn converge_tags(
+    ctx: &AwsContext,
+    arn: &str,
+    want: &Tags,
+    have: &Tags,
+) -> Result<(), AwsError> {
+    let remove: Vec<String> = have
+        .keys()
+        .filter(|k| !want.contains_key(*k))
+        .cloned()
+        .collect();
+    let add: HashMap<String, String> = want
+        .iter()
+        .filter(|(k, v)| have.get(*k) != Some(*v))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    if !remove.is_empty() {
+        call(&ctx.retry, Op::new("glue", "UntagResource", arn), || {
+            ctx.glue
+                .untag_resource()
+                .resource_arn(arn)
+                .set_tags_to_remove(Some(remove.clone()))
+                .send()
+        })
+        .await?;
+    }
+    if !add.is_empty() {
+        call(&ctx.retry, Op::new("glue", "TagResource", arn), || {
+            ctx.glue
+                .tag_resource()
+                .resource_arn(arn)
+                .set_tags_to_add(Some(add.clone()))
+                .send()
+        })
+        .await?;
+    }
+    Ok(())
 }
 
 /// Deletes the database (Glue deletes its tables with it); one already gone is fine.

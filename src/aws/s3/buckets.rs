@@ -4,7 +4,8 @@
 //! A refresh reads a bucket with five concurrent calls (GetBucketTagging,
 //! GetBucketEncryption, GetPublicAccessBlock, GetBucketPolicy,
 //! GetBucketLifecycleConfiguration); any of them answering NoSuchBucket means the bucket
-//! is gone, so no HeadBucket is needed.
+//! is gone, so no HeadBucket is needed. Where only existence matters (releasing an adopted
+//! bucket), [`exists`] asks with one HeadBucket.
 //!
 //! Policies and lifecycle configurations are single documents per bucket. The pipeline owns
 //! only the statements whose Sid starts with `Flywheel` and the rules whose ID starts with
@@ -38,8 +39,24 @@ fn build_error(operation: &'static str, bucket: &str, e: impl std::fmt::Display)
     }
 }
 
-fn no_such_bucket(e: &AwsError) -> bool {
+/// Whether `e` says the bucket itself does not exist (rather than one of its
+/// configurations).
+pub fn no_such_bucket(e: &AwsError) -> bool {
     e.code.as_deref() == Some("NoSuchBucket")
+}
+
+/// Whether the bucket exists and these credentials can see it: one HeadBucket.
+pub async fn exists(ctx: &AwsContext, bucket: &str) -> Result<bool, AwsError> {
+    match call(&ctx.retry, Op::new("s3", "HeadBucket", bucket), || {
+        ctx.s3.head_bucket().bucket(bucket).send()
+    })
+    .await
+    {
+        Ok(_) => Ok(true),
+        // HeadBucket has no body, so a missing bucket is a bare 404.
+        Err(e) if no_such_bucket(&e) || e.is_not_found() || e.status == Some(404) => Ok(false),
+        Err(e) => Err(e),
+    }
 }
 
 /// `Ok(None)` for a missing configuration, `Err(None)` for a missing bucket.
@@ -202,22 +219,51 @@ fn to_sdk_rule(bucket: &str, r: &model::LifecycleRule) -> Result<LifecycleRule, 
         .map_err(|e| build_error("PutBucketLifecycleConfiguration", bucket, e))
 }
 
-/// Creates the bucket (in the client's region) with its tags.
-pub async fn create(ctx: &AwsContext, bucket: &str, tags: &Tags) -> Result<(), AwsError> {
+/// How [`create`] failed.
+#[derive(Debug)]
+pub enum CreateError {
+    /// CreateBucket failed: the bucket may not exist.
+    Create(AwsError),
+    /// The bucket exists (this call made it), but tagging it failed.
+    Tag(AwsError),
+}
+
+/// Creates the bucket (in the client's region), then tags it with `tags`.
+///
+/// `BucketAlreadyOwnedByYou` counts as created when the bucket is ours: untagged (an
+/// earlier CreateBucket of this apply, or of one interrupted before its tagging, whose
+/// answer was lost) or tagged with this pipeline's `flywheel:pipeline` value. A bucket of
+/// this account that carries other tags is someone else's, and the error stands.
+pub async fn create(ctx: &AwsContext, bucket: &str, tags: &Tags) -> Result<(), CreateError> {
     let config = (ctx.region != "us-east-1").then(|| {
         CreateBucketConfiguration::builder()
             .location_constraint(BucketLocationConstraint::from(ctx.region.as_str()))
             .build()
     });
-    call(&ctx.retry, Op::new("s3", "CreateBucket", bucket), || {
+    let created = call(&ctx.retry, Op::new("s3", "CreateBucket", bucket), || {
         ctx.s3
             .create_bucket()
             .bucket(bucket)
             .set_create_bucket_configuration(config.clone())
             .send()
     })
-    .await?;
-    put_tags(ctx, bucket, tags, true).await
+    .await;
+    if let Err(e) = created {
+        if e.code.as_deref() != Some("BucketAlreadyOwnedByYou") {
+            return Err(CreateError::Create(e));
+        }
+        let have = current_tags(ctx, bucket)
+            .await
+            .map_err(CreateError::Create)?;
+        let pipeline = tags.get(model::PIPELINE_TAG);
+        let ours = have.is_empty() || have.get(model::PIPELINE_TAG) == pipeline;
+        if !ours {
+            return Err(CreateError::Create(e));
+        }
+    }
+    put_tags(ctx, bucket, tags, true)
+        .await
+        .map_err(CreateError::Tag)
 }
 
 /// Sets `tags` on the bucket. `exclusive`: exactly these; otherwise (an adopted bucket)
