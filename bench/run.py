@@ -164,8 +164,9 @@ def report(args, startup, load, size):
     lines = [
         "# Benchmark report",
         "",
-        f"Measured by `make bench` ({' '.join(sys.argv[1:]) or 'defaults'}) on "
-        f"{os.cpu_count()} CPUs, {time.strftime('%Y-%m-%d')}. Regenerate with `make bench`.",
+        f"Measured by `make bench` on {os.cpu_count()} CPUs, {time.strftime('%Y-%m-%d')}, against the"
+        f" local emulator; workload: `{os.path.relpath(args.example) if args.example else 'none'}`"
+        f" {' '.join('-var-file=' + f for f in args.var_file)}. Regenerate with `make bench`.",
         "",
         "| measure | terraform-provider-flywheel | terraform-provider-aws |",
         "| --- | --- | --- |",
