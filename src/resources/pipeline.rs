@@ -16,7 +16,6 @@
 //! Import ID: see [`model::import_id`]; it is also the resource's `id`.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -38,9 +37,11 @@ use crate::model::pipeline::{
 use crate::model::tags::{self, Tags};
 use crate::reconcile::{self, Action, Operation};
 use crate::schema::*;
-use crate::values::Number;
+use crate::values::{
+    attr_error, known_map, known_str, opt_value, to_map, Number, StringMap, Unknown,
+};
 
-type Map = BTreeMap<String, Value<String>>;
+type Map = StringMap;
 
 #[derive(Serialize, Deserialize, Debug, Default, Clone, PartialEq)]
 pub struct DatabaseBlock {
@@ -145,66 +146,16 @@ impl PipelineResource {
 // ---------------------------------------------------------------------------------------
 // Value conversions
 
-/// `Err(())` when the value or any element is unknown.
-fn known_str(v: &Value<String>) -> Result<Option<String>, ()> {
-    match v {
-        Value::Value(s) => Ok(Some(s.clone())),
-        Value::Null => Ok(None),
-        Value::Unknown => Err(()),
-    }
-}
-
-fn known_map(v: &Value<Map>) -> Result<Option<Tags>, ()> {
-    match v {
-        Value::Null => Ok(None),
-        Value::Unknown => Err(()),
-        Value::Value(m) => {
-            let mut out = Tags::new();
-            for (k, v) in m {
-                match v {
-                    Value::Value(s) => {
-                        out.insert(k.clone(), s.clone());
-                    }
-                    Value::Null => {}
-                    Value::Unknown => return Err(()),
-                }
-            }
-            Ok(Some(out))
-        }
-    }
-}
-
-fn known_list(v: &Value<Vec<Value<String>>>) -> Result<Vec<String>, ()> {
+// Kept: a null element is left out, as `known_map` does (crawler.rs's copy calls it unknown).
+fn known_list(v: &Value<Vec<Value<String>>>) -> Result<Vec<String>, Unknown> {
     match v {
         Value::Null => Ok(Vec::new()),
-        Value::Unknown => Err(()),
+        Value::Unknown => Err(Unknown),
         Value::Value(items) => items
             .iter()
             .filter(|i| !i.is_null())
-            .map(|i| i.as_ref_option().cloned().ok_or(()))
+            .map(|i| i.as_ref_option().cloned().ok_or(Unknown))
             .collect(),
-    }
-}
-
-fn to_map(m: &Tags) -> Value<Map> {
-    Value::Value(
-        m.iter()
-            .map(|(k, v)| (k.clone(), Value::Value(v.clone())))
-            .collect(),
-    )
-}
-
-fn opt(o: Option<String>) -> Value<String> {
-    o.map(Value::Value).unwrap_or(Value::Null)
-}
-
-fn ctx_or_diag(shared: &SharedContext, diags: &mut Diagnostics) -> Option<Arc<AwsContext>> {
-    match shared.get() {
-        Ok(c) => Some(c),
-        Err(d) => {
-            diags.add_error(d);
-            None
-        }
     }
 }
 
@@ -226,11 +177,6 @@ fn env_of(ctx: &AwsContext) -> Result<Env, Diagnostic> {
 // ---------------------------------------------------------------------------------------
 // Validation (offline)
 
-fn err(diags: &mut Diagnostics, path: AttributePath, summary: &str, detail: impl Into<String>) {
-    let detail = format!("{path}: {}", detail.into());
-    diags.add_error(Diagnostic::new(summary.to_string(), detail, path));
-}
-
 fn path_of(parts: &[&'static str]) -> AttributePath {
     let mut p = AttributePath::new(parts[0]);
     for part in &parts[1..] {
@@ -242,7 +188,7 @@ fn path_of(parts: &[&'static str]) -> AttributePath {
 pub fn validate_config(config: &State, diags: &mut Diagnostics) {
     if let Value::Value(n) = &config.name {
         if let Err(e) = model::check_pipeline_name(n) {
-            err(
+            attr_error(
                 diags,
                 AttributePath::new("name"),
                 "Invalid pipeline name",
@@ -252,7 +198,7 @@ pub fn validate_config(config: &State, diags: &mut Diagnostics) {
     }
     if let Value::Value(e) = &config.environment {
         if let Err(m) = model::check_environment(e) {
-            err(
+            attr_error(
                 diags,
                 AttributePath::new("environment"),
                 "Invalid environment",
@@ -263,7 +209,7 @@ pub fn validate_config(config: &State, diags: &mut Diagnostics) {
     if let Value::Value(db) = &config.database {
         if let Value::Value(n) = &db.name {
             if let Err(e) = model::check_database_name(n) {
-                err(
+                attr_error(
                     diags,
                     path_of(&["database", "name"]),
                     "Invalid database name",
@@ -275,13 +221,13 @@ pub fn validate_config(config: &State, diags: &mut Diagnostics) {
     if let Value::Value(r) = &config.role {
         if let Value::Value(n) = &r.name {
             if let Err(e) = model::check_role_name(n) {
-                err(diags, path_of(&["role", "name"]), "Invalid role name", e);
+                attr_error(diags, path_of(&["role", "name"]), "Invalid role name", e);
             }
         }
         if let Value::Value(arns) = &r.managed_policy_arns {
             for arn in arns.iter().filter_map(|a| a.as_ref_option()) {
                 if let Err(e) = model::check_policy_arn(arn) {
-                    err(
+                    attr_error(
                         diags,
                         path_of(&["role", "managed_policy_arns"]),
                         "Invalid policy ARN",
@@ -298,12 +244,12 @@ pub fn validate_config(config: &State, diags: &mut Diagnostics) {
         let block = role.block();
         if let Value::Value(n) = &b.name {
             if let Err(e) = crate::validate::bucket_name(n) {
-                err(diags, path_of(&[block, "name"]), "Invalid bucket name", e);
+                attr_error(diags, path_of(&[block, "name"]), "Invalid bucket name", e);
             }
         }
         if let Value::Value(prefixes) = &b.prefixes {
             if role == BucketRole::Assets && !prefixes.is_empty() {
-                err(
+                attr_error(
                     diags,
                     path_of(&[block, "prefixes"]),
                     "Prefixes are fixed on the assets bucket",
@@ -312,7 +258,7 @@ pub fn validate_config(config: &State, diags: &mut Diagnostics) {
             }
             for p in prefixes.iter().filter_map(|p| p.as_ref_option()) {
                 if let Err(e) = model::check_prefix(p) {
-                    err(diags, path_of(&[block, "prefixes"]), "Invalid prefix", e);
+                    attr_error(diags, path_of(&[block, "prefixes"]), "Invalid prefix", e);
                 }
             }
         }
@@ -320,16 +266,16 @@ pub fn validate_config(config: &State, diags: &mut Diagnostics) {
             for (p, days) in expire {
                 let at = path_of(&[block, "expire_prefixes"]).key(p.clone());
                 if let Err(e) = model::check_prefix(p) {
-                    err(diags, at.clone(), "Invalid prefix", e);
+                    attr_error(diags, at.clone(), "Invalid prefix", e);
                 }
                 if let Value::Value(n) = days {
                     match n.as_i64() {
                         Some(d) => {
                             if let Err(e) = model::check_days(d) {
-                                err(diags, at, "Invalid lifecycle days", e);
+                                attr_error(diags, at, "Invalid lifecycle days", e);
                             }
                         }
-                        None => err(
+                        None => attr_error(
                             diags,
                             at,
                             "Invalid lifecycle days",
@@ -341,7 +287,7 @@ pub fn validate_config(config: &State, diags: &mut Diagnostics) {
         }
         if let Value::Value(k) = &b.kms_key_arn {
             if let Err(e) = model::check_kms_key_arn(k) {
-                err(
+                attr_error(
                     diags,
                     path_of(&[block, "kms_key_arn"]),
                     "Invalid KMS key ARN",
@@ -352,14 +298,14 @@ pub fn validate_config(config: &State, diags: &mut Diagnostics) {
     }
     if let Ok(Some(t)) = known_map(&config.tags) {
         for (k, msg) in tags::problems(&t) {
-            err(diags, AttributePath::new("tags").key(k), "Invalid tag", msg);
+            attr_error(diags, AttributePath::new("tags").key(k), "Invalid tag", msg);
         }
     }
     // Names as a whole (derived defaults, duplicates), when everything is known and valid.
     if diags.errors.is_empty() {
         if let Ok(Some(s)) = settings(config) {
             for (parts, msg) in model::check_names(&s) {
-                err(diags, path_of(&parts), "Invalid name", msg);
+                attr_error(diags, path_of(&parts), "Invalid name", msg);
             }
         }
     }
@@ -368,10 +314,10 @@ pub fn validate_config(config: &State, diags: &mut Diagnostics) {
 // ---------------------------------------------------------------------------------------
 // Configuration -> settings -> planned state
 
-fn bucket_settings(b: &Value<BucketBlock>) -> Result<BucketSettings, ()> {
+fn bucket_settings(b: &Value<BucketBlock>) -> Result<BucketSettings, Unknown> {
     let Value::Value(b) = b else {
         return if b.is_unknown() {
-            Err(())
+            Err(Unknown)
         } else {
             Ok(BucketSettings::default())
         };
@@ -379,20 +325,21 @@ fn bucket_settings(b: &Value<BucketBlock>) -> Result<BucketSettings, ()> {
     let create = match &b.create {
         Value::Value(c) => Some(*c),
         Value::Null => None,
-        Value::Unknown => return Err(()),
+        Value::Unknown => return Err(Unknown),
     };
     let expire_prefixes = match &b.expire_prefixes {
         Value::Null => BTreeMap::new(),
-        Value::Unknown => return Err(()),
+        Value::Unknown => return Err(Unknown),
         Value::Value(m) => {
             let mut out = BTreeMap::new();
             for (k, v) in m {
                 match v {
                     Value::Value(n) => {
-                        out.insert(k.clone(), n.as_i64().ok_or(())?);
+                        // Fractional days fail validation; no settings meanwhile.
+                        out.insert(k.clone(), n.as_i64().ok_or(Unknown)?);
                     }
                     Value::Null => {}
-                    Value::Unknown => return Err(()),
+                    Value::Unknown => return Err(Unknown),
                 }
             }
             out
@@ -467,19 +414,19 @@ fn unknown_paths(c: &State) -> Vec<String> {
 
 /// The settings, `Ok(None)` while any of them is unknown.
 fn settings(c: &State) -> Result<Option<Settings>, Diagnostic> {
-    let s = (|| -> Result<Settings, ()> {
+    let s = (|| -> Result<Settings, Unknown> {
         let (db_name, db_desc) = match &c.database {
             Value::Value(d) => (known_str(&d.name)?, known_str(&d.description)?),
             Value::Null => (None, None),
-            Value::Unknown => return Err(()),
+            Value::Unknown => return Err(Unknown),
         };
         let (role_name, arns) = match &c.role {
             Value::Value(r) => (known_str(&r.name)?, known_list(&r.managed_policy_arns)?),
             Value::Null => (None, Vec::new()),
-            Value::Unknown => return Err(()),
+            Value::Unknown => return Err(Unknown),
         };
         Ok(Settings {
-            name: known_str(&c.name)?.ok_or(())?,
+            name: known_str(&c.name)?.ok_or(Unknown)?,
             environment: known_str(&c.environment)?,
             database_name: db_name,
             database_description: db_desc,
@@ -601,20 +548,19 @@ fn planned_names(c: &State) -> PlannedNames {
     fn block_name<B>(
         block: &Value<B>,
         name: impl Fn(&B) -> &Value<String>,
-    ) -> Result<Option<String>, ()> {
+    ) -> Result<Option<String>, Unknown> {
         match block {
             Value::Value(b) => known_str(name(b)),
             Value::Null => Ok(None),
-            Value::Unknown => Err(()),
+            Value::Unknown => Err(Unknown),
         }
     }
-    let resolve =
-        |explicit: Result<Option<String>, ()>, derive: &dyn Fn(&Settings) -> String| match explicit
-        {
-            Ok(Some(n)) => Some(n),
-            Ok(None) => base.as_ref().map(derive),
-            Err(()) => None,
-        };
+    let resolve = |explicit: Result<Option<String>, Unknown>,
+                   derive: &dyn Fn(&Settings) -> String| match explicit {
+        Ok(Some(n)) => Some(n),
+        Ok(None) => base.as_ref().map(derive),
+        Err(Unknown) => None,
+    };
     PlannedNames {
         database: resolve(block_name(&c.database, |d| &d.name), &model::database_name),
         role: resolve(block_name(&c.role, |r| &r.name), &model::role_name),
@@ -1277,8 +1223,8 @@ fn state_from_settings(s: &Settings) -> State {
     };
     let bucket = |b: &BucketSettings| {
         Value::Value(BucketBlock {
-            name: opt(b.name.clone()),
-            create: b.create.map(Value::Value).unwrap_or(Value::Null),
+            name: opt_value(b.name.clone()),
+            create: opt_value(b.create),
             prefixes: list(&b.prefixes),
             expire_prefixes: if b.expire_prefixes.is_empty() {
                 Value::Null
@@ -1290,12 +1236,12 @@ fn state_from_settings(s: &Settings) -> State {
                         .collect(),
                 )
             },
-            kms_key_arn: opt(b.kms_key_arn.clone()),
+            kms_key_arn: opt_value(b.kms_key_arn.clone()),
         })
     };
     State {
         name: Value::Value(s.name.clone()),
-        environment: opt(s.environment.clone()),
+        environment: opt_value(s.environment.clone()),
         force_destroy: Value::Value(false),
         tags: if s.tags.is_empty() {
             Value::Null
@@ -1303,11 +1249,11 @@ fn state_from_settings(s: &Settings) -> State {
             to_map(&s.tags)
         },
         database: Value::Value(DatabaseBlock {
-            name: opt(s.database_name.clone()),
-            description: opt(s.database_description.clone()),
+            name: opt_value(s.database_name.clone()),
+            description: opt_value(s.database_description.clone()),
         }),
         role: Value::Value(RoleBlock {
-            name: opt(s.role_name.clone()),
+            name: opt_value(s.role_name.clone()),
             managed_policy_arns: list(&s.managed_policy_arns),
         }),
         data_bucket: bucket(&s.data),
@@ -1405,7 +1351,7 @@ impl Resource for PipelineResource {
         private_state: ValueEmpty,
         _meta: ValueEmpty,
     ) -> Option<(State, ValueEmpty)> {
-        let Some(ctx) = ctx_or_diag(&self.ctx, diags) else {
+        let Some(ctx) = self.ctx.get_or_diag(diags) else {
             return Some((state, private_state));
         };
         let env = match env_of(&ctx) {
@@ -1454,7 +1400,7 @@ impl Resource for PipelineResource {
         config: State,
         _meta: ValueEmpty,
     ) -> Option<(State, ValueEmpty)> {
-        let ctx = ctx_or_diag(&self.ctx, diags)?;
+        let ctx = self.ctx.get_or_diag(diags)?;
         let planned = env_of(&ctx).and_then(|env| plan(&env, &config));
         match planned {
             Ok((s, _)) => Some((s, ValueEmpty::default())),
@@ -1474,7 +1420,7 @@ impl Resource for PipelineResource {
         _private: ValueEmpty,
         _meta: ValueEmpty,
     ) -> Option<(State, ValueEmpty, Vec<AttributePath>)> {
-        let ctx = ctx_or_diag(&self.ctx, diags)?;
+        let ctx = self.ctx.get_or_diag(diags)?;
         let planned = match env_of(&ctx).and_then(|env| plan(&env, &config)) {
             Ok((s, _)) => s,
             Err(d) => {
@@ -1526,7 +1472,7 @@ impl Resource for PipelineResource {
         _private: ValueEmpty,
         _meta: ValueEmpty,
     ) -> Option<()> {
-        let ctx = ctx_or_diag(&self.ctx, diags)?;
+        let ctx = self.ctx.get_or_diag(diags)?;
         let desired = match env_of(&ctx).and_then(|env| plan(&env, &prior)) {
             Ok((_, Some((_, d)))) => d,
             Ok(_) => {
@@ -1568,7 +1514,7 @@ impl Resource for PipelineResource {
                 return None;
             }
         };
-        let ctx = ctx_or_diag(&self.ctx, diags)?;
+        let ctx = self.ctx.get_or_diag(diags)?;
         let env = match env_of(&ctx) {
             Ok(e) => e,
             Err(d) => {
@@ -1620,7 +1566,7 @@ impl PipelineResource {
         config: State,
         creating: bool,
     ) -> Option<(State, ValueEmpty)> {
-        let ctx = ctx_or_diag(&self.ctx, diags)?;
+        let ctx = self.ctx.get_or_diag(diags)?;
         let (mut state, desired) = match env_of(&ctx).and_then(|env| plan(&env, &config)) {
             Ok((s, Some((_, d)))) => (s, d),
             Ok(_) => {
