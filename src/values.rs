@@ -140,6 +140,43 @@ pub fn name_taken(kind: &str, resource: &str, name: &str, region: &str) -> Diagn
     )
 }
 
+/// An optional nested block (`NestedBlock::Optional`), which Terraform sends as a list of
+/// zero or one object. Unlike tf-provider's `serde_as_vec`, this also accepts the whole list
+/// being unknown, as it is during validate and plan for a `dynamic` block whose `for_each`
+/// is not yet known.
+pub mod optional_block {
+    use serde::{de::Error, Deserialize, Deserializer, Serialize, Serializer};
+    use tf_provider::value::Value;
+
+    pub fn serialize<T: Serialize, S: Serializer>(v: &Value<T>, s: S) -> Result<S::Ok, S::Error> {
+        let list: Value<Vec<&T>> = match v {
+            Value::Value(x) => Value::Value(vec![x]),
+            Value::Null => Value::Value(vec![]),
+            Value::Unknown => Value::Unknown,
+        };
+        list.serialize(s)
+    }
+
+    pub fn deserialize<'de, T, D>(d: D) -> Result<Value<T>, D::Error>
+    where
+        T: Deserialize<'de>,
+        D: Deserializer<'de>,
+    {
+        match Value::<Vec<Value<T>>>::deserialize(d)? {
+            Value::Value(items) => {
+                let mut it = items.into_iter();
+                match (it.next(), it.next()) {
+                    (None, _) => Ok(Value::Null),
+                    (Some(one), None) => Ok(one),
+                    _ => Err(D::Error::custom("the block may appear at most once")),
+                }
+            }
+            Value::Null => Ok(Value::Null),
+            Value::Unknown => Ok(Value::Unknown),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

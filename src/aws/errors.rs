@@ -97,7 +97,7 @@ impl AwsError {
     }
 
     fn advice(&self) -> String {
-        let action = format!("{}:{}", iam_prefix(self.service), self.operation);
+        let action = format!("{}:{}", self.service, self.operation);
         match self.kind {
             ErrorKind::NotFound => format!(
                 "{:?} does not exist. If it was deleted outside Terraform, run `terraform apply` to recreate it; if it should be imported, check its name and region.",
@@ -138,10 +138,6 @@ fn service_title(service: &str) -> &str {
         "sts" => "STS",
         other => other,
     }
-}
-
-fn iam_prefix(service: &str) -> &str {
-    service
 }
 
 fn is_access_denied(code: &str) -> bool {
@@ -314,7 +310,11 @@ where
         SdkError::ResponseError(_) => (
             None,
             describe_chain(err),
-            classify(None, status, "").max_transient(),
+            // An unparseable response is retried unless its status says otherwise.
+            match classify(None, status, "") {
+                ErrorKind::Fatal | ErrorKind::Validation => ErrorKind::Transient,
+                k => k,
+            },
         ),
         SdkError::ConstructionFailure(_) => (None, describe_chain(err), ErrorKind::Fatal),
         _ => (None, describe_chain(err), ErrorKind::Fatal),
@@ -331,16 +331,6 @@ where
             message
         },
         status,
-    }
-}
-
-impl ErrorKind {
-    /// An unparseable response is retried unless its status says otherwise.
-    fn max_transient(self) -> ErrorKind {
-        match self {
-            ErrorKind::Fatal | ErrorKind::Validation => ErrorKind::Transient,
-            k => k,
-        }
     }
 }
 
