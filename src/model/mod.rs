@@ -5,6 +5,7 @@ pub mod context;
 pub mod crawler;
 pub mod job;
 pub mod managed;
+pub mod ownership;
 pub mod pipeline;
 pub mod policy;
 pub mod schedule;

@@ -20,7 +20,17 @@ A fault:
    "count": 1,                 # how many matching requests fail; -1 = until removed
    "skip": 0,                  # let this many matching requests through first
    "match": "my-job",          # only requests whose path, query or (non-S3) body has this
-   "delay_ms": 0}              # wait this long before answering (with or without failing)
+   "delay_ms": 0,              # wait this long before answering (with or without failing)
+   "lost_response": false,     # true: let moto act on the request first, then fail it
+   "drop": false}              # true: close the connection instead of answering (no status)
+
+A lost response is a request that reached the service and took effect, but whose answer
+the client never saw: the object exists, and the client got a 5xx (`status`) or, with
+`drop`, a connection closed before any answer. The SDKs retry both, and the retry meets
+the object (AlreadyExistsException, EntityAlreadyExists, BucketAlreadyOwnedByYou, or 200
+for CreateBucket in us-east-1). Moto's answer is read and thrown away; `delay_ms` then
+applies after moto acted. `drop` without `lost_response` closes the connection before
+moto sees the request. A lost response needs a `status` or `drop`; `drop` takes no status.
 
 Faults are tried in the order they were added; the first that matches a request applies,
 and only to requests it has not skipped. Requests with the header `X-Flywheel-Probe`
@@ -33,6 +43,12 @@ InternalFailure (others); 503 is ServiceUnavailable (SlowDown for S3); for 400 a
 the service's throttling code: ThrottlingException (Glue), Throttling (IAM, STS), SlowDown
 (S3). Faults can also be given at start-up as a JSON list in the environment variable
 FLYWHEEL_EMULATOR_FAULTS.
+
+Each logged request has: seq, time, service, operation, method, path, `status` (what the
+client got; null if the connection was dropped or the answer is not sent yet),
+`backend_status` (what moto answered; null if the request never reached moto), `fault`
+(the id of the fault that applied, or null), `lost_response` (moto acted but its answer
+was replaced) and `dropped` (the connection was closed without an answer).
 
 Accounts: moto files every request under account 123456789012 (or MOTO_ACCOUNT_ID, or the
 `x-moto-account-id` header); unlike LocalStack, moto 5.2.5 does NOT take the account id from
@@ -47,6 +63,7 @@ import itertools
 import json
 import os
 import re
+import socket
 import threading
 import time
 import uuid
@@ -70,6 +87,32 @@ REASONS = {400: "Bad Request", 403: "Forbidden", 404: "Not Found", 409: "Conflic
            503: "Service Unavailable", 504: "Gateway Timeout"}
 
 
+class ConnectionDropped(ConnectionAbortedError):
+    """Raised to the WSGI server, which takes a ConnectionError for a client that went away
+    and writes nothing more (werkzeug: no 500 page, no log line)."""
+
+
+def drop_connection(environ: dict[str, Any]) -> None:
+    """Closes the client's connection without an answer, as a network failure would.
+
+    Shutting the socket down first makes the client see the end of the stream at once:
+    werkzeug would otherwise wait on this keep-alive connection for a next request."""
+    sock = environ.get("werkzeug.socket")
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+    raise ConnectionDropped("connection dropped by an injected fault")
+
+
+def status_code(status: str) -> int | None:
+    try:
+        return int(status.split(" ", 1)[0])
+    except ValueError:
+        return None
+
+
 def default_code(service: str, status: int) -> str:
     if status == 503:
         return "SlowDown" if service == "s3" else "ServiceUnavailable"
@@ -87,13 +130,17 @@ class Fault:
         if not isinstance(spec, dict):
             raise ValueError("a fault is a JSON object")
         unknown = set(spec) - {"service", "operation", "status", "code", "message",
-                               "count", "skip", "match", "delay_ms"}
+                               "count", "skip", "match", "delay_ms", "lost_response", "drop"}
         if unknown:
             raise ValueError(f"unknown fault fields: {sorted(unknown)}")
         self.id = next(self._ids)
         self.service = str(spec.get("service") or "*").lower()
         self.operation = str(spec.get("operation") or "*")
-        self.status = int(spec.get("status", 500))
+        self.lost_response = bool(spec.get("lost_response", False))
+        self.drop = bool(spec.get("drop", False))
+        if self.drop and spec.get("status"):
+            raise ValueError("drop answers nothing: give no status")
+        self.status = 0 if self.drop else int(spec.get("status", 500))
         self.code = spec.get("code") or (default_code(self.service, self.status) if self.status else "")
         self.message = spec.get("message") or "Injected fault"
         self.remaining = int(spec.get("count", 1))
@@ -105,6 +152,8 @@ class Fault:
             raise ValueError("status must be 0 or an HTTP error status (400-599)")
         if self.remaining == 0 or self.remaining < -1:
             raise ValueError("count must be positive, or -1 for every request")
+        if self.lost_response and not (self.status or self.drop):
+            raise ValueError("lost_response needs an error status or drop")
 
     def matches(self, service: str, operation: str, text: str) -> bool:
         if self.service != "*" and self.service != service:
@@ -117,7 +166,8 @@ class Fault:
         return {"id": self.id, "service": self.service, "operation": self.operation,
                 "status": self.status, "code": self.code, "message": self.message,
                 "remaining": self.remaining, "skip": self.skip, "match": self.match,
-                "delay_ms": self.delay_ms, "fired": self.fired}
+                "delay_ms": self.delay_ms, "lost_response": self.lost_response,
+                "drop": self.drop, "fired": self.fired}
 
 
 class ControlMiddleware:
@@ -229,27 +279,48 @@ class ControlMiddleware:
 
         entry = {"seq": next(self.seq), "time": time.time(), "service": service,
                  "operation": operation, "method": environ.get("REQUEST_METHOD"),
-                 "path": path, "status": None, "fault": None}
+                 "path": path, "status": None, "backend_status": None, "fault": None,
+                 "lost_response": False, "dropped": False}
         with self.lock:
             self.requests.append(entry)
 
         fault = self.take_fault(service, operation, text)
         if fault is not None:
             entry["fault"] = fault.id
+            if fault.lost_response:
+                entry["backend_status"] = self.forward_and_discard(environ)
+                entry["lost_response"] = True
             if fault.delay_ms > 0:
                 time.sleep(fault.delay_ms / 1000.0)
+            if fault.drop:
+                entry["dropped"] = True
+                drop_connection(environ)
             if fault.status:
                 entry["status"] = fault.status
                 return self.error_response(environ, start_response, service, fault)
 
         def recording_start_response(status: str, headers: Any, exc_info: Any = None) -> Any:
-            try:
-                entry["status"] = int(status.split(" ", 1)[0])
-            except ValueError:
-                pass
+            entry["status"] = entry["backend_status"] = status_code(status)
             return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
 
         return self.app(environ, recording_start_response)
+
+    def forward_and_discard(self, environ: dict[str, Any]) -> int | None:
+        """Lets moto handle the request to the end, and returns only its status."""
+        statuses: list[int | None] = []
+
+        def capture(status: str, headers: Any, exc_info: Any = None) -> Callable[[bytes], None]:
+            statuses.append(status_code(status))
+            return lambda data: None
+
+        result = self.app(environ, capture)
+        try:
+            for _ in result:  # a lazy body may do its work only when read
+                pass
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        return statuses[-1] if statuses else None
 
     def error_response(self, environ: dict[str, Any], start_response: Callable[..., Any],
                        service: str, fault: Fault) -> Iterable[bytes]:

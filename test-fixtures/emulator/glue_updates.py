@@ -25,9 +25,10 @@ UpdateTrigger(Name, TriggerUpdate{Description?, Schedule?, Actions?, Predicate?,
     the trigger's type and state stay. Unknown trigger: EntityNotFoundException.
 
 It also makes CreateCrawler keep LakeFormationConfiguration, which moto drops, so that
-GetCrawler shows what CreateCrawler or UpdateCrawler set, and makes CreateJob with the name
-of an existing job fail with AlreadyExistsException as on AWS (moto silently replaces the
-job, tags included). CreateCrawler already does.
+GetCrawler shows what CreateCrawler or UpdateCrawler set, and makes CreateJob and
+CreateTrigger with the name of an existing job or trigger fail with AlreadyExistsException
+as on AWS (moto silently replaces the job or trigger, tags and state included; a retried
+create after a lost response succeeded). CreateCrawler and CreateDatabase already do.
 """
 
 from __future__ import annotations
@@ -182,6 +183,15 @@ def create_job(self: GlueBackend, name: str, *args: Any, **kwargs: Any) -> Any:
     return _original_create_job(self, name, *args, **kwargs)
 
 
+_original_create_trigger = GlueBackend.create_trigger
+
+
+def create_trigger(self: GlueBackend, name: str, *args: Any, **kwargs: Any) -> Any:
+    if name in self.triggers:
+        raise AlreadyExistsException("Trigger")  # "Trigger already exists."
+    return _original_create_trigger(self, name, *args, **kwargs)
+
+
 def install() -> None:
     """Patch moto's Glue classes in this process; safe to call more than once."""
     if getattr(GlueBackend, "_flywheel_updates", False):
@@ -190,6 +200,7 @@ def install() -> None:
     GlueBackend.update_crawler = update_crawler
     GlueBackend.update_trigger = update_trigger
     GlueBackend.create_job = create_job
+    GlueBackend.create_trigger = create_trigger
     FakeCrawler.as_dict = crawler_as_dict
     GlueResponse.update_job = response_update_job
     GlueResponse.update_crawler = response_update_crawler

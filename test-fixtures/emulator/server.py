@@ -2,8 +2,10 @@
 
 moto's server (S3, IAM, STS, Glue, ...) on one port, as `moto_server` runs it, plus:
 - Glue UpdateJob, UpdateCrawler and UpdateTrigger, which moto lacks (glue_updates.py);
+- Glue GetTables in pages (MaxResults, NextToken), which moto ignores (glue_tables.py);
 - AWS managed IAM policies loaded (MOTO_IAM_LOAD_MANAGED_POLICIES=true unless set);
 - S3 bucket Intelligent-Tiering configurations, which moto lacks (s3_intelligent_tiering.py);
+- S3 CreateBucket resetting the ACL of a bucket re-created in us-east-1 (s3_create_bucket.py);
 - AWS's evaluation of conditional policy statements (iam_conditions.py);
 - fault injection, a request log and LocalStack's 12-digit-access-key accounts, under
   /_flywheel/ on the same port (control.py).
@@ -41,14 +43,18 @@ def main(argv: list) -> None:
                                                MotoRequestHandler, create_backend_app)
     import moto
 
+    import glue_tables
     import glue_updates
     import iam_conditions
+    import s3_create_bucket
     import s3_intelligent_tiering
     from control import ControlMiddleware
 
     glue_updates.install()
+    glue_tables.install()
     iam_conditions.install()
     s3_intelligent_tiering.install()
+    s3_create_bucket.install()  # after s3_intelligent_tiering: it wraps that one's patch
     try:
         app = ControlMiddleware(DomainDispatcherApplication(create_backend_app))
     except ValueError as e:  # includes JSON errors

@@ -28,11 +28,11 @@ def require_emulator():
         raise RuntimeError(f"no emulator answers at {ENDPOINT}: {e}") from e
 
 
-def client(service, attempts=1, access_key="test", **config):
+def client(service, attempts=1, access_key="test", region=None, **config):
     """A boto3 client for the emulator. One attempt by default, so injected faults show."""
     cfg = Config(retries={"total_max_attempts": attempts, "mode": "standard"},
                  s3={"addressing_style": "path"}, **config)
-    return boto3.client(service, endpoint_url=ENDPOINT, region_name=REGION,
+    return boto3.client(service, endpoint_url=ENDPOINT, region_name=region or REGION,
                         aws_access_key_id=access_key, aws_secret_access_key="test", config=cfg)
 
 
@@ -67,3 +67,9 @@ def fault(fault_id):
 
 def delete_fault(fault_id):
     control("DELETE", f"faults/{fault_id}")
+
+
+def logged(fault_id):
+    """The logged requests that the fault with this id applied to, oldest first."""
+    _, body = control("GET", "requests")
+    return [r for r in body["requests"] if r["fault"] == fault_id]
