@@ -82,6 +82,14 @@ pub fn on_create(v: &Verdict) -> bool {
     matches!(v, Verdict::Ours | Verdict::SamePipeline)
 }
 
+/// A create of this apply was answered "already exists" (its retry after a lost answer):
+/// is the object this apply's own? Yes when it carries this identity. An object whose
+/// tags are set by a second call (an S3 bucket) may also carry none yet; it was missing
+/// when this apply looked, moments before.
+pub fn lost_create(v: &Verdict, tagged_on_create: bool) -> bool {
+    *v == Verdict::Ours || (!tagged_on_create && *v == Verdict::Untagged)
+}
+
 /// On update or delete of an object this state holds: allowed when it carries this
 /// instance's identity or none (created by 0.1.0, or its tags removed behind Terraform's
 /// back; the apply tags it again). Another instance's identity, even of the same pipeline,
@@ -188,6 +196,11 @@ mod tests {
         assert!(on_create(&Verdict::SamePipeline));
         assert!(!on_create(&Verdict::Untagged));
         assert!(!on_create(&foreign));
+        assert!(lost_create(&Verdict::Ours, true));
+        assert!(!lost_create(&Verdict::Untagged, true));
+        assert!(lost_create(&Verdict::Untagged, false));
+        assert!(!lost_create(&Verdict::SamePipeline, false));
+        assert!(!lost_create(&foreign, false));
         assert!(on_change(&Verdict::Ours));
         assert!(on_change(&Verdict::Untagged));
         assert!(!on_change(&Verdict::SamePipeline));

@@ -19,6 +19,7 @@ use std::fmt;
 use serde_json::{json, Value};
 
 use super::managed::{glue_arn, ManagedObject};
+use super::ownership;
 use super::policy;
 use super::tags::{self, Tags};
 
@@ -97,6 +98,9 @@ pub struct Settings {
     pub assets: BucketSettings,
     pub analysis: BucketSettings,
     pub tags: Tags,
+    /// The instance's identity (`owner_id`), once made: written as the ownership tags.
+    /// `None` while it is not known (a plan for a create) or not yet made (a 0.1.0 state).
+    pub owner_id: Option<String>,
 }
 
 impl Settings {
@@ -513,6 +517,8 @@ pub struct Bucket {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Desired {
     pub name: String,
+    /// The import ID (also the resource's `id`), for advice in errors.
+    pub import_id: String,
     pub buckets: Vec<Bucket>,
     pub database: String,
     pub role: String,
@@ -532,14 +538,21 @@ impl Desired {
 pub fn effective_tags(s: &Settings, default_tags: &Tags) -> Tags {
     let mut t = tags::effective(default_tags, &Tags::new(), &s.tags);
     t.insert(PIPELINE_TAG.into(), s.name.clone());
+    if let Some(o) = &s.owner_id {
+        t.extend(ownership::owner_tags(o, None));
+    }
     t
 }
 
-/// The tags jobs and crawlers inherit through `context`: the resource's tags and the
-/// pipeline tag (they add the provider's default tags and ownership themselves).
+/// The tags jobs and crawlers inherit through `context`: the resource's tags, the pipeline
+/// tag and the pipeline's identity (they add the provider's default tags and their own
+/// identity themselves).
 pub fn context_tags(s: &Settings) -> Tags {
     let mut t = s.tags.clone();
     t.insert(PIPELINE_TAG.into(), s.name.clone());
+    if let Some(o) = &s.owner_id {
+        t.insert(ownership::PIPELINE_OWNER_TAG.into(), o.clone());
+    }
     t
 }
 
@@ -730,11 +743,17 @@ pub fn expand(s: &Settings, env: &Env) -> Desired {
             },
             name: name.clone(),
         };
+        // An adopted bucket is configured, not owned: it never carries the identity, so
+        // only a bucket this instance created can prove it (see `create` on the block).
+        let mut bucket_tags = tags.clone();
+        if !b.create {
+            bucket_tags.remove(ownership::OWNER_TAG);
+        }
         children.push(Child {
             key: ChildKey::top(Kind::Bucket, &name),
             spec: Spec::Bucket {
                 create: b.create,
-                tags: tags.clone(),
+                tags: bucket_tags,
             },
         });
         let sub = |kind| ChildKey::new(kind, &name, &name);
@@ -807,6 +826,7 @@ pub fn expand(s: &Settings, env: &Env) -> Desired {
     }
     Desired {
         name: s.name.clone(),
+        import_id: import_id(s),
         role_arn: role_arn(p, &env.account, &role),
         buckets,
         database,
@@ -1348,6 +1368,7 @@ mod tests {
                 ..Default::default()
             },
             tags: [("Environment".to_string(), "prod".to_string())].into(),
+            owner_id: Some("0123456789abcdef0123456789abcdef".into()),
         };
         let env = Env {
             partition: "aws".into(),
@@ -1363,6 +1384,8 @@ mod tests {
         let (s, env) = prod();
         let d = expand(&s, &env);
         let tags = "Environment=prod,flywheel:managed-by=terraform-provider-flywheel,flywheel:pipeline=omc-flywheel";
+        // Created buckets carry the identity too; the adopted one does not.
+        let owned = "Environment=prod,flywheel:managed-by=terraform-provider-flywheel,flywheel:owner=0123456789abcdef0123456789abcdef,flywheel:pipeline=omc-flywheel";
         let want = format!(
             "\
 aws_s3_bucket.omc-flywheel-data-us-east-1-prod adopt tags={tags}
@@ -1370,12 +1393,12 @@ aws_s3_bucket_server_side_encryption_configuration.omc-flywheel-data-us-east-1-p
 aws_s3_bucket_public_access_block.omc-flywheel-data-us-east-1-prod [true, true, true, true]
 aws_s3_bucket_policy.omc-flywheel-data-us-east-1-prod FlywheelDenyInsecureTransport
 aws_s3_bucket_lifecycle_configuration.omc-flywheel-data-us-east-1-prod [\"\" abort-mpu 7d] [\"\" intelligent-tiering 0d]
-aws_s3_bucket.aws-glue-assets-239083076653-us-east-1 create tags={tags}
+aws_s3_bucket.aws-glue-assets-239083076653-us-east-1 create tags={owned}
 aws_s3_bucket_server_side_encryption_configuration.aws-glue-assets-239083076653-us-east-1 AES256
 aws_s3_bucket_public_access_block.aws-glue-assets-239083076653-us-east-1 [true, true, true, true]
 aws_s3_bucket_policy.aws-glue-assets-239083076653-us-east-1 FlywheelDenyInsecureTransport
 aws_s3_bucket_lifecycle_configuration.aws-glue-assets-239083076653-us-east-1 [\"\" abort-mpu 7d] [\"temporary/\" expire 7d]
-aws_s3_bucket.omc-flywheel-prod-analysis-data create tags={tags}
+aws_s3_bucket.omc-flywheel-prod-analysis-data create tags={owned}
 aws_s3_bucket_server_side_encryption_configuration.omc-flywheel-prod-analysis-data AES256
 aws_s3_bucket_public_access_block.omc-flywheel-prod-analysis-data [true, true, true, true]
 aws_s3_bucket_policy.omc-flywheel-prod-analysis-data FlywheelDenyInsecureTransport
@@ -1749,7 +1772,9 @@ aws_iam_role_policy_attachment.omc_flywheel-prod-glue-role/arn:aws:iam::aws:poli
         let (s, env) = prod();
         let d = expand(&s, &env);
         let data = "omc-flywheel-data-us-east-1-prod";
+        // What an apply wrote (no identity: the bucket is adopted), and the owner's tag.
         let mut tags = d.tags.clone();
+        tags.remove(ownership::OWNER_TAG);
         tags.insert("owner".into(), "someone-else".into());
         let o = Observed {
             buckets: [(

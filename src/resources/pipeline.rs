@@ -27,12 +27,13 @@ use tf_provider::{AttributePath, Diagnostic, Diagnostics, Resource};
 use crate::aws::glue::databases;
 use crate::aws::iam;
 use crate::aws::s3::buckets;
-use crate::aws::{AwsContext, AwsError, SharedContext};
+use crate::aws::{AwsContext, AwsError, ErrorKind, SharedContext};
 use crate::model::context::{self, PipelineContextValue};
 use crate::model::managed::{self, ManagedObject};
+use crate::model::ownership::{self, Verdict};
 use crate::model::pipeline::{
     self as model, BucketRole, BucketSettings, ChildKey, Desired, Env, Kind, Observed, Settings,
-    Spec, Status, INLINE_POLICY_NAME, PIPELINE_TAG,
+    Spec, Status, INLINE_POLICY_NAME,
 };
 use crate::model::tags::{self, Tags};
 use crate::reconcile::{self, Action, Operation};
@@ -113,6 +114,28 @@ pub struct State {
     pub managed_objects: Value<Vec<ManagedObject>>,
     #[serde(default)]
     pub children: Value<Map>,
+    #[serde(default)]
+    pub owner_id: Value<String>,
+}
+
+/// The identity in `s`, when it has one (a state from 0.1.0, or a plan for a create,
+/// has none).
+fn owner_of(s: &State) -> Option<String> {
+    known_str(&s.owner_id).ok().flatten()
+}
+
+/// Marks the identity as known after apply: in `owner_id`, in `tags_all` and in the
+/// `context` tags (jobs and crawlers then plan their own tags as unknown).
+fn owner_unknown(s: &mut State) {
+    s.owner_id = Value::Unknown;
+    if let Value::Value(t) = &mut s.tags_all {
+        t.insert(ownership::OWNER_TAG.into(), Value::Unknown);
+    }
+    if let Value::Value(c) = &mut s.context {
+        if let Value::Value(t) = &mut c.tags {
+            t.insert(ownership::PIPELINE_OWNER_TAG.into(), Value::Unknown);
+        }
+    }
 }
 
 impl State {
@@ -436,6 +459,7 @@ fn settings(c: &State) -> Result<Option<Settings>, Diagnostic> {
             assets: bucket_settings(&c.assets_bucket)?,
             analysis: bucket_settings(&c.analysis_bucket)?,
             tags: known_map(&c.tags)?.unwrap_or_default(),
+            owner_id: None,
         })
     })();
     Ok(s.ok())
@@ -466,8 +490,26 @@ fn children_value(statuses: &BTreeMap<ChildKey, Status>) -> Value<Map> {
 }
 
 /// The planned state: configuration with effective names, and every computed value.
-/// Also the desired expansion when everything is known.
-fn plan(env: &Env, config: &State) -> Result<(State, Option<(Settings, Desired)>), Diagnostic> {
+/// Also the desired expansion when everything is known. `owner`: the identity, or `None`
+/// while it is not made yet (then it and the tags that carry it are unknown).
+fn plan(
+    env: &Env,
+    config: &State,
+    owner: Option<&str>,
+) -> Result<(State, Option<(Settings, Desired)>), Diagnostic> {
+    let (mut s, full) = plan_known_owner(env, config, owner)?;
+    match owner {
+        Some(o) => s.owner_id = Value::Value(o.to_string()),
+        None => owner_unknown(&mut s),
+    }
+    Ok((s, full))
+}
+
+fn plan_known_owner(
+    env: &Env,
+    config: &State,
+    owner: Option<&str>,
+) -> Result<(State, Option<(Settings, Desired)>), Diagnostic> {
     let mut s = config.clone();
     if s.force_destroy.is_null() {
         s.force_destroy = Value::Value(false);
@@ -486,10 +528,11 @@ fn plan(env: &Env, config: &State) -> Result<(State, Option<(Settings, Desired)>
             *b = Value::Value(BucketBlock::default());
         }
     }
-    let Some(settings) = settings(config)? else {
-        plan_partly_known(env, config, &mut s);
+    let Some(mut settings) = settings(config)? else {
+        plan_partly_known(env, config, owner, &mut s);
         return Ok((s, None));
     };
+    settings.owner_id = owner.map(str::to_string);
     let desired = model::expand(&settings, env);
     if let Value::Value(d) = &mut s.database {
         d.name = Value::Value(desired.database.clone());
@@ -582,7 +625,7 @@ fn planned_names(c: &State) -> PlannedNames {
 /// plans, and only a name that is itself unknown can force a replacement. The id, the
 /// expansion (`managed_objects`, `children`) and `tags_all` wait for the whole
 /// configuration.
-fn plan_partly_known(env: &Env, config: &State, s: &mut State) {
+fn plan_partly_known(env: &Env, config: &State, owner: Option<&str>, s: &mut State) {
     let names = planned_names(config);
     let known = |n: &Option<String>| n.clone().map(Value::Value).unwrap_or(Value::Unknown);
     s.id = Value::Unknown;
@@ -621,6 +664,7 @@ fn plan_partly_known(env: &Env, config: &State, s: &mut State) {
         (Ok(Some(name)), Ok(tags)) => to_map(&model::context_tags(&Settings {
             name,
             tags: tags.unwrap_or_default(),
+            owner_id: owner.map(str::to_string),
             ..Default::default()
         })),
         _ => Value::Unknown,
@@ -713,49 +757,98 @@ fn all_gone(d: &Desired, o: &Observed) -> bool {
             .all(|b| !matches!(o.buckets.get(&b.name), Some(Some(_))))
 }
 
-/// On create: children that already exist must carry this pipeline's tag, so the pipeline
-/// never takes over (and later deletes) someone else's role, database or bucket.
-fn check_ownership(d: &Desired, o: &Observed) -> Vec<Diagnostic> {
-    let ours = |t: &Tags| t.get(PIPELINE_TAG) == Some(&d.name);
+/// What an apply or destroy may take, and how it proves it.
+struct Mode {
+    /// A create: nothing may exist yet but adopted buckets.
+    creating: bool,
+    /// The identity state holds (`None` on create, and for a state from 0.1.0).
+    owner: Option<String>,
+    /// Buckets whose `create` goes from false to true: only a bucket carrying this
+    /// instance's identity may become one the pipeline deletes.
+    flipped: Vec<String>,
+}
+
+/// Checks, before anything is written, that every existing top-level child is this
+/// instance's to change (see `crate::model::ownership`). Returns a refusal per child that
+/// is not; then nothing is changed at all.
+fn check_ownership(d: &Desired, o: &Observed, mode: &Mode) -> Vec<Diagnostic> {
+    let owner = mode.owner.as_deref();
     let mut out = Vec::new();
-    let mut refuse = |what: String, path: AttributePath, hint: &str| {
+    let mut import_needed = false;
+    let mut check = |what: String,
+                     tags: &Tags,
+                     path: AttributePath,
+                     rename: &str,
+                     adopted: bool,
+                     flipped: bool| {
+        let v = ownership::verdict(owner, None, tags);
+        let allowed = if adopted {
+            // Configured, never deleted: only another instance's identity stops it.
+            !matches!(v, Verdict::Foreign { .. })
+        } else if flipped {
+            v == Verdict::Ours
+        } else if mode.creating {
+            ownership::on_create(&v)
+        } else {
+            ownership::on_change(&v)
+        };
+        if allowed {
+            return;
+        }
+        let advice = if flipped {
+            "Setting `create = true` lets destroy delete the bucket, so it needs proof this pipeline created it. Keep `create = false`.".to_string()
+        } else if mode.creating && !adopted {
+            import_needed = true;
+            format!("Choose another `{rename}`, or import the pipeline (below).")
+        } else {
+            "If the other state should keep it, remove this pipeline from this state with `terraform state rm`; if this state should, remove the tag from it (or import it there and remove it from the other state).".to_string()
+        };
         out.push(Diagnostic::new(
-            format!("{what} already exists and is not managed by this pipeline"),
-            format!(
-                "{what} exists without the tag {PIPELINE_TAG} = {:?}, so the pipeline will not take it over. {hint}",
-                d.name
-            ),
+            format!("{what} is not this pipeline's"),
+            format!("{}\n\n{advice}", ownership::refusal(&what, &v)),
             path,
-        ))
+        ));
     };
     if let Some(r) = &o.role {
-        if !ours(&r.tags) {
-            refuse(
-                format!("IAM role {:?}", d.role),
-                path_of(&["role", "name"]),
-                "Choose another `role.name`, or import the pipeline.",
-            );
-        }
+        check(
+            format!("IAM role {:?}", d.role),
+            &r.tags,
+            path_of(&["role", "name"]),
+            "role.name",
+            false,
+            false,
+        );
     }
     if let Some(db) = &o.database {
-        if !ours(&db.tags) {
-            refuse(
-                format!("Glue database {:?}", d.database),
-                path_of(&["database", "name"]),
-                "Choose another `database.name`, or import the pipeline.",
+        check(
+            format!("Glue database {:?}", d.database),
+            &db.tags,
+            path_of(&["database", "name"]),
+            "database.name",
+            false,
+            false,
+        );
+    }
+    for b in &d.buckets {
+        if let Some(Some(ob)) = o.buckets.get(&b.name) {
+            check(
+                format!("S3 bucket {:?}", b.name),
+                &ob.tags,
+                path_of(&[b.role.block(), "name"]),
+                &format!("{}.name` (or set `create = false` there to adopt the bucket", b.role.block()),
+                !b.create,
+                b.create && mode.flipped.contains(&b.name),
             );
         }
     }
-    for b in d.buckets.iter().filter(|b| b.create) {
-        if let Some(Some(ob)) = o.buckets.get(&b.name) {
-            if !ours(&ob.tags) {
-                refuse(
-                    format!("S3 bucket {:?}", b.name),
-                    path_of(&[b.role.block(), "name"]),
-                    "To configure an existing bucket without ever deleting it, set `create = false` in its block.",
-                );
-            }
-        }
+    if import_needed {
+        out.push(Diagnostic::root(
+            "Existing objects were not taken over",
+            format!(
+                "Nothing was changed. {}",
+                ownership::import_advice("flywheel_pipeline", &d.import_id, "name")
+            ),
+        ));
     }
     out
 }
@@ -828,6 +921,33 @@ impl From<Diagnostic> for OpFailure {
     }
 }
 
+/// A create answered "already exists": fine when it is this apply's own object (the retry
+/// of a create whose answer was lost), else the error stands, with who owns the object.
+fn lost_answer(
+    desired: &Desired,
+    op: &Operation,
+    e: AwsError,
+    have: &Tags,
+    tagged_on_create: bool,
+) -> Result<(), OpFailure> {
+    let owner = desired.tags.get(ownership::OWNER_TAG).map(String::as_str);
+    let v = ownership::verdict(owner, None, have);
+    if ownership::lost_create(&v, tagged_on_create) {
+        tracing::info!(child = %op.key, "created by an earlier attempt whose answer was lost");
+        return Ok(());
+    }
+    let diag = op_diagnostic(desired, op, &e);
+    Err(OpFailure::from(Diagnostic::new(
+        diag.summary,
+        format!(
+            "{}\n\n{}",
+            diag.detail,
+            ownership::refusal(&op.key.address(), &v)
+        ),
+        child_path(desired, &op.key),
+    )))
+}
+
 /// Carries out one operation.
 async fn apply_op(
     ctx: &AwsContext,
@@ -851,16 +971,25 @@ async fn apply_op(
         },
         (action, Some(spec)) => match spec {
             Spec::Bucket { create, tags } => match (action, create) {
-                (Action::Create, true) => match buckets::create(ctx, &key.name, tags).await {
-                    Ok(()) => Ok(()),
-                    Err(buckets::CreateError::Create(e)) => Err(fail(e)),
-                    // The bucket exists: record it, so the next apply tags it (an update,
-                    // with no ownership refusal) instead of leaving it orphaned.
-                    Err(buckets::CreateError::Tag(e)) => Err(OpFailure {
-                        status: Some(Status::Differs("tags".into())),
-                        ..fail(e)
-                    }),
-                },
+                (Action::Create, true) => {
+                    match buckets::create(ctx, &key.name).await {
+                        Ok(()) => {}
+                        Err(e) if buckets::already_owned(&e) => {
+                            let have = buckets::current_tags(ctx, &key.name).await.map_err(fail)?;
+                            lost_answer(desired, op, e, &have, false)?;
+                        }
+                        Err(e) => return Err(fail(e)),
+                    }
+                    // The bucket exists: a failed tagging is recorded, so the next apply
+                    // tags it (an update of an untagged bucket this state holds) instead
+                    // of leaving it orphaned.
+                    buckets::put_tags(ctx, &key.name, tags, true)
+                        .await
+                        .map_err(|e| OpFailure {
+                            status: Some(Status::Differs("tags".into())),
+                            ..fail(e)
+                        })
+                }
                 (Action::Create, false) => Err(plain_error(
                     desired,
                     op,
@@ -887,7 +1016,14 @@ async fn apply_op(
             }
             Spec::Database { description, tags } => match action {
                 Action::Create => {
-                    aws(databases::create(ctx, &key.name, description.as_deref(), tags).await)
+                    match databases::create(ctx, &key.name, description.as_deref(), tags).await {
+                        Err(e) if e.kind == ErrorKind::Conflict => {
+                            let have = databases::read(ctx, &key.name).await.map_err(fail)?;
+                            let tags = have.map(|d| d.tags).unwrap_or_default();
+                            lost_answer(desired, op, e, &tags, true)
+                        }
+                        other => aws(other),
+                    }
                 }
                 _ => {
                     let (differs, have_tags) = match observed.get(key) {
@@ -898,7 +1034,16 @@ async fn apply_op(
                 }
             },
             Spec::Role { trust_policy, tags } => match action {
-                Action::Create => aws(iam::create(ctx, &key.name, trust_policy, tags).await),
+                Action::Create => match iam::create(ctx, &key.name, trust_policy, tags).await {
+                    Err(e) if e.kind == ErrorKind::Conflict => {
+                        let have = iam::read(ctx, &key.name, INLINE_POLICY_NAME)
+                            .await
+                            .map_err(fail)?;
+                        let tags = have.map(|r| r.tags).unwrap_or_default();
+                        lost_answer(desired, op, e, &tags, true)
+                    }
+                    other => aws(other),
+                },
                 _ => {
                     let (have_trust, have_tags) = match observed.get(key) {
                         Some(Spec::Role { trust_policy, tags }) => (Some(trust_policy), tags.clone()),
@@ -937,7 +1082,7 @@ struct Converged {
 }
 
 /// Observes, plans the operations, runs them, and returns what it reached.
-async fn converge(ctx: &AwsContext, desired: &Desired, check_owner: bool) -> Converged {
+async fn converge(ctx: &AwsContext, desired: &Desired, mode: &Mode) -> Converged {
     let all_missing = || {
         desired
             .children
@@ -955,18 +1100,16 @@ async fn converge(ctx: &AwsContext, desired: &Desired, check_owner: bool) -> Con
             }
         }
     };
-    if check_owner {
-        let refusals = check_ownership(desired, &observed);
-        if !refusals.is_empty() {
-            return Converged {
-                statuses: all_missing(),
-                errors: refusals,
-                ran: false,
-            };
-        }
-    }
     let specs = model::observed_children(desired, &observed);
     let mut statuses = model::statuses(desired, &specs);
+    let refusals = check_ownership(desired, &observed, mode);
+    if !refusals.is_empty() {
+        return Converged {
+            statuses,
+            errors: refusals,
+            ran: false,
+        };
+    }
     let ops = reconcile::diff(desired, &statuses);
     for op in &ops {
         tracing::info!(child = %op.key, action = ?op.action, reason = op.reason.as_str(), "reconciling");
@@ -1017,8 +1160,43 @@ async fn destroy_all(
     ctx: &AwsContext,
     desired: &Desired,
     force: bool,
+    owner: Option<String>,
 ) -> Result<(), Vec<Diagnostic>> {
-    // Refuse before deleting anything when a created bucket holds data.
+    // Refuse before deleting anything when any child is another instance's.
+    let observed = observe(ctx, desired)
+        .await
+        .map_err(|e| vec![e.to_diagnostic()])?;
+    let mode = Mode {
+        creating: false,
+        owner,
+        flipped: Vec::new(),
+    };
+    let refusals = check_ownership(desired, &observed, &mode);
+    if !refusals.is_empty() {
+        return Err(refusals);
+    }
+    // ... or when the database holds tables, which nothing may have created in Terraform
+    // (Athena CTAS results, views, crawled tables) and Glue would delete with it.
+    if observed.database.is_some() && !force {
+        let (count, names) = databases::tables(ctx, &desired.database, 5)
+            .await
+            .map_err(|e| vec![e.to_diagnostic()])?;
+        if count > 0 {
+            return Err(vec![Diagnostic::new(
+                "Catalog database still holds tables",
+                format!(
+                    "force_destroy: the Glue database {:?} holds {count} table{} ({}{}), and deleting the database deletes {}, so nothing was deleted. Move or drop the tables, or set `force_destroy = true` and apply before destroying.",
+                    desired.database,
+                    if count == 1 { "" } else { "s" },
+                    names.iter().map(|n| format!("{n:?}")).collect::<Vec<_>>().join(", "),
+                    if count > names.len() { ", ..." } else { "" },
+                    if count == 1 { "it" } else { "them" },
+                ),
+                AttributePath::new("force_destroy"),
+            )]);
+        }
+    }
+    // ... or when a created bucket holds data.
     let created: Vec<&model::Bucket> = desired.buckets.iter().filter(|b| b.create).collect();
     let checks = futures::future::join_all(
         created
@@ -1136,8 +1314,45 @@ async fn release(ctx: &AwsContext, bucket: &str, tag_keys: &[String]) -> Result<
     gone(buckets::remove_tags(ctx, bucket, tag_keys).await).map(|_| ())
 }
 
+/// Buckets adopted in `prior` (`create = false`) that `desired` creates.
+fn flipped_buckets(prior: &State, desired: &Desired) -> Vec<String> {
+    desired
+        .buckets
+        .iter()
+        .filter(|b| {
+            b.create
+                && matches!(prior.bucket_block(b.role), Value::Value(p)
+                    if p.create == Value::Value(false))
+        })
+        .map(|b| b.name.clone())
+        .collect()
+}
+
 // ---------------------------------------------------------------------------------------
 // Import
+
+/// The identity an imported pipeline takes: the one on its role, else its database, else
+/// a created bucket; a new one when none carries one.
+fn imported_owner(d: &Desired, o: &Observed) -> String {
+    let found = |t: &Tags| {
+        t.get(ownership::OWNER_TAG)
+            .filter(|v| ownership::is_owner_id(v))
+            .cloned()
+    };
+    o.role
+        .as_ref()
+        .and_then(|r| found(&r.tags))
+        .or_else(|| o.database.as_ref().and_then(|db| found(&db.tags)))
+        .or_else(|| {
+            d.buckets
+                .iter()
+                .find_map(|b| match o.buckets.get(&b.name) {
+                    Some(Some(ob)) => found(&ob.tags),
+                    _ => None,
+                })
+        })
+        .unwrap_or_else(|| ownership::new_owner_id(rand::random()))
+}
 
 /// The configuration an existing pipeline implies, read back from AWS: `tags` from the
 /// role's tags (without ownership and provider default tags), the database description,
@@ -1287,9 +1502,9 @@ fn schema_block() -> tf_provider::schema::Block {
             ("id", attr(string(), Computed, "Names every child: `name=...,environment=...,role=...,database=...,data_bucket=...,assets_bucket=...,analysis_bucket=...[,adopted=...]`; also the import ID.")),
             ("name", attr(string(), Required, "Pipeline name: 1 to 40 lowercase letters, digits and hyphens. Tags every child (`flywheel:pipeline`) and is the base of default names.")),
             ("environment", attr(string(), Optional, "Environment (`prod`, `dev`, ...): 1 to 16 lowercase letters, digits and hyphens, part of default names.")),
-            ("force_destroy", attr(bool(), OptionalComputed, "Allow destroy to delete every object (and version) in the buckets the pipeline created. Default `false`: destroy refuses while any of them holds objects. Adopted buckets are never emptied. Apply a change to it before destroying.")),
+            ("force_destroy", attr(bool(), OptionalComputed, "Allow destroy to delete every object (and version) in the buckets the pipeline created, and every table in its catalog database. Default `false`: destroy refuses, before deleting anything, while any of those buckets holds objects or the database holds tables (tables Terraform never made, such as Athena CTAS results and views, included). Adopted buckets are never emptied. Apply a change to it before destroying.")),
             ("tags", attr(string_map(), Optional, "Tags for every child that takes tags (buckets, database, role), over the provider's `default_tags`; passed to jobs and crawlers through `context`.")),
-            ("tags_all", attr(string_map(), Computed, "Every tag the children carry: `default_tags`, `tags`, `flywheel:pipeline` and `flywheel:managed-by`.")),
+            ("tags_all", attr(string_map(), Computed, "Every tag the children carry: `default_tags`, `tags`, `flywheel:pipeline`, `flywheel:managed-by`, and `flywheel:owner` (the `owner_id`; not on adopted buckets).")),
             ("role_arn", attr(string(), Computed, "ARN of the Glue role.")),
             ("database_name", attr(string(), Computed, "Name of the Glue catalog database.")),
             ("data_bucket_arn", attr(string(), Computed, "ARN of the data bucket.")),
@@ -1297,6 +1512,7 @@ fn schema_block() -> tf_provider::schema::Block {
             ("analysis_bucket_arn", attr(string(), Computed, "ARN of the analysis bucket.")),
             ("context", attr(context::attribute_type(), Computed, "What jobs and crawlers need from the environment, for their `pipeline` argument: `role_arn`, `database`, `data_bucket`, `assets_bucket`, `analysis_bucket`, `scripts_prefix` (`scripts/`), `temp_dir` (`s3://<assets>/temporary/`), `spark_event_logs_path` (`s3://<assets>/sparkHistoryLogs/`) and `tags`.")),
             ("managed_objects", attr(managed::attribute_type(), Computed, managed::DESCRIPTION)),
+            ("owner_id", attr(string(), Computed, "This pipeline's identity: made at its first apply (or import), kept in state, and written as the tag `flywheel:owner` on the role, the database and the buckets it created, and as `flywheel:pipeline-owner` on its jobs and crawlers (through `context`). The pipeline changes or deletes only objects that carry it (or, for objects in its state, no identity at all); another Terraform state cannot reproduce it by copying configuration. See the ownership guide.")),
             ("children", attr(string_map(), Computed, "Every child object, by terraform-provider-aws address (`aws_s3_bucket_policy.<bucket>`, `aws_iam_role_policy.<role>:<policy>`, ...), with its status as last read: `ok`, `missing`, `differs: <how>` or `not in the configuration`. Plans propose `ok` for each, so drift shows as a change naming the child, and apply repairs it.")),
         ],
         [
@@ -1326,6 +1542,11 @@ fn schema_block() -> tf_provider::schema::Block {
 // ---------------------------------------------------------------------------------------
 // The resource
 
+/// Still 0: 0.1.0's states lack only `owner_id`, which Terraform reads as null (it fills
+/// attributes a state lacks with null). A version bump would need `Resource::upgrade`,
+/// whose `RawValue` argument tf-provider 0.2.2 does not export.
+const SCHEMA_VERSION: i64 = 0;
+
 #[async_trait]
 impl Resource for PipelineResource {
     type State<'a> = State;
@@ -1334,7 +1555,7 @@ impl Resource for PipelineResource {
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(Schema {
-            version: 0,
+            version: SCHEMA_VERSION,
             block: schema_block(),
         })
     }
@@ -1361,7 +1582,7 @@ impl Resource for PipelineResource {
                 return Some((state, private_state));
             }
         };
-        let desired = match plan(&env, &state) {
+        let desired = match plan(&env, &state, owner_of(&state).as_deref()) {
             Ok((_, Some((_, d)))) => d,
             Ok(_) => return Some((state, private_state)),
             Err(d) => {
@@ -1401,7 +1622,8 @@ impl Resource for PipelineResource {
         _meta: ValueEmpty,
     ) -> Option<(State, ValueEmpty)> {
         let ctx = self.ctx.get_or_diag(diags)?;
-        let planned = env_of(&ctx).and_then(|env| plan(&env, &config));
+        // The identity is made at apply (see `crate::model::ownership`).
+        let planned = env_of(&ctx).and_then(|env| plan(&env, &config, None));
         match planned {
             Ok((s, _)) => Some((s, ValueEmpty::default())),
             Err(d) => {
@@ -1421,7 +1643,8 @@ impl Resource for PipelineResource {
         _meta: ValueEmpty,
     ) -> Option<(State, ValueEmpty, Vec<AttributePath>)> {
         let ctx = self.ctx.get_or_diag(diags)?;
-        let planned = match env_of(&ctx).and_then(|env| plan(&env, &config)) {
+        let owner = owner_of(&prior);
+        let planned = match env_of(&ctx).and_then(|env| plan(&env, &config, owner.as_deref())) {
             Ok((s, _)) => s,
             Err(d) => {
                 diags.add_error(d);
@@ -1450,19 +1673,19 @@ impl Resource for PipelineResource {
         _private: ValueEmpty,
         _meta: ValueEmpty,
     ) -> Option<(State, ValueEmpty)> {
-        self.apply(diags, planned, config, true).await
+        self.apply(diags, None, planned, config).await
     }
 
     async fn update<'a>(
         &self,
         diags: &mut Diagnostics,
-        _prior: State,
+        prior: State,
         planned: State,
         config: State,
         _private: ValueEmpty,
         _meta: ValueEmpty,
     ) -> Option<(State, ValueEmpty)> {
-        self.apply(diags, planned, config, false).await
+        self.apply(diags, Some(&prior), planned, config).await
     }
 
     async fn destroy<'a>(
@@ -1473,7 +1696,8 @@ impl Resource for PipelineResource {
         _meta: ValueEmpty,
     ) -> Option<()> {
         let ctx = self.ctx.get_or_diag(diags)?;
-        let desired = match env_of(&ctx).and_then(|env| plan(&env, &prior)) {
+        let owner = owner_of(&prior);
+        let desired = match env_of(&ctx).and_then(|env| plan(&env, &prior, owner.as_deref())) {
             Ok((_, Some((_, d)))) => d,
             Ok(_) => {
                 diags.root_error(
@@ -1492,7 +1716,7 @@ impl Resource for PipelineResource {
             .as_ref_option()
             .copied()
             .unwrap_or(false);
-        match destroy_all(&ctx, &desired, force).await {
+        match destroy_all(&ctx, &desired, force, owner).await {
             Ok(()) => Some(()),
             Err(errors) => {
                 for e in errors {
@@ -1541,9 +1765,25 @@ impl Resource for PipelineResource {
             );
             return None;
         }
-        let settings = imported_settings(base, &env, &observed);
+        // Import is an explicit claim: the identity the children carry, or a new one that
+        // the first apply writes. Buckets not named in `adopted=` are the pipeline's only
+        // when they carry that identity; others are adopted (configured, never deleted).
+        let owner = imported_owner(&desired, &observed);
+        let mut settings = imported_settings(base, &env, &observed);
+        for b in &desired.buckets {
+            if parsed.adopted.contains(&b.role) {
+                continue;
+            }
+            let ours = matches!(observed.buckets.get(&b.name), Some(Some(ob))
+                if ob.tags.get(ownership::OWNER_TAG) == Some(&owner));
+            match b.role {
+                BucketRole::Data => settings.data.create = Some(ours),
+                BucketRole::Assets => settings.assets.create = Some(ours),
+                BucketRole::Analysis => settings.analysis.create = Some(ours),
+            }
+        }
         let config = state_from_settings(&settings);
-        let (mut s, full) = match plan(&env, &config) {
+        let (mut s, full) = match plan(&env, &config, Some(&owner)) {
             Ok(p) => p,
             Err(d) => {
                 diags.add_error(d);
@@ -1559,15 +1799,22 @@ impl Resource for PipelineResource {
 }
 
 impl PipelineResource {
+    /// Create (`prior` is `None`) or update. The identity is the prior state's, or made
+    /// now: on create, and on the first apply over a state from 0.1.0.
     async fn apply(
         &self,
         diags: &mut Diagnostics,
+        prior: Option<&State>,
         planned: State,
         config: State,
-        creating: bool,
     ) -> Option<(State, ValueEmpty)> {
         let ctx = self.ctx.get_or_diag(diags)?;
-        let (mut state, desired) = match env_of(&ctx).and_then(|env| plan(&env, &config)) {
+        let creating = prior.is_none();
+        let prior_owner = prior.and_then(owner_of);
+        let owner = prior_owner
+            .clone()
+            .unwrap_or_else(|| ownership::new_owner_id(rand::random()));
+        let (mut state, desired) = match env_of(&ctx).and_then(|env| plan(&env, &config, Some(&owner))) {
             Ok((s, Some((_, d)))) => (s, d),
             Ok(_) => {
                 diags.root_error(
@@ -1600,7 +1847,16 @@ impl PipelineResource {
             statuses,
             errors,
             ran,
-        } = converge(&ctx, &desired, creating).await;
+        } = converge(
+            &ctx,
+            &desired,
+            &Mode {
+                creating,
+                owner: prior_owner,
+                flipped: prior.map(|p| flipped_buckets(p, &desired)).unwrap_or_default(),
+            },
+        )
+        .await;
         state.children = children_value(
             &statuses
                 .into_iter()
@@ -1625,6 +1881,8 @@ impl PipelineResource {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const OWNER: &str = "0123456789abcdef0123456789abcdef";
 
     fn base() -> State {
         State {
@@ -1787,7 +2045,7 @@ mod tests {
 
     #[test]
     fn plans_fill_names_and_computed_values() {
-        let (s, full) = plan(&env(), &base()).unwrap();
+        let (s, full) = plan(&env(), &base(), Some(OWNER)).unwrap();
         assert!(full.is_some());
         assert_eq!(s.id, Value::Value("name=acme,environment=dev,role=acme-dev-glue-role,database=acme_dev,data_bucket=acme-dev-data,assets_bucket=acme-dev-assets,analysis_bucket=acme-dev-analysis".into()));
         assert_eq!(
@@ -1810,7 +2068,7 @@ mod tests {
             .values()
             .all(|v| v == &Value::Value("ok".to_string())));
         // Planning the planned state again changes nothing (plans are stable).
-        let (again, _) = plan(&env(), &s).unwrap();
+        let (again, _) = plan(&env(), &s, Some(OWNER)).unwrap();
         assert_eq!(again, s);
     }
 
@@ -1819,7 +2077,7 @@ mod tests {
         let mut c = base();
         c.environment = Value::Unknown;
         c.data_bucket = bucket(|b| b.name = Value::Value("explicit-data".into()));
-        let (s, full) = plan(&env(), &c).unwrap();
+        let (s, full) = plan(&env(), &c, Some(OWNER)).unwrap();
         assert!(full.is_none());
         assert!(s.id.is_unknown() && s.children.is_unknown() && s.managed_objects.is_unknown());
         assert_eq!(
@@ -1849,7 +2107,7 @@ mod tests {
     /// known and equal to what the known configuration plans, and replaces nothing.
     #[test]
     fn unknown_settings_keep_names_known_and_replace_nothing() {
-        let (prior, _) = plan(&env(), &base()).unwrap();
+        let (prior, _) = plan(&env(), &base(), Some(OWNER)).unwrap();
         type Mutation = Box<dyn Fn(&mut State)>;
         let cases: Vec<(&str, Mutation)> = vec![
             (
@@ -1892,7 +2150,7 @@ mod tests {
         for (what, mutate) in cases {
             let mut c = base();
             mutate(&mut c);
-            let (planned, full) = plan(&env(), &c).unwrap();
+            let (planned, full) = plan(&env(), &c, Some(OWNER)).unwrap();
             assert!(full.is_none(), "{what}");
             assert!(replace_paths(&prior, &planned).is_empty(), "{what}");
             assert_eq!(planned.role_arn, prior.role_arn, "{what}");
@@ -1943,7 +2201,7 @@ mod tests {
 
     #[test]
     fn failures_point_at_the_childs_block() {
-        let (_, full) = plan(&env(), &base()).unwrap();
+        let (_, full) = plan(&env(), &base(), Some(OWNER)).unwrap();
         let (_, d) = full.unwrap();
         let path = |kind, owner: &str, name: &str| {
             format!("{:?}", child_path(&d, &ChildKey::new(kind, owner, name)))
@@ -1990,7 +2248,7 @@ mod tests {
 
     #[test]
     fn only_name_changes_replace() {
-        let (prior, _) = plan(&env(), &base()).unwrap();
+        let (prior, _) = plan(&env(), &base(), Some(OWNER)).unwrap();
         let mut c = base();
         c.tags = Value::Value([("team".to_string(), Value::Value("x".to_string()))].into());
         c.database = Value::Value(DatabaseBlock {
@@ -2002,11 +2260,11 @@ mod tests {
                 Value::Value([("temp/".to_string(), Value::Value(Number(3.0)))].into())
         });
         c.force_destroy = Value::Value(true);
-        let (planned, _) = plan(&env(), &c).unwrap();
+        let (planned, _) = plan(&env(), &c, Some(OWNER)).unwrap();
         assert!(replace_paths(&prior, &planned).is_empty());
         // A new environment renames every default-named child.
         c.environment = Value::Value("prod".into());
-        let (planned, _) = plan(&env(), &c).unwrap();
+        let (planned, _) = plan(&env(), &c, Some(OWNER)).unwrap();
         let paths: Vec<String> = replace_paths(&prior, &planned)
             .iter()
             .map(|p| format!("{p}"))
@@ -2015,7 +2273,7 @@ mod tests {
         // One explicit bucket name change replaces on that name only.
         let mut c = base();
         c.data_bucket = bucket(|b| b.name = Value::Value("other-data".into()));
-        let (planned, _) = plan(&env(), &c).unwrap();
+        let (planned, _) = plan(&env(), &c, Some(OWNER)).unwrap();
         let paths: Vec<String> = replace_paths(&prior, &planned)
             .iter()
             .map(|p| format!("{p}"))
@@ -2026,7 +2284,7 @@ mod tests {
         let mut c = base();
         c.environment = Value::Unknown;
         c.data_bucket = bucket(|b| b.name = Value::Value("acme-dev-data".into()));
-        let (planned, _) = plan(&env(), &c).unwrap();
+        let (planned, _) = plan(&env(), &c, Some(OWNER)).unwrap();
         let paths: Vec<String> = replace_paths(&prior, &planned)
             .iter()
             .map(|p| format!("{p}"))
@@ -2047,10 +2305,10 @@ mod tests {
             b.create = Value::Value(false);
             b.prefixes = Value::Value(vec![Value::Value("opus/".into())]);
         });
-        let (planned, full) = plan(&env(), &c).unwrap();
+        let (planned, full) = plan(&env(), &c, Some(OWNER)).unwrap();
         let (settings, _) = full.unwrap();
         let round = state_from_settings(&settings);
-        let (replanned, _) = plan(&env(), &round).unwrap();
+        let (replanned, _) = plan(&env(), &round, Some(OWNER)).unwrap();
         assert_eq!(replanned, planned);
     }
 }

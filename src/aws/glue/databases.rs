@@ -137,6 +137,44 @@ async fn converge_tags(
     Ok(())
 }
 
+/// How many tables the database holds, and the names of the first `sample` of them
+/// (GetTables, 100 a page). A database already gone holds none.
+pub async fn tables(
+    ctx: &AwsContext,
+    database: &str,
+    sample: usize,
+) -> Result<(usize, Vec<String>), AwsError> {
+    let mut count = 0;
+    let mut names = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let page = match call(&ctx.retry, Op::new("glue", "GetTables", database), || {
+            ctx.glue
+                .get_tables()
+                .database_name(database)
+                .max_results(100)
+                .set_next_token(token.clone())
+                .send()
+        })
+        .await
+        {
+            Ok(p) => p,
+            Err(e) if e.is_not_found() => return Ok((0, Vec::new())),
+            Err(e) => return Err(e),
+        };
+        for t in page.table_list() {
+            count += 1;
+            if names.len() < sample {
+                names.push(t.name().to_string());
+            }
+        }
+        match page.next_token() {
+            Some(t) if !t.is_empty() => token = Some(t.to_string()),
+            _ => return Ok((count, names)),
+        }
+    }
+}
+
 /// Deletes the database (Glue deletes its tables with it); one already gone is fine.
 pub async fn delete(ctx: &AwsContext, name: &str) -> Result<(), AwsError> {
     match call(&ctx.retry, Op::new("glue", "DeleteDatabase", name), || {

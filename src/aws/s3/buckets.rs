@@ -219,51 +219,28 @@ fn to_sdk_rule(bucket: &str, r: &model::LifecycleRule) -> Result<LifecycleRule, 
         .map_err(|e| build_error("PutBucketLifecycleConfiguration", bucket, e))
 }
 
-/// How [`create`] failed.
-#[derive(Debug)]
-pub enum CreateError {
-    /// CreateBucket failed: the bucket may not exist.
-    Create(AwsError),
-    /// The bucket exists (this call made it), but tagging it failed.
-    Tag(AwsError),
-}
-
-/// Creates the bucket (in the client's region), then tags it with `tags`.
-///
-/// `BucketAlreadyOwnedByYou` counts as created when the bucket is ours: untagged (an
-/// earlier CreateBucket of this apply, or of one interrupted before its tagging, whose
-/// answer was lost) or tagged with this pipeline's `flywheel:pipeline` value. A bucket of
-/// this account that carries other tags is someone else's, and the error stands.
-pub async fn create(ctx: &AwsContext, bucket: &str, tags: &Tags) -> Result<(), CreateError> {
+/// Creates the bucket in the client's region (untagged: S3 takes tags in a second call).
+pub async fn create(ctx: &AwsContext, bucket: &str) -> Result<(), AwsError> {
     let config = (ctx.region != "us-east-1").then(|| {
         CreateBucketConfiguration::builder()
             .location_constraint(BucketLocationConstraint::from(ctx.region.as_str()))
             .build()
     });
-    let created = call(&ctx.retry, Op::new("s3", "CreateBucket", bucket), || {
+    call(&ctx.retry, Op::new("s3", "CreateBucket", bucket), || {
         ctx.s3
             .create_bucket()
             .bucket(bucket)
             .set_create_bucket_configuration(config.clone())
             .send()
     })
-    .await;
-    if let Err(e) = created {
-        if e.code.as_deref() != Some("BucketAlreadyOwnedByYou") {
-            return Err(CreateError::Create(e));
-        }
-        let have = current_tags(ctx, bucket)
-            .await
-            .map_err(CreateError::Create)?;
-        let pipeline = tags.get(model::PIPELINE_TAG);
-        let ours = have.is_empty() || have.get(model::PIPELINE_TAG) == pipeline;
-        if !ours {
-            return Err(CreateError::Create(e));
-        }
-    }
-    put_tags(ctx, bucket, tags, true)
-        .await
-        .map_err(CreateError::Tag)
+    .await
+    .map(|_| ())
+}
+
+/// CreateBucket found the bucket in this account already (outside us-east-1, where
+/// us-east-1 answers 200 instead).
+pub fn already_owned(e: &AwsError) -> bool {
+    e.code.as_deref() == Some("BucketAlreadyOwnedByYou")
 }
 
 /// Sets `tags` on the bucket. `exclusive`: exactly these; otherwise (an adopted bucket)
@@ -285,7 +262,8 @@ pub async fn put_tags(
     write_tags(ctx, bucket, &all).await
 }
 
-async fn current_tags(ctx: &AwsContext, bucket: &str) -> Result<Tags, AwsError> {
+/// The bucket's tags (none when it has no tag set).
+pub async fn current_tags(ctx: &AwsContext, bucket: &str) -> Result<Tags, AwsError> {
     match call(
         &ctx.retry,
         Op::new("s3", "GetBucketTagging", bucket),
