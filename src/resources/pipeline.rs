@@ -799,7 +799,12 @@ fn check_ownership(d: &Desired, o: &Observed, mode: &Mode) -> Vec<Diagnostic> {
             "Setting `create = true` lets destroy delete the bucket, so it needs proof this pipeline created it. Keep `create = false`.".to_string()
         } else if mode.creating && !adopted {
             import_needed = true;
-            format!("Choose another `{rename}`, or import the pipeline (below).")
+            let adopt = if rename.ends_with("_bucket.name") {
+                ", set `create = false` in that block to adopt the bucket (never deleted),"
+            } else {
+                ""
+            };
+            format!("Choose another `{rename}`{adopt} or import the pipeline (below).")
         } else {
             "If the other state should keep it, remove this pipeline from this state with `terraform state rm`; if this state should, remove the tag from it (or import it there and remove it from the other state).".to_string()
         };
@@ -835,7 +840,7 @@ fn check_ownership(d: &Desired, o: &Observed, mode: &Mode) -> Vec<Diagnostic> {
                 format!("S3 bucket {:?}", b.name),
                 &ob.tags,
                 path_of(&[b.role.block(), "name"]),
-                &format!("{}.name` (or set `create = false` there to adopt the bucket", b.role.block()),
+                &format!("{}.name", b.role.block()),
                 !b.create,
                 b.create && mode.flipped.contains(&b.name),
             );
@@ -1344,12 +1349,10 @@ fn imported_owner(d: &Desired, o: &Observed) -> String {
         .and_then(|r| found(&r.tags))
         .or_else(|| o.database.as_ref().and_then(|db| found(&db.tags)))
         .or_else(|| {
-            d.buckets
-                .iter()
-                .find_map(|b| match o.buckets.get(&b.name) {
-                    Some(Some(ob)) => found(&ob.tags),
-                    _ => None,
-                })
+            d.buckets.iter().find_map(|b| match o.buckets.get(&b.name) {
+                Some(Some(ob)) => found(&ob.tags),
+                _ => None,
+            })
         })
         .unwrap_or_else(|| ownership::new_owner_id(rand::random()))
 }
@@ -1814,7 +1817,9 @@ impl PipelineResource {
         let owner = prior_owner
             .clone()
             .unwrap_or_else(|| ownership::new_owner_id(rand::random()));
-        let (mut state, desired) = match env_of(&ctx).and_then(|env| plan(&env, &config, Some(&owner))) {
+        let (mut state, desired) = match env_of(&ctx)
+            .and_then(|env| plan(&env, &config, Some(&owner)))
+        {
             Ok((s, Some((_, d)))) => (s, d),
             Ok(_) => {
                 diags.root_error(
@@ -1853,7 +1858,9 @@ impl PipelineResource {
             &Mode {
                 creating,
                 owner: prior_owner,
-                flipped: prior.map(|p| flipped_buckets(p, &desired)).unwrap_or_default(),
+                flipped: prior
+                    .map(|p| flipped_buckets(p, &desired))
+                    .unwrap_or_default(),
             },
         )
         .await;

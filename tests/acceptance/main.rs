@@ -23,4 +23,5 @@ mod examples;
 mod harness_self_test;
 mod job;
 mod pipeline;
+mod pipeline_ownership;
 mod provider;

@@ -17,17 +17,17 @@ const ADDR: &str = "flywheel_pipeline.test";
 
 /// One test's names.
 #[derive(Clone)]
-struct Names {
-    name: String,
-    data: String,
-    assets: String,
-    analysis: String,
-    role: String,
-    database: String,
+pub(crate) struct Names {
+    pub name: String,
+    pub data: String,
+    pub assets: String,
+    pub analysis: String,
+    pub role: String,
+    pub database: String,
 }
 
 impl Names {
-    fn new(prefix: &str) -> Names {
+    pub fn new(prefix: &str) -> Names {
         let name = unique_name(prefix);
         Names {
             data: format!("{name}-acc-data"),
@@ -39,19 +39,19 @@ impl Names {
         }
     }
 
-    fn buckets(&self) -> [&str; 3] {
+    pub fn buckets(&self) -> [&str; 3] {
         [&self.data, &self.assets, &self.analysis]
     }
 }
 
 /// Knobs of the test configuration.
 #[derive(Clone)]
-struct Cfg {
-    adopt_data: bool,
-    team: &'static str,
-    temp_days: u32,
-    description: &'static str,
-    force_destroy: bool,
+pub(crate) struct Cfg {
+    pub adopt_data: bool,
+    pub team: &'static str,
+    pub temp_days: u32,
+    pub description: &'static str,
+    pub force_destroy: bool,
 }
 
 impl Default for Cfg {
@@ -66,7 +66,7 @@ impl Default for Cfg {
     }
 }
 
-fn config(n: &Names, c: &Cfg) -> String {
+pub(crate) fn config(n: &Names, c: &Cfg) -> String {
     let data = if c.adopt_data {
         format!(
             "name = \"{}\"\n    create = false\n    prefixes = [\"opus/\", \"omc_cleanroom_data/\"]",
@@ -116,7 +116,7 @@ fn svc_code<E: aws_smithy_types::error::metadata::ProvideErrorMetadata>(e: &E) -
     e.code().unwrap_or("").to_string()
 }
 
-async fn bucket_exists(aws: &Clients, b: &str) -> Result<bool> {
+pub(crate) async fn bucket_exists(aws: &Clients, b: &str) -> Result<bool> {
     match aws.s3.head_bucket().bucket(b).send().await {
         Ok(_) => Ok(true),
         Err(e) if e.raw_response().is_some_and(|r| r.status().as_u16() == 404) => Ok(false),
@@ -124,7 +124,7 @@ async fn bucket_exists(aws: &Clients, b: &str) -> Result<bool> {
     }
 }
 
-async fn bucket_tags(aws: &Clients, b: &str) -> Result<Vec<(String, String)>> {
+pub(crate) async fn bucket_tags(aws: &Clients, b: &str) -> Result<Vec<(String, String)>> {
     match aws.s3.get_bucket_tagging().bucket(b).send().await {
         Ok(o) => Ok(o
             .tag_set()
@@ -218,7 +218,7 @@ async fn public_access_block(aws: &Clients, b: &str) -> Result<Option<[bool; 4]>
     }
 }
 
-async fn role_exists(aws: &Clients, role: &str) -> Result<bool> {
+pub(crate) async fn role_exists(aws: &Clients, role: &str) -> Result<bool> {
     match aws.iam.get_role().role_name(role).send().await {
         Ok(_) => Ok(true),
         Err(e)
@@ -264,7 +264,10 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-async fn database_description(aws: &Clients, db: &str) -> Result<Option<Option<String>>> {
+pub(crate) async fn database_description(
+    aws: &Clients,
+    db: &str,
+) -> Result<Option<Option<String>>> {
     match aws.glue.get_database().name(db).send().await {
         Ok(o) => Ok(Some(
             o.database()
@@ -339,7 +342,7 @@ async fn remove_bucket(aws: &Clients, b: &str) -> Result<()> {
 }
 
 /// A plain HTTP call to the emulator's control API; returns the body.
-fn control(method: &str, path: &str, body: &str) -> Result<String> {
+pub(crate) fn control(method: &str, path: &str, body: &str) -> Result<String> {
     let settings = emulator_settings();
     let (host, port) = crate::harness::emulator::host_port(&settings.endpoint)?;
     let mut s = TcpStream::connect((host.as_str(), port))?;
@@ -385,7 +388,7 @@ fn take_counter(service: &str, operation: &str, matching: &str) -> Result<u64> {
 
 /// Everything the pipeline created is gone; the adopted bucket (if any) is still there
 /// with its data, released (no ownership tags, rules or statement of ours), then removed.
-async fn check_nothing_left(aws: &Clients, n: &Names, adopted: bool) -> Result<()> {
+pub(crate) async fn check_nothing_left(aws: &Clients, n: &Names, adopted: bool) -> Result<()> {
     ensure!(!role_exists(aws, &n.role).await?, "role {} left", n.role);
     ensure!(
         database_description(aws, &n.database).await?.is_none(),
