@@ -1106,7 +1106,7 @@ async fn converge(ctx: &AwsContext, desired: &Desired, mode: &Mode) -> Converged
         }
     };
     let specs = model::observed_children(desired, &observed);
-    let mut statuses = model::statuses(desired, &specs);
+    let mut statuses = model::statuses(&desired.children, &specs);
     let refusals = check_ownership(desired, &observed, mode);
     if !refusals.is_empty() {
         return Converged {
@@ -1608,7 +1608,7 @@ impl Resource for PipelineResource {
             return None;
         }
         let specs = model::observed_children(&desired, &observed);
-        let statuses = model::statuses(&desired, &specs);
+        let statuses = model::statuses(&desired.children, &specs);
         let mut s = state;
         s.children = children_value(&statuses);
         if let Some(r) = &observed.role {
@@ -1795,7 +1795,7 @@ impl Resource for PipelineResource {
         };
         if let Some((_, d)) = full {
             let specs = model::observed_children(&d, &observed);
-            s.children = children_value(&model::statuses(&d, &specs));
+            s.children = children_value(&model::statuses(&d.children, &specs));
         }
         Some((s, ValueEmpty::default()))
     }

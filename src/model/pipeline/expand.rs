@@ -1,0 +1,338 @@
+//! The expansion: settings in, every child the pipeline manages out, with tags, lifecycle
+//! rules and the Glue role's least-privilege policy.
+
+use super::*;
+
+/// A bucket as the expansion sees it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bucket {
+    pub role: BucketRole,
+    pub name: String,
+    pub arn: String,
+    pub create: bool,
+    /// Prefixes the role may read and write; empty: the whole bucket.
+    pub object_prefixes: Vec<String>,
+}
+
+/// Everything a pipeline expands into.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Desired {
+    pub name: String,
+    /// The import ID (also the resource's `id`), for advice in errors.
+    pub import_id: String,
+    pub buckets: Vec<Bucket>,
+    pub database: String,
+    pub role: String,
+    pub role_arn: String,
+    pub tags: Tags,
+    /// Every child, parents before their children.
+    pub children: Vec<Child>,
+}
+
+impl Desired {
+    pub fn child(&self, key: &ChildKey) -> Option<&Child> {
+        self.children.iter().find(|c| &c.key == key)
+    }
+}
+
+/// Tags on every taggable child: provider defaults, the resource's tags, and ownership.
+pub fn effective_tags(s: &Settings, default_tags: &Tags) -> Tags {
+    let mut t = tags::effective(default_tags, &Tags::new(), &s.tags);
+    t.insert(PIPELINE_TAG.into(), s.name.clone());
+    if let Some(o) = &s.owner_id {
+        t.extend(ownership::owner_tags(o, None));
+    }
+    t
+}
+
+/// The tags jobs and crawlers inherit through `context`: the resource's tags, the pipeline
+/// tag and the pipeline's identity (they add the provider's default tags and their own
+/// identity themselves).
+pub fn context_tags(s: &Settings) -> Tags {
+    let mut t = s.tags.clone();
+    t.insert(PIPELINE_TAG.into(), s.name.clone());
+    if let Some(o) = &s.owner_id {
+        t.insert(ownership::PIPELINE_OWNER_TAG.into(), o.clone());
+    }
+    t
+}
+
+fn lifecycle_rules(s: &Settings, role: BucketRole) -> Vec<LifecycleRule> {
+    let mut expire: BTreeMap<String, i64> = BTreeMap::new();
+    if role == BucketRole::Assets {
+        expire.insert(TEMP_PREFIX.into(), DEFAULT_TEMP_EXPIRY_DAYS);
+    }
+    expire.extend(s.bucket(role).expire_prefixes.clone());
+    let mut rules = vec![LifecycleRule {
+        id: format!("{RULE_PREFIX}abort-incomplete-multipart-uploads"),
+        prefix: String::new(),
+        expiration_days: None,
+        abort_multipart_days: Some(ABORT_MULTIPART_DAYS),
+        intelligent_tiering_days: None,
+    }];
+    if role == BucketRole::Data {
+        rules.push(LifecycleRule {
+            id: format!("{RULE_PREFIX}intelligent-tiering"),
+            prefix: String::new(),
+            expiration_days: None,
+            abort_multipart_days: None,
+            intelligent_tiering_days: Some(0),
+        });
+    }
+    for (prefix, days) in expire {
+        rules.push(LifecycleRule {
+            id: format!("{RULE_PREFIX}expire-{}", prefix.trim_end_matches('/')),
+            prefix,
+            expiration_days: Some(days),
+            abort_multipart_days: None,
+            intelligent_tiering_days: None,
+        });
+    }
+    rules.sort();
+    rules
+}
+
+fn object_arns(partition: &str, bucket: &str, prefixes: &[String]) -> Vec<String> {
+    if prefixes.is_empty() {
+        vec![format!("{}/*", bucket_arn(partition, bucket))]
+    } else {
+        prefixes
+            .iter()
+            .map(|p| format!("{}/{p}*", bucket_arn(partition, bucket)))
+            .collect()
+    }
+}
+
+/// The role's inline policy: least privilege for Glue jobs and crawlers on these buckets.
+///
+/// - `BucketLocation`: `s3:GetBucketLocation` on the three bucket ARNs.
+/// - `ListBuckets`: `s3:ListBucket` on the buckets the role may read as a whole (the assets
+///   bucket, and the data and analysis buckets when they have no `prefixes`).
+/// - `ListDataPrefixes`, `ListAnalysisPrefixes`: `s3:ListBucket` on a bucket with
+///   `prefixes`, only for listings under them (`s3:prefix` like `<prefix>*`). Glue jobs
+///   and crawlers list from the paths they are given, never from the bucket root, so the
+///   empty (root) prefix is not allowed: a root listing would show every key in the
+///   bucket, which is what `prefixes` withholds.
+/// - `ReadScripts`: `s3:GetObject` on the assets bucket's `scripts/` (jobs never write
+///   their own code).
+/// - `DenyScriptWrites`: an explicit Deny of `s3:PutObject` and `s3:DeleteObject` on
+///   `scripts/`. The AWSGlueServiceRole attachment allows get, put and delete on every
+///   `aws-glue-*` bucket's objects (`arn:aws:s3:::aws-glue-*/*` and
+///   `arn:aws:s3:::*/*aws-glue-*/*`), which would otherwise let a job rewrite the scripts
+///   in a default-named assets bucket; an explicit Deny wins over any Allow.
+/// - `ReadWriteObjects`: get, put and delete objects on the data and analysis buckets
+///   (limited to their `prefixes`, when given) and the assets bucket's `temporary/` and
+///   `sparkHistoryLogs/`.
+/// - `GlueLogs`: CloudWatch Logs on the `/aws-glue/*` log groups of this account and region.
+/// - `GlueMetrics`: `cloudwatch:PutMetricData` has no resource-level permissions, so AWS
+///   requires `Resource "*"`; the `cloudwatch:namespace = Glue` condition limits it.
+/// - `KmsKeys`: only when a bucket uses SSE-KMS, decrypt and generate data keys with
+///   exactly those keys.
+pub fn inline_policy(env: &Env, buckets: &[Bucket], kms_keys: &BTreeSet<String>) -> Value {
+    let p = env.partition.as_str();
+    let mut rw = Vec::new();
+    let mut scripts = Vec::new();
+    for b in buckets {
+        match b.role {
+            BucketRole::Assets => {
+                scripts.extend(object_arns(p, &b.name, &[SCRIPTS_PREFIX.to_string()]));
+                rw.extend(object_arns(
+                    p,
+                    &b.name,
+                    &[TEMP_PREFIX.to_string(), SPARK_LOGS_PREFIX.to_string()],
+                ));
+            }
+            _ => rw.extend(object_arns(p, &b.name, &b.object_prefixes)),
+        }
+    }
+    let whole: Vec<String> = buckets
+        .iter()
+        .filter(|b| b.object_prefixes.is_empty())
+        .map(|b| b.arn.clone())
+        .collect();
+    let mut statements = vec![json!({
+        "Sid": "BucketLocation",
+        "Effect": "Allow",
+        "Action": ["s3:GetBucketLocation"],
+        "Resource": buckets.iter().map(|b| b.arn.clone()).collect::<Vec<_>>(),
+    })];
+    if !whole.is_empty() {
+        statements.push(json!({
+            "Sid": "ListBuckets",
+            "Effect": "Allow",
+            "Action": ["s3:ListBucket"],
+            "Resource": whole,
+        }));
+    }
+    for b in buckets.iter().filter(|b| !b.object_prefixes.is_empty()) {
+        let sid = match b.role {
+            BucketRole::Data => "ListDataPrefixes",
+            BucketRole::Assets => "ListAssetsPrefixes",
+            BucketRole::Analysis => "ListAnalysisPrefixes",
+        };
+        let like: Vec<String> = b.object_prefixes.iter().map(|p| format!("{p}*")).collect();
+        statements.push(json!({
+            "Sid": sid,
+            "Effect": "Allow",
+            "Action": ["s3:ListBucket"],
+            "Resource": [b.arn.clone()],
+            "Condition": { "StringLike": { "s3:prefix": like } },
+        }));
+    }
+    statements.extend([
+        json!({
+            "Sid": "ReadScripts",
+            "Effect": "Allow",
+            "Action": ["s3:GetObject"],
+            "Resource": scripts.clone(),
+        }),
+        json!({
+            "Sid": "DenyScriptWrites",
+            "Effect": "Deny",
+            "Action": ["s3:DeleteObject", "s3:PutObject"],
+            "Resource": scripts,
+        }),
+        json!({
+            "Sid": "ReadWriteObjects",
+            "Effect": "Allow",
+            "Action": ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"],
+            "Resource": rw,
+        }),
+        json!({
+            "Sid": "GlueLogs",
+            "Effect": "Allow",
+            "Action": ["logs:AssociateKmsKey", "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": [format!("arn:{p}:logs:{}:{}:log-group:/aws-glue/*", env.region, env.account)],
+        }),
+        json!({
+            "Sid": "GlueMetrics",
+            "Effect": "Allow",
+            "Action": ["cloudwatch:PutMetricData"],
+            "Resource": ["*"],
+            "Condition": { "StringEquals": { "cloudwatch:namespace": "Glue" } },
+        }),
+    ]);
+    if !kms_keys.is_empty() {
+        statements.push(json!({
+            "Sid": "KmsKeys",
+            "Effect": "Allow",
+            "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+            "Resource": kms_keys.iter().cloned().collect::<Vec<_>>(),
+        }));
+    }
+    policy::document(statements)
+}
+
+/// The full expansion. The configuration is validated first; this cannot fail.
+pub fn expand(s: &Settings, env: &Env) -> Desired {
+    let tags = effective_tags(s, &env.default_tags);
+    let p = env.partition.as_str();
+    let mut buckets = Vec::new();
+    let mut children = Vec::new();
+    let mut kms_keys = BTreeSet::new();
+    for role in BucketRole::ALL {
+        let cfg = s.bucket(role);
+        let name = bucket_name(s, role);
+        let b = Bucket {
+            role,
+            arn: bucket_arn(p, &name),
+            create: cfg.create.unwrap_or(true),
+            object_prefixes: if role != BucketRole::Assets {
+                cfg.prefixes.clone()
+            } else {
+                Vec::new()
+            },
+            name: name.clone(),
+        };
+        // An adopted bucket is configured, not owned: it never carries the identity, so
+        // only a bucket this instance created can prove it (see `create` on the block).
+        let mut bucket_tags = tags.clone();
+        if !b.create {
+            bucket_tags.remove(ownership::OWNER_TAG);
+        }
+        children.push(Child {
+            key: ChildKey::top(Kind::Bucket, &name),
+            spec: Spec::Bucket {
+                create: b.create,
+                tags: bucket_tags,
+            },
+        });
+        let sub = |kind| ChildKey::new(kind, &name, &name);
+        if let Some(k) = &cfg.kms_key_arn {
+            kms_keys.insert(k.clone());
+        }
+        children.push(Child {
+            key: sub(Kind::BucketEncryption),
+            spec: Spec::Encryption {
+                sse: if cfg.kms_key_arn.is_some() {
+                    SSE_KMS
+                } else {
+                    SSE_S3
+                }
+                .into(),
+                kms_key_arn: cfg.kms_key_arn.clone(),
+            },
+        });
+        children.push(Child {
+            key: sub(Kind::BucketPublicAccessBlock),
+            spec: Spec::PublicAccessBlock { flags: [true; 4] },
+        });
+        children.push(Child {
+            key: sub(Kind::BucketPolicy),
+            spec: Spec::BucketPolicy {
+                statements: vec![policy::normalize(&policy::tls_only_statement(p, &name))],
+            },
+        });
+        children.push(Child {
+            key: sub(Kind::BucketLifecycle),
+            spec: Spec::Lifecycle {
+                rules: lifecycle_rules(s, role),
+            },
+        });
+        buckets.push(b);
+    }
+    let database = database_name(s);
+    children.push(Child {
+        key: ChildKey::top(Kind::GlueDatabase, &database),
+        spec: Spec::Database {
+            description: s.database_description.clone().filter(|d| !d.is_empty()),
+            tags: tags.clone(),
+        },
+    });
+    let role = role_name(s);
+    children.push(Child {
+        key: ChildKey::top(Kind::IamRole, &role),
+        spec: Spec::Role {
+            trust_policy: policy::normalize(&policy::glue_trust_policy(
+                p,
+                &env.region,
+                &env.account,
+            )),
+            tags: tags.clone(),
+        },
+    });
+    children.push(Child {
+        key: ChildKey::new(Kind::IamRolePolicy, &role, INLINE_POLICY_NAME),
+        spec: Spec::RolePolicy {
+            document: policy::normalize(&inline_policy(env, &buckets, &kms_keys)),
+        },
+    });
+    let mut arns: BTreeSet<String> = s.managed_policy_arns.iter().cloned().collect();
+    arns.insert(glue_service_role_arn(p));
+    for arn in arns {
+        children.push(Child {
+            key: ChildKey::new(Kind::IamRolePolicyAttachment, &role, &arn),
+            spec: Spec::Attachment,
+        });
+    }
+    Desired {
+        name: s.name.clone(),
+        import_id: import_id(s),
+        role_arn: role_arn(p, &env.account, &role),
+        buckets,
+        database,
+        role,
+        tags,
+        children,
+    }
+}

@@ -1,0 +1,133 @@
+//! `flywheel_pipeline` as pure data: the validated configuration, its expansion into the
+//! child AWS objects (buckets and their sub-configurations, the Glue database, the IAM role
+//! with its policies), the exported `context`, and the comparison of observed children with
+//! desired ones that drives drift detection and `crate::reconcile`.
+//!
+//! Naming defaults, from `name` (N) and `environment` (E; each `-E` part is left out when
+//! `environment` is not set):
+//! - buckets: `N-E-data`, `N-E-assets`, `N-E-analysis`;
+//! - database: `N_E` with `-` turned into `_` (Glue and Athena prefer underscores);
+//! - role: `N-E-glue-role`; its inline policy: [`INLINE_POLICY_NAME`].
+//!
+//! Children and their addresses use terraform-provider-aws's type names and import IDs
+//! (`aws_iam_role_policy.<role>:<policy>`, `aws_iam_role_policy_attachment.<role>/<arn>`),
+//! so plans name the drifted object in terms platform engineers already know.
+
+mod context;
+mod expand;
+mod import_id;
+mod names;
+mod observe;
+#[cfg(test)]
+mod tests;
+mod validate;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{json, Value};
+
+use super::managed::{glue_arn, ManagedObject};
+use super::ownership;
+use super::policy;
+use super::tags::{self, Tags};
+
+pub use super::children::*;
+pub use context::*;
+pub use expand::*;
+pub use import_id::*;
+pub use names::*;
+pub use observe::*;
+pub use validate::*;
+
+pub const PIPELINE_TAG: &str = "flywheel:pipeline";
+pub const INLINE_POLICY_NAME: &str = "flywheel-pipeline-access";
+pub const SCRIPTS_PREFIX: &str = "scripts/";
+pub const TEMP_PREFIX: &str = "temporary/";
+pub const SPARK_LOGS_PREFIX: &str = "sparkHistoryLogs/";
+/// Days before objects under the assets bucket's `temporary/` expire, unless
+/// `expire_prefixes` says otherwise.
+pub const DEFAULT_TEMP_EXPIRY_DAYS: i64 = 7;
+/// Days after which incomplete multipart uploads are aborted, on every bucket.
+pub const ABORT_MULTIPART_DAYS: i64 = 7;
+/// Lifecycle rules and policy statements the pipeline owns start with these; others (an
+/// adopted bucket's own) are left alone.
+pub const RULE_PREFIX: &str = "flywheel-";
+pub const SID_PREFIX: &str = "Flywheel";
+pub const MAX_LIFECYCLE_DAYS: i64 = 36_500;
+
+// ---------------------------------------------------------------------------------------
+// Configuration
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum BucketRole {
+    Data,
+    Assets,
+    Analysis,
+}
+
+impl BucketRole {
+    pub const ALL: [BucketRole; 3] = [BucketRole::Data, BucketRole::Assets, BucketRole::Analysis];
+
+    /// The configuration block (and import ID key).
+    pub fn block(self) -> &'static str {
+        match self {
+            BucketRole::Data => "data_bucket",
+            BucketRole::Assets => "assets_bucket",
+            BucketRole::Analysis => "analysis_bucket",
+        }
+    }
+
+    fn suffix(self) -> &'static str {
+        match self {
+            BucketRole::Data => "data",
+            BucketRole::Assets => "assets",
+            BucketRole::Analysis => "analysis",
+        }
+    }
+}
+
+/// One bucket block after validation (`None`: not given, default applies).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BucketSettings {
+    pub name: Option<String>,
+    pub create: Option<bool>,
+    pub prefixes: Vec<String>,
+    pub expire_prefixes: BTreeMap<String, i64>,
+    pub kms_key_arn: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Settings {
+    pub name: String,
+    pub environment: Option<String>,
+    pub database_name: Option<String>,
+    pub database_description: Option<String>,
+    pub role_name: Option<String>,
+    pub managed_policy_arns: Vec<String>,
+    pub data: BucketSettings,
+    pub assets: BucketSettings,
+    pub analysis: BucketSettings,
+    pub tags: Tags,
+    /// The instance's identity (`owner_id`), once made: written as the ownership tags.
+    /// `None` while it is not known (a plan for a create) or not yet made (a 0.1.0 state).
+    pub owner_id: Option<String>,
+}
+
+impl Settings {
+    pub fn bucket(&self, role: BucketRole) -> &BucketSettings {
+        match role {
+            BucketRole::Data => &self.data,
+            BucketRole::Assets => &self.assets,
+            BucketRole::Analysis => &self.analysis,
+        }
+    }
+}
+
+/// Where the pipeline lives; everything the expansion needs beyond the configuration.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Env {
+    pub partition: String,
+    pub region: String,
+    pub account: String,
+    pub default_tags: Tags,
+}

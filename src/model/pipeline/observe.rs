@@ -1,0 +1,131 @@
+//! What was read from AWS, as children keyed like the desired ones.
+
+use super::*;
+
+/// A bucket as read from S3, reduced to what the pipeline manages. `None` fields: not
+/// configured on the bucket.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ObservedBucket {
+    pub tags: Tags,
+    pub encryption: Option<(String, Option<String>)>,
+    pub public_access_block: Option<[bool; 4]>,
+    /// The pipeline's statements (Sid starts with [`SID_PREFIX`]), normalised.
+    pub policy_statements: Option<Vec<Value>>,
+    /// The pipeline's rules (ID starts with [`RULE_PREFIX`]).
+    pub lifecycle_rules: Option<Vec<LifecycleRule>>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ObservedRole {
+    pub arn: String,
+    pub trust_policy: Value,
+    pub tags: Tags,
+    /// The pipeline's inline policy, when present.
+    pub inline_policy: Option<Value>,
+    pub attached: BTreeSet<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ObservedDatabase {
+    pub description: Option<String>,
+    pub tags: Tags,
+}
+
+/// Everything read for one pipeline (`None`: the object does not exist).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Observed {
+    pub buckets: BTreeMap<String, Option<ObservedBucket>>,
+    pub database: Option<ObservedDatabase>,
+    pub role: Option<ObservedRole>,
+}
+
+/// Observed children as specs, keyed like the desired ones. Attachments not in `desired`
+/// appear too: the role is the pipeline's, so they are extra and get detached.
+pub fn observed_children(d: &Desired, o: &Observed) -> BTreeMap<ChildKey, Spec> {
+    let mut out = BTreeMap::new();
+    for b in &d.buckets {
+        let Some(Some(ob)) = o.buckets.get(&b.name) else {
+            continue;
+        };
+        let name = &b.name;
+        let tags = if b.create {
+            ob.tags.clone()
+        } else {
+            // An adopted bucket keeps its own tags; only ours are compared.
+            ob.tags
+                .iter()
+                .filter(|(k, _)| d.tags.contains_key(*k) || k.starts_with("flywheel:"))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect()
+        };
+        out.insert(
+            ChildKey::top(Kind::Bucket, name),
+            Spec::Bucket {
+                create: b.create,
+                tags,
+            },
+        );
+        let sub = |kind| ChildKey::new(kind, name, name);
+        if let Some((sse, key)) = &ob.encryption {
+            out.insert(
+                sub(Kind::BucketEncryption),
+                Spec::Encryption {
+                    sse: sse.clone(),
+                    kms_key_arn: key.clone(),
+                },
+            );
+        }
+        if let Some(flags) = ob.public_access_block {
+            out.insert(
+                sub(Kind::BucketPublicAccessBlock),
+                Spec::PublicAccessBlock { flags },
+            );
+        }
+        if let Some(st) = ob.policy_statements.as_ref().filter(|s| !s.is_empty()) {
+            out.insert(
+                sub(Kind::BucketPolicy),
+                Spec::BucketPolicy {
+                    statements: st.clone(),
+                },
+            );
+        }
+        if let Some(rules) = ob.lifecycle_rules.as_ref().filter(|r| !r.is_empty()) {
+            let mut rules = rules.clone();
+            rules.sort();
+            out.insert(sub(Kind::BucketLifecycle), Spec::Lifecycle { rules });
+        }
+    }
+    if let Some(db) = &o.database {
+        out.insert(
+            ChildKey::top(Kind::GlueDatabase, &d.database),
+            Spec::Database {
+                description: db.description.clone().filter(|x| !x.is_empty()),
+                tags: db.tags.clone(),
+            },
+        );
+    }
+    if let Some(r) = &o.role {
+        out.insert(
+            ChildKey::top(Kind::IamRole, &d.role),
+            Spec::Role {
+                trust_policy: policy::normalize(&r.trust_policy),
+                tags: r.tags.clone(),
+            },
+        );
+        if let Some(doc) = &r.inline_policy {
+            out.insert(
+                ChildKey::new(Kind::IamRolePolicy, &d.role, INLINE_POLICY_NAME),
+                Spec::RolePolicy {
+                    document: policy::normalize(doc),
+                },
+            );
+        }
+        for arn in &r.attached {
+            out.insert(
+                ChildKey::new(Kind::IamRolePolicyAttachment, &d.role, arn),
+                Spec::Attachment,
+            );
+        }
+    }
+    out
+}
