@@ -15,7 +15,7 @@
 //!
 //! Import ID: see [`model::import_id`]; it is also the resource's `id`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -24,19 +24,17 @@ use tf_provider::schema::{NestedBlock, Schema};
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostic, Diagnostics, Resource};
 
-use crate::aws::glue::databases;
-use crate::aws::iam;
-use crate::aws::s3::buckets;
-use crate::aws::{AwsContext, AwsError, ErrorKind, SharedContext};
+use crate::aws::{AwsContext, SharedContext};
 use crate::model::context::{self, PipelineContextValue};
 use crate::model::managed::{self, ManagedObject};
-use crate::model::ownership::{self, Verdict};
+use crate::model::ownership;
 use crate::model::pipeline::{
     self as model, BucketRole, BucketSettings, ChildKey, Desired, Env, Kind, Observed, Settings,
-    Spec, Status, INLINE_POLICY_NAME,
+    Status,
 };
 use crate::model::tags::{self, Tags};
-use crate::reconcile::{self, Action, Operation};
+use crate::reconcile::pipeline_backend::PipelineBackend;
+use crate::reconcile::{self, Converged, Failure, Ownership, Refusal};
 use crate::schema::*;
 use crate::values::{
     attr_error, known_map, known_str, opt_value, to_map, Number, StringMap, Unknown,
@@ -725,26 +723,10 @@ fn replace_paths(prior: &State, planned: &State) -> Vec<AttributePath> {
 }
 
 // ---------------------------------------------------------------------------------------
-// Observing AWS
+// Observing and applying, through the engine
 
-/// Reads every child concurrently: five calls per bucket, two for the database, three for
-/// the role.
-async fn observe(ctx: &AwsContext, d: &Desired) -> Result<Observed, AwsError> {
-    let reads = futures::future::join_all(d.buckets.iter().map(|b| async move {
-        buckets::read(ctx, &b.name)
-            .await
-            .map(|o| (b.name.clone(), o))
-    }));
-    let (bs, db, role) = futures::join!(
-        reads,
-        databases::read(ctx, &d.database),
-        iam::read(ctx, &d.role, INLINE_POLICY_NAME),
-    );
-    Ok(Observed {
-        buckets: bs.into_iter().collect::<Result<_, _>>()?,
-        database: db?,
-        role: role?,
-    })
+fn backend<'a>(ctx: &'a AwsContext, desired: &'a Desired) -> PipelineBackend<'a> {
+    PipelineBackend { ctx, desired }
 }
 
 /// Whether nothing the pipeline created exists any more (adopted buckets do not count).
@@ -756,110 +738,6 @@ fn all_gone(d: &Desired, o: &Observed) -> bool {
             .filter(|b| b.create)
             .all(|b| !matches!(o.buckets.get(&b.name), Some(Some(_))))
 }
-
-/// What an apply or destroy may take, and how it proves it.
-struct Mode {
-    /// A create: nothing may exist yet but adopted buckets.
-    creating: bool,
-    /// The identity state holds (`None` on create, and for a state from 0.1.0).
-    owner: Option<String>,
-    /// Buckets whose `create` goes from false to true: only a bucket carrying this
-    /// instance's identity may become one the pipeline deletes.
-    flipped: Vec<String>,
-}
-
-/// Checks, before anything is written, that every existing top-level child is this
-/// instance's to change (see `crate::model::ownership`). Returns a refusal per child that
-/// is not; then nothing is changed at all.
-fn check_ownership(d: &Desired, o: &Observed, mode: &Mode) -> Vec<Diagnostic> {
-    let owner = mode.owner.as_deref();
-    let mut out = Vec::new();
-    let mut import_needed = false;
-    let mut check = |what: String,
-                     tags: &Tags,
-                     path: AttributePath,
-                     rename: &str,
-                     adopted: bool,
-                     flipped: bool| {
-        let v = ownership::verdict(owner, None, tags);
-        let allowed = if adopted {
-            // Configured, never deleted: only another instance's identity stops it.
-            !matches!(v, Verdict::Foreign { .. })
-        } else if flipped {
-            v == Verdict::Ours
-        } else if mode.creating {
-            ownership::on_create(&v)
-        } else {
-            ownership::on_change(&v)
-        };
-        if allowed {
-            return;
-        }
-        let advice = if flipped {
-            "Setting `create = true` lets destroy delete the bucket, so it needs proof this pipeline created it. Keep `create = false`.".to_string()
-        } else if mode.creating && !adopted {
-            import_needed = true;
-            let adopt = if rename.ends_with("_bucket.name") {
-                ", set `create = false` in that block to adopt the bucket (never deleted),"
-            } else {
-                ""
-            };
-            format!("Choose another `{rename}`{adopt} or import the pipeline (below).")
-        } else {
-            "If the other state should keep it, remove this pipeline from this state with `terraform state rm`; if this state should, remove the tag from it (or import it there and remove it from the other state).".to_string()
-        };
-        out.push(Diagnostic::new(
-            format!("{what} is not this pipeline's"),
-            format!("{}\n\n{advice}", ownership::refusal(&what, &v)),
-            path,
-        ));
-    };
-    if let Some(r) = &o.role {
-        check(
-            format!("IAM role {:?}", d.role),
-            &r.tags,
-            path_of(&["role", "name"]),
-            "role.name",
-            false,
-            false,
-        );
-    }
-    if let Some(db) = &o.database {
-        check(
-            format!("Glue database {:?}", d.database),
-            &db.tags,
-            path_of(&["database", "name"]),
-            "database.name",
-            false,
-            false,
-        );
-    }
-    for b in &d.buckets {
-        if let Some(Some(ob)) = o.buckets.get(&b.name) {
-            check(
-                format!("S3 bucket {:?}", b.name),
-                &ob.tags,
-                path_of(&[b.role.block(), "name"]),
-                &format!("{}.name", b.role.block()),
-                !b.create,
-                b.create && mode.flipped.contains(&b.name),
-            );
-        }
-    }
-    if import_needed {
-        out.push(Diagnostic::root(
-            "Existing objects were not taken over",
-            format!(
-                "Nothing was changed. {}",
-                ownership::import_advice("flywheel_pipeline", &d.import_id, "name")
-            ),
-        ));
-    }
-    out
-}
-
-// ---------------------------------------------------------------------------------------
-// Applying
 
 /// The configuration attribute a child comes from: its block's `name`, or the role's
 /// `managed_policy_arns` for an extra attachment.
@@ -891,436 +769,45 @@ fn child_path(d: &Desired, key: &ChildKey) -> AttributePath {
     }
 }
 
-fn op_diagnostic(d: &Desired, op: &Operation, e: &AwsError) -> Diagnostic {
-    let verb = match op.action {
-        Action::Create => "Creating",
-        Action::Update => "Updating",
-        Action::Delete => "Deleting",
-    };
-    let diag = e.to_diagnostic();
-    Diagnostic::new(
-        format!("{verb} {} failed", op.key.address()),
-        format!("{}\n\n{}", diag.summary, diag.detail),
-        child_path(d, &op.key),
-    )
-}
-
-fn plain_error(d: &Desired, op: &Operation, summary: &str, detail: String) -> Diagnostic {
-    Diagnostic::new(
-        format!("{summary}: {}", op.key.address()),
-        detail,
-        child_path(d, &op.key),
-    )
-}
-
-/// A failed operation: its error, and the status it left the child in when that is not
-/// the status it had (a bucket created but not tagged is `differs: tags`, not `missing`).
-struct OpFailure {
-    diag: Diagnostic,
-    status: Option<Status>,
-}
-
-impl From<Diagnostic> for OpFailure {
-    fn from(diag: Diagnostic) -> Self {
-        OpFailure { diag, status: None }
-    }
-}
-
-/// A create answered "already exists": fine when it is this apply's own object (the retry
-/// of a create whose answer was lost), else the error stands, with who owns the object.
-fn lost_answer(
-    desired: &Desired,
-    op: &Operation,
-    e: AwsError,
-    have: &Tags,
-    tagged_on_create: bool,
-) -> Result<(), OpFailure> {
-    let owner = desired.tags.get(ownership::OWNER_TAG).map(String::as_str);
-    let v = ownership::verdict(owner, None, have);
-    if ownership::lost_create(&v, tagged_on_create) {
-        tracing::info!(child = %op.key, "created by an earlier attempt whose answer was lost");
-        return Ok(());
-    }
-    let diag = op_diagnostic(desired, op, &e);
-    Err(OpFailure::from(Diagnostic::new(
-        diag.summary,
-        format!(
-            "{}\n\n{}",
-            diag.detail,
-            ownership::refusal(&op.key.address(), &v)
-        ),
-        child_path(desired, &op.key),
-    )))
-}
-
-/// Carries out one operation.
-async fn apply_op(
-    ctx: &AwsContext,
-    desired: &Desired,
-    observed: &BTreeMap<ChildKey, Spec>,
-    op: &Operation,
-) -> Result<(), OpFailure> {
-    let key = &op.key;
-    let fail = |e: AwsError| OpFailure::from(op_diagnostic(desired, op, &e));
-    let aws = |r: Result<(), AwsError>| r.map_err(fail);
-    match (&op.action, &op.spec) {
-        (Action::Delete, _) => match key.kind {
-            Kind::IamRolePolicyAttachment => aws(iam::detach(ctx, &key.owner, &key.name).await),
-            _ => Err(plain_error(
-                desired,
-                op,
-                "Unexpected deletion",
-                "The provider planned to delete this child, which it never does outside destroy. This is a bug in the provider.".into(),
-            )
-            .into()),
-        },
-        (action, Some(spec)) => match spec {
-            Spec::Bucket { create, tags } => match (action, create) {
-                (Action::Create, true) => {
-                    match buckets::create(ctx, &key.name).await {
-                        Ok(()) => {}
-                        Err(e) if buckets::already_owned(&e) => {
-                            let have = buckets::current_tags(ctx, &key.name).await.map_err(fail)?;
-                            lost_answer(desired, op, e, &have, false)?;
-                        }
-                        Err(e) => return Err(fail(e)),
-                    }
-                    // The bucket exists: a failed tagging is recorded, so the next apply
-                    // tags it (an update of an untagged bucket this state holds) instead
-                    // of leaving it orphaned.
-                    buckets::put_tags(ctx, &key.name, tags, true)
-                        .await
-                        .map_err(|e| OpFailure {
-                            status: Some(Status::Differs("tags".into())),
-                            ..fail(e)
-                        })
+/// The engine's failures as diagnostics, each at the attribute its child comes from; when
+/// a create met objects it may not take, the import advice follows once.
+fn diagnostics(d: &Desired, failures: &[Failure]) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = failures
+        .iter()
+        .map(|f| {
+            let (summary, detail) = f.text();
+            match (f, f.key()) {
+                (Failure::HoldsData { .. }, _) => {
+                    Diagnostic::new(summary, detail, AttributePath::new("force_destroy"))
                 }
-                (Action::Create, false) => Err(plain_error(
-                    desired,
-                    op,
-                    "Adopted bucket does not exist",
-                    format!(
-                        "The bucket {:?} has `create = false`, so the pipeline configures it but never creates it, and it does not exist (or is not visible to these credentials). Create it, or set `create = true`.",
-                        key.name
-                    ),
-                )
-                .into()),
-                (_, exclusive) => aws(buckets::put_tags(ctx, &key.name, tags, *exclusive).await),
-            },
-            Spec::Encryption { kms_key_arn, .. } => {
-                aws(buckets::put_encryption(ctx, &key.owner, kms_key_arn.as_deref()).await)
+                (_, Some(k)) => Diagnostic::new(summary, detail, child_path(d, k)),
+                (_, None) => Diagnostic::root(summary, detail),
             }
-            Spec::PublicAccessBlock { .. } => {
-                aws(buckets::put_public_access_block(ctx, &key.owner).await)
+        })
+        .collect();
+    let refused_existing = failures.iter().any(|f| {
+        matches!(
+            f,
+            Failure::NotOurs {
+                why: Refusal::Exists,
+                ..
             }
-            Spec::BucketPolicy { statements } => {
-                aws(buckets::put_policy_statements(ctx, &key.owner, statements).await)
-            }
-            Spec::Lifecycle { rules } => {
-                aws(buckets::put_lifecycle_rules(ctx, &key.owner, rules).await)
-            }
-            Spec::Database { description, tags } => match action {
-                Action::Create => {
-                    match databases::create(ctx, &key.name, description.as_deref(), tags).await {
-                        Err(e) if e.kind == ErrorKind::Conflict => {
-                            let have = databases::read(ctx, &key.name).await.map_err(fail)?;
-                            let tags = have.map(|d| d.tags).unwrap_or_default();
-                            lost_answer(desired, op, e, &tags, true)
-                        }
-                        other => aws(other),
-                    }
-                }
-                _ => {
-                    let (differs, have_tags) = match observed.get(key) {
-                        Some(Spec::Database { description: d, tags: t }) => (d != description, t.clone()),
-                        _ => (true, Tags::new()),
-                    };
-                    aws(databases::update(ctx, &key.name, description.as_deref(), differs, tags, &have_tags).await)
-                }
-            },
-            Spec::Role { trust_policy, tags } => match action {
-                Action::Create => match iam::create(ctx, &key.name, trust_policy, tags).await {
-                    Err(e) if e.kind == ErrorKind::Conflict => {
-                        let have = iam::read(ctx, &key.name, INLINE_POLICY_NAME)
-                            .await
-                            .map_err(fail)?;
-                        let tags = have.map(|r| r.tags).unwrap_or_default();
-                        lost_answer(desired, op, e, &tags, true)
-                    }
-                    other => aws(other),
-                },
-                _ => {
-                    let (have_trust, have_tags) = match observed.get(key) {
-                        Some(Spec::Role { trust_policy, tags }) => (Some(trust_policy), tags.clone()),
-                        _ => (None, Tags::new()),
-                    };
-                    if have_trust != Some(trust_policy) {
-                        aws(iam::put_trust_policy(ctx, &key.name, trust_policy).await)?;
-                    }
-                    aws(iam::converge_tags(ctx, &key.name, tags, &have_tags).await)
-                }
-            },
-            Spec::RolePolicy { document } => {
-                aws(iam::put_inline_policy(ctx, &key.owner, &key.name, document).await)
-            }
-            Spec::Attachment => aws(iam::attach(ctx, &key.owner, &key.name).await),
-        },
-        (_, None) => Err(plain_error(
-            desired,
-            op,
-            "Operation without a desired value",
-            "This is a bug in the provider.".into(),
         )
-        .into()),
-    }
-}
-
-/// What [`converge`] reached.
-struct Converged {
-    /// Each child's status after the operations (every child `ok` on success).
-    statuses: BTreeMap<ChildKey, Status>,
-    /// The errors of what failed.
-    errors: Vec<Diagnostic>,
-    /// Whether any operation was sent to AWS (succeeded or failed): then something may
-    /// exist that state must record.
-    ran: bool,
-}
-
-/// Observes, plans the operations, runs them, and returns what it reached.
-async fn converge(ctx: &AwsContext, desired: &Desired, mode: &Mode) -> Converged {
-    let all_missing = || {
-        desired
-            .children
-            .iter()
-            .map(|c| (c.key.clone(), Status::Missing))
-            .collect::<BTreeMap<_, _>>()
-    };
-    let observed = match observe(ctx, desired).await {
-        Ok(o) => o,
-        Err(e) => {
-            return Converged {
-                statuses: all_missing(),
-                errors: vec![e.to_diagnostic()],
-                ran: false,
-            }
-        }
-    };
-    let specs = model::observed_children(desired, &observed);
-    let mut statuses = model::statuses(&desired.children, &specs);
-    let refusals = check_ownership(desired, &observed, mode);
-    if !refusals.is_empty() {
-        return Converged {
-            statuses,
-            errors: refusals,
-            ran: false,
-        };
-    }
-    let ops = reconcile::diff(desired, &statuses);
-    for op in &ops {
-        tracing::info!(child = %op.key, action = ?op.action, reason = op.reason.as_str(), "reconciling");
-    }
-    let outcome = reconcile::execute(&ops, |op| apply_op(ctx, desired, &specs, op)).await;
-    let ran = !outcome.done.is_empty() || !outcome.failed.is_empty();
-    for &i in &outcome.done {
-        let op = &ops[i];
-        match op.action {
-            Action::Delete => {
-                statuses.remove(&op.key);
-            }
-            _ => {
-                statuses.insert(op.key.clone(), Status::Ok);
-            }
-        }
-    }
-    let mut errors = Vec::new();
-    for (i, failure) in outcome.failed {
-        if let Some(status) = failure.status {
-            statuses.insert(ops[i].key.clone(), status);
-        }
-        errors.push(failure.diag);
-    }
-    if !outcome.skipped.is_empty() {
-        let names: Vec<String> = outcome
-            .skipped
-            .iter()
-            .map(|&i| ops[i].key.address())
-            .collect();
-        errors.push(Diagnostic::root(
-            "Some children were not changed",
+    });
+    if refused_existing {
+        out.push(Diagnostic::root(
+            "Existing objects were not taken over",
             format!(
-                "These wait for a child that failed above, and were left for the next apply: {}",
-                names.join(", ")
+                "Nothing was changed. A bucket may instead be adopted (configured, never deleted) with `create = false` in its block. {}",
+                ownership::import_advice("flywheel_pipeline", &d.import_id, "name")
             ),
         ));
     }
-    Converged {
-        statuses,
-        errors,
-        ran,
-    }
-}
-
-/// Destroys what the pipeline created and releases adopted buckets.
-async fn destroy_all(
-    ctx: &AwsContext,
-    desired: &Desired,
-    force: bool,
-    owner: Option<String>,
-) -> Result<(), Vec<Diagnostic>> {
-    // Refuse before deleting anything when any child is another instance's.
-    let observed = observe(ctx, desired)
-        .await
-        .map_err(|e| vec![e.to_diagnostic()])?;
-    let mode = Mode {
-        creating: false,
-        owner,
-        flipped: Vec::new(),
-    };
-    let refusals = check_ownership(desired, &observed, &mode);
-    if !refusals.is_empty() {
-        return Err(refusals);
-    }
-    // ... or when the database holds tables, which nothing may have created in Terraform
-    // (Athena CTAS results, views, crawled tables) and Glue would delete with it.
-    if observed.database.is_some() && !force {
-        let (count, names) = databases::tables(ctx, &desired.database, 5)
-            .await
-            .map_err(|e| vec![e.to_diagnostic()])?;
-        if count > 0 {
-            return Err(vec![Diagnostic::new(
-                "Catalog database still holds tables",
-                format!(
-                    "force_destroy: the Glue database {:?} holds {count} table{} ({}{}), and deleting the database deletes {}, so nothing was deleted. Move or drop the tables, or set `force_destroy = true` and apply before destroying.",
-                    desired.database,
-                    if count == 1 { "" } else { "s" },
-                    names.iter().map(|n| format!("{n:?}")).collect::<Vec<_>>().join(", "),
-                    if count > names.len() { ", ..." } else { "" },
-                    if count == 1 { "it" } else { "them" },
-                ),
-                AttributePath::new("force_destroy"),
-            )]);
-        }
-    }
-    // ... or when a created bucket holds data.
-    let created: Vec<&model::Bucket> = desired.buckets.iter().filter(|b| b.create).collect();
-    let checks = futures::future::join_all(
-        created
-            .iter()
-            .map(|b| async move { (b, buckets::is_empty(ctx, &b.name).await) }),
-    )
-    .await;
-    let mut errors = Vec::new();
-    let mut non_empty = Vec::new();
-    for (b, r) in checks {
-        match r {
-            Ok(true) => {}
-            Ok(false) => non_empty.push(b.name.clone()),
-            Err(e) => errors.push(e.to_diagnostic()),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    if !non_empty.is_empty() && !force {
-        return Err(vec![Diagnostic::new(
-            "Buckets still hold objects",
-            format!(
-                "force_destroy: the pipeline created {} and {} still hold{} objects, so nothing was deleted. Move or delete the data, or set `force_destroy = true` and apply before destroying (that deletes every object and version).",
-                non_empty.iter().map(|n| format!("{n:?}")).collect::<Vec<_>>().join(", "),
-                if non_empty.len() == 1 { "it" } else { "they" },
-                if non_empty.len() == 1 { "s" } else { "" },
-            ),
-            AttributePath::new("force_destroy"),
-        )]);
-    }
-    let ops = reconcile::order(
-        desired
-            .children
-            .iter()
-            .filter(|c| c.key.parent().is_none())
-            .map(|c| reconcile::delete(c.key.clone(), "destroy".into()))
-            .collect(),
-    );
-    let tag_keys: Vec<String> = desired.tags.keys().cloned().collect();
-    let outcome = reconcile::execute(&ops, |op| {
-        let tag_keys = tag_keys.clone();
-        async move {
-            remove_child(ctx, desired, &op.key, force, &tag_keys)
-                .await
-                .map_err(|e| (op.clone(), e))
-        }
-    })
-    .await;
-    if outcome.failed.is_empty() {
-        Ok(())
-    } else {
-        Err(outcome
-            .failed
-            .into_iter()
-            .map(|(_, (op, e))| op_diagnostic(desired, &op, &e))
-            .collect())
-    }
-}
-
-/// Destroys one top-level child: deletes what was created, releases adopted buckets.
-async fn remove_child(
-    ctx: &AwsContext,
-    desired: &Desired,
-    key: &ChildKey,
-    force: bool,
-    tag_keys: &[String],
-) -> Result<(), AwsError> {
-    match key.kind {
-        Kind::GlueDatabase => databases::delete(ctx, &key.name).await,
-        Kind::IamRole => iam::delete(ctx, &key.name).await,
-        Kind::Bucket => {
-            let created = desired
-                .buckets
-                .iter()
-                .any(|b| b.name == key.name && b.create);
-            if created {
-                if force {
-                    // Children before their parent, as with any delete: the pipeline's
-                    // policy statement goes first, so no Deny of ours stands between
-                    // the provider and the objects it is deleting. A bucket already gone
-                    // (a destroy that stopped partway deleted it) is done.
-                    match buckets::put_policy_statements(ctx, &key.name, &[]).await {
-                        Err(e) if buckets::no_such_bucket(&e) => return Ok(()),
-                        other => other?,
-                    }
-                    buckets::empty(ctx, &key.name).await?;
-                }
-                buckets::delete(ctx, &key.name).await
-            } else {
-                release(ctx, &key.name, tag_keys).await
-            }
-        }
-        _ => Ok(()),
-    }
-}
-
-/// Removes from an adopted bucket what the pipeline added that could affect its users:
-/// its lifecycle rules, its policy statement and its tags. Encryption and the public access
-/// block stay on (turning them off could expose data); the bucket and its objects stay.
-/// A bucket that no longer exists (or vanishes meanwhile) has nothing left to release.
-async fn release(ctx: &AwsContext, bucket: &str, tag_keys: &[String]) -> Result<(), AwsError> {
-    if !buckets::exists(ctx, bucket).await? {
-        return Ok(());
-    }
-    let gone = |r: Result<(), AwsError>| match r {
-        Err(e) if buckets::no_such_bucket(&e) => Ok(true),
-        other => other.map(|()| false),
-    };
-    if gone(buckets::put_lifecycle_rules(ctx, bucket, &[]).await)?
-        || gone(buckets::put_policy_statements(ctx, bucket, &[]).await)?
-    {
-        return Ok(());
-    }
-    gone(buckets::remove_tags(ctx, bucket, tag_keys).await).map(|_| ())
+    out
 }
 
 /// Buckets adopted in `prior` (`create = false`) that `desired` creates.
-fn flipped_buckets(prior: &State, desired: &Desired) -> Vec<String> {
+fn flipped_buckets(prior: &State, desired: &Desired) -> BTreeSet<ChildKey> {
     desired
         .buckets
         .iter()
@@ -1329,7 +816,7 @@ fn flipped_buckets(prior: &State, desired: &Desired) -> Vec<String> {
                 && matches!(prior.bucket_block(b.role), Value::Value(p)
                     if p.create == Value::Value(false))
         })
-        .map(|b| b.name.clone())
+        .map(|b| ChildKey::top(Kind::Bucket, &b.name))
         .collect()
 }
 
@@ -1593,7 +1080,7 @@ impl Resource for PipelineResource {
                 return Some((state, private_state));
             }
         };
-        let observed = match observe(&ctx, &desired).await {
+        let observed = match backend(&ctx, &desired).read().await {
             Ok(o) => o,
             Err(e) => {
                 diags.add_error(e.to_diagnostic());
@@ -1719,15 +1206,19 @@ impl Resource for PipelineResource {
             .as_ref_option()
             .copied()
             .unwrap_or(false);
-        match destroy_all(&ctx, &desired, force, owner).await {
-            Ok(()) => Some(()),
-            Err(errors) => {
-                for e in errors {
-                    diags.add_error(e);
-                }
-                None
-            }
+        let own = Ownership {
+            owner,
+            ..Ownership::default()
+        };
+        let failures =
+            reconcile::destroy(&backend(&ctx, &desired), &desired.children, &own, force).await;
+        if failures.is_empty() {
+            return Some(());
         }
+        for d in diagnostics(&desired, &failures) {
+            diags.add_error(d);
+        }
+        None
     }
 
     async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<(State, ValueEmpty)> {
@@ -1751,7 +1242,7 @@ impl Resource for PipelineResource {
         };
         let base = parsed.settings();
         let desired = model::expand(&base, &env);
-        let observed = match observe(&ctx, &desired).await {
+        let observed = match backend(&ctx, &desired).read().await {
             Ok(o) => o,
             Err(e) => {
                 diags.add_error(e.to_diagnostic());
@@ -1848,22 +1339,21 @@ impl PipelineResource {
             );
             return None;
         }
+        let own = Ownership {
+            creating,
+            owner: prior_owner,
+            writing: Some(owner.clone()),
+            pipeline_owner: None,
+            needs_proof: prior
+                .map(|p| flipped_buckets(p, &desired))
+                .unwrap_or_default(),
+        };
         let Converged {
             statuses,
-            errors,
+            failures,
             ran,
-        } = converge(
-            &ctx,
-            &desired,
-            &Mode {
-                creating,
-                owner: prior_owner,
-                flipped: prior
-                    .map(|p| flipped_buckets(p, &desired))
-                    .unwrap_or_default(),
-            },
-        )
-        .await;
+        } = reconcile::converge(&backend(&ctx, &desired), &desired.children, &own).await;
+        let errors = diagnostics(&desired, &failures);
         state.children = children_value(
             &statuses
                 .into_iter()
@@ -2228,7 +1718,7 @@ mod tests {
         );
         let role = "acme-dev-glue-role";
         assert_eq!(
-            path(Kind::IamRolePolicy, role, INLINE_POLICY_NAME),
+            path(Kind::IamRolePolicy, role, model::INLINE_POLICY_NAME),
             format!("{:?}", path_of(&["role", "name"]))
         );
         assert_eq!(
@@ -2239,7 +1729,7 @@ mod tests {
             ),
             format!("{:?}", path_of(&["role", "managed_policy_arns"]))
         );
-        let e = AwsError {
+        let e = crate::aws::AwsError {
             service: "s3",
             operation: "PutBucketPolicy",
             target: data.into(),
@@ -2248,8 +1738,18 @@ mod tests {
             message: "denied".into(),
             status: Some(403),
         };
-        let op = reconcile::delete(ChildKey::new(Kind::BucketPolicy, data, data), "x".into());
-        let diag = op_diagnostic(&d, &op, &e);
+        let failure = Failure::Op {
+            key: ChildKey::new(Kind::BucketPolicy, data, data),
+            action: crate::reconcile::plan::Action::Update,
+            error: e,
+            found: None,
+        };
+        let diags = diagnostics(&d, &[failure]);
+        assert_eq!(diags.len(), 1);
+        let diag = &diags[0];
+        assert!(diag
+            .summary
+            .contains("Updating aws_s3_bucket_policy.acme-dev-data failed"));
         assert_eq!(format!("{:?}", diag.attribute), want);
     }
 

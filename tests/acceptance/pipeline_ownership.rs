@@ -209,9 +209,12 @@ async fn pipeline_second_workspace_takes_nothing_over() {
         ensure!(!run.success(), "B's apply succeeded:\n{}", run.describe());
         let text = errors(&run);
         for want in [
-            format!("IAM role \"{}\" is not this pipeline's", n.role),
-            format!("Glue database \"{}\" is not this pipeline's", n.database),
-            format!("S3 bucket \"{}\" is not this pipeline's", n.assets),
+            format!("aws_iam_role.{} is not this resource's", n.role),
+            format!(
+                "aws_glue_catalog_database.{} is not this resource's",
+                n.database
+            ),
+            format!("aws_s3_bucket.{} is not this resource's", n.assets),
             format!("terraform import flywheel_pipeline.<name> 'name={}", n.name),
             "Nothing was changed.".to_string(),
         ] {

@@ -1,0 +1,247 @@
+//! The [`Backend`] for a pipeline's children: each kind (bucket and its sub-configurations,
+//! catalog database, role and its policies) mapped to its `crate::aws` get, create, update
+//! and delete. It decides nothing the engine decides (ownership, order, lost answers).
+
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+
+use super::engine::{Backend, OpError};
+use crate::aws::glue::databases;
+use crate::aws::iam;
+use crate::aws::s3::buckets;
+use crate::aws::{AwsContext, AwsError, ErrorKind};
+use crate::model::children::{Child, ChildKey, Kind, Spec, Status};
+use crate::model::pipeline::{self as model, Desired, Observed, INLINE_POLICY_NAME};
+use crate::model::tags::Tags;
+
+pub struct PipelineBackend<'a> {
+    pub ctx: &'a AwsContext,
+    pub desired: &'a Desired,
+}
+
+impl PipelineBackend<'_> {
+    /// Reads every child concurrently: five calls per bucket, two for the database, three
+    /// for the role.
+    pub async fn read(&self) -> Result<Observed, AwsError> {
+        let (ctx, d) = (self.ctx, self.desired);
+        let reads = futures::future::join_all(d.buckets.iter().map(|b| async move {
+            buckets::read(ctx, &b.name)
+                .await
+                .map(|o| (b.name.clone(), o))
+        }));
+        let (bs, db, role) = futures::join!(
+            reads,
+            databases::read(ctx, &d.database),
+            iam::read(ctx, &d.role, INLINE_POLICY_NAME),
+        );
+        Ok(Observed {
+            buckets: bs.into_iter().collect::<Result<_, _>>()?,
+            database: db?,
+            role: role?,
+        })
+    }
+
+    async fn create_bucket(&self, name: &str, tags: &Tags) -> Result<(), OpError> {
+        match buckets::create(self.ctx, name).await {
+            Ok(()) => {}
+            Err(e) if buckets::already_owned(&e) => return Err(OpError::Exists(e)),
+            Err(e) => return Err(e.into()),
+        }
+        // The bucket exists: a failed tagging leaves it `differs: tags`, so state records
+        // it and the next apply tags it, instead of leaving it orphaned.
+        buckets::put_tags(self.ctx, name, tags, true)
+            .await
+            .map_err(|error| OpError::Failed {
+                error,
+                left: Some(Status::Differs("tags".into())),
+            })
+    }
+
+    /// Removes from an adopted bucket what the pipeline added that could affect its
+    /// users: its lifecycle rules, its policy statement and its tags. Encryption and the
+    /// public access block stay on (turning them off could expose data); the bucket and
+    /// its objects stay. A bucket that no longer exists has nothing left to release.
+    async fn release(&self, bucket: &str) -> Result<(), AwsError> {
+        let ctx = self.ctx;
+        if !buckets::exists(ctx, bucket).await? {
+            return Ok(());
+        }
+        let gone = |r: Result<(), AwsError>| match r {
+            Err(e) if buckets::no_such_bucket(&e) => Ok(true),
+            other => other.map(|()| false),
+        };
+        if gone(buckets::put_lifecycle_rules(ctx, bucket, &[]).await)?
+            || gone(buckets::put_policy_statements(ctx, bucket, &[]).await)?
+        {
+            return Ok(());
+        }
+        let keys: Vec<String> = self.desired.tags.keys().cloned().collect();
+        gone(buckets::remove_tags(ctx, bucket, &keys).await).map(|_| ())
+    }
+
+    async fn delete_bucket(&self, name: &str, force: bool) -> Result<(), AwsError> {
+        let ctx = self.ctx;
+        if force {
+            // The pipeline's policy statement goes first, so no Deny of ours stands between
+            // the provider and the objects it deletes. A bucket already gone (a destroy
+            // that stopped partway deleted it) is done.
+            match buckets::put_policy_statements(ctx, name, &[]).await {
+                Err(e) if buckets::no_such_bucket(&e) => return Ok(()),
+                other => other?,
+            }
+            buckets::empty(ctx, name).await?;
+        }
+        buckets::delete(ctx, name).await
+    }
+}
+
+fn conflict(e: AwsError) -> OpError {
+    if e.kind == ErrorKind::Conflict {
+        OpError::Exists(e)
+    } else {
+        e.into()
+    }
+}
+
+#[async_trait]
+impl Backend for PipelineBackend<'_> {
+    async fn observe(&self) -> Result<BTreeMap<ChildKey, Spec>, AwsError> {
+        Ok(model::observed_children(self.desired, &self.read().await?))
+    }
+
+    async fn create(&self, child: &Child) -> Result<(), OpError> {
+        let (ctx, key) = (self.ctx, &child.key);
+        match &child.spec {
+            Spec::Bucket { create: true, tags } => self.create_bucket(&key.name, tags).await,
+            Spec::Bucket { create: false, .. } => Err(OpError::Refused {
+                summary: "Adopted bucket does not exist".into(),
+                detail: format!(
+                    "The bucket {:?} has `create = false`, so the pipeline configures it but never creates it, and it does not exist (or is not visible to these credentials). Create it, or set `create = true`.",
+                    key.name
+                ),
+            }),
+            Spec::Database { description, tags } => {
+                databases::create(ctx, &key.name, description.as_deref(), tags)
+                    .await
+                    .map_err(conflict)
+            }
+            Spec::Role { trust_policy, tags } => iam::create(ctx, &key.name, trust_policy, tags)
+                .await
+                .map_err(conflict),
+            _ => self.update(child, None).await,
+        }
+    }
+
+    async fn update(&self, child: &Child, observed: Option<&Spec>) -> Result<(), OpError> {
+        let (ctx, key) = (self.ctx, &child.key);
+        let r = match &child.spec {
+            Spec::Bucket { create, tags } => buckets::put_tags(ctx, &key.name, tags, *create).await,
+            Spec::Encryption { kms_key_arn, .. } => {
+                buckets::put_encryption(ctx, &key.owner, kms_key_arn.as_deref()).await
+            }
+            Spec::PublicAccessBlock { .. } => {
+                buckets::put_public_access_block(ctx, &key.owner).await
+            }
+            Spec::BucketPolicy { statements } => {
+                buckets::put_policy_statements(ctx, &key.owner, statements).await
+            }
+            Spec::Lifecycle { rules } => buckets::put_lifecycle_rules(ctx, &key.owner, rules).await,
+            Spec::Database { description, tags } => {
+                let (differs, have) = match observed {
+                    Some(Spec::Database {
+                        description: d,
+                        tags: t,
+                    }) => (d != description, t.clone()),
+                    _ => (true, Tags::new()),
+                };
+                databases::update(ctx, &key.name, description.as_deref(), differs, tags, &have)
+                    .await
+            }
+            Spec::Role { trust_policy, tags } => {
+                let (have_trust, have) = match observed {
+                    Some(Spec::Role { trust_policy, tags }) => (Some(trust_policy), tags.clone()),
+                    _ => (None, Tags::new()),
+                };
+                if have_trust != Some(trust_policy) {
+                    iam::put_trust_policy(ctx, &key.name, trust_policy).await?;
+                }
+                iam::converge_tags(ctx, &key.name, tags, &have).await
+            }
+            Spec::RolePolicy { document } => {
+                iam::put_inline_policy(ctx, &key.owner, &key.name, document).await
+            }
+            Spec::Attachment => iam::attach(ctx, &key.owner, &key.name).await,
+        };
+        r.map_err(OpError::from)
+    }
+
+    async fn delete(
+        &self,
+        key: &ChildKey,
+        spec: Option<&Spec>,
+        force: bool,
+    ) -> Result<(), OpError> {
+        let ctx = self.ctx;
+        let r = match key.kind {
+            Kind::IamRolePolicyAttachment => iam::detach(ctx, &key.owner, &key.name).await,
+            Kind::GlueDatabase => databases::delete(ctx, &key.name).await,
+            Kind::IamRole => iam::delete(ctx, &key.name).await,
+            Kind::Bucket => match spec {
+                Some(Spec::Bucket { create: false, .. }) => self.release(&key.name).await,
+                _ => self.delete_bucket(&key.name, force).await,
+            },
+            _ => {
+                return Err(OpError::Refused {
+                    summary: "Unexpected deletion".into(),
+                    detail: "The provider planned to delete this child on its own, which it never does: its parent's deletion removes it. This is a bug in the provider.".into(),
+                })
+            }
+        };
+        r.map_err(OpError::from)
+    }
+
+    async fn tags(&self, key: &ChildKey) -> Result<Tags, AwsError> {
+        let ctx = self.ctx;
+        Ok(match key.kind {
+            Kind::Bucket => buckets::current_tags(ctx, &key.name).await?,
+            Kind::GlueDatabase => databases::read(ctx, &key.name)
+                .await?
+                .map(|d| d.tags)
+                .unwrap_or_default(),
+            Kind::IamRole => iam::read(ctx, &key.name, INLINE_POLICY_NAME)
+                .await?
+                .map(|r| r.tags)
+                .unwrap_or_default(),
+            _ => Tags::new(),
+        })
+    }
+
+    async fn holds_data(&self, key: &ChildKey) -> Result<Option<String>, AwsError> {
+        let ctx = self.ctx;
+        match key.kind {
+            // Tables nothing in Terraform may have created (Athena CTAS results, views,
+            // crawled tables), which Glue deletes with the database.
+            Kind::GlueDatabase => {
+                let (count, names) = databases::tables(ctx, &key.name, 5).await?;
+                Ok((count > 0).then(|| {
+                    format!(
+                        "force_destroy: the Glue database {:?} holds {count} table{} ({}{}), and deleting the database deletes {}, so nothing was deleted. Move or drop the tables, or set `force_destroy = true` and apply before destroying.",
+                        key.name,
+                        if count == 1 { "" } else { "s" },
+                        names.iter().map(|n| format!("{n:?}")).collect::<Vec<_>>().join(", "),
+                        if count > names.len() { ", ..." } else { "" },
+                        if count == 1 { "it" } else { "them" },
+                    )
+                }))
+            }
+            Kind::Bucket => Ok((!buckets::is_empty(ctx, &key.name).await?).then(|| {
+                format!(
+                    "force_destroy: the pipeline created the bucket {:?} and it still holds objects, so nothing was deleted. Move or delete the data, or set `force_destroy = true` and apply before destroying (that deletes every object and version).",
+                    key.name
+                )
+            })),
+            _ => Ok(None),
+        }
+    }
+}
