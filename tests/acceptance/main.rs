@@ -22,5 +22,6 @@ mod crawler;
 mod examples;
 mod harness_self_test;
 mod job;
+mod ownership;
 mod pipeline;
 mod provider;
