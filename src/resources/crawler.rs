@@ -670,10 +670,6 @@ async fn refresh(
     Some(observed_state(ctx, prior, &seen, after_job, aws_tags))
 }
 
-/// CreateCrawler found the name taken. A crawler carrying the ownership tag is one an
-/// earlier create of this provider made (a retried CreateCrawler whose first attempt
-/// landed, or an apply killed before Terraform saved its state): it is brought to the
-/// desired definition and tags and used. Any other crawler is not ours to take over.
 /// What a refusal names and advises for this crawler.
 fn resource(name: &str) -> children::Resource<'_> {
     children::Resource {
