@@ -434,8 +434,15 @@ fn environment(config: &State) -> Result<Option<Environment>, Diagnostic> {
             ) else {
                 return Ok(None);
             };
-            let Ok(tags) = known_map(&p.tags) else {
-                return Ok(None);
+            // Tags with unknown values (a new pipeline's identity) leave the rest of the
+            // environment known: only `tags_all` waits for them (see `context_tags_known`).
+            let tags = match &p.tags {
+                Value::Value(m) => Some(
+                    m.iter()
+                        .filter_map(|(k, v)| v.as_ref_option().map(|v| (k.clone(), v.clone())))
+                        .collect(),
+                ),
+                _ => None,
             };
             input.context_role_arn = role;
             input.context_assets_bucket = bucket;
@@ -464,6 +471,14 @@ fn environment(config: &State) -> Result<Option<Environment>, Diagnostic> {
             AttributePath::new(m.attribute),
         )
     })
+}
+
+/// Whether the pipeline context's tags are all known (a new pipeline's identity is not).
+fn context_tags_known(config: &State) -> bool {
+    match &config.pipeline {
+        Value::Value(p) => known_map(&p.tags).is_ok(),
+        _ => true,
+    }
 }
 
 /// Reads and hashes the local script.
@@ -590,7 +605,7 @@ fn plan(ctx: &AwsContext, config: &State, prior: Option<&State>) -> Result<Plann
         _ => Value::Unknown,
     };
     s.tags_all = match (&env, &user_tags) {
-        (Some(e), Ok(t)) => children::planned_tags_all(
+        (Some(e), Ok(t)) if context_tags_known(config) => children::planned_tags_all(
             &tags::effective(&ctx.default_tags, &e.tags, &t.clone().unwrap_or_default()),
             &s.owner_id,
             ownership::pipeline_owner(&e.tags),
@@ -639,7 +654,9 @@ fn plan(ctx: &AwsContext, config: &State, prior: Option<&State>) -> Result<Plann
     })();
     let desired = match (settings, &env, script) {
         (Some(settings), Some(env), Some(script))
-            if !s.worker_type.is_unknown() && !s.glue_version.is_unknown() =>
+            if !s.worker_type.is_unknown()
+                && !s.glue_version.is_unknown()
+                && context_tags_known(config) =>
         {
             let d = model::expand(&settings, env, script, &ctx.default_tags).map_err(|e| {
                 Diagnostic::new("Invalid schedule", e, AttributePath::new("schedule"))

@@ -750,3 +750,71 @@ async fn crawler_carries_its_pipeline_identity() {
         .run()
         .await;
 }
+
+/// A new pipeline's identity is unknown at plan: a job whose context tags hold an unknown
+/// value plans `tags_all` as unknown, and everything else (role, script location) as known;
+/// the apply tags the job with the identity, and the next plan is empty.
+#[tokio::test]
+async fn job_with_an_unknown_pipeline_identity_plans_the_rest() {
+    if !acceptance_enabled("job_with_an_unknown_pipeline_identity_plans_the_rest") {
+        return;
+    }
+    emulator_settings().check_reachable().expect("emulator");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let f = Fixture::new(dir.path(), "etl-acc-unknown");
+    std::fs::write(&f.script, SCRIPT_V1).expect("script");
+    create_bucket(&clients().await, &f.bucket)
+        .await
+        .expect("bucket");
+    let p = "fedcba98765432100123456789abcdef";
+    let config = format!(
+        "resource \"terraform_data\" \"pipeline_owner\" {{\n  input = \"{p}\"\n}}\n{}",
+        f.config(4, None).replace(
+            r#"tags                  = { "flywheel:pipeline" = "acc" }"#,
+            r#"tags                  = { "flywheel:pipeline" = "acc", "flywheel:pipeline-owner" = terraform_data.pipeline_owner.output }"#,
+        )
+    );
+    let (fx, fd) = (f.clone(), f.clone());
+    TestCase::new()
+        .step(
+            Step::config(config)
+                .plan_check(|plan| {
+                    let change = plan
+                        .resource_change(ADDR)
+                        .ok_or_else(|| anyhow!("{ADDR} is not in the plan"))?;
+                    let unknown = change
+                        .pointer("/change/after_unknown")
+                        .cloned()
+                        .unwrap_or_default();
+                    ensure!(
+                        unknown.get("tags_all") == Some(&serde_json::Value::Bool(true)),
+                        "tags_all: {unknown}"
+                    );
+                    for known in ["role_arn", "script_location", "arguments_all"] {
+                        ensure!(
+                            !unknown.get(known).is_some_and(any_true),
+                            "{known} is unknown: {unknown}"
+                        );
+                    }
+                    Ok(())
+                })
+                .check(check_attr(ADDR, "tags_all.flywheel:pipeline-owner", p))
+                .emulator_check(move |ctx| {
+                    let f = fx.clone();
+                    async move {
+                        let tags = glue_tags(&ctx, "job", &f.job).await?;
+                        ensure!(
+                            tags.get("flywheel:pipeline-owner").map(String::as_str) == Some(p),
+                            "{tags:?}"
+                        );
+                        Ok(())
+                    }
+                }),
+        )
+        .check_destroy(move |ctx| {
+            let f = fd.clone();
+            async move { check_nothing_left(&ctx.aws, &f).await }
+        })
+        .run()
+        .await;
+}
