@@ -127,19 +127,6 @@ impl From<i64> for Number {
     }
 }
 
-/// The diagnostic for a Glue object a create found already there and not ours.
-pub fn name_taken(kind: &str, resource: &str, name: &str, region: &str) -> Diagnostic {
-    Diagnostic::new(
-        format!("Glue {kind} {name:?} already exists"),
-        format!(
-            "name: a Glue {kind} named {name:?} already exists in {region} and does not carry the tag {} = {}, so this provider did not create it and will not take it over. To manage it with this configuration, import it: `terraform import {resource}.<name> {name}` (or an `import` block with id = {name:?}). Otherwise choose another name.",
-            crate::model::tags::MANAGED_BY_KEY,
-            crate::model::tags::MANAGED_BY_VALUE,
-        ),
-        AttributePath::new("name"),
-    )
-}
-
 /// An optional nested block (`NestedBlock::Optional`), which Terraform sends as a list of
 /// zero or one object. Unlike tf-provider's `serde_as_vec`, this also accepts the whole list
 /// being unknown, as it is during validate and plan for a `dynamic` block whose `for_each`

@@ -425,6 +425,19 @@ pub struct Desired {
     pub tags: Tags,
 }
 
+impl Desired {
+    /// Adds the owner tags (`ownership::owner_tags`) to the job and its trigger, over every
+    /// other tag.
+    pub fn with_owner_tags(mut self, owner_tags: &Tags) -> Self {
+        self.tags
+            .extend(owner_tags.iter().map(|(k, v)| (k.clone(), v.clone())));
+        if let Some(t) = &mut self.trigger {
+            t.tags = self.tags.clone();
+        }
+        self
+    }
+}
+
 /// Expands settings into the job, its script and trigger. `script` is already resolved
 /// (upload location and hash, or an existing URI). Fails only on an invalid schedule,
 /// which validation reports first.

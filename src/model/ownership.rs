@@ -98,6 +98,42 @@ pub fn on_change(v: &Verdict) -> bool {
     matches!(v, Verdict::Ours | Verdict::Untagged)
 }
 
+/// The pipeline's identity, from the tags the pipeline's `context` carries.
+pub fn pipeline_owner(context_tags: &Tags) -> Option<&str> {
+    context_tags
+        .get(PIPELINE_OWNER_TAG)
+        .map(String::as_str)
+        .filter(|p| !p.is_empty())
+}
+
+/// A Glue trigger under the name this instance derives (`<name>-schedule`,
+/// `<name>-after-job`): is it the one this instance manages, so a read reports it (as the
+/// schedule or `run_after_job`) and an update may change it? Yes when it carries this
+/// instance's identity, or carries none and the state recorded it (created by 0.1.0, or its
+/// tags removed since; the next apply tags it again). A trigger the state never recorded is
+/// someone else's whatever its tags say.
+pub fn trigger_is_managed(owner: Option<&str>, recorded: bool, tags: &Tags) -> bool {
+    match verdict(owner, None, tags) {
+        Verdict::Ours => true,
+        Verdict::Untagged => recorded,
+        Verdict::SamePipeline | Verdict::Foreign { .. } => false,
+    }
+}
+
+/// May this instance delete the trigger found under its derived name, now that its
+/// configuration no longer wants it (or on destroy)? Only when the state can prove it made
+/// it: the trigger carries this instance's identity, or the state is from 0.1.0 (no identity
+/// yet), recorded the trigger, and the trigger carries no identity. An untagged trigger is
+/// never deleted by a state that has an identity: it was not tagged by this instance, so
+/// someone else may have made it after this state stopped recording one.
+pub fn may_delete_trigger(owner: Option<&str>, recorded: bool, tags: &Tags) -> bool {
+    match verdict(owner, None, tags) {
+        Verdict::Ours => true,
+        Verdict::Untagged => recorded && owner.is_none(),
+        Verdict::SamePipeline | Verdict::Foreign { .. } => false,
+    }
+}
+
 /// Tags that say who owns an object, added after every other tag so users cannot override
 /// them (their `flywheel:` keys are rejected at validate).
 pub fn owner_tags(owner: &str, pipeline_owner: Option<&str>) -> Tags {
@@ -205,6 +241,34 @@ mod tests {
         assert!(on_change(&Verdict::Untagged));
         assert!(!on_change(&Verdict::SamePipeline));
         assert!(!on_change(&foreign));
+    }
+
+    #[test]
+    fn trigger_rules() {
+        let a = "a".repeat(32);
+        let b = "b".repeat(32);
+        let ours = tags(&[(OWNER_TAG, &a)]);
+        let theirs = tags(&[(OWNER_TAG, &b)]);
+        let copied = tags(&[("flywheel:managed-by", "terraform-provider-flywheel")]);
+        // Read / update: ours, or untagged and recorded.
+        assert!(trigger_is_managed(Some(&a), false, &ours));
+        assert!(trigger_is_managed(Some(&a), true, &copied));
+        assert!(trigger_is_managed(None, true, &Tags::new()));
+        assert!(!trigger_is_managed(Some(&a), false, &copied));
+        assert!(!trigger_is_managed(None, false, &Tags::new()));
+        assert!(!trigger_is_managed(Some(&a), true, &theirs));
+        assert!(!trigger_is_managed(None, true, &ours));
+        // Delete: ours, or untagged when a 0.1.0 state recorded it.
+        assert!(may_delete_trigger(Some(&a), false, &ours));
+        assert!(may_delete_trigger(Some(&a), true, &ours));
+        assert!(may_delete_trigger(None, true, &copied));
+        assert!(!may_delete_trigger(None, false, &copied));
+        assert!(!may_delete_trigger(Some(&a), true, &copied));
+        assert!(!may_delete_trigger(Some(&a), true, &theirs));
+        assert!(!may_delete_trigger(None, true, &theirs));
+        // A leftover of the same pipeline is not this instance's to delete.
+        let left = tags(&[(OWNER_TAG, &b), (PIPELINE_OWNER_TAG, "p")]);
+        assert!(!may_delete_trigger(Some(&a), true, &left));
     }
 
     #[test]

@@ -19,6 +19,36 @@ pub fn effective(default_tags: &Tags, context_tags: &Tags, resource_tags: &Tags)
     out
 }
 
+/// What to change on an object that has the tags `have` so that it has exactly `want`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TagDelta {
+    /// Keys to remove (UntagResource).
+    pub remove: Vec<String>,
+    /// Keys to add or change (TagResource).
+    pub add: Tags,
+}
+
+impl TagDelta {
+    pub fn is_empty(&self) -> bool {
+        self.remove.is_empty() && self.add.is_empty()
+    }
+}
+
+pub fn delta(have: &Tags, want: &Tags) -> TagDelta {
+    TagDelta {
+        remove: have
+            .keys()
+            .filter(|k| !want.contains_key(*k))
+            .cloned()
+            .collect(),
+        add: want
+            .iter()
+            .filter(|(k, v)| have.get(*k) != Some(*v))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+    }
+}
+
 /// Validates user tag keys and values; returns (key, message) for each problem.
 pub fn problems(tags: &Tags) -> Vec<(String, String)> {
     let mut out = Vec::new();
@@ -73,6 +103,14 @@ mod tests {
                 ("team", "data"),
             ])
         );
+    }
+
+    #[test]
+    fn deltas() {
+        let d = delta(&t(&[("a", "1"), ("b", "2")]), &t(&[("b", "3"), ("c", "4")]));
+        assert_eq!(d.remove, vec!["a".to_string()]);
+        assert_eq!(d.add, t(&[("b", "3"), ("c", "4")]));
+        assert!(delta(&t(&[("a", "1")]), &t(&[("a", "1")])).is_empty());
     }
 
     #[test]

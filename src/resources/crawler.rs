@@ -27,8 +27,10 @@ use crate::model::crawler::{
     DEFAULT_RECRAWL_BEHAVIOR, DEFAULT_UPDATE_BEHAVIOR,
 };
 use crate::model::managed::{self, ManagedObject};
+use crate::model::ownership;
 use crate::model::tags::{self as tag_model, Tags};
 use crate::model::trigger::{TriggerAction, TriggerStart};
+use crate::resources::children::{self, Owners};
 use crate::schema::*;
 use crate::values::{known_map, to_map, StringMap};
 
@@ -79,6 +81,9 @@ pub struct State {
     pub arn: Value<String>,
     #[serde(default)]
     pub managed_objects: Value<Vec<ManagedObject>>,
+    /// This instance's identity (see `model::ownership`); null in a state written by 0.1.0.
+    #[serde(default)]
+    pub owner_id: Value<String>,
 }
 
 pub struct CrawlerResource {
@@ -322,8 +327,18 @@ fn plan_state(
     if config.recrawl_policy.is_null() {
         p.recrawl_policy = Value::Value(DEFAULT_RECRAWL_BEHAVIOR.into());
     }
+    // The identity: kept from the prior state; made by the apply when there is none (a
+    // create, or a state written by 0.1.0).
+    p.owner_id = match prior.map(|p| &p.owner_id) {
+        Some(Value::Value(o)) if !o.is_empty() => Value::Value(o.clone()),
+        _ => Value::Unknown,
+    };
     p.tags_all = match (known_tags(&p.tags), context_tags(&config.pipeline)) {
-        (Some(t), Some(c)) => to_map(&tag_model::effective(&ctx.default_tags, &c, &t)),
+        (Some(t), Some(c)) => children::planned_tags_all(
+            &tag_model::effective(&ctx.default_tags, &c, &t),
+            &p.owner_id,
+            ownership::pipeline_owner(&c),
+        ),
         _ => Value::Unknown,
     };
     match (&config.name, known(&config.run_after_job)) {
@@ -480,8 +495,19 @@ async fn finish_state(
 async fn observed_after_job(
     ctx: &AwsContext,
     crawler: &str,
+    owner: Option<&str>,
+    recorded: bool,
 ) -> Result<Option<String>, crate::aws::AwsError> {
-    let seen = triggers::get(ctx, &model::after_job_trigger_name(crawler)).await?;
+    let name = model::after_job_trigger_name(crawler);
+    let seen = triggers::get(ctx, &name).await?;
+    // Only a trigger this instance manages is its `run_after_job` (see `model::ownership`).
+    let seen = match seen {
+        Some(t) => {
+            let tags = glue_tags::get(ctx, &glue_tags::arn(ctx, "trigger", &name)).await?;
+            ownership::trigger_is_managed(owner, recorded, &tags).then_some(t)
+        }
+        None => None,
+    };
     Ok(
         seen.and_then(|t| match (&t.start, t.actions.as_slice(), t.activated) {
             (
@@ -592,7 +618,13 @@ async fn refresh(
         glue_tags::get(ctx, &arn),
         async {
             if check_trigger {
-                observed_after_job(ctx, &name).await
+                observed_after_job(
+                    ctx,
+                    &name,
+                    children::state_owner(&prior.owner_id),
+                    !prior.run_after_job.is_null(),
+                )
+                .await
             } else {
                 Ok(None)
             }
@@ -601,7 +633,28 @@ async fn refresh(
     // A crawler that is gone makes the other answers moot.
     let seen = match seen {
         Ok(Some(c)) => c,
-        Ok(None) => return None,
+        Ok(None) => {
+            // Gone; kept (marked gone) while its trigger is left, so the plan replaces it.
+            return match children::leftover_trigger(
+                ctx,
+                &model::after_job_trigger_name(&name),
+                children::state_owner(&prior.owner_id),
+                !prior.run_after_job.is_null() && !prior.run_after_job.is_unknown(),
+            )
+            .await
+            {
+                Ok(true) => {
+                    let mut s = prior.clone();
+                    s.id = Value::Null;
+                    Some(s)
+                }
+                Ok(false) => None,
+                Err(d) => {
+                    diags.add_error(d);
+                    Some(prior.clone())
+                }
+            };
+        }
         Err(e) => {
             diags.add_error(e.to_diagnostic());
             return Some(prior.clone());
@@ -617,27 +670,23 @@ async fn refresh(
     Some(observed_state(ctx, prior, &seen, after_job, aws_tags))
 }
 
-/// CreateCrawler found the name taken. A crawler carrying the ownership tag is one an
-/// earlier create of this provider made (a retried CreateCrawler whose first attempt
-/// landed, or an apply killed before Terraform saved its state): it is brought to the
-/// desired definition and tags and used. Any other crawler is not ours to take over.
-async fn adopt_existing(
+/// What a refusal names and advises for this crawler.
+fn resource(name: &str) -> children::Resource<'_> {
+    children::Resource {
+        type_name: "flywheel_crawler",
+        kind: "crawler",
+        name,
+    }
+}
+
+/// CreateCrawler found the name taken by a crawler this instance may take (`found` its
+/// tags): it is brought to the desired definition and tags.
+async fn converge_adopted(
     ctx: &AwsContext,
     crawler: &model::DesiredCrawler,
+    found: &Tags,
 ) -> Result<(), Diagnostic> {
     let name = &crawler.name;
-    if !crawlers::owned(ctx, name)
-        .await
-        .map_err(|e| e.to_diagnostic())?
-    {
-        return Err(crate::values::name_taken(
-            "crawler",
-            "flywheel_crawler",
-            name,
-            &ctx.region,
-        ));
-    }
-    tracing::info!(crawler = %name, "crawler already exists with this provider's ownership tag; adopting it");
     match crawlers::get(ctx, name)
         .await
         .map_err(|e| e.to_diagnostic())?
@@ -646,22 +695,14 @@ async fn adopt_existing(
         Some(_) => crawlers::update(ctx, crawler)
             .await
             .map_err(|e| e.to_diagnostic())?,
-        // Deleted since: create it after all.
         None => {
             return crawlers::create(ctx, crawler)
                 .await
                 .map_err(|e| e.to_diagnostic())
         }
     }
-    let arn = glue_tags::arn(ctx, "crawler", name);
-    glue_tags::converge(ctx, &arn, &crawler.tags)
-        .await
-        .map_err(|e| e.to_diagnostic_at(AttributePath::new("tags")))
+    children::set_glue_tags(ctx, "crawler", name, found, &crawler.tags).await
 }
-
-// ---------------------------------------------------------------------------------------
-// The resource
-// ---------------------------------------------------------------------------------------
 
 #[async_trait]
 impl Resource for CrawlerResource {
@@ -671,9 +712,14 @@ impl Resource for CrawlerResource {
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(Schema {
+            // Still 0, although 0.2 added `owner_id`: tf-provider 0.2.2 calls
+            // `Resource::upgrade` only for another version, and that method takes a `RawValue` the
+            // crate does not export, so no resource can implement it. A 0.1.0 state deserializes
+            // as it is (every attribute has a default; `owner_id` is null), the plan makes
+            // `owner_id` unknown and the first apply writes the owner tags: that is the upgrade.
             version: 0,
             block: block(
-                "A Glue crawler over S3 prefixes that catalogs what it finds into a Glue database, with the organisation's defaults (schema changes update the catalog, deletions are only logged). It can run on a schedule and, through a conditional Glue trigger, whenever a job succeeds, so a job's output is catalogued as soon as it is written. Import with the crawler's name.",
+                "A Glue crawler over S3 prefixes that catalogs what it finds into a Glue database, with the organisation's defaults (schema changes update the catalog, deletions are only logged). It can run on a schedule and, through a conditional Glue trigger, whenever a job succeeds, so a job's output is catalogued as soon as it is written. It creates, changes and deletes only objects it can prove are its own (see `owner_id`): a crawler or trigger that already exists under its names and does not carry its identity is left untouched and the apply fails, naming it and the import command; a `<name>-after-job` trigger it did not create is never deleted, even when `run_after_job` is not set. Import with the crawler's name: importing claims the crawler (and its `<name>-after-job` trigger, unless another instance's identity is on it), so import only a crawler no other Terraform state manages, or both states will manage it.",
                 [
                     ("id", attr(string(), Computed, "The crawler's name.")),
                     ("name", attr(string(), Required, "Name of the Glue crawler: 1 to 245 characters on one line (room is left for the derived trigger name). Changing it replaces the crawler.")),
@@ -688,7 +734,8 @@ impl Resource for CrawlerResource {
                     ("run_after_job", attr(string(), Optional, "Name of a Glue job: the crawler starts whenever a run of that job SUCCEEDED, through a conditional Glue trigger named `<name>-after-job`.")),
                     ("configuration", attr(string(), Optional, "Crawler configuration JSON (version 1.0), usually written with `jsonencode`, for example `jsonencode({ Version = 1.0, Grouping = { TableGroupingPolicy = \"CombineCompatibleSchemas\" } })`. Key order, whitespace, number formatting and the defaults Glue adds never show as a diff. Keys Glue does not accept are rejected by `terraform validate`.")),
                     ("tags", attr(string_map(), OptionalComputed, "Tags for the crawler and its trigger, on top of the provider's `default_tags` and the pipeline's tags. Keys starting `aws:` or `flywheel:` are reserved.")),
-                    ("tags_all", attr(string_map(), Computed, "Every tag on the crawler: provider `default_tags`, the pipeline's tags, `tags`, and the ownership tag `flywheel:managed-by`.")),
+                    ("tags_all", attr(string_map(), Computed, "Every tag on the crawler: provider `default_tags`, the pipeline's tags, `tags`, the informational `flywheel:managed-by`, and the ownership tags `flywheel:owner` (this instance's `owner_id`) and, with a pipeline, `flywheel:pipeline-owner`. An ownership tag removed outside Terraform shows as a diff here, and apply restores it.")),
+                    ("owner_id", attr(string(), Computed, "This instance's identity: a random value made when the resource is created or imported, kept in state, and written as the tag `flywheel:owner` on the crawler and its trigger. The provider changes or deletes an existing object only when it carries this identity (or, for objects created by provider 0.1.0, none), so another Terraform state with the same configuration, or an object with copied tags, is never taken over. Another state cannot reproduce it. Unknown until the first apply.")),
                     ("arn", attr(string(), Computed, "ARN of the Glue crawler.")),
                     ("managed_objects", attr(managed::attribute_type(), Computed, managed::DESCRIPTION)),
                 ],
@@ -757,6 +804,10 @@ impl Resource for CrawlerResource {
         if planned.database != prior.database {
             replace.push(AttributePath::new("database"));
         }
+        // The crawler is gone and its trigger is left (see `refresh`): replace it.
+        if prior.id.is_null() {
+            replace.push(AttributePath::new("id"));
+        }
         Some((planned, private_state, replace))
     }
 
@@ -780,20 +831,40 @@ impl Resource for CrawlerResource {
     ) -> Option<(State, ValueEmpty)> {
         let ctx = self.ctx(diags)?;
         let mut state = plan_state(&ctx, &config, planned, None, diags);
-        let cfg = match to_config(&ctx, &state) {
+        let mut cfg = match to_config(&ctx, &state) {
             Ok(c) => c,
             Err(d) => {
                 diags.add_error(d);
                 return None;
             }
         };
+        // This instance's identity, made now (see `model::ownership` for why not at plan).
+        let owner = children::new_owner_id();
+        let pipeline_owner = ownership::pipeline_owner(&cfg.tags).map(str::to_string);
+        let who = Owners {
+            owner: &owner,
+            state_owner: Some(&owner),
+            pipeline: pipeline_owner.as_deref(),
+        };
+        cfg.tags.extend(who.tags());
+        let res = resource(&cfg.name);
         let (crawler, trigger) = model::expand(&cfg);
         match crawlers::create(&ctx, &crawler).await {
             Ok(()) => {}
             Err(e) if e.kind == ErrorKind::Conflict => {
-                if let Err(d) = adopt_existing(&ctx, &crawler).await {
+                // Fails before anything is changed unless this instance may take it.
+                let found = match children::check_create_conflict(&ctx, res, who).await {
+                    Ok(t) => t,
+                    Err(d) => {
+                        diags.add_error(d);
+                        return None;
+                    }
+                };
+                if let Err(d) = converge_adopted(&ctx, &crawler, &found).await {
                     diags.add_error(d);
-                    return None;
+                    state.owner_id = Value::Value(owner.clone());
+                    finish_state(&ctx, &mut state, false, diags).await;
+                    return Some((state, ValueEmpty::default()));
                 }
             }
             Err(e) => {
@@ -801,11 +872,22 @@ impl Resource for CrawlerResource {
                 return None;
             }
         }
+        state.owner_id = Value::Value(owner.clone());
         state.tags_all = to_map(&cfg.tags);
-        // From here on the crawler exists: every return records it in state.
         let mut with_trigger = trigger.is_some();
-        if let Err(e) = triggers::converge(&ctx, None, trigger.as_ref()).await {
-            diags.add_error(e.to_diagnostic_at(AttributePath::new("run_after_job")));
+        let name = model::after_job_trigger_name(&cfg.name);
+        if let Err(d) = children::converge_trigger(
+            &ctx,
+            res,
+            who,
+            &name,
+            trigger.as_ref(),
+            false,
+            "run_after_job",
+        )
+        .await
+        {
+            diags.add_error(d);
             state.run_after_job = Value::Null;
             with_trigger = false;
         }
@@ -824,14 +906,33 @@ impl Resource for CrawlerResource {
     ) -> Option<(State, ValueEmpty)> {
         let ctx = self.ctx(diags)?;
         let mut state = plan_state(&ctx, &config, planned, Some(&prior), diags);
-        let cfg = match to_config(&ctx, &state) {
+        let mut cfg = match to_config(&ctx, &state) {
             Ok(c) => c,
             Err(d) => {
                 diags.add_error(d);
                 return None;
             }
         };
+        // The identity: the prior state's, or made now for a state written by 0.1.0.
+        let state_owner = children::state_owner(&prior.owner_id).map(str::to_string);
+        let owner = state_owner.clone().unwrap_or_else(children::new_owner_id);
+        let pipeline_owner = ownership::pipeline_owner(&cfg.tags).map(str::to_string);
+        let who = Owners {
+            owner: &owner,
+            state_owner: state_owner.as_deref(),
+            pipeline: pipeline_owner.as_deref(),
+        };
+        cfg.tags.extend(who.tags());
+        let res = resource(&cfg.name);
         let (crawler, trigger) = model::expand(&cfg);
+        // Before any write: the crawler must still be this instance's.
+        let crawler_tags = match children::check_change(&ctx, res, who).await {
+            Ok(t) => t,
+            Err(d) => {
+                diags.add_error(d);
+                return Some((prior, ValueEmpty::default()));
+            }
+        };
         let seen = match crawlers::get(&ctx, &cfg.name).await {
             Ok(s) => s,
             Err(e) => {
@@ -855,18 +956,29 @@ impl Resource for CrawlerResource {
             }
             Some(_) => {}
         }
-        let recorded =
-            (!prior.run_after_job.is_null()).then(|| model::after_job_trigger_name(&cfg.name));
+        // Owner tags may be written from here on: the state must know the identity.
+        state.owner_id = Value::Value(owner.clone());
+        let recorded = !prior.run_after_job.is_null();
         let mut with_trigger = trigger.is_some();
-        if let Err(e) = triggers::converge(&ctx, recorded.as_deref(), trigger.as_ref()).await {
-            diags.add_error(e.to_diagnostic_at(AttributePath::new("run_after_job")));
-            // What the prior state recorded may still exist; the next plan retries.
+        if let Err(d) = children::converge_trigger(
+            &ctx,
+            res,
+            who,
+            &model::after_job_trigger_name(&cfg.name),
+            trigger.as_ref(),
+            recorded,
+            "run_after_job",
+        )
+        .await
+        {
+            diags.add_error(d);
             state.run_after_job = prior.run_after_job.clone();
-            with_trigger = !prior.run_after_job.is_null();
+            with_trigger = recorded;
         }
-        let arn = glue_tags::arn(&ctx, "crawler", &cfg.name);
-        if let Err(e) = glue_tags::converge(&ctx, &arn, &cfg.tags).await {
-            diags.add_error(e.to_diagnostic_at(AttributePath::new("tags")));
+        if let Err(d) =
+            children::set_glue_tags(&ctx, "crawler", &cfg.name, &crawler_tags, &cfg.tags).await
+        {
+            diags.add_error(d);
             state.tags_all = prior.tags_all.clone();
         } else {
             state.tags_all = to_map(&cfg.tags);
@@ -884,17 +996,40 @@ impl Resource for CrawlerResource {
     ) -> Option<()> {
         let ctx = self.ctx(diags)?;
         let name = prior.name.as_ref_option()?.clone();
-        // The derived trigger goes whatever the state says: it only ever starts this crawler,
-        // and a create that failed half-way may have left it unrecorded.
-        if let Err(e) = triggers::delete(&ctx, &model::after_job_trigger_name(&name)).await {
-            diags.add_error(e.to_diagnostic());
+        let state_owner = children::state_owner(&prior.owner_id);
+        let context = context_tags(&prior.pipeline).unwrap_or_default();
+        let who = Owners {
+            owner: state_owner.unwrap_or_default(),
+            state_owner,
+            pipeline: ownership::pipeline_owner(&context),
+        };
+        let res = resource(&name);
+        // Each child is deleted only when this state can prove it is its own; a refused one
+        // is named in an error and left.
+        let mut failed = false;
+        if let Err(d) = children::converge_trigger(
+            &ctx,
+            res,
+            who,
+            &model::after_job_trigger_name(&name),
+            None,
+            !prior.run_after_job.is_null(),
+            "run_after_job",
+        )
+        .await
+        {
+            diags.add_error(d);
+            failed = true;
+        }
+        if let Err(d) = children::check_change(&ctx, res, who).await {
+            diags.add_error(d);
             return None;
         }
         if let Err(e) = crawlers::delete(&ctx, &name).await {
             diags.add_error(e.to_diagnostic());
             return None;
         }
-        Some(())
+        (!failed).then_some(())
     }
 
     async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<(State, ValueEmpty)> {
@@ -906,8 +1041,21 @@ impl Resource for CrawlerResource {
             );
             return None;
         }
+        // Import is an explicit claim: the crawler's own identity if this provider made
+        // one, otherwise a new one that the first apply writes. A trigger under the derived
+        // name is claimed with it unless it carries another identity (`run_after_job`
+        // unknown marks it as recorded for the read).
+        let found = match children::glue_tags_of(&ctx, "crawler", &id).await {
+            Ok(t) => t,
+            Err(d) => {
+                diags.add_error(d);
+                return None;
+            }
+        };
         let prior = State {
             name: Value::Value(id.clone()),
+            owner_id: Value::Value(children::imported_owner_id(&found)),
+            run_after_job: Value::Unknown,
             ..State::default()
         };
         match refresh(&ctx, &prior, true, diags).await {
@@ -981,5 +1129,31 @@ mod tests {
         c.schema_change_policy = Value::Unknown;
         c.role_arn = Value::Unknown;
         assert!(paths(&c).is_empty());
+    }
+
+    /// A state provider 0.1.0 wrote: every attribute reads back as written, and `owner_id`
+    /// is null, which the next plan turns into "known after apply".
+    #[test]
+    fn state_from_0_1_0_deserializes_without_an_identity() {
+        let file: serde_json::Value = serde_json::from_str(include_str!(
+            "../../tests/fixtures/state-0.1.0/glue.tfstate.json"
+        ))
+        .expect("fixture JSON");
+        let instance = file["resources"]
+            .as_array()
+            .expect("resources")
+            .iter()
+            .find(|r| r["type"] == "flywheel_crawler")
+            .expect("the resource")["instances"][0]
+            .clone();
+        assert_eq!(instance["schema_version"], 0);
+        let attributes = instance["attributes"].clone();
+        let state: State = serde_json::from_value(attributes.clone()).expect("a 0.1.0 state");
+        assert_eq!(state.owner_id, Value::Null);
+        assert!(state.name.is_value());
+        // Nothing else is lost: it serializes back to the same attributes plus `owner_id`.
+        let mut back = serde_json::to_value(&state).expect("serializes");
+        back.as_object_mut().expect("object").remove("owner_id");
+        assert_eq!(back, attributes);
     }
 }

@@ -26,9 +26,11 @@ use crate::aws::{AwsContext, ErrorKind, SharedContext};
 use crate::model::context::{self, PipelineContextValue};
 use crate::model::job::{self as model, Environment, EnvironmentInput, JobSettings, Script};
 use crate::model::managed::{self, ManagedObject};
+use crate::model::ownership;
 use crate::model::schedule;
 use crate::model::tags::{self, Tags};
 use crate::model::trigger::{TriggerAction, TriggerStart, SCHEDULE_SUFFIX};
+use crate::resources::children::{self, Owners};
 use crate::schema::*;
 use crate::validate;
 use crate::values::{attr_error, known_map, known_str, opt_value, to_map, Number, StringMap};
@@ -83,6 +85,9 @@ pub struct State {
     pub tags_all: Value<Map>,
     #[serde(default)]
     pub managed_objects: Value<Vec<ManagedObject>>,
+    /// This instance's identity (see `model::ownership`); null in a state written by 0.1.0.
+    #[serde(default)]
+    pub owner_id: Value<String>,
 }
 
 /// What Terraform keeps for the resource beside its attributes (private state).
@@ -429,8 +434,15 @@ fn environment(config: &State) -> Result<Option<Environment>, Diagnostic> {
             ) else {
                 return Ok(None);
             };
-            let Ok(tags) = known_map(&p.tags) else {
-                return Ok(None);
+            // Tags with unknown values (a new pipeline's identity) leave the rest of the
+            // environment known: only `tags_all` waits for them (see `context_tags_known`).
+            let tags = match &p.tags {
+                Value::Value(m) => Some(
+                    m.iter()
+                        .filter_map(|(k, v)| v.as_ref_option().map(|v| (k.clone(), v.clone())))
+                        .collect(),
+                ),
+                _ => None,
             };
             input.context_role_arn = role;
             input.context_assets_bucket = bucket;
@@ -459,6 +471,14 @@ fn environment(config: &State) -> Result<Option<Environment>, Diagnostic> {
             AttributePath::new(m.attribute),
         )
     })
+}
+
+/// Whether the pipeline context's tags are all known (a new pipeline's identity is not).
+fn context_tags_known(config: &State) -> bool {
+    match &config.pipeline {
+        Value::Value(p) => known_map(&p.tags).is_ok(),
+        _ => true,
+    }
 }
 
 /// Reads and hashes the local script.
@@ -578,12 +598,18 @@ fn plan(ctx: &AwsContext, config: &State, prior: Option<&State>) -> Result<Plann
         )),
         _ => Value::Unknown,
     };
+    // The identity: kept from the prior state; made by the apply when there is none (a
+    // create, or a state written by 0.1.0).
+    s.owner_id = match prior.map(|p| &p.owner_id) {
+        Some(Value::Value(o)) if !o.is_empty() => Value::Value(o.clone()),
+        _ => Value::Unknown,
+    };
     s.tags_all = match (&env, &user_tags) {
-        (Some(e), Ok(t)) => to_map(&tags::effective(
-            &ctx.default_tags,
-            &e.tags,
-            &t.clone().unwrap_or_default(),
-        )),
+        (Some(e), Ok(t)) if context_tags_known(config) => children::planned_tags_all(
+            &tags::effective(&ctx.default_tags, &e.tags, &t.clone().unwrap_or_default()),
+            &s.owner_id,
+            ownership::pipeline_owner(&e.tags),
+        ),
         _ => Value::Unknown,
     };
 
@@ -628,7 +654,9 @@ fn plan(ctx: &AwsContext, config: &State, prior: Option<&State>) -> Result<Plann
     })();
     let desired = match (settings, &env, script) {
         (Some(settings), Some(env), Some(script))
-            if !s.worker_type.is_unknown() && !s.glue_version.is_unknown() =>
+            if !s.worker_type.is_unknown()
+                && !s.glue_version.is_unknown()
+                && context_tags_known(config) =>
         {
             let d = model::expand(&settings, env, script, &ctx.default_tags).map_err(|e| {
                 Diagnostic::new("Invalid schedule", e, AttributePath::new("schedule"))
@@ -662,11 +690,13 @@ async fn read_state(
     };
     let arn = glue_tags::arn(ctx, "job", &name);
     let trigger = trigger_name(&name);
+    let trigger_arn = glue_tags::arn(ctx, "trigger", &trigger);
     let recorded_location = prior.script_location.as_ref_option().cloned();
-    let (job, all_tags, seen_trigger, recorded_hash) = futures::join!(
+    let (job, all_tags, seen_trigger, trigger_tags, recorded_hash) = futures::join!(
         jobs::get(ctx, &name),
         glue_tags::get(ctx, &arn),
         triggers::get(ctx, &trigger),
+        glue_tags::get(ctx, &trigger_arn),
         async {
             match &recorded_location {
                 Some(uri) => Some(script_hash(ctx, uri, private).await),
@@ -680,6 +710,20 @@ async fn read_state(
     };
     let all_tags: Tags = all_tags.map_err(|e| e.to_diagnostic())?;
     let seen_trigger = seen_trigger.map_err(|e| e.to_diagnostic())?;
+    // Only a trigger this instance manages is its schedule (see `model::ownership`); one
+    // under the same name that someone else made is not read, changed or deleted.
+    let seen_trigger = match seen_trigger {
+        Some(t) => {
+            let tags = trigger_tags.map_err(|e| e.to_diagnostic())?;
+            ownership::trigger_is_managed(
+                children::state_owner(&prior.owner_id),
+                !prior.schedule.is_null(),
+                &tags,
+            )
+            .then_some(t)
+        }
+        None => None,
+    };
 
     let mut s = prior.clone();
     s.id = Value::Value(name.clone());
@@ -832,6 +876,7 @@ async fn upload_if_needed(
     desired: &model::Desired,
     body: Option<&[u8]>,
     current: Option<(&str, &str)>,
+    who: &Owners<'_>,
 ) -> Result<bool, Diagnostic> {
     let Script::Upload {
         bucket,
@@ -851,9 +896,18 @@ async fn upload_if_needed(
             "The script file was not read before the upload; this is a bug in the provider.",
         )
     })?;
-    objects::put(ctx, bucket, key, body, sha256, "text/x-python")
-        .await
-        .map_err(|e| e.to_diagnostic_at(AttributePath::new("script")))?;
+    let object_tags = script_tags(who);
+    objects::put(
+        ctx,
+        bucket,
+        key,
+        body,
+        sha256,
+        "text/x-python",
+        &object_tags,
+    )
+    .await
+    .map_err(|e| e.to_diagnostic_at(AttributePath::new("script")))?;
     Ok(true)
 }
 
@@ -972,44 +1026,88 @@ fn not_known(config: &State) -> Diagnostic {
     }
 }
 
-/// CreateJob found the name taken. A job carrying the ownership tag is one an earlier create
-/// of this provider made (a retried CreateJob whose first attempt landed, or an apply killed
-/// before Terraform saved its state): it is brought to the desired definition and used. Any
-/// other job is not this resource's to take over.
-async fn adopt_existing(ctx: &AwsContext, desired: &model::Desired) -> Result<(), Diagnostic> {
-    let name = &desired.job.name;
-    if !jobs::owned(ctx, name)
-        .await
-        .map_err(|e| e.to_diagnostic())?
-    {
-        return Err(crate::values::name_taken(
-            "job",
-            "flywheel_job",
-            name,
-            &ctx.region,
-        ));
-    }
-    tracing::info!(job = %name, "job already exists with this provider's ownership tag; adopting it");
-    match jobs::get(ctx, name).await.map_err(|e| e.to_diagnostic())? {
-        Some(seen) if seen.matches(&desired.job) => Ok(()),
-        Some(_) => jobs::update(ctx, &desired.job)
-            .await
-            .map_err(|e| e.to_diagnostic()),
-        // Deleted since: create it after all.
-        None => jobs::create(ctx, &desired.job, &desired.tags)
-            .await
-            .map_err(|e| e.to_diagnostic()),
+/// What a refusal names and advises for this job.
+fn resource(name: &str) -> children::Resource<'_> {
+    children::Resource {
+        type_name: "flywheel_job",
+        kind: "job",
+        name,
     }
 }
 
-/// Deletes the object at an `s3://` URI; one that is already gone is fine.
-async fn delete_script(ctx: &AwsContext, uri: &str) -> Result<(), Diagnostic> {
-    match validate::s3_uri(uri, true) {
-        Ok((b, k)) => objects::delete(ctx, &b, &k)
+/// CreateJob found the name taken by a job this instance may take (`found` its tags): it is
+/// brought to the desired definition and tags.
+async fn converge_adopted(
+    ctx: &AwsContext,
+    desired: &model::Desired,
+    found: &Tags,
+) -> Result<(), Diagnostic> {
+    let name = &desired.job.name;
+    match jobs::get(ctx, name).await.map_err(|e| e.to_diagnostic())? {
+        Some(seen) if seen.matches(&desired.job) => {}
+        Some(_) => jobs::update(ctx, &desired.job)
             .await
-            .map_err(|e| e.to_diagnostic()),
-        Err(_) => Ok(()),
+            .map_err(|e| e.to_diagnostic())?,
+        // Deleted since: create it after all.
+        None => {
+            return jobs::create(ctx, &desired.job, &desired.tags)
+                .await
+                .map_err(|e| e.to_diagnostic())
+        }
     }
+    children::set_glue_tags(ctx, "job", name, found, &desired.tags).await
+}
+
+/// The tags of an uploaded script: S3 takes at most 10 per object, so only the ownership
+/// tags and the informational one.
+fn script_tags(who: &Owners<'_>) -> Tags {
+    let mut t = who.tags();
+    t.insert(tags::MANAGED_BY_KEY.into(), tags::MANAGED_BY_VALUE.into());
+    t
+}
+
+/// An uploaded script that is current but lacks the ownership tags (uploaded by 0.1.0, or
+/// its tags changed since) gets them, unless its tags name another owner.
+async fn tag_script(ctx: &AwsContext, script: &Script, who: &Owners<'_>) -> Result<(), Diagnostic> {
+    let Script::Upload { bucket, key, .. } = script else {
+        return Ok(());
+    };
+    let at = |e: crate::aws::AwsError| e.to_diagnostic_at(AttributePath::new("script"));
+    let Some(found) = objects::tags(ctx, bucket, key).await.map_err(at)? else {
+        return Ok(());
+    };
+    let want = script_tags(who);
+    if found == want {
+        return Ok(());
+    }
+    if let Err(why) = children::may_delete_recorded(*who, Some(&found)) {
+        return Err(Diagnostic::new(
+            format!("Script s3://{bucket}/{key} is not this resource's"),
+            format!("{why} Its tags were not changed."),
+            AttributePath::new("script"),
+        ));
+    }
+    objects::put_tags(ctx, bucket, key, &want).await.map_err(at)
+}
+
+/// Deletes a script object this resource uploaded at an `s3://` URI, unless its tags name
+/// another owner; one that is already gone is fine.
+async fn delete_script(ctx: &AwsContext, uri: &str, who: Owners<'_>) -> Result<(), Diagnostic> {
+    let Ok((b, k)) = validate::s3_uri(uri, true) else {
+        return Ok(());
+    };
+    let found = objects::tags(ctx, &b, &k)
+        .await
+        .map_err(|e| e.to_diagnostic())?;
+    if let Err(why) = children::may_delete_recorded(who, found.as_ref()) {
+        return Err(Diagnostic::root(
+            format!("Script {uri} was not deleted"),
+            format!("{why} It is left in place; delete it yourself if nothing uses it."),
+        ));
+    }
+    objects::delete(ctx, &b, &k)
+        .await
+        .map_err(|e| e.to_diagnostic())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1017,7 +1115,7 @@ async fn delete_script(ctx: &AwsContext, uri: &str) -> Result<(), Diagnostic> {
 
 fn schema_block() -> tf_provider::schema::Block {
     block(
-        "A Glue ETL (Spark, Python 3) job with its script, the organisation's defaults and an optional schedule. A local `script` is uploaded to the pipeline's assets bucket as `<scripts_prefix><name>.py` and tracked by SHA-256, so editing the file plans an update. Defaults (overridable in `arguments`): worker type G.1X, 10 workers, timeout 600 minutes, 2 retries, Glue 4.0, `--enable-metrics`, `--enable-continuous-cloudwatch-log`, `--enable-spark-ui` with `--spark-event-logs-path`, `--TempDir`, and `--job-bookmark-option job-bookmark-enable`. Import with the job name.",
+        "A Glue ETL (Spark, Python 3) job with its script, the organisation's defaults and an optional schedule. A local `script` is uploaded to the pipeline's assets bucket as `<scripts_prefix><name>.py` and tracked by SHA-256, so editing the file plans an update. Defaults (overridable in `arguments`): worker type G.1X, 10 workers, timeout 600 minutes, 2 retries, Glue 4.0, `--enable-metrics`, `--enable-continuous-cloudwatch-log`, `--enable-spark-ui` with `--spark-event-logs-path`, `--TempDir`, and `--job-bookmark-option job-bookmark-enable`. It creates, changes and deletes only objects it can prove are its own (see `owner_id`): a job, trigger or script that already exists under its names and does not carry its identity is left untouched and the apply fails, naming it and the import command; a `<name>-schedule` trigger it did not create is never deleted, even when `schedule` is not set. Import with the job name: importing claims the job (and its `<name>-schedule` trigger, unless another instance's identity is on it), so import only a job no other Terraform state manages, or both states will manage it.",
         [
             ("id", attr(string(), Computed, "The job name.")),
             ("name", attr(string(), Required, "Glue job name: 1 to 245 characters on one line, no `/` (the trigger name adds `-schedule`). Changing it replaces the job.")),
@@ -1040,7 +1138,8 @@ fn schema_block() -> tf_provider::schema::Block {
             ("arguments_all", attr(string_map(), Computed, "Every argument the job is given: the defaults overlaid with `arguments`.")),
             ("schedule", attr(string(), Optional, "`cron(...)` (AWS's 6-field cron) or `rate(...)`: creates a scheduled Glue trigger named `<name>-schedule`.")),
             ("tags", attr(string_map(), Optional, "Tags for the job and its trigger, over the provider's `default_tags` and the pipeline's tags.")),
-            ("tags_all", attr(string_map(), Computed, "Every tag on the job, including defaults, the pipeline's and the ownership tag.")),
+            ("tags_all", attr(string_map(), Computed, "Every tag on the job: provider `default_tags`, the pipeline's tags, `tags`, the informational `flywheel:managed-by`, and the ownership tags `flywheel:owner` (this instance's `owner_id`) and, with a pipeline, `flywheel:pipeline-owner`. An ownership tag removed outside Terraform shows as a diff here, and apply restores it.")),
+            ("owner_id", attr(string(), Computed, "This instance's identity: a random value made when the resource is created or imported, kept in state, and written as the tag `flywheel:owner` on the job, its trigger and the uploaded script object. The provider changes or deletes an existing object only when it carries this identity (or, for objects created by provider 0.1.0, none), so another Terraform state with the same configuration, or an object with copied tags, is never taken over. Another state cannot reproduce it. Unknown until the first apply.")),
             ("managed_objects", attr(managed::attribute_type(), Computed, managed::DESCRIPTION)),
         ],
         [],
@@ -1058,6 +1157,11 @@ impl Resource for JobResource {
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(Schema {
+            // Still 0, although 0.2 added `owner_id`: tf-provider 0.2.2 calls
+            // `Resource::upgrade` only for another version, and that method takes a `RawValue` the
+            // crate does not export, so no resource can implement it. A 0.1.0 state deserializes
+            // as it is (every attribute has a default; `owner_id` is null), the plan makes
+            // `owner_id` unknown and the first apply writes the owner tags: that is the upgrade.
             version: 0,
             block: schema_block(),
         })
@@ -1082,6 +1186,28 @@ impl Resource for JobResource {
         match read_state(&ctx, &state, &private).await {
             Ok(Some((s, p))) => Some((s, Some(p))),
             Ok(None) => {
+                if let Some(name) = state.name.as_ref_option() {
+                    match children::leftover_trigger(
+                        &ctx,
+                        &trigger_name(name),
+                        children::state_owner(&state.owner_id),
+                        state.schedule.is_value(),
+                    )
+                    .await
+                    {
+                        Ok(true) => {
+                            tracing::info!(job = %name, "job no longer exists but its trigger does; planning a replacement");
+                            let mut s = state;
+                            s.id = Value::Null;
+                            return Some((s, private_state));
+                        }
+                        Ok(false) => {}
+                        Err(d) => {
+                            diags.add_error(d);
+                            return Some((state, private_state));
+                        }
+                    }
+                }
                 tracing::info!(job = ?state.name, "job no longer exists; removing it from state");
                 None
             }
@@ -1130,6 +1256,10 @@ impl Resource for JobResource {
         if planned.name != prior.name {
             replace.push(AttributePath::new("name"));
         }
+        // The job is gone and a child of it is left (see `read`): replace it.
+        if prior.id.is_null() {
+            replace.push(AttributePath::new("id"));
+        }
         Some((planned, private, replace))
     }
 
@@ -1167,23 +1297,37 @@ impl Resource for JobResource {
             diags.add_error(not_known(&config));
             return None;
         };
+        // This instance's identity, made now (see `model::ownership` for why not at plan).
+        let owner = children::new_owner_id();
+        let pipeline_owner = ownership::pipeline_owner(&desired.tags).map(str::to_string);
+        let who = Owners {
+            owner: &owner,
+            state_owner: Some(&owner),
+            pipeline: pipeline_owner.as_deref(),
+        };
+        let desired = desired.with_owner_tags(&who.tags());
+        let res = resource(&desired.job.name);
         let mut private = Private::default();
-        let state = finish_state(&ctx, now.state, &desired, &mut private).await;
+        let mut state = finish_state(&ctx, now.state, &desired, &mut private).await;
+        state.owner_id = Value::Value(owner.clone());
+        state.tags_all = to_map(&desired.tags);
 
         // 1. The job (retrying while a new role propagates). It goes first, before its
-        // script is uploaded, so that a name already taken by a job this provider did not
-        // create stops the apply before anything is written: the upload would otherwise
+        // script is uploaded, so that a name already taken by a job this instance may not
+        // take stops the apply before anything is written: the upload would otherwise
         // overwrite that job's script at the same key. Glue does not read the script until
         // a run starts. Nothing exists yet if this fails.
         let adopted = match jobs::create(&ctx, &desired.job, &desired.tags).await {
-            Ok(()) => false,
-            Err(e) if e.kind == ErrorKind::Conflict => match adopt_existing(&ctx, &desired).await {
-                Ok(()) => true,
-                Err(d) => {
-                    diags.add_error(d);
-                    return None;
+            Ok(()) => None,
+            Err(e) if e.kind == ErrorKind::Conflict => {
+                match children::check_create_conflict(&ctx, res, who).await {
+                    Ok(found) => Some(found),
+                    Err(d) => {
+                        diags.add_error(d);
+                        return None;
+                    }
                 }
-            },
+            }
             Err(e) => {
                 diags.add_error(e.to_diagnostic());
                 return None;
@@ -1195,31 +1339,37 @@ impl Resource for JobResource {
             diags.add_error(d);
             Some((s, Some(p)))
         };
-        // 2. The script.
-        if let Err(d) = upload_if_needed(&ctx, &desired, now.script_body.as_deref(), None).await {
-            return partial(diags, d, state, private);
-        }
-        // 3. Tags: CreateJob set them. An adopted job keeps whatever it had: converge.
-        if adopted {
-            let arn = glue_tags::arn(&ctx, "job", &desired.job.name);
-            if let Err(e) = glue_tags::converge(&ctx, &arn, &desired.tags).await {
-                return partial(
-                    diags,
-                    e.to_diagnostic_at(AttributePath::new("tags")),
-                    state,
-                    private,
-                );
+        // An adopted job (this apply's own after a lost response, or a leftover of its
+        // pipeline) is brought to the desired definition and tags.
+        if let Some(found) = &adopted {
+            if let Err(d) = converge_adopted(&ctx, &desired, found).await {
+                return partial(diags, d, state, private);
             }
         }
-        // 4. The trigger.
+        // 2. The script.
+        if let Err(d) =
+            upload_if_needed(&ctx, &desired, now.script_body.as_deref(), None, &who).await
+        {
+            return partial(diags, d, state, private);
+        }
+        // 3. The trigger. One this instance may not take is left alone; the state then
+        // records no schedule, so the next plan shows it again.
         let name = trigger_name(&desired.job.name);
-        if let Err(e) = triggers::converge(&ctx, Some(&name), desired.trigger.as_ref()).await {
-            return partial(
-                diags,
-                e.to_diagnostic_at(AttributePath::new("schedule")),
-                state,
-                private,
-            );
+        if let Err(d) = children::converge_trigger(
+            &ctx,
+            res,
+            who,
+            &name,
+            desired.trigger.as_ref(),
+            false,
+            "schedule",
+        )
+        .await
+        {
+            if desired.trigger.is_some() {
+                state.schedule = Value::Null;
+            }
+            return partial(diags, d, state, private);
         }
         Some((state, Some(private)))
     }
@@ -1249,9 +1399,31 @@ impl Resource for JobResource {
             diags.add_error(not_known(&config));
             return None;
         };
+        // The identity: the prior state's, or made now for a state written by 0.1.0.
+        let state_owner = children::state_owner(&prior.owner_id).map(str::to_string);
+        let owner = state_owner.clone().unwrap_or_else(children::new_owner_id);
+        let pipeline_owner = ownership::pipeline_owner(&desired.tags).map(str::to_string);
+        let who = Owners {
+            owner: &owner,
+            state_owner: state_owner.as_deref(),
+            pipeline: pipeline_owner.as_deref(),
+        };
+        let desired = desired.with_owner_tags(&who.tags());
+        let res = resource(&desired.job.name);
         let mut private = planned_private.unwrap_or_default();
-        let state = finish_state(&ctx, now.state, &desired, &mut private).await;
+        let mut state = finish_state(&ctx, now.state, &desired, &mut private).await;
+        state.owner_id = Value::Value(owner.clone());
+        state.tags_all = to_map(&desired.tags);
         let location = desired.script.location();
+
+        // 0. Before any write: the job must still be this instance's.
+        let job_tags = match children::check_change(&ctx, res, who).await {
+            Ok(t) => t,
+            Err(d) => {
+                diags.add_error(d);
+                return Some((prior, Some(private)));
+            }
+        };
 
         // A script this resource uploaded that moves: the old object is deleted once the
         // job points elsewhere; until then private state keeps it.
@@ -1267,7 +1439,8 @@ impl Resource for JobResource {
             _ => None,
         };
         let uploaded =
-            match upload_if_needed(&ctx, &desired, now.script_body.as_deref(), current).await {
+            match upload_if_needed(&ctx, &desired, now.script_body.as_deref(), current, &who).await
+            {
                 Ok(u) => u,
                 // Nothing was written: the prior state stands.
                 Err(d) => {
@@ -1275,6 +1448,12 @@ impl Resource for JobResource {
                     return Some((prior, Some(private)));
                 }
             };
+        if !uploaded {
+            if let Err(d) = tag_script(&ctx, &desired.script, &who).await {
+                diags.add_error(d);
+                return Some((prior, Some(private)));
+            }
+        }
         // An upload to a new location is tracked both ways until the job uses it: state
         // records it as the script, and private state as one to delete should the job never
         // be switched to it (a read puts the job's actual location back in state).
@@ -1285,6 +1464,8 @@ impl Resource for JobResource {
         // the script, which now is the one uploaded; the next plan's read re-checks the rest.
         let after_upload = {
             let mut s = prior.clone();
+            // Owner tags may be written from here on: the state must know the identity.
+            s.owner_id = Value::Value(owner.clone());
             s.script_location = state.script_location.clone();
             s.script_sha256 = state.script_sha256.clone();
             if let Value::Value(objects) = &s.managed_objects {
@@ -1317,22 +1498,26 @@ impl Resource for JobResource {
             }
             Err(e) => return fail(diags, e.to_diagnostic(), &private),
         }
-        let arn = glue_tags::arn(&ctx, "job", &desired.job.name);
-        if let Err(e) = glue_tags::converge(&ctx, &arn, &desired.tags).await {
-            return fail(
-                diags,
-                e.to_diagnostic_at(AttributePath::new("tags")),
-                &private,
-            );
+        if let Err(d) =
+            children::set_glue_tags(&ctx, "job", &desired.job.name, &job_tags, &desired.tags).await
+        {
+            return fail(diags, d, &private);
         }
-        // 3. The trigger: created, replaced or removed to match `schedule`.
+        // 3. The trigger: created, replaced or removed to match `schedule`, as far as
+        // ownership allows.
         let name = trigger_name(&desired.job.name);
-        if let Err(e) = triggers::converge(&ctx, Some(&name), desired.trigger.as_ref()).await {
-            return fail(
-                diags,
-                e.to_diagnostic_at(AttributePath::new("schedule")),
-                &private,
-            );
+        if let Err(d) = children::converge_trigger(
+            &ctx,
+            res,
+            who,
+            &name,
+            desired.trigger.as_ref(),
+            prior.schedule.is_value(),
+            "schedule",
+        )
+        .await
+        {
+            return fail(diags, d, &private);
         }
         // 4. Uploaded scripts the job no longer uses. One that cannot be deleted stays in
         // private state and in `managed_objects`, so the next plan shows it and the next
@@ -1342,13 +1527,12 @@ impl Resource for JobResource {
             if uri == location {
                 continue;
             }
-            if let Err(d) = delete_script(&ctx, &uri).await {
+            if let Err(d) = delete_script(&ctx, &uri, who).await {
                 diags.add_error(d);
                 left.push(uri);
             }
         }
         private.stale_scripts = left;
-        let mut state = state;
         if !private.stale_scripts.is_empty() {
             if let Value::Value(objects) = &state.managed_objects {
                 state.managed_objects = Value::Value(with_stale_scripts(
@@ -1373,13 +1557,47 @@ impl Resource for JobResource {
         let Some(name) = prior.name.as_ref_option() else {
             return Some(());
         };
-        if let Err(e) = triggers::delete(&ctx, &trigger_name(name)).await {
-            diags.add_error(e.to_diagnostic());
-            return None;
+        let state_owner = children::state_owner(&prior.owner_id);
+        let context_tags = prior
+            .pipeline
+            .as_ref_option()
+            .and_then(|p| known_map(&p.tags).ok().flatten())
+            .unwrap_or_default();
+        let who = Owners {
+            owner: state_owner.unwrap_or_default(),
+            state_owner,
+            pipeline: ownership::pipeline_owner(&context_tags),
+        };
+        let res = resource(name);
+        // Each child is deleted only when this state can prove it is its own; a refused one
+        // is named in an error and left, and the others are still deleted.
+        let mut failed = false;
+        if let Err(d) = children::converge_trigger(
+            &ctx,
+            res,
+            who,
+            &trigger_name(name),
+            None,
+            prior.schedule.is_value(),
+            "schedule",
+        )
+        .await
+        {
+            diags.add_error(d);
+            failed = true;
         }
-        if let Err(e) = jobs::delete(&ctx, name).await {
-            diags.add_error(e.to_diagnostic());
-            return None;
+        match children::check_change(&ctx, res, who).await {
+            Ok(_) => {
+                if let Err(e) = jobs::delete(&ctx, name).await {
+                    diags.add_error(e.to_diagnostic());
+                    return None;
+                }
+            }
+            // Not ours: neither the job nor its script is deleted.
+            Err(d) => {
+                diags.add_error(d);
+                return None;
+            }
         }
         // Only scripts this resource uploaded; a `script_location` object is never deleted.
         let mut uploaded = private.map(|p| p.stale_scripts).unwrap_or_default();
@@ -1387,12 +1605,12 @@ impl Resource for JobResource {
             uploaded.push(loc.clone());
         }
         for uri in uploaded {
-            if let Err(d) = delete_script(&ctx, &uri).await {
+            if let Err(d) = delete_script(&ctx, &uri, who).await {
                 diags.add_error(d);
-                return None;
+                failed = true;
             }
         }
-        Some(())
+        (!failed).then_some(())
     }
 
     async fn import<'a>(
@@ -1408,9 +1626,22 @@ impl Resource for JobResource {
             return None;
         }
         let ctx = self.ctx.get_or_diag(diags)?;
+        // Import is an explicit claim: the job's own identity if this provider made one,
+        // otherwise a new one that the first apply writes. A trigger under the derived name
+        // is claimed with it unless it carries another identity (`schedule` unknown marks
+        // it as recorded for the read).
+        let found = match children::glue_tags_of(&ctx, "job", &id).await {
+            Ok(t) => t,
+            Err(d) => {
+                diags.add_error(d);
+                return None;
+            }
+        };
         let stub = State {
             id: Value::Value(id.clone()),
             name: Value::Value(id.clone()),
+            owner_id: Value::Value(children::imported_owner_id(&found)),
+            schedule: Value::Unknown,
             ..Default::default()
         };
         match read_state(&ctx, &stub, &Private::default()).await {
@@ -1625,5 +1856,31 @@ mod tests {
         assert_eq!(p.unwrap_or_default(), Private::default());
         let p: Option<Private> = serde_json::from_str("{}").expect("empty object");
         assert_eq!(p, Some(Private::default()));
+    }
+
+    /// A state provider 0.1.0 wrote: every attribute reads back as written, and `owner_id`
+    /// is null, which the next plan turns into "known after apply".
+    #[test]
+    fn state_from_0_1_0_deserializes_without_an_identity() {
+        let file: serde_json::Value = serde_json::from_str(include_str!(
+            "../../tests/fixtures/state-0.1.0/glue.tfstate.json"
+        ))
+        .expect("fixture JSON");
+        let instance = file["resources"]
+            .as_array()
+            .expect("resources")
+            .iter()
+            .find(|r| r["type"] == "flywheel_job")
+            .expect("the resource")["instances"][0]
+            .clone();
+        assert_eq!(instance["schema_version"], 0);
+        let attributes = instance["attributes"].clone();
+        let state: State = serde_json::from_value(attributes.clone()).expect("a 0.1.0 state");
+        assert_eq!(state.owner_id, Value::Null);
+        assert!(state.name.is_value());
+        // Nothing else is lost: it serializes back to the same attributes plus `owner_id`.
+        let mut back = serde_json::to_value(&state).expect("serializes");
+        back.as_object_mut().expect("object").remove("owner_id");
+        assert_eq!(back, attributes);
     }
 }

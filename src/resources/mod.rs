@@ -7,6 +7,7 @@ use tf_provider::DynamicResource;
 
 use crate::aws::SharedContext;
 
+pub mod children;
 pub mod crawler;
 pub mod job;
 pub mod pipeline;

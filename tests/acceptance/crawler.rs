@@ -12,6 +12,24 @@ const ADDR: &str = "flywheel_crawler.c";
 const ROLE: &str = "arn:aws:iam::123456789012:role/flywheel-acc-glue-role";
 const BUCKET: &str = "flywheel-acc-data";
 
+/// A pipeline context literal whose tags carry the pipeline's identity (the crawler's own
+/// `role_arn` and `database` win over the context's).
+pub(crate) fn pipeline_context(pipeline_owner: &str) -> String {
+    format!(
+        r#"  pipeline = {{
+    role_arn              = "{ROLE}"
+    database              = "omc_flywheel_acc"
+    data_bucket           = "{BUCKET}"
+    assets_bucket         = "{BUCKET}"
+    analysis_bucket       = "{BUCKET}"
+    scripts_prefix        = "scripts/"
+    temp_dir              = "s3://{BUCKET}/temporary/"
+    spark_event_logs_path = "s3://{BUCKET}/sparkHistoryLogs/"
+    tags                  = {{ "flywheel:pipeline-owner" = "{pipeline_owner}" }}
+  }}"#
+    )
+}
+
 /// Everything a test varies, rendered into one configuration.
 #[derive(Clone)]
 struct Cfg {
@@ -488,7 +506,8 @@ async fn crawler_out_of_band_delete_and_change_are_repaired() {
     let target1 = target.clone();
     TestCase::new()
         .step(Step::config(hcl.clone()))
-        // Deleted out of band: planned for creation.
+        // Deleted out of band while its trigger is left: planned for replacement, so the
+        // destroy half removes the trigger this instance owns and its identity is not lost.
         .step(
             Step::config(hcl.clone())
                 .pre_apply(move |ctx| {
@@ -500,11 +519,11 @@ async fn crawler_out_of_band_delete_and_change_are_repaired() {
                 })
                 .plan_only()
                 .expect_non_empty_plan()
-                .expect_resource_action(ADDR, &["create"]),
+                .expect_resource_action(ADDR, &["delete", "create"]),
         )
         .step(
             Step::config(hcl.clone())
-                .expect_resource_action(ADDR, &["create"])
+                .expect_resource_action(ADDR, &["delete", "create"])
                 .emulator_check(move |ctx| {
                     let name = n2.clone();
                     async move {
@@ -814,17 +833,13 @@ async fn crawler_failed_trigger_leaves_no_orphan() {
         .await;
 }
 
-/// Creates a crawler through the SDK, as an earlier apply would have: another database's
-/// prefix, and the provider's ownership tag when `owned`.
-async fn create_crawler_out_of_band(name: &str, owned: bool) -> Result<()> {
+/// Creates a crawler through the SDK with another target and prefix, and the given tags.
+pub(crate) async fn create_crawler_out_of_band(name: &str, tags: &[(&str, &str)]) -> Result<()> {
     let aws = clients().await;
-    let mut tags = std::collections::HashMap::new();
-    if owned {
-        tags.insert(
-            "flywheel:managed-by".to_string(),
-            "terraform-provider-flywheel".to_string(),
-        );
-    }
+    let tags: std::collections::HashMap<String, String> = tags
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
     aws.glue
         .create_crawler()
         .name(name)
@@ -847,19 +862,29 @@ async fn create_crawler_out_of_band(name: &str, owned: bool) -> Result<()> {
     Ok(())
 }
 
-/// An apply killed after CreateCrawler (or a retried CreateCrawler whose first attempt
-/// landed) leaves a crawler with the ownership tag and no state: the next apply adopts it
-/// and converges it, with no error and no second crawler.
+/// An apply killed after CreateCrawler leaves a crawler with that apply's identity, which
+/// no state recorded, and its pipeline's: the next apply of the same pipeline adopts it and
+/// converges it, with no error and no second crawler.
 #[tokio::test]
-async fn crawler_create_adopts_a_crawler_it_left_behind() {
-    if !acceptance_enabled("crawler_create_adopts_a_crawler_it_left_behind") {
+async fn crawler_create_adopts_a_crawler_its_pipeline_left_behind() {
+    if !acceptance_enabled("crawler_create_adopts_a_crawler_its_pipeline_left_behind") {
         return;
     }
     let name = unique_name("crw-acc-adopt");
-    create_crawler_out_of_band(&name, true)
-        .await
-        .expect("left-behind crawler");
-    let cfg = Cfg::new(&name).extra("  tags = { team = \"data\" }");
+    let pipeline_owner = "0123456789abcdef0123456789abcdef";
+    create_crawler_out_of_band(
+        &name,
+        &[
+            ("flywheel:managed-by", "terraform-provider-flywheel"),
+            ("flywheel:owner", "fedcba9876543210fedcba9876543210"),
+            ("flywheel:pipeline-owner", pipeline_owner),
+        ],
+    )
+    .await
+    .expect("left-behind crawler");
+    let cfg = Cfg::new(&name)
+        .extra("  tags = { team = \"data\" }")
+        .extra(&pipeline_context(pipeline_owner));
     let target = cfg.targets[0].clone();
     let (n1, n2) = (name.clone(), name.clone());
     TestCase::new()
@@ -869,6 +894,8 @@ async fn crawler_create_adopts_a_crawler_it_left_behind() {
                 .checks([
                     check_attr(ADDR, "table_prefix", "addressable_"),
                     check_attr(ADDR, "tags_all.team", "data"),
+                    check_attr(ADDR, "tags_all.flywheel:pipeline-owner", pipeline_owner),
+                    check_attr_pair(ADDR, "owner_id", ADDR, "tags_all.flywheel:owner"),
                 ])
                 .emulator_check(move |ctx| {
                     let (name, target) = (n1.clone(), target.clone());
@@ -907,15 +934,16 @@ async fn crawler_create_adopts_a_crawler_it_left_behind() {
         .await;
 }
 
-/// A crawler of the same name that this provider did not create is neither taken over nor
-/// touched: the apply fails naming it and suggesting an import.
+/// A crawler of the same name that this instance did not create is neither taken over nor
+/// touched, even with a copy of a flywheel crawler's tags: the apply fails naming it and
+/// suggesting an import, and its definition and tags are unchanged after the destroy.
 #[tokio::test]
 async fn crawler_create_refuses_a_crawler_it_did_not_create() {
     if !acceptance_enabled("crawler_create_refuses_a_crawler_it_did_not_create") {
         return;
     }
     let name = unique_name("crw-acc-foreign");
-    create_crawler_out_of_band(&name, false)
+    create_crawler_out_of_band(&name, crate::job::COPIED_TAGS)
         .await
         .expect("foreign crawler");
     let n = name.clone();
@@ -929,6 +957,18 @@ async fn crawler_create_refuses_a_crawler_it_did_not_create() {
                 ensure!(ctx.state.resource(ADDR).is_none(), "the foreign crawler entered the state");
                 let c = crawler(&ctx, &name).await?;
                 ensure!(c.table_prefix() == Some("stale_"), "the foreign crawler was changed");
+                let arn = format!(
+                    "arn:aws:glue:us-east-1:{}:crawler/{name}",
+                    emulator_account_id().await?
+                );
+                let tags = ctx.aws.glue.get_tags().resource_arn(arn).send().await?;
+                let tags: std::collections::BTreeMap<_, _> =
+                    tags.tags().cloned().unwrap_or_default().into_iter().collect();
+                let want: std::collections::BTreeMap<_, _> = crate::job::COPIED_TAGS
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect();
+                ensure!(tags == want, "the foreign crawler's tags changed: {tags:?}");
                 ctx.aws.glue.delete_crawler().name(&name).send().await?;
                 Ok(())
             }

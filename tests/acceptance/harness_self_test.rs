@@ -190,3 +190,27 @@ async fn harness_catches_failures() {
     );
     assert!(destroyed.get(), "check_destroy ran after the destroy");
 }
+
+/// A case can start from a given state file: an output already in the seeded state plans
+/// no change, which it would without the seed.
+#[tokio::test]
+async fn harness_starts_from_an_initial_state() {
+    if !acceptance_enabled("harness_starts_from_an_initial_state") {
+        return;
+    }
+    let config = data_config("output \"a\" {\n  value = \"seeded\"\n}");
+    let seeded = r#"{"version":4,"terraform_version":"1.6.6","serial":1,"lineage":"5f4dcc3b-5aa7-4d1b-9f6c-2b1e3c0a7d11","outputs":{"a":{"value":"seeded","type":"string"}},"resources":[],"check_results":null}"#;
+    TestCase::new()
+        .initial_state(seeded)
+        .step(Step::config(config.clone()).plan_only())
+        .run()
+        .await;
+    let without = TestCase::new()
+        .step(Step::config(config).plan_only())
+        .try_run()
+        .await;
+    assert!(
+        without.is_err_and(|e| e.contains("expected an empty plan")),
+        "without the seed the output is a change"
+    );
+}

@@ -12,29 +12,36 @@ use sha2::{Digest, Sha256};
 
 use crate::harness::*;
 
-const ADDR: &str = "flywheel_job.test";
-const ROLE: &str = "arn:aws:iam::123456789012:role/flywheel-acc-glue";
+pub(crate) const ADDR: &str = "flywheel_job.test";
+pub(crate) const ROLE: &str = "arn:aws:iam::123456789012:role/flywheel-acc-glue";
 
-const SCRIPT_V1: &str = "print('compaction v1')\n";
+pub(crate) const SCRIPT_V1: &str = "print('compaction v1')\n";
 const SCRIPT_V2: &str = "print('compaction v2')\n";
 
-fn sha256_hex(s: &[u8]) -> String {
+pub(crate) fn sha256_hex(s: &[u8]) -> String {
     Sha256::digest(s)
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
 }
 
+/// A copy of a flywheel job's tags: the old constant tag and another job's identity.
+pub(crate) const COPIED_TAGS: &[(&str, &str)] = &[
+    ("flywheel:managed-by", "terraform-provider-flywheel"),
+    ("flywheel:owner", "00000000000000000000000000c0ffee"),
+    ("flywheel:pipeline", "acc"),
+];
+
 /// One test's names and files.
 #[derive(Clone)]
-struct Fixture {
-    job: String,
-    bucket: String,
-    script: PathBuf,
+pub(crate) struct Fixture {
+    pub(crate) job: String,
+    pub(crate) bucket: String,
+    pub(crate) script: PathBuf,
 }
 
 impl Fixture {
-    fn new(dir: &Path, prefix: &str) -> Fixture {
+    pub(crate) fn new(dir: &Path, prefix: &str) -> Fixture {
         let job = unique_name(prefix);
         Fixture {
             bucket: format!("{job}-assets"),
@@ -43,12 +50,23 @@ impl Fixture {
         }
     }
 
-    fn key(&self) -> String {
+    pub(crate) fn key(&self) -> String {
         format!("scripts/{}.py", self.job)
     }
 
+    /// The job with a pipeline context whose tags carry the pipeline's identity, as a
+    /// `flywheel_pipeline` exports it.
+    pub(crate) fn config_with_pipeline_owner(&self, workers: u32, pipeline_owner: &str) -> String {
+        self.config(workers, None).replace(
+            r#"tags                  = { "flywheel:pipeline" = "acc" }"#,
+            &format!(
+                r#"tags                  = {{ "flywheel:pipeline" = "acc", "flywheel:pipeline-owner" = "{pipeline_owner}" }}"#
+            ),
+        )
+    }
+
     /// The job with the pipeline context as a literal.
-    fn config(&self, workers: u32, schedule: Option<&str>) -> String {
+    pub(crate) fn config(&self, workers: u32, schedule: Option<&str>) -> String {
         let schedule = schedule
             .map(|s| format!("  schedule          = {s:?}\n"))
             .unwrap_or_default();
@@ -81,7 +99,7 @@ resource "flywheel_job" "test" {{
     }
 }
 
-async fn create_bucket(aws: &Clients, bucket: &str) -> Result<()> {
+pub(crate) async fn create_bucket(aws: &Clients, bucket: &str) -> Result<()> {
     aws.s3
         .create_bucket()
         .bucket(bucket)
@@ -91,7 +109,7 @@ async fn create_bucket(aws: &Clients, bucket: &str) -> Result<()> {
     Ok(())
 }
 
-async fn object_body(aws: &Clients, bucket: &str, key: &str) -> Result<Option<Vec<u8>>> {
+pub(crate) async fn object_body(aws: &Clients, bucket: &str, key: &str) -> Result<Option<Vec<u8>>> {
     match aws.s3.get_object().bucket(bucket).key(key).send().await {
         Ok(o) => Ok(Some(o.body.collect().await?.into_bytes().to_vec())),
         Err(e) if e.as_service_error().is_some_and(|s| s.is_no_such_key()) => Ok(None),
@@ -99,7 +117,7 @@ async fn object_body(aws: &Clients, bucket: &str, key: &str) -> Result<Option<Ve
     }
 }
 
-async fn get_job(aws: &Clients, name: &str) -> Result<Option<aws_sdk_glue::types::Job>> {
+pub(crate) async fn get_job(aws: &Clients, name: &str) -> Result<Option<aws_sdk_glue::types::Job>> {
     match aws.glue.get_job().job_name(name).send().await {
         Ok(o) => Ok(o.job),
         Err(e)
@@ -112,7 +130,10 @@ async fn get_job(aws: &Clients, name: &str) -> Result<Option<aws_sdk_glue::types
     }
 }
 
-async fn trigger_exists(aws: &Clients, name: &str) -> Result<Option<aws_sdk_glue::types::Trigger>> {
+pub(crate) async fn trigger_exists(
+    aws: &Clients,
+    name: &str,
+) -> Result<Option<aws_sdk_glue::types::Trigger>> {
     match aws.glue.get_trigger().name(name).send().await {
         Ok(o) => Ok(o.trigger),
         Err(e)
@@ -126,7 +147,7 @@ async fn trigger_exists(aws: &Clients, name: &str) -> Result<Option<aws_sdk_glue
 }
 
 /// Everything the job expands into is gone, then the test's bucket is removed.
-async fn check_nothing_left(aws: &Clients, f: &Fixture) -> Result<()> {
+pub(crate) async fn check_nothing_left(aws: &Clients, f: &Fixture) -> Result<()> {
     ensure!(
         get_job(aws, &f.job).await?.is_none(),
         "job {} still exists",
@@ -477,7 +498,7 @@ async fn job_lifecycle() {
         .await;
 }
 
-fn job_arn(ctx: &Ctx, job: &str) -> Result<String> {
+pub(crate) fn job_arn(ctx: &Ctx, job: &str) -> Result<String> {
     let arn = ctx
         .state
         .attr(ADDR, "arn")?
@@ -679,16 +700,16 @@ async fn post_fault(endpoint: &str, fault: &serde_json::Value) -> Result<()> {
     Ok(())
 }
 
-/// Creates the fixture's job through the SDK, as an earlier apply would have, with 3 workers
-/// and, when `owned`, the provider's ownership tag.
-async fn create_job_out_of_band(aws: &Clients, f: &Fixture, owned: bool) -> Result<()> {
-    let mut tags = std::collections::HashMap::new();
-    if owned {
-        tags.insert(
-            "flywheel:managed-by".to_string(),
-            "terraform-provider-flywheel".to_string(),
-        );
-    }
+/// Creates the fixture's job through the SDK with 3 workers and the given tags.
+pub(crate) async fn create_job_out_of_band(
+    aws: &Clients,
+    f: &Fixture,
+    tags: &[(&str, &str)],
+) -> Result<()> {
+    let tags: std::collections::HashMap<String, String> = tags
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
     aws.glue
         .create_job()
         .name(&f.job)
@@ -710,12 +731,12 @@ async fn create_job_out_of_band(aws: &Clients, f: &Fixture, owned: bool) -> Resu
     Ok(())
 }
 
-/// An apply killed after CreateJob (or a retried CreateJob whose first attempt landed)
-/// leaves a job with the ownership tag and no state: the next apply adopts it and
+/// An apply killed after CreateJob leaves a job with that apply's identity, which no state
+/// recorded, and its pipeline's: the next apply of the same pipeline adopts it and
 /// converges it, with no error and no second job.
 #[tokio::test]
-async fn job_create_adopts_a_job_it_left_behind() {
-    if !acceptance_enabled("job_create_adopts_a_job_it_left_behind") {
+async fn job_create_adopts_a_job_its_pipeline_left_behind() {
+    if !acceptance_enabled("job_create_adopts_a_job_its_pipeline_left_behind") {
         return;
     }
     emulator_settings().check_reachable().expect("emulator");
@@ -724,9 +745,18 @@ async fn job_create_adopts_a_job_it_left_behind() {
     std::fs::write(&f.script, SCRIPT_V1).expect("script");
     let aws = clients().await;
     create_bucket(&aws, &f.bucket).await.expect("bucket");
-    create_job_out_of_band(&aws, &f, true)
-        .await
-        .expect("left-behind job");
+    let pipeline_owner = "0123456789abcdef0123456789abcdef";
+    create_job_out_of_band(
+        &aws,
+        &f,
+        &[
+            ("flywheel:managed-by", "terraform-provider-flywheel"),
+            ("flywheel:owner", "fedcba9876543210fedcba9876543210"),
+            ("flywheel:pipeline-owner", pipeline_owner),
+        ],
+    )
+    .await
+    .expect("left-behind job");
     let created = get_job(&aws, &f.job)
         .await
         .expect("GetJob")
@@ -735,12 +765,14 @@ async fn job_create_adopts_a_job_it_left_behind() {
     let fd = f.clone();
     TestCase::new()
         .step(
-            Step::config(f.config(8, None))
+            Step::config(f.config_with_pipeline_owner(8, pipeline_owner))
                 .expect_resource_action(ADDR, &["create"])
                 .checks([
                     check_attr(ADDR, "number_of_workers", "8"),
                     check_attr(ADDR, "script_sha256", sha256_hex(SCRIPT_V1.as_bytes())),
                     check_attr(ADDR, "tags_all.team", "data"),
+                    check_attr(ADDR, "tags_all.flywheel:pipeline-owner", pipeline_owner),
+                    check_attr_pair(ADDR, "owner_id", ADDR, "tags_all.flywheel:owner"),
                 ])
                 .emulator_check(move |ctx| {
                     let f = fx.clone();
@@ -770,6 +802,14 @@ async fn job_create_adopts_a_job_it_left_behind() {
                                 == Some("data"),
                             "tags not converged: {tags:?}"
                         );
+                        let owner = ctx.state.attr(ADDR, "owner_id")?;
+                        ensure!(
+                            tags.tags()
+                                .and_then(|t| t.get("flywheel:owner"))
+                                .map(|o| serde_json::Value::String(o.clone()))
+                                == owner,
+                            "the job does not carry this instance's identity: {tags:?}"
+                        );
                         let body = object_body(&ctx.aws, &f.bucket, &f.key()).await?;
                         ensure!(body.as_deref() == Some(SCRIPT_V1.as_bytes()), "{body:?}");
                         Ok(())
@@ -784,9 +824,10 @@ async fn job_create_adopts_a_job_it_left_behind() {
         .await;
 }
 
-/// A job of the same name that this provider did not create (no ownership tag) is neither
-/// taken over nor touched: the apply fails naming it and suggesting an import, and its
-/// script object is not overwritten.
+/// A job of the same name that this instance did not create is neither taken over nor
+/// touched, even with a copy of a flywheel job's tags (the old constant tag, and an
+/// identity copied from another job): the apply fails naming it and suggesting an import,
+/// its definition, tags and script object are unchanged, and the destroy leaves it.
 #[tokio::test]
 async fn job_create_refuses_a_job_it_did_not_create() {
     if !acceptance_enabled("job_create_refuses_a_job_it_did_not_create") {
@@ -798,7 +839,7 @@ async fn job_create_refuses_a_job_it_did_not_create() {
     std::fs::write(&f.script, SCRIPT_V1).expect("script");
     let aws = clients().await;
     create_bucket(&aws, &f.bucket).await.expect("bucket");
-    create_job_out_of_band(&aws, &f, false)
+    create_job_out_of_band(&aws, &f, COPIED_TAGS)
         .await
         .expect("foreign job");
     aws.s3
@@ -830,6 +871,34 @@ async fn job_create_refuses_a_job_it_did_not_create() {
                     job.number_of_workers() == Some(3),
                     "the foreign job was changed"
                 );
+                let location = job.command().and_then(|c| c.script_location());
+                let want = format!("s3://{}/{}", f.bucket, f.key());
+                ensure!(
+                    location == Some(want.as_str()),
+                    "script location changed: {location:?}"
+                );
+                let tags = ctx
+                    .aws
+                    .glue
+                    .get_tags()
+                    .resource_arn(format!(
+                        "arn:aws:glue:us-east-1:{}:job/{}",
+                        emulator_account_id().await?,
+                        f.job
+                    ))
+                    .send()
+                    .await?;
+                let tags: std::collections::BTreeMap<_, _> = tags
+                    .tags()
+                    .cloned()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .collect();
+                let want: std::collections::BTreeMap<_, _> = COPIED_TAGS
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect();
+                ensure!(tags == want, "the foreign job's tags changed: {tags:?}");
                 let body = object_body(&ctx.aws, &f.bucket, &f.key()).await?;
                 ensure!(
                     body.as_deref() == Some(&b"print('theirs')\n"[..]),

@@ -1,3 +1,6 @@
 # A Glue crawler is imported by its name. Its after-job trigger (<name>-after-job), if any,
-# is read back into run_after_job.
+# is read back into run_after_job unless another instance's flywheel:owner tag is on it.
+# Importing claims the crawler: it gets an owner_id (the crawler's own flywheel:owner tag
+# when it has one) and the first apply writes the ownership tags. Import only a crawler no
+# other Terraform state manages: if another state does, both will manage it.
 terraform import flywheel_crawler.raw_input_addressable crw-omc-flywheel-prod-raw-input-addressable

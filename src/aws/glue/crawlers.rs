@@ -10,7 +10,6 @@ use aws_sdk_glue::types::{
 use crate::aws::retry::{call, Op};
 use crate::aws::{AwsContext, AwsError};
 use crate::model::crawler::{DesiredCrawler, ObservedCrawler, S3Target};
-use crate::model::tags::{MANAGED_BY_KEY, MANAGED_BY_VALUE};
 
 /// The crawler, or `None` when it does not exist.
 pub async fn get(ctx: &AwsContext, name: &str) -> Result<Option<ObservedCrawler>, AwsError> {
@@ -167,13 +166,4 @@ pub async fn delete(ctx: &AwsContext, name: &str) -> Result<(), AwsError> {
 
 fn description() -> &'static str {
     "Managed by terraform-provider-flywheel."
-}
-
-/// Whether the existing crawler carries the ownership tag this provider puts on everything it
-/// creates (so a crawler found by a create that got AlreadyExists is one an earlier,
-/// interrupted or retried create of ours made).
-pub async fn owned(ctx: &AwsContext, name: &str) -> Result<bool, AwsError> {
-    let tags = crate::aws::glue::tags::get(ctx, &crate::aws::glue::tags::arn(ctx, "crawler", name))
-        .await?;
-    Ok(tags.get(MANAGED_BY_KEY).map(String::as_str) == Some(MANAGED_BY_VALUE))
 }

@@ -8,7 +8,6 @@ use crate::aws::retry::{call, Op};
 use crate::aws::{AwsContext, AwsError};
 use crate::model::job::{JobDefinition, ObservedJob, COMMAND_NAME};
 use crate::model::tags::Tags;
-use crate::model::tags::{MANAGED_BY_KEY, MANAGED_BY_VALUE};
 
 /// The job, or `None` when it does not exist.
 pub async fn get(ctx: &AwsContext, name: &str) -> Result<Option<ObservedJob>, AwsError> {
@@ -117,13 +116,4 @@ pub async fn delete(ctx: &AwsContext, name: &str) -> Result<(), AwsError> {
         Err(e) if !e.is_not_found() => Err(e),
         _ => Ok(()),
     }
-}
-
-/// Whether the existing job carries the ownership tag this provider puts on everything it
-/// creates (so a job found by a create that got AlreadyExists is one an earlier,
-/// interrupted or retried create of ours made).
-pub async fn owned(ctx: &AwsContext, name: &str) -> Result<bool, AwsError> {
-    let tags =
-        crate::aws::glue::tags::get(ctx, &crate::aws::glue::tags::arn(ctx, "job", name)).await?;
-    Ok(tags.get(MANAGED_BY_KEY).map(String::as_str) == Some(MANAGED_BY_VALUE))
 }

@@ -1,9 +1,10 @@
-//! Glue resource tags (jobs, crawlers, triggers, databases): read and converge.
+//! Glue resource tags (jobs, crawlers, triggers, databases): read and change.
 
 use std::collections::BTreeMap;
 
 use crate::aws::retry::{call, Op};
 use crate::aws::{AwsContext, AwsError};
+use crate::model::tags::TagDelta;
 
 /// The Glue ARN of an object; without a known account the partial ARN still names it
 /// for error messages, and tagging calls will fail with a clear diagnostic.
@@ -27,37 +28,27 @@ pub async fn get(ctx: &AwsContext, arn: &str) -> Result<BTreeMap<String, String>
     Ok(out.tags.unwrap_or_default().into_iter().collect())
 }
 
-/// Sets exactly `want` on the object: adds and changes with TagResource, removes extras
-/// with UntagResource. No call when nothing differs.
-pub async fn converge(
-    ctx: &AwsContext,
-    arn: &str,
-    want: &BTreeMap<String, String>,
-) -> Result<(), AwsError> {
-    let have = get(ctx, arn).await?;
-    let remove: Vec<String> = have
-        .keys()
-        .filter(|k| !want.contains_key(*k))
-        .cloned()
-        .collect();
-    let add: BTreeMap<&String, &String> = want
-        .iter()
-        .filter(|(k, v)| have.get(*k) != Some(*v))
-        .collect();
-    if !remove.is_empty() {
+/// Applies a tag change: removes with UntagResource, adds and changes with TagResource. No
+/// call when the delta is empty. What to change is the model's (`tags::delta`).
+pub async fn change(ctx: &AwsContext, arn: &str, delta: &TagDelta) -> Result<(), AwsError> {
+    if delta.is_empty() {
+        return Ok(());
+    }
+    if !delta.remove.is_empty() {
         call(&ctx.retry, Op::new("glue", "UntagResource", arn), || {
             ctx.glue
                 .untag_resource()
                 .resource_arn(arn)
-                .set_tags_to_remove(Some(remove.clone()))
+                .set_tags_to_remove(Some(delta.remove.clone()))
                 .send()
         })
         .await?;
     }
-    if !add.is_empty() {
-        let tags: std::collections::HashMap<String, String> = add
+    if !delta.add.is_empty() {
+        let tags: std::collections::HashMap<String, String> = delta
+            .add
             .iter()
-            .map(|(k, v)| ((*k).clone(), (*v).clone()))
+            .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         call(&ctx.retry, Op::new("glue", "TagResource", arn), || {
             ctx.glue

@@ -1,4 +1,5 @@
-//! Glue triggers: read, create, delete, and converge one trigger to its desired shape.
+//! Glue triggers: read, create and delete one trigger. Whether a trigger may be changed is
+//! decided by the caller (`model::ownership`).
 
 use aws_sdk_glue::types::{
     Action, Condition, JobRunState, Logical, LogicalOperator, Predicate, TriggerState, TriggerType,
@@ -104,34 +105,4 @@ pub async fn delete(ctx: &AwsContext, name: &str) -> Result<(), AwsError> {
         Err(e) if !e.is_not_found() => Err(e),
         _ => Ok(()),
     }
-}
-
-/// Makes AWS hold exactly `want` (or no trigger), given the trigger name recorded in state.
-/// A trigger whose shape differs is replaced: it holds no data, and replacing works on
-/// every Glue implementation, while UpdateTrigger cannot change a trigger's type.
-pub async fn converge(
-    ctx: &AwsContext,
-    recorded: Option<&str>,
-    want: Option<&TriggerSpec>,
-) -> Result<(), AwsError> {
-    if let Some(old) = recorded {
-        if want.is_none_or(|w| w.name != old) {
-            delete(ctx, old).await?;
-        }
-    }
-    let Some(want) = want else { return Ok(()) };
-    match get(ctx, &want.name).await? {
-        Some(seen) if seen.matches(want) => {}
-        Some(_) => {
-            delete(ctx, &want.name).await?;
-            create(ctx, want).await?;
-        }
-        None => create(ctx, want).await?,
-    }
-    super::tags::converge(
-        ctx,
-        &super::tags::arn(ctx, "trigger", &want.name),
-        &want.tags,
-    )
-    .await
 }

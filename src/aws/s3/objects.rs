@@ -1,4 +1,5 @@
-//! S3 objects the provider uploads (job scripts): put, read back the content hash, delete.
+//! S3 objects the provider uploads (job scripts): put, read back the content hash and the
+//! tags, delete.
 //!
 //! How a read learns the content hash, cheapest first:
 //! 1. HeadObject with checksum mode on. An object uploaded with a full-object SHA-256
@@ -16,12 +17,12 @@
 //!    GetObject and hash the bytes. Scripts are small, and this happens once per change.
 
 use aws_sdk_s3::primitives::ByteStream;
-use aws_sdk_s3::types::{ChecksumAlgorithm, ChecksumMode, ChecksumType};
+use aws_sdk_s3::types::{ChecksumAlgorithm, ChecksumMode, ChecksumType, Tag, Tagging};
 
 use crate::aws::retry::{call, Op};
 use crate::aws::{AwsContext, AwsError, ErrorKind};
 use crate::model::job::{sha256_hex, to_hex};
-use crate::model::tags::{MANAGED_BY_KEY, MANAGED_BY_VALUE};
+use crate::model::tags::Tags;
 
 /// Metadata key (sent as `x-amz-meta-flywheel-sha256`) holding the hex SHA-256 of the body.
 pub const SHA256_METADATA: &str = "flywheel-sha256";
@@ -30,7 +31,8 @@ fn target(bucket: &str, key: &str) -> String {
     format!("s3://{bucket}/{key}")
 }
 
-/// Uploads `body`, whose hex SHA-256 is `sha256`, with the ownership tag.
+/// Uploads `body`, whose hex SHA-256 is `sha256`, with the object tags `tags` (S3 allows
+/// at most 10 per object; the caller sends only the ownership tags).
 pub async fn put(
     ctx: &AwsContext,
     bucket: &str,
@@ -38,10 +40,15 @@ pub async fn put(
     body: &[u8],
     sha256: &str,
     content_type: &str,
+    tags: &Tags,
 ) -> Result<(), AwsError> {
-    let tagging = url::form_urlencoded::Serializer::new(String::new())
-        .append_pair(MANAGED_BY_KEY, MANAGED_BY_VALUE)
-        .finish();
+    let tagging = {
+        let mut t = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in tags {
+            t.append_pair(k, v);
+        }
+        t.finish()
+    };
     let t = target(bucket, key);
     call(&ctx.retry, Op::new("s3", "PutObject", &t), || {
         ctx.s3
@@ -140,6 +147,61 @@ pub async fn sha256(
         sha256: sha256_hex(&bytes.into_bytes()),
         etag,
     }))
+}
+
+/// The object's tags, or `None` when the object (or its bucket) does not exist.
+pub async fn tags(ctx: &AwsContext, bucket: &str, key: &str) -> Result<Option<Tags>, AwsError> {
+    let t = target(bucket, key);
+    match call(&ctx.retry, Op::new("s3", "GetObjectTagging", &t), || {
+        ctx.s3.get_object_tagging().bucket(bucket).key(key).send()
+    })
+    .await
+    {
+        Ok(out) => Ok(Some(
+            out.tag_set()
+                .iter()
+                .map(|t| (t.key().to_string(), t.value().to_string()))
+                .collect(),
+        )),
+        Err(e) if e.is_not_found() => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Replaces the object's tags with `tags` (PutObjectTagging).
+pub async fn put_tags(
+    ctx: &AwsContext,
+    bucket: &str,
+    key: &str,
+    tags: &Tags,
+) -> Result<(), AwsError> {
+    let t = target(bucket, key);
+    let set: Vec<Tag> = tags
+        .iter()
+        .filter_map(|(k, v)| Tag::builder().key(k).value(v).build().ok())
+        .collect();
+    let tagging = Tagging::builder()
+        .set_tag_set(Some(set))
+        .build()
+        .map_err(|e| AwsError {
+            service: "s3",
+            operation: "PutObjectTagging",
+            target: t.clone(),
+            kind: ErrorKind::Fatal,
+            code: None,
+            message: e.to_string(),
+            status: None,
+        })?;
+    call(&ctx.retry, Op::new("s3", "PutObjectTagging", &t), || {
+        ctx.s3
+            .put_object_tagging()
+            .bucket(bucket)
+            .key(key)
+            .tagging(tagging.clone())
+            .send()
+    })
+    .await
+    .map(|_| ())
 }
 
 /// Deletes the object; one that (or whose bucket) is already gone is fine.

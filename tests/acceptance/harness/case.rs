@@ -32,6 +32,8 @@ pub struct TestCase {
     /// Run `terraform init` (only for configs with modules or other providers; ours is
     /// loaded through dev_overrides, which needs no init).
     pub init: bool,
+    /// A state file (JSON) to start from, as an older provider or another tool wrote it.
+    pub initial_state: Option<String>,
 }
 
 impl TestCase {
@@ -60,6 +62,13 @@ impl TestCase {
 
     pub fn init(mut self) -> Self {
         self.init = true;
+        self
+    }
+
+    /// Start from this state (the JSON of a `terraform.tfstate`) instead of an empty one:
+    /// for state upgrades. The case's destroy then also covers what it holds.
+    pub fn initial_state(mut self, json: impl Into<String>) -> Self {
+        self.initial_state = Some(json.into());
         self
     }
 
@@ -237,6 +246,10 @@ impl Runner {
             settings.check_reachable()?;
         }
         let work = tf.workdir("work")?;
+        if let Some(json) = &case.initial_state {
+            std::fs::write(work.dir.join("terraform.tfstate"), json)
+                .context("writing the initial state")?;
+        }
         Ok(Runner {
             aws: Clients::new(&settings).await,
             tf,
