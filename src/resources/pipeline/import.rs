@@ -1,0 +1,149 @@
+//! Import: the configuration an existing pipeline implies, read back from AWS, and the
+//! identity it takes.
+
+use super::*;
+
+/// The identity an imported pipeline takes: the one on its role, else its database, else
+/// a created bucket; a new one when none carries one.
+pub(super) fn imported_owner(d: &Desired, o: &Observed) -> String {
+    let found = |t: &Tags| {
+        t.get(ownership::OWNER_TAG)
+            .filter(|v| ownership::is_owner_id(v))
+            .cloned()
+    };
+    o.role
+        .as_ref()
+        .and_then(|r| found(&r.tags))
+        .or_else(|| o.database.as_ref().and_then(|db| found(&db.tags)))
+        .or_else(|| {
+            d.buckets.iter().find_map(|b| match o.buckets.get(&b.name) {
+                Some(Some(ob)) => found(&ob.tags),
+                _ => None,
+            })
+        })
+        .unwrap_or_else(|| ownership::new_owner_id(rand::random()))
+}
+
+/// The configuration an existing pipeline implies, read back from AWS: `tags` from the
+/// role's tags (without ownership and provider default tags), the database description,
+/// extra managed policies, the data/analysis buckets' `prefixes` (from the inline policy),
+/// `expire_prefixes` and KMS keys (from each bucket).
+pub(super) fn imported_settings(mut s: Settings, env: &Env, o: &Observed) -> Settings {
+    if let Some(r) = &o.role {
+        s.tags = r
+            .tags
+            .iter()
+            .filter(|(k, v)| !k.starts_with("flywheel:") && env.default_tags.get(*k) != Some(*v))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let glue = model::glue_service_role_arn(&env.partition);
+        s.managed_policy_arns = r.attached.iter().filter(|a| **a != glue).cloned().collect();
+        if let Some(doc) = &r.inline_policy {
+            for role in [BucketRole::Data, BucketRole::Analysis] {
+                let name = model::bucket_name(&s, role);
+                let arn = format!("{}/", model::bucket_arn(&env.partition, &name));
+                let prefixes: Vec<String> = crate::model::policy::statements(doc)
+                    .iter()
+                    .filter(|st| st.get("Sid").and_then(Json::as_str) == Some("ReadWriteObjects"))
+                    .flat_map(|st| match st.get("Resource") {
+                        Some(Json::Array(a)) => a.clone(),
+                        Some(v) => vec![v.clone()],
+                        None => vec![],
+                    })
+                    .filter_map(|r| r.as_str().map(str::to_string))
+                    .filter_map(|r| r.strip_prefix(&arn).map(str::to_string))
+                    .filter(|p| p != "*")
+                    .filter_map(|p| p.strip_suffix('*').map(str::to_string))
+                    .collect();
+                match role {
+                    BucketRole::Data => s.data.prefixes = prefixes,
+                    _ => s.analysis.prefixes = prefixes,
+                }
+            }
+        }
+    }
+    if let Some(db) = &o.database {
+        s.database_description = db.description.clone().filter(|d| !d.is_empty());
+    }
+    for role in BucketRole::ALL {
+        let name = model::bucket_name(&s, role);
+        let Some(Some(b)) = o.buckets.get(&name) else {
+            continue;
+        };
+        let mut expire = BTreeMap::new();
+        for r in b.lifecycle_rules.iter().flatten() {
+            if let (Some(days), true) = (r.expiration_days, r.id.starts_with("flywheel-expire-")) {
+                let default_temp = role == BucketRole::Assets
+                    && r.prefix == model::TEMP_PREFIX
+                    && days == model::DEFAULT_TEMP_EXPIRY_DAYS;
+                if !default_temp {
+                    expire.insert(r.prefix.clone(), days);
+                }
+            }
+        }
+        let kms = b
+            .encryption
+            .as_ref()
+            .filter(|(sse, _)| sse == model::SSE_KMS)
+            .and_then(|(_, k)| k.clone());
+        let bs = match role {
+            BucketRole::Data => &mut s.data,
+            BucketRole::Assets => &mut s.assets,
+            BucketRole::Analysis => &mut s.analysis,
+        };
+        bs.expire_prefixes = expire;
+        bs.kms_key_arn = kms;
+    }
+    s
+}
+
+/// A configuration-shaped state for `s`, as a user would write it.
+pub(super) fn state_from_settings(s: &Settings) -> State {
+    let list = |v: &[String]| {
+        if v.is_empty() {
+            Value::Null
+        } else {
+            Value::Value(v.iter().cloned().map(Value::Value).collect())
+        }
+    };
+    let bucket = |b: &BucketSettings| {
+        Value::Value(BucketBlock {
+            name: opt_value(b.name.clone()),
+            create: opt_value(b.create),
+            prefixes: list(&b.prefixes),
+            expire_prefixes: if b.expire_prefixes.is_empty() {
+                Value::Null
+            } else {
+                Value::Value(
+                    b.expire_prefixes
+                        .iter()
+                        .map(|(k, d)| (k.clone(), Value::Value(Number::from(*d))))
+                        .collect(),
+                )
+            },
+            kms_key_arn: opt_value(b.kms_key_arn.clone()),
+        })
+    };
+    State {
+        name: Value::Value(s.name.clone()),
+        environment: opt_value(s.environment.clone()),
+        force_destroy: Value::Value(false),
+        tags: if s.tags.is_empty() {
+            Value::Null
+        } else {
+            to_map(&s.tags)
+        },
+        database: Value::Value(DatabaseBlock {
+            name: opt_value(s.database_name.clone()),
+            description: opt_value(s.database_description.clone()),
+        }),
+        role: Value::Value(RoleBlock {
+            name: opt_value(s.role_name.clone()),
+            managed_policy_arns: list(&s.managed_policy_arns),
+        }),
+        data_bucket: bucket(&s.data),
+        assets_bucket: bucket(&s.assets),
+        analysis_bucket: bucket(&s.analysis),
+        ..Default::default()
+    }
+}

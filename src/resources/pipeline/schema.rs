@@ -1,0 +1,61 @@
+//! The resource's schema: every attribute with its description.
+
+use super::*;
+
+pub(super) fn bucket_block(description: &str) -> NestedBlock {
+    NestedBlock::Group(block(
+        description,
+        [
+            ("name", attr(string(), OptionalComputed, "Bucket name (S3 rules: 3 to 63 lowercase letters, digits, dots and hyphens). Defaults to `<name>-<environment>-data`, `-assets` or `-analysis` (without `-<environment>` when `environment` is not set). Changing it replaces the pipeline.")),
+            ("create", attr(bool(), OptionalComputed, "`true` (default): the pipeline creates the bucket and deletes it on destroy (refusing while it holds objects, unless `force_destroy`). `false`: adopt an existing bucket; the pipeline configures it and on destroy removes only its lifecycle rules, policy statement and tags, never the bucket or its data.")),
+            ("prefixes", attr(string_set(), Optional, "Key prefixes (each ending in `/`) the Glue role may read and write. Empty: the whole bucket. Not allowed on the assets bucket, whose prefixes are fixed (`scripts/` read-only, `temporary/`, `sparkHistoryLogs/`).")),
+            ("expire_prefixes", attr(tf_provider::schema::AttributeType::Map(Box::new(number())), Optional, "Lifecycle expiry: prefix (ending in `/`) to days (1 or more). The assets bucket always expires `temporary/` (7 days unless set here).")),
+            ("kms_key_arn", attr(string(), Optional, "KMS key ARN (`arn:aws:kms:<region>:<account>:key/<id>`; not an alias ARN, which IAM does not match for `kms:Decrypt`) for SSE-KMS default encryption (with S3 Bucket Keys). Default: SSE-S3 (AES256). The Glue role is granted `kms:Decrypt` and `kms:GenerateDataKey` on this key only.")),
+        ],
+        [],
+    ))
+}
+
+pub(super) fn schema_block() -> tf_provider::schema::Block {
+    block(
+        "The shared foundation of a data flywheel environment: three S3 buckets (data, Glue assets, analysis), each with default encryption, a public access block with all four flags on, a bucket policy denying non-TLS requests, lifecycle rules (incomplete multipart uploads aborted after 7 days; temporary prefixes expire; the data bucket moves objects to Intelligent-Tiering) and ownership tags; a Glue catalog database; and the IAM role Glue runs as, trusted only by glue.amazonaws.com for this account, with a least-privilege inline policy and the AWSGlueServiceRole attachment. Export `context` to `flywheel_job` and `flywheel_crawler`.\n\nImport with `name=<name>[,environment=<env>],role=<role>,database=<database>,data_bucket=<bucket>,assets_bucket=<bucket>,analysis_bucket=<bucket>[,adopted=data_bucket+...]` (the `id`); names left out take their defaults.",
+        [
+            ("id", attr(string(), Computed, "Names every child: `name=...,environment=...,role=...,database=...,data_bucket=...,assets_bucket=...,analysis_bucket=...[,adopted=...]`; also the import ID.")),
+            ("name", attr(string(), Required, "Pipeline name: 1 to 40 lowercase letters, digits and hyphens. Tags every child (`flywheel:pipeline`) and is the base of default names.")),
+            ("environment", attr(string(), Optional, "Environment (`prod`, `dev`, ...): 1 to 16 lowercase letters, digits and hyphens, part of default names.")),
+            ("force_destroy", attr(bool(), OptionalComputed, "Allow destroy to delete every object (and version) in the buckets the pipeline created, and every table in its catalog database. Default `false`: destroy refuses, before deleting anything, while any of those buckets holds objects or the database holds tables (tables Terraform never made, such as Athena CTAS results and views, included). Adopted buckets are never emptied. Apply a change to it before destroying.")),
+            ("tags", attr(string_map(), Optional, "Tags for every child that takes tags (buckets, database, role), over the provider's `default_tags`; passed to jobs and crawlers through `context`.")),
+            ("tags_all", attr(string_map(), Computed, "Every tag the children carry: `default_tags`, `tags`, `flywheel:pipeline`, `flywheel:managed-by`, and `flywheel:owner` (the `owner_id`; not on adopted buckets).")),
+            ("role_arn", attr(string(), Computed, "ARN of the Glue role.")),
+            ("database_name", attr(string(), Computed, "Name of the Glue catalog database.")),
+            ("data_bucket_arn", attr(string(), Computed, "ARN of the data bucket.")),
+            ("assets_bucket_arn", attr(string(), Computed, "ARN of the Glue assets bucket.")),
+            ("analysis_bucket_arn", attr(string(), Computed, "ARN of the analysis bucket.")),
+            ("context", attr(context::attribute_type(), Computed, "What jobs and crawlers need from the environment, for their `pipeline` argument: `role_arn`, `database`, `data_bucket`, `assets_bucket`, `analysis_bucket`, `scripts_prefix` (`scripts/`), `temp_dir` (`s3://<assets>/temporary/`), `spark_event_logs_path` (`s3://<assets>/sparkHistoryLogs/`) and `tags`.")),
+            ("managed_objects", attr(managed::attribute_type(), Computed, managed::DESCRIPTION)),
+            ("owner_id", attr(string(), Computed, "This pipeline's identity: made at its first apply (or import), kept in state, and written as the tag `flywheel:owner` on the role, the database and the buckets it created, and as `flywheel:pipeline-owner` on its jobs and crawlers (through `context`). The pipeline changes or deletes only objects that carry it (or, for objects in its state, no identity at all); another Terraform state cannot reproduce it by copying configuration. See the ownership guide.")),
+            ("children", attr(string_map(), Computed, "Every child object, by terraform-provider-aws address (`aws_s3_bucket_policy.<bucket>`, `aws_iam_role_policy.<role>:<policy>`, ...), with its status as last read: `ok`, `missing`, `differs: <how>` or `not in the configuration`. Plans propose `ok` for each, so drift shows as a change naming the child, and apply repairs it.")),
+        ],
+        [
+            ("database", NestedBlock::Group(block(
+                "The Glue catalog database.",
+                [
+                    ("name", attr(string(), OptionalComputed, "Database name: lowercase letters, digits, `_` and `-` (Glue lowercases names, so uppercase is rejected). Defaults to `<name>_<environment>` with hyphens as underscores. Changing it replaces the pipeline.")),
+                    ("description", attr(string(), Optional, "Database description.")),
+                ],
+                [],
+            ))),
+            ("role", NestedBlock::Group(block(
+                "The IAM role Glue jobs and crawlers run as.",
+                [
+                    ("name", attr(string(), OptionalComputed, "Role name (1 to 64 letters, digits and `+=,.@_-`). Defaults to `<name>-<environment>-glue-role`. Changing it replaces the pipeline.")),
+                    ("managed_policy_arns", attr(string_set(), Optional, "Managed policies to attach beyond AWSGlueServiceRole, which is always attached. Attachments not listed are detached.")),
+                ],
+                [],
+            ))),
+            ("data_bucket", bucket_block("The data bucket: raw inputs and cleanroom outputs. Its objects move to the Intelligent-Tiering storage class (no archive tiers, which would need restores before Glue can read).")),
+            ("assets_bucket", bucket_block("The Glue assets bucket: `scripts/`, `temporary/` and `sparkHistoryLogs/`.")),
+            ("analysis_bucket", bucket_block("The analysis bucket.")),
+        ],
+    )
+}
