@@ -15,12 +15,41 @@ use aws_smithy_types::retry::RetryConfig;
 use super::regions;
 use super::retry::RetryPolicy;
 use super::AwsContext;
-use crate::provider::settings::Settings;
+
+/// What the clients are built from (the provider's validated settings make one).
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct ConnectOptions {
+    pub region: Option<String>,
+    pub profile: Option<String>,
+    pub assume_role: Option<AssumeRole>,
+    pub endpoints: Endpoints,
+    /// `None`: path-style whenever the S3 endpoint is overridden (LocalStack's convention).
+    pub s3_use_path_style: Option<bool>,
+    pub default_tags: std::collections::BTreeMap<String, String>,
+    pub max_retries: u32,
+}
+
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct AssumeRole {
+    pub role_arn: String,
+    pub session_name: Option<String>,
+    pub external_id: Option<String>,
+    pub duration: Option<Duration>,
+}
+
+/// Per-service endpoint overrides.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Endpoints {
+    pub glue: Option<String>,
+    pub s3: Option<String>,
+    pub iam: Option<String>,
+    pub sts: Option<String>,
+}
 
 /// Builds the clients. Fails when no region can be found anywhere, or when an endpoint
 /// environment variable is not a URL (the SDK would only fail at the first call, with a
 /// message that names neither the variable nor the fix).
-pub async fn build(settings: &Settings) -> Result<AwsContext, String> {
+pub async fn build(settings: &ConnectOptions) -> Result<AwsContext, String> {
     check_env_endpoints()?;
     // The SDK's retries are off: `retry::call` owns retrying so there is one budget.
     let timeouts = TimeoutConfig::builder()

@@ -49,7 +49,7 @@ impl Provider for FlywheelProvider {
         if !diags.errors.is_empty() {
             return None;
         }
-        let mut ctx = match aws::connect::build(&settings).await {
+        let mut ctx = match aws::connect::build(&settings.connect_options()).await {
             Ok(ctx) => ctx,
             Err(msg) => {
                 diags.root_error("Cannot configure the AWS clients", msg);

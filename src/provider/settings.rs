@@ -3,7 +3,6 @@
 //! `terraform validate` reports every mistake, naming the attribute, before any AWS call.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use tf_provider::value::Value;
@@ -79,20 +78,21 @@ pub struct Settings {
     pub max_retries: u32,
 }
 
-#[derive(Debug, Default, Clone, PartialEq)]
-pub struct AssumeRole {
-    pub role_arn: String,
-    pub session_name: Option<String>,
-    pub external_id: Option<String>,
-    pub duration: Option<Duration>,
-}
+pub use crate::aws::connect::{AssumeRole, Endpoints};
 
-#[derive(Debug, Default, Clone, PartialEq)]
-pub struct Endpoints {
-    pub glue: Option<String>,
-    pub s3: Option<String>,
-    pub iam: Option<String>,
-    pub sts: Option<String>,
+impl Settings {
+    /// What the AWS clients are built from.
+    pub fn connect_options(&self) -> crate::aws::connect::ConnectOptions {
+        crate::aws::connect::ConnectOptions {
+            region: self.region.clone(),
+            profile: self.profile.clone(),
+            assume_role: self.assume_role.clone(),
+            endpoints: self.endpoints.clone(),
+            s3_use_path_style: self.s3_use_path_style,
+            default_tags: self.default_tags.clone(),
+            max_retries: self.max_retries,
+        }
+    }
 }
 
 pub const DEFAULT_MAX_RETRIES: u32 = 25;
