@@ -9,6 +9,7 @@ mod reconcile;
 mod resources;
 mod schema;
 mod validate;
+mod validators;
 mod values;
 
 use std::process::ExitCode;

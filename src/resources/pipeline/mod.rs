@@ -55,9 +55,7 @@ use crate::model::tags::{self, Tags};
 use crate::reconcile::pipeline_backend::PipelineBackend;
 use crate::reconcile::{self, Converged, Failure, Ownership, Refusal};
 use crate::schema::*;
-use crate::values::{
-    attr_error, known_map, known_str, opt_value, to_map, Number, StringMap, Unknown,
-};
+use crate::values::{known_map, known_str, opt_value, to_map, Number, StringMap, Unknown};
 
 type Map = StringMap;
 

@@ -2,6 +2,7 @@
 //! attribute named, before any API call.
 
 use super::*;
+use crate::validators::Checks;
 
 pub(super) fn path_of(parts: &[&'static str]) -> AttributePath {
     let mut p = AttributePath::new(parts[0]);
@@ -12,126 +13,108 @@ pub(super) fn path_of(parts: &[&'static str]) -> AttributePath {
 }
 
 pub fn validate_config(config: &State, diags: &mut Diagnostics) {
-    if let Value::Value(n) = &config.name {
-        if let Err(e) = model::check_pipeline_name(n) {
-            attr_error(
-                diags,
-                AttributePath::new("name"),
-                "Invalid pipeline name",
-                e,
-            );
-        }
-    }
-    if let Value::Value(e) = &config.environment {
-        if let Err(m) = model::check_environment(e) {
-            attr_error(
-                diags,
-                AttributePath::new("environment"),
-                "Invalid environment",
-                m,
-            );
-        }
-    }
+    let mut c = Checks::new(diags);
+    let at = AttributePath::new;
+    c.string(
+        at("name"),
+        &config.name,
+        "Invalid pipeline name",
+        &model::check_pipeline_name,
+    );
+    c.string(
+        at("environment"),
+        &config.environment,
+        "Invalid environment",
+        &model::check_environment,
+    );
     if let Value::Value(db) = &config.database {
-        if let Value::Value(n) = &db.name {
-            if let Err(e) = model::check_database_name(n) {
-                attr_error(
-                    diags,
-                    path_of(&["database", "name"]),
-                    "Invalid database name",
-                    e,
-                );
-            }
-        }
+        let p = path_of(&["database", "name"]);
+        c.string(
+            p,
+            &db.name,
+            "Invalid database name",
+            &model::check_database_name,
+        );
     }
     if let Value::Value(r) = &config.role {
-        if let Value::Value(n) = &r.name {
-            if let Err(e) = model::check_role_name(n) {
-                attr_error(diags, path_of(&["role", "name"]), "Invalid role name", e);
-            }
-        }
-        if let Value::Value(arns) = &r.managed_policy_arns {
-            for arn in arns.iter().filter_map(|a| a.as_ref_option()) {
-                if let Err(e) = model::check_policy_arn(arn) {
-                    attr_error(
-                        diags,
-                        path_of(&["role", "managed_policy_arns"]),
-                        "Invalid policy ARN",
-                        e,
-                    );
-                }
-            }
-        }
+        c.string(
+            path_of(&["role", "name"]),
+            &r.name,
+            "Invalid role name",
+            &model::check_role_name,
+        );
+        let p = path_of(&["role", "managed_policy_arns"]);
+        c.each(
+            p,
+            &r.managed_policy_arns,
+            "Invalid policy ARN",
+            &model::check_policy_arn,
+        );
     }
     for role in BucketRole::ALL {
         let Value::Value(b) = config.bucket_block(role) else {
             continue;
         };
         let block = role.block();
-        if let Value::Value(n) = &b.name {
-            if let Err(e) = crate::validate::bucket_name(n) {
-                attr_error(diags, path_of(&[block, "name"]), "Invalid bucket name", e);
-            }
-        }
-        if let Value::Value(prefixes) = &b.prefixes {
-            if role == BucketRole::Assets && !prefixes.is_empty() {
-                attr_error(
-                    diags,
-                    path_of(&[block, "prefixes"]),
-                    "Prefixes are fixed on the assets bucket",
-                    "the assets bucket's prefixes are scripts/, temporary/ and sparkHistoryLogs/; remove `prefixes`",
-                );
-            }
-            for p in prefixes.iter().filter_map(|p| p.as_ref_option()) {
-                if let Err(e) = model::check_prefix(p) {
-                    attr_error(diags, path_of(&[block, "prefixes"]), "Invalid prefix", e);
-                }
-            }
+        let p = |attr| path_of(&[block, attr]);
+        c.string(
+            p("name"),
+            &b.name,
+            "Invalid bucket name",
+            &crate::validate::bucket_name,
+        );
+        c.string(
+            p("kms_key_arn"),
+            &b.kms_key_arn,
+            "Invalid KMS key ARN",
+            &model::check_kms_key_arn,
+        );
+        c.each(
+            p("prefixes"),
+            &b.prefixes,
+            "Invalid prefix",
+            &model::check_prefix,
+        );
+        if role == BucketRole::Assets && matches!(&b.prefixes, Value::Value(v) if !v.is_empty()) {
+            c.fail(
+                p("prefixes"),
+                "Prefixes are fixed on the assets bucket",
+                "the assets bucket's prefixes are scripts/, temporary/ and sparkHistoryLogs/; remove `prefixes`",
+            );
         }
         if let Value::Value(expire) = &b.expire_prefixes {
-            for (p, days) in expire {
-                let at = path_of(&[block, "expire_prefixes"]).key(p.clone());
-                if let Err(e) = model::check_prefix(p) {
-                    attr_error(diags, at.clone(), "Invalid prefix", e);
+            for (prefix, days) in expire {
+                let at = p("expire_prefixes").key(prefix.clone());
+                if let Err(e) = model::check_prefix(prefix) {
+                    c.fail(at.clone(), "Invalid prefix", e);
                 }
-                if let Value::Value(n) = days {
-                    match n.as_i64() {
-                        Some(d) => {
-                            if let Err(e) = model::check_days(d) {
-                                attr_error(diags, at, "Invalid lifecycle days", e);
-                            }
+                let whole = days.as_ref_option().map(|n| (n, n.as_i64()));
+                match whole {
+                    Some((_, Some(d))) => {
+                        if let Err(e) = model::check_days(d) {
+                            c.fail(at, "Invalid lifecycle days", e);
                         }
-                        None => attr_error(
-                            diags,
-                            at,
-                            "Invalid lifecycle days",
-                            format!("days must be a whole number, not {}", n.0),
-                        ),
                     }
+                    Some((n, None)) => c.fail(
+                        at,
+                        "Invalid lifecycle days",
+                        format!("days must be a whole number, not {}", n.0),
+                    ),
+                    None => {}
                 }
-            }
-        }
-        if let Value::Value(k) = &b.kms_key_arn {
-            if let Err(e) = model::check_kms_key_arn(k) {
-                attr_error(
-                    diags,
-                    path_of(&[block, "kms_key_arn"]),
-                    "Invalid KMS key ARN",
-                    e,
-                );
             }
         }
     }
     if let Ok(Some(t)) = known_map(&config.tags) {
         for (k, msg) in tags::problems(&t) {
-            attr_error(diags, AttributePath::new("tags").key(k), "Invalid tag", msg);
+            c.fail(AttributePath::new("tags").key(k), "Invalid tag", msg);
         }
     }
     // Names as a whole (derived defaults, duplicates), when everything is known and valid.
-    if diags.errors.is_empty() {
+    if !c.has_errors() {
         if let Ok(Some(s)) = settings(config) {
             for (parts, msg) in model::check_names(&s) {
-                attr_error(diags, path_of(&parts), "Invalid name", msg);
+                c.fail(path_of(&parts), "Invalid name", msg);
             }
         }
     }
