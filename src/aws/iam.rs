@@ -14,7 +14,7 @@ use crate::aws::retry::{call, Op};
 use crate::aws::{AwsContext, AwsError, ErrorKind};
 use crate::model::pipeline::ObservedRole;
 use crate::model::policy;
-use crate::model::tags::Tags;
+use crate::model::tags::{TagDelta, Tags};
 
 fn build_error(operation: &'static str, role: &str, e: impl std::fmt::Display) -> AwsError {
     AwsError {
@@ -173,35 +173,21 @@ pub async fn put_trust_policy(ctx: &AwsContext, role: &str, doc: &Value) -> Resu
     .map(|_| ())
 }
 
-/// Makes the role's tags exactly `want`, given the tags it has.
-pub async fn converge_tags(
-    ctx: &AwsContext,
-    role: &str,
-    want: &Tags,
-    have: &Tags,
-) -> Result<(), AwsError> {
-    let remove: Vec<String> = have
-        .keys()
-        .filter(|k| !want.contains_key(*k))
-        .cloned()
-        .collect();
-    let add: Tags = want
-        .iter()
-        .filter(|(k, v)| have.get(*k) != Some(*v))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    if !remove.is_empty() {
+/// Applies a tag change (see `model::tags::delta`): UntagRole, then TagRole; no call for
+/// an empty change.
+pub async fn change_tags(ctx: &AwsContext, role: &str, delta: &TagDelta) -> Result<(), AwsError> {
+    if !delta.remove.is_empty() {
         call(&ctx.retry, Op::new("iam", "UntagRole", role), || {
             ctx.iam
                 .untag_role()
                 .role_name(role)
-                .set_tag_keys(Some(remove.clone()))
+                .set_tag_keys(Some(delta.remove.clone()))
                 .send()
         })
         .await?;
     }
-    if !add.is_empty() {
-        let tags = sdk_tags(role, &add)?;
+    if !delta.add.is_empty() {
+        let tags = sdk_tags(role, &delta.add)?;
         call(&ctx.retry, Op::new("iam", "TagRole", role), || {
             ctx.iam
                 .tag_role()

@@ -13,7 +13,7 @@ use crate::aws::s3::buckets;
 use crate::aws::{AwsContext, AwsError, ErrorKind};
 use crate::model::children::{Child, ChildKey, Kind, Spec, Status};
 use crate::model::pipeline::{self as model, Desired, Observed, INLINE_POLICY_NAME};
-use crate::model::tags::Tags;
+use crate::model::tags::{self, Tags};
 
 pub struct PipelineBackend<'a> {
     pub ctx: &'a AwsContext,
@@ -155,8 +155,8 @@ impl Backend for PipelineBackend<'_> {
                     }) => (d != description, t.clone()),
                     _ => (true, Tags::new()),
                 };
-                databases::update(ctx, &key.name, description.as_deref(), differs, tags, &have)
-                    .await
+                let delta = tags::delta(&have, tags);
+                databases::update(ctx, &key.name, description.as_deref(), differs, &delta).await
             }
             Spec::Role { trust_policy, tags } => {
                 let (have_trust, have) = match observed {
@@ -166,7 +166,7 @@ impl Backend for PipelineBackend<'_> {
                 if have_trust != Some(trust_policy) {
                     iam::put_trust_policy(ctx, &key.name, trust_policy).await?;
                 }
-                iam::converge_tags(ctx, &key.name, tags, &have).await
+                iam::change_tags(ctx, &key.name, &tags::delta(&have, tags)).await
             }
             Spec::RolePolicy { document } => {
                 iam::put_inline_policy(ctx, &key.owner, &key.name, document).await

@@ -2,15 +2,13 @@
 //! CreateDatabase with tags, UpdateDatabase, tag changes from the tags the refresh read,
 //! and DeleteDatabase.
 
-use std::collections::HashMap;
-
 use aws_sdk_glue::types::DatabaseInput;
 
 use crate::aws::glue::tags as glue_tags;
 use crate::aws::retry::{call, Op};
 use crate::aws::{AwsContext, AwsError, ErrorKind};
 use crate::model::pipeline::ObservedDatabase;
-use crate::model::tags::Tags;
+use crate::model::tags::{TagDelta, Tags};
 
 fn input(name: &str, description: Option<&str>) -> Result<DatabaseInput, AwsError> {
     DatabaseInput::builder()
@@ -72,15 +70,13 @@ pub async fn create(
     .map(|_| ())
 }
 
-/// Sets the description (when it differs) and makes the tags `want`, given the tags `have`
-/// that the refresh before this update read (no second GetTags).
+/// Sets the description (when it differs), then applies the tag change.
 pub async fn update(
     ctx: &AwsContext,
     name: &str,
     description: Option<&str>,
     description_differs: bool,
-    want: &Tags,
-    have: &Tags,
+    tags: &TagDelta,
 ) -> Result<(), AwsError> {
     if description_differs {
         let input = input(name, Some(description.unwrap_or("")))?;
@@ -93,48 +89,7 @@ pub async fn update(
         })
         .await?;
     }
-    converge_tags(ctx, &glue_tags::arn(ctx, "database", name), want, have).await
-}
-
-/// Adds and changes tags with TagResource, removes extras with UntagResource; no call when
-/// nothing differs.
-async fn converge_tags(
-    ctx: &AwsContext,
-    arn: &str,
-    want: &Tags,
-    have: &Tags,
-) -> Result<(), AwsError> {
-    let remove: Vec<String> = have
-        .keys()
-        .filter(|k| !want.contains_key(*k))
-        .cloned()
-        .collect();
-    let add: HashMap<String, String> = want
-        .iter()
-        .filter(|(k, v)| have.get(*k) != Some(*v))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    if !remove.is_empty() {
-        call(&ctx.retry, Op::new("glue", "UntagResource", arn), || {
-            ctx.glue
-                .untag_resource()
-                .resource_arn(arn)
-                .set_tags_to_remove(Some(remove.clone()))
-                .send()
-        })
-        .await?;
-    }
-    if !add.is_empty() {
-        call(&ctx.retry, Op::new("glue", "TagResource", arn), || {
-            ctx.glue
-                .tag_resource()
-                .resource_arn(arn)
-                .set_tags_to_add(Some(add.clone()))
-                .send()
-        })
-        .await?;
-    }
-    Ok(())
+    glue_tags::change(ctx, &glue_tags::arn(ctx, "database", name), tags).await
 }
 
 /// How many tables the database holds, and the names of the first `sample` of them
