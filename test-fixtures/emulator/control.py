@@ -6,7 +6,8 @@ Control API (JSON in, JSON out), served on the emulator's own port:
   GET    /_flywheel/faults        list faults, each with `remaining` and `fired`
   DELETE /_flywheel/faults        remove all faults
   DELETE /_flywheel/faults/<id>   remove one fault
-  GET    /_flywheel/requests      the AWS requests seen so far, oldest first
+  GET    /_flywheel/requests      the AWS requests seen so far, oldest first; with
+                                  ?since=<seq>, only those after that one
   DELETE /_flywheel/requests      forget them
   GET    /_flywheel/health        {"status": "ok", "pid": <server pid>, ...}
 
@@ -389,8 +390,11 @@ class ControlMiddleware:
                     return self.reply(start_response, 200 if found else 404, {"deleted": found})
             if parts == ["requests"]:
                 if method == "GET":
+                    query = parse_qs(environ.get("QUERY_STRING", ""))
+                    since = int(query.get("since", ["0"])[0])
                     with self.lock:
-                        return self.reply(start_response, 200, {"requests": list(self.requests)})
+                        seen = [r for r in self.requests if r["seq"] > since]
+                    return self.reply(start_response, 200, {"requests": seen})
                 if method == "DELETE":
                     with self.lock:
                         self.requests.clear()

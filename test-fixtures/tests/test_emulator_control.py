@@ -116,6 +116,17 @@ class RequestLogTest(unittest.TestCase):
                     if r["operation"] == "GetCallerIdentity"]
         self.assertEqual(accounts[-2:], ["239083076653", DEFAULT_ACCOUNT])
 
+    def test_since_lists_only_later_calls(self):
+        client("sts").get_caller_identity()
+        _, body = control("GET", "requests")
+        last = body["requests"][-1]["seq"]
+        client("sts").get_caller_identity()
+        _, body = control("GET", f"requests?since={last}")
+        self.assertTrue(body["requests"])
+        self.assertTrue(all(r["seq"] > last for r in body["requests"]), body)
+        _, body = control("GET", "requests?since=x")
+        self.assertIn("error", body)
+
 
 class AccountFaultTest(unittest.TestCase):
     def test_fault_applies_only_to_its_account(self):
