@@ -22,6 +22,7 @@ mod crawler;
 mod examples;
 mod harness_self_test;
 mod job;
+mod kill;
 mod pipeline;
 mod pipeline_ownership;
 mod provider;
