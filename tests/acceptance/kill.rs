@@ -9,7 +9,8 @@
 //! 2. starts `terraform apply` in a process group of its own, with every call of account
 //!    239083076653 slowed by [`SLOW_MS`] so the kill lands before the next call does;
 //! 3. polls the emulator's request log until the point's call has been answered, then
-//!    sends SIGKILL to the group (Terraform and its provider plugin);
+//!    sends SIGKILL to the group (Terraform and its provider plugin). Calls already sent
+//!    still take effect, as on AWS;
 //! 4. reads what Terraform's state file recorded before it died, and recovers:
 //!    - the pipeline is not recorded (killed while it was being created): the next apply
 //!      fails with "Existing objects were not taken over" and an import command; the
@@ -19,11 +20,16 @@
 //!      recovery, deleting that empty untagged bucket, is done only then;
 //!    - the pipeline is recorded (killed while jobs and crawlers were being created): the
 //!      next apply converges by itself, adopting leftovers that carry this pipeline's
-//!      `flywheel:pipeline-owner`;
+//!      `flywheel:pipeline-owner`; each adopted job, script and crawler then carries its
+//!      own instance's `owner_id` as `flywheel:owner`;
 //! 5. then, in every case: an empty plan, exactly one of each seed object in the emulator
 //!    and nothing else in the account, destroy, and nothing left but adopted buckets.
 //!
-//! Each test prints the outcome that applied (`--nocapture` shows it).
+//! Terraform rewrites its local state file in place (truncate, then write) each time a
+//! resource completes, so a kill can also leave it empty after the pipeline was recorded;
+//! then nothing is recorded and the import path applies, whatever the point.
+//!
+//! Each test prints what the kill left and the outcome that applied (`--nocapture`).
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -256,7 +262,19 @@ async fn kill_case(point: &KillPoint, root: &Path, aws: &Clients) -> Result<Opti
     );
 
     let recorded = recorded_addresses(&work.dir)?;
-    eprintln!("{test}: the state file records {recorded:?}");
+    eprintln!(
+        "{test}: the state file records {}",
+        if recorded.is_empty() {
+            "nothing".to_string()
+        } else {
+            recorded.join(", ")
+        }
+    );
+    // Jobs and crawlers the killed apply created but Terraform did not record.
+    let unrecorded = unrecorded_jobs_and_crawlers(aws, &recorded).await?;
+    if !unrecorded.is_empty() {
+        eprintln!("{test}: unrecorded leftovers: {}", unrecorded.join(", "));
+    }
     let pipeline_recorded = recorded.iter().any(|a| a == PIPELINE);
     let pipeline_created = killed
         .run
@@ -307,6 +325,12 @@ async fn kill_case(point: &KillPoint, root: &Path, aws: &Clients) -> Result<Opti
     );
     check_emulator(aws).await?;
     check_exactly_the_seed(aws).await?;
+    // Checked now, reported after destroy, so destroy is exercised whatever it finds.
+    let ownership = if unrecorded.is_empty() {
+        Ok(())
+    } else {
+        check_jobs_and_crawlers_owned(&work, aws).await
+    };
 
     let adopted = adopted_buckets(&work).await?;
     let mut args = vec!["destroy", "-no-color", "-input=false", "-auto-approve"];
@@ -321,7 +345,123 @@ async fn kill_case(point: &KillPoint, root: &Path, aws: &Clients) -> Result<Opti
          should be left (released, not deleted)"
     );
     sweep(aws).await?;
+    ownership
+        .context("the leftovers were adopted, but not as jobs and crawlers of this pipeline")?;
     Ok(None)
+}
+
+/// `flywheel_job.this["<name>"]` or `flywheel_crawler.this["<name>"]` in the example.
+fn job_address(name: &str) -> String {
+    format!("module.flywheel.flywheel_job.this[{name:?}]")
+}
+
+fn crawler_address(name: &str) -> String {
+    format!("module.flywheel.flywheel_crawler.this[{name:?}]")
+}
+
+/// Jobs and crawlers in the emulator that `recorded` (the state file) does not hold.
+async fn unrecorded_jobs_and_crawlers(aws: &Clients, recorded: &[String]) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for (name, _) in JOBS {
+        let exists = aws
+            .glue
+            .get_job()
+            .job_name(name)
+            .send()
+            .await
+            .is_ok_and(|o| o.job.is_some());
+        if exists && !recorded.contains(&job_address(name)) {
+            out.push(format!("job {name}"));
+        }
+    }
+    for (name, _, _) in CRAWLERS {
+        let exists = aws
+            .glue
+            .get_crawler()
+            .name(name)
+            .send()
+            .await
+            .is_ok_and(|o| o.crawler.is_some());
+        if exists && !recorded.contains(&crawler_address(name)) {
+            out.push(format!("crawler {name}"));
+        }
+    }
+    Ok(out)
+}
+
+/// After leftovers were adopted: every job, its script and every crawler carry their own
+/// instance's `owner_id` as `flywheel:owner` (the leftover's identity, from the killed
+/// apply, was replaced) and the pipeline's as `flywheel:pipeline-owner`, which is what
+/// proved them this pipeline's.
+async fn check_jobs_and_crawlers_owned(work: &Workdir, aws: &Clients) -> Result<()> {
+    let state = work.state().await?;
+    let text = |addr: &str, attr: &str| -> Result<Option<String>> {
+        Ok(state
+            .attr(addr, attr)?
+            .and_then(|v| v.as_str().map(str::to_string))
+            .filter(|v| !v.is_empty()))
+    };
+    let pipeline_owner =
+        text(PIPELINE, "owner_id")?.ok_or_else(|| anyhow!("{PIPELINE} has no owner_id"))?;
+    let glue_tags = |arn: String| async move {
+        let out = aws
+            .glue
+            .get_tags()
+            .resource_arn(&arn)
+            .send()
+            .await
+            .with_context(|| format!("GetTags {arn}"))?;
+        anyhow::Ok(out.tags().cloned().unwrap_or_default())
+    };
+    let mut problems = Vec::new();
+    let mut check = |what: String,
+                     owner: &Option<String>,
+                     tags: &std::collections::HashMap<String, String>| {
+        let Some(owner) = owner else {
+            problems.push(format!("{what}: no owner_id in state"));
+            return;
+        };
+        if tags.get("flywheel:owner") != Some(owner) {
+            problems.push(format!(
+                "{what}: flywheel:owner is {:?}, its owner_id is {owner:?}",
+                tags.get("flywheel:owner")
+            ));
+        }
+        if tags.get("flywheel:pipeline-owner") != Some(&pipeline_owner) {
+            problems.push(format!(
+                "{what}: flywheel:pipeline-owner is {:?}, the pipeline's owner_id is {pipeline_owner:?}",
+                tags.get("flywheel:pipeline-owner")
+            ));
+        }
+    };
+    for (name, _) in JOBS {
+        let addr = job_address(name);
+        let owner = text(&addr, "owner_id")?;
+        let tags = glue_tags(format!("arn:aws:glue:us-east-1:{ACCOUNT}:job/{name}")).await?;
+        check(format!("job {name}"), &owner, &tags);
+        let key = format!("scripts/{name}.py");
+        let script: std::collections::HashMap<String, String> = aws
+            .s3
+            .get_object_tagging()
+            .bucket(ASSETS_BUCKET)
+            .key(&key)
+            .send()
+            .await
+            .with_context(|| format!("GetObjectTagging {key}"))?
+            .tag_set()
+            .iter()
+            .map(|t| (t.key().to_string(), t.value().to_string()))
+            .collect();
+        check(format!("script {key}"), &owner, &script);
+    }
+    for (name, _, _) in CRAWLERS {
+        let addr = crawler_address(name);
+        let owner = text(&addr, "owner_id")?;
+        let tags = glue_tags(format!("arn:aws:glue:us-east-1:{ACCOUNT}:crawler/{name}")).await?;
+        check(format!("crawler {name}"), &owner, &tags);
+    }
+    ensure!(problems.is_empty(), "{}", problems.join("\n"));
+    Ok(())
 }
 
 /// What the killed apply left: when it died, and what the emulator did for it.
