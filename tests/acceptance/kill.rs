@@ -7,7 +7,8 @@
 //! 1. starts from an emulator without the example's objects (the names are fixed, so it
 //!    holds [`PRODUCTION`]);
 //! 2. starts `terraform apply` in a process group of its own, with every call of account
-//!    239083076653 slowed by [`SLOW_MS`] so the kill lands before the next call does;
+//!    239083076653 slowed by [`SLOW_MS`] so the kill lands before the next call does (and,
+//!    for a point that holds one, the calls of one operation kept from the backend);
 //! 3. polls the emulator's request log until the point's call has been answered, then
 //!    sends SIGKILL to the group (Terraform and its provider plugin). Calls already sent
 //!    still take effect, as on AWS;
@@ -55,6 +56,9 @@ struct KillPoint {
     nth: usize,
     /// What the apply was doing then.
     phase: Phase,
+    /// Calls of this operation never reach the backend before the kill: they wait
+    /// [`HOLD_MS`], then fail. It stands for the call the provider was about to send.
+    held: Option<&'static str>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -67,12 +71,23 @@ enum Phase {
 
 /// The kill points, in the order the apply reaches them.
 const POINTS: &[KillPoint] = &[
+    // Killed between a bucket's CreateBucket and its PutBucketTagging: the buckets are left
+    // untagged, the case whose recovery deletes them.
+    KillPoint {
+        test: "kill_after_create_bucket_before_tagging",
+        service: "s3",
+        operation: "CreateBucket",
+        nth: 1,
+        phase: Phase::Pipeline,
+        held: Some("PutBucketTagging"),
+    },
     KillPoint {
         test: "kill_after_create_database",
         service: "glue",
         operation: "CreateDatabase",
         nth: 1,
         phase: Phase::Pipeline,
+        held: None,
     },
     KillPoint {
         test: "kill_after_create_role",
@@ -80,6 +95,7 @@ const POINTS: &[KillPoint] = &[
         operation: "CreateRole",
         nth: 1,
         phase: Phase::Pipeline,
+        held: None,
     },
     KillPoint {
         test: "kill_after_put_bucket_tagging",
@@ -87,6 +103,7 @@ const POINTS: &[KillPoint] = &[
         operation: "PutBucketTagging",
         nth: 1,
         phase: Phase::Pipeline,
+        held: None,
     },
     KillPoint {
         test: "kill_after_put_role_policy",
@@ -94,6 +111,7 @@ const POINTS: &[KillPoint] = &[
         operation: "PutRolePolicy",
         nth: 1,
         phase: Phase::Pipeline,
+        held: None,
     },
     KillPoint {
         test: "kill_after_create_job",
@@ -101,6 +119,7 @@ const POINTS: &[KillPoint] = &[
         operation: "CreateJob",
         nth: 1,
         phase: Phase::JobsAndCrawlers,
+        held: None,
     },
     KillPoint {
         test: "kill_after_put_object",
@@ -108,6 +127,7 @@ const POINTS: &[KillPoint] = &[
         operation: "PutObject",
         nth: 1,
         phase: Phase::JobsAndCrawlers,
+        held: None,
     },
     KillPoint {
         test: "kill_after_create_crawler",
@@ -115,6 +135,7 @@ const POINTS: &[KillPoint] = &[
         operation: "CreateCrawler",
         nth: 1,
         phase: Phase::JobsAndCrawlers,
+        held: None,
     },
 ];
 
@@ -123,10 +144,17 @@ const PIPELINE: &str = "module.flywheel.flywheel_pipeline.this";
 /// Added before each call of the killed apply reaches the backend, so the calls after the
 /// kill point are still waiting when the kill lands.
 const SLOW_MS: u64 = 150;
+/// How long a held call waits before it fails (after the kill, its client is gone).
+const HOLD_MS: u64 = 3000;
 /// How often the request log is read while the apply runs.
 const POLL: Duration = Duration::from_millis(25);
 /// The killed apply's bound: past it the group is killed and the test fails.
 const APPLY_BOUND: Duration = Duration::from_secs(300);
+
+#[tokio::test]
+async fn kill_after_create_bucket_before_tagging() {
+    kill_and_recover("kill_after_create_bucket_before_tagging").await;
+}
 
 #[tokio::test]
 async fn kill_after_create_database() {
@@ -197,7 +225,7 @@ impl std::fmt::Display for Outcome {
 }
 
 /// The driver: kill the apply at `test`'s point, recover, check, destroy.
-async fn kill_and_recover(test: &str) {
+async fn kill_and_recover(test: &'static str) {
     let point = POINTS
         .iter()
         .find(|p| p.test == test)
@@ -229,7 +257,11 @@ async fn kill_and_recover(test: &str) {
     }
 }
 
-async fn kill_case(point: &KillPoint, root: &Path, aws: &Clients) -> Result<Option<String>> {
+async fn kill_case(
+    point: &'static KillPoint,
+    root: &Path,
+    aws: &Clients,
+) -> Result<Option<String>> {
     let test = point.test;
     let tf = production_terraform(root)?;
     let missing = missing_types(&tf).await?;
@@ -247,8 +279,7 @@ async fn kill_case(point: &KillPoint, root: &Path, aws: &Clients) -> Result<Opti
     let killed = {
         let work = work.clone();
         let args: Vec<String> = vars.iter().map(|v| v.to_string()).collect();
-        let (service, operation, nth) = (point.service, point.operation, point.nth);
-        tokio::task::spawn_blocking(move || kill_apply(&work, &args, service, operation, nth))
+        tokio::task::spawn_blocking(move || kill_apply(&work, &args, point))
             .await
             .context("the killed apply's task panicked")??
     };
@@ -475,17 +506,12 @@ struct Killed {
     run: Run,
 }
 
-/// Runs `terraform apply`, and kills its process group once the `nth` `operation` of
-/// `service` for the example's account has been answered.
-fn kill_apply(
-    work: &Workdir,
-    vars: &[String],
-    service: &str,
-    operation: &str,
-    nth: usize,
-) -> Result<Killed> {
+/// Runs `terraform apply`, and kills its process group once the point's call for the
+/// example's account has been answered.
+fn kill_apply(work: &Workdir, vars: &[String], point: &KillPoint) -> Result<Killed> {
+    let (service, operation, nth) = (point.service, point.operation, point.nth);
     let since = last_seq()?;
-    let slow = SlowCalls::arm()?;
+    let faults = KillFaults::arm(point.held)?;
     let mut args = vec!["apply", "-no-color", "-input=false", "-auto-approve"];
     args.extend(vars.iter().map(String::as_str));
     let mut spawned = work.tf.spawn(&work.dir, &args, &[])?;
@@ -537,7 +563,7 @@ fn kill_apply(
         );
         std::thread::sleep(POLL);
     }
-    slow.disarm()?;
+    faults.disarm()?;
     // Calls already sent still reach the backend after their client died, as on AWS: wait
     // until each has its answer, so the recovery starts from what the kill really left.
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -615,36 +641,53 @@ fn calls_since(seq: u64) -> Result<Vec<Json>> {
         .collect())
 }
 
-/// A fault that fails nothing and only delays every call of the example's account by
-/// [`SLOW_MS`]; removed on drop, so a failing test does not leave it armed.
-struct SlowCalls {
-    id: Option<u64>,
+/// The faults of a killed apply: the held operation's calls fail after [`HOLD_MS`], and
+/// every other call of the example's account only waits [`SLOW_MS`]. Removed on drop, so
+/// a failing test does not leave them armed.
+struct KillFaults {
+    ids: Vec<u64>,
 }
 
-impl SlowCalls {
-    fn arm() -> Result<Self> {
-        let spec = serde_json::json!({
+impl KillFaults {
+    fn arm(held: Option<&str>) -> Result<Self> {
+        let mut specs = Vec::new();
+        if let Some(op) = held {
+            // Faults apply in the order they were added: this one first.
+            specs.push(serde_json::json!({
+                "account": ACCOUNT, "operation": op, "status": 503, "delay_ms": HOLD_MS,
+                "count": -1,
+            }));
+        }
+        specs.push(serde_json::json!({
             "account": ACCOUNT, "status": 0, "delay_ms": SLOW_MS, "count": -1,
-        });
-        let added: Json =
-            serde_json::from_str(&control("POST", "/_flywheel/faults", &spec.to_string())?)?;
-        let id = added["faults"][0]["id"]
-            .as_u64()
-            .ok_or_else(|| anyhow!("the emulator did not arm the delay: {added}"))?;
-        Ok(SlowCalls { id: Some(id) })
+        }));
+        let body = Json::Array(specs).to_string();
+        let added: Json = serde_json::from_str(&control("POST", "/_flywheel/faults", &body)?)?;
+        let ids: Vec<u64> = added["faults"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|f| f["id"].as_u64())
+            .collect();
+        let faults = KillFaults { ids };
+        ensure!(
+            faults.ids.len() == 1 + usize::from(held.is_some()),
+            "the emulator did not arm the faults: {added}"
+        );
+        Ok(faults)
     }
 
     fn disarm(mut self) -> Result<()> {
-        match self.id.take() {
-            Some(id) => control("DELETE", &format!("/_flywheel/faults/{id}"), "").map(|_| ()),
-            None => Ok(()),
+        for id in std::mem::take(&mut self.ids) {
+            control("DELETE", &format!("/_flywheel/faults/{id}"), "")?;
         }
+        Ok(())
     }
 }
 
-impl Drop for SlowCalls {
+impl Drop for KillFaults {
     fn drop(&mut self) {
-        if let Some(id) = self.id.take() {
+        for id in std::mem::take(&mut self.ids) {
             let _ = control("DELETE", &format!("/_flywheel/faults/{id}"), "");
         }
     }
