@@ -6,7 +6,8 @@ Control API (JSON in, JSON out), served on the emulator's own port:
   GET    /_flywheel/faults        list faults, each with `remaining` and `fired`
   DELETE /_flywheel/faults        remove all faults
   DELETE /_flywheel/faults/<id>   remove one fault
-  GET    /_flywheel/requests      the AWS requests seen so far, oldest first
+  GET    /_flywheel/requests      the AWS requests seen so far, oldest first; with
+                                  ?since=<seq>, only those after that one
   DELETE /_flywheel/requests      forget them
   GET    /_flywheel/health        {"status": "ok", "pid": <server pid>, ...}
 
@@ -20,6 +21,7 @@ A fault:
    "count": 1,                 # how many matching requests fail; -1 = until removed
    "skip": 0,                  # let this many matching requests through first
    "match": "my-job",          # only requests whose path, query or (non-S3) body has this
+   "account": "239083076653",  # only requests filed under this account (see Accounts)
    "delay_ms": 0,              # wait this long before answering (with or without failing)
    "lost_response": false,     # true: let moto act on the request first, then fail it
    "drop": false}              # true: close the connection instead of answering (no status)
@@ -44,7 +46,8 @@ the service's throttling code: ThrottlingException (Glue), Throttling (IAM, STS)
 (S3). Faults can also be given at start-up as a JSON list in the environment variable
 FLYWHEEL_EMULATOR_FAULTS.
 
-Each logged request has: seq, time, service, operation, method, path, `status` (what the
+Each logged request has: seq, time, service, operation, method, path, account (the account
+it was filed under), `status` (what the
 client got; null if the connection was dropped or the answer is not sent yet),
 `backend_status` (what moto answered; null if the request never reached moto), `fault`
 (the id of the fault that applied, or null), `lost_response` (moto acted but its answer
@@ -79,6 +82,8 @@ PREFIX = "/_flywheel/"
 CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/]+)/([^/]+)/aws4_request")
 QUERY_PROTOCOL = {"iam", "sts"}
 MAX_LOGGED_REQUESTS = 10000
+# moto's account when neither MOTO_ACCOUNT_ID nor the request chooses one.
+DEFAULT_ACCOUNT = "123456789012"
 
 THROTTLING_CODES = {"glue": "ThrottlingException", "s3": "SlowDown"}
 SERVER_ERROR_CODES = {"glue": "InternalServiceException", "s3": "InternalError", "iam": "ServiceFailure"}
@@ -130,7 +135,8 @@ class Fault:
         if not isinstance(spec, dict):
             raise ValueError("a fault is a JSON object")
         unknown = set(spec) - {"service", "operation", "status", "code", "message",
-                               "count", "skip", "match", "delay_ms", "lost_response", "drop"}
+                               "count", "skip", "match", "account", "delay_ms", "lost_response",
+                               "drop"}
         if unknown:
             raise ValueError(f"unknown fault fields: {sorted(unknown)}")
         self.id = next(self._ids)
@@ -146,6 +152,7 @@ class Fault:
         self.remaining = int(spec.get("count", 1))
         self.skip = int(spec.get("skip", 0))
         self.match = spec.get("match")
+        self.account = None if spec.get("account") is None else str(spec["account"])
         self.delay_ms = int(spec.get("delay_ms", 0))
         self.fired = 0
         if self.status and not 400 <= self.status <= 599:
@@ -155,10 +162,12 @@ class Fault:
         if self.lost_response and not (self.status or self.drop):
             raise ValueError("lost_response needs an error status or drop")
 
-    def matches(self, service: str, operation: str, text: str) -> bool:
+    def matches(self, service: str, operation: str, text: str, account: str) -> bool:
         if self.service != "*" and self.service != service:
             return False
         if self.operation != "*" and self.operation != operation:
+            return False
+        if self.account is not None and self.account != account:
             return False
         return self.match is None or str(self.match) in text
 
@@ -166,6 +175,7 @@ class Fault:
         return {"id": self.id, "service": self.service, "operation": self.operation,
                 "status": self.status, "code": self.code, "message": self.message,
                 "remaining": self.remaining, "skip": self.skip, "match": self.match,
+                "account": self.account,
                 "delay_ms": self.delay_ms, "lost_response": self.lost_response,
                 "drop": self.drop, "fired": self.fired}
 
@@ -191,10 +201,11 @@ class ControlMiddleware:
             self.faults.extend(new)
         return new
 
-    def take_fault(self, service: str, operation: str, text: str) -> Fault | None:
+    def take_fault(self, service: str, operation: str, text: str,
+                   account: str) -> Fault | None:
         with self.lock:
             for fault in self.faults:
-                if not fault.matches(service, operation, text):
+                if not fault.matches(service, operation, text, account):
                     continue
                 if fault.skip > 0:
                     fault.skip -= 1
@@ -277,14 +288,16 @@ class ControlMiddleware:
         if body is not None:
             text += "\n" + body.decode("utf-8", "replace")
 
+        account = (environ.get("HTTP_X_MOTO_ACCOUNT_ID") or os.environ.get("MOTO_ACCOUNT_ID")
+                   or DEFAULT_ACCOUNT)
         entry = {"seq": next(self.seq), "time": time.time(), "service": service,
                  "operation": operation, "method": environ.get("REQUEST_METHOD"),
-                 "path": path, "status": None, "backend_status": None, "fault": None,
+                 "path": path, "account": account, "status": None, "backend_status": None, "fault": None,
                  "lost_response": False, "dropped": False}
         with self.lock:
             self.requests.append(entry)
 
-        fault = self.take_fault(service, operation, text)
+        fault = self.take_fault(service, operation, text, account)
         if fault is not None:
             entry["fault"] = fault.id
             if fault.lost_response:
@@ -377,8 +390,11 @@ class ControlMiddleware:
                     return self.reply(start_response, 200 if found else 404, {"deleted": found})
             if parts == ["requests"]:
                 if method == "GET":
+                    query = parse_qs(environ.get("QUERY_STRING", ""))
+                    since = int(query.get("since", ["0"])[0])
                     with self.lock:
-                        return self.reply(start_response, 200, {"requests": list(self.requests)})
+                        seen = [r for r in self.requests if r["seq"] > since]
+                    return self.reply(start_response, 200, {"requests": seen})
                 if method == "DELETE":
                     with self.lock:
                         self.requests.clear()

@@ -6,6 +6,8 @@ moto's server (S3, IAM, STS, Glue, ...) on one port, as `moto_server` runs it, p
 - AWS managed IAM policies loaded (MOTO_IAM_LOAD_MANAGED_POLICIES=true unless set);
 - S3 bucket Intelligent-Tiering configurations, which moto lacks (s3_intelligent_tiering.py);
 - S3 CreateBucket resetting the ACL of a bucket re-created in us-east-1 (s3_create_bucket.py);
+- S3 DeleteBucket forgetting the bucket's tags, which moto kept for the next bucket of the
+  same name (s3_delete_bucket.py);
 - AWS's evaluation of conditional policy statements (iam_conditions.py);
 - fault injection, a request log and LocalStack's 12-digit-access-key accounts, under
   /_flywheel/ on the same port (control.py).
@@ -47,6 +49,7 @@ def main(argv: list) -> None:
     import glue_updates
     import iam_conditions
     import s3_create_bucket
+    import s3_delete_bucket
     import s3_intelligent_tiering
     from control import ControlMiddleware
 
@@ -55,6 +58,7 @@ def main(argv: list) -> None:
     iam_conditions.install()
     s3_intelligent_tiering.install()
     s3_create_bucket.install()  # after s3_intelligent_tiering: it wraps that one's patch
+    s3_delete_bucket.install()
     try:
         app = ControlMiddleware(DomainDispatcherApplication(create_backend_app))
     except ValueError as e:  # includes JSON errors

@@ -107,6 +107,41 @@ class RequestLogTest(unittest.TestCase):
         s3.delete_object(Bucket=bucket, Key="scripts/job.py")
         s3.delete_bucket(Bucket=bucket)
 
+    def test_records_the_account(self):
+        prod = client("sts", access_key="239083076653")
+        prod.get_caller_identity()
+        client("sts").get_caller_identity()
+        _, body = control("GET", "requests")
+        accounts = [r["account"] for r in body["requests"]
+                    if r["operation"] == "GetCallerIdentity"]
+        self.assertEqual(accounts[-2:], ["239083076653", DEFAULT_ACCOUNT])
+
+    def test_since_lists_only_later_calls(self):
+        client("sts").get_caller_identity()
+        _, body = control("GET", "requests")
+        last = body["requests"][-1]["seq"]
+        client("sts").get_caller_identity()
+        _, body = control("GET", f"requests?since={last}")
+        self.assertTrue(body["requests"])
+        self.assertTrue(all(r["seq"] > last for r in body["requests"]), body)
+        _, body = control("GET", "requests?since=x")
+        self.assertIn("error", body)
+
+
+class AccountFaultTest(unittest.TestCase):
+    def test_fault_applies_only_to_its_account(self):
+        f = add_fault(service="sts", operation="GetCallerIdentity", status=500,
+                      account="239083076653", count=-1)
+        try:
+            self.assertEqual(f["account"], "239083076653")
+            # Another account's calls pass.
+            self.assertEqual(client("sts").get_caller_identity()["Account"], DEFAULT_ACCOUNT)
+            with self.assertRaises(ClientError) as ctx:
+                client("sts", access_key="239083076653").get_caller_identity()
+            self.assertEqual(ctx.exception.response["Error"]["Code"], "InternalFailure")
+        finally:
+            delete_fault(f["id"])
+
 
 class AccountTest(unittest.TestCase):
     def test_default_account(self):

@@ -9,7 +9,8 @@
 //! ID is that number (LocalStack's convention), so the example's `allowed_account_ids` holds.
 //! While the provider lacks `flywheel_pipeline` or `flywheel_crawler`, the test says so and
 //! passes without running. The example's names are fixed, so objects an earlier run or
-//! `make demo` left in the emulator are swept first; no other test uses these names.
+//! `make demo` left in the emulator are swept first, and every test that applies the
+//! example (this one and those in `kill.rs`) holds [`PRODUCTION`] while it runs.
 
 use std::path::{Path, PathBuf};
 
@@ -20,16 +21,19 @@ use crate::harness::emulator::EmulatorSettings;
 use crate::harness::terraform::PlanOutcome;
 use crate::harness::*;
 
-const ACCOUNT: &str = "239083076653";
-const DATABASE: &str = "omc_flywheel_prod";
-const ROLE: &str = "omc_flywheel-prod-glue-role";
-const DATA_BUCKET: &str = "omc-flywheel-data-us-east-1-prod";
-const ASSETS_BUCKET: &str = "aws-glue-assets-239083076653-us-east-1";
-const ANALYSIS_BUCKET: &str = "omc-flywheel-prod-analysis-data";
-const BUCKETS: [&str; 3] = [DATA_BUCKET, ASSETS_BUCKET, ANALYSIS_BUCKET];
+/// The example's names are fixed: a test that applies it holds this for its whole run.
+pub(crate) static PRODUCTION: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+pub(crate) const ACCOUNT: &str = "239083076653";
+pub(crate) const DATABASE: &str = "omc_flywheel_prod";
+pub(crate) const ROLE: &str = "omc_flywheel-prod-glue-role";
+pub(crate) const DATA_BUCKET: &str = "omc-flywheel-data-us-east-1-prod";
+pub(crate) const ASSETS_BUCKET: &str = "aws-glue-assets-239083076653-us-east-1";
+pub(crate) const ANALYSIS_BUCKET: &str = "omc-flywheel-prod-analysis-data";
+pub(crate) const BUCKETS: [&str; 3] = [DATA_BUCKET, ASSETS_BUCKET, ANALYSIS_BUCKET];
 
 /// Name, workers: every job is G.1X with timeout 600 and 2 retries.
-const JOBS: [(&str, i32); 3] = [
+pub(crate) const JOBS: [(&str, i32); 3] = [
     ("etl-omc-flywheel-prod-addressable-ids-compaction", 8),
     ("etl-omc-flywheel-prod-infobase-attributes-compaction", 24),
     ("etl-omc-flywheel-prod-infobase-cleanroom-from-csv", 24),
@@ -37,7 +41,7 @@ const JOBS: [(&str, i32); 3] = [
 
 /// Name, S3 target, table prefix; all write to the production database with schema changes
 /// updated in the database and deletions logged.
-const CRAWLERS: [(&str, &str, Option<&str>); 4] = [
+pub(crate) const CRAWLERS: [(&str, &str, Option<&str>); 4] = [
     (
         "crw-omc-flywheel-prod-addressable-ids-compaction",
         "s3://omc-flywheel-data-us-east-1-prod/omc_cleanroom_data/addressable/addressable_ids_compaction_cr/",
@@ -70,6 +74,7 @@ async fn production_example() {
     }
     let settings = emulator_settings();
     settings.check_reachable().expect("emulator");
+    let _production = PRODUCTION.lock().await;
     let root = tempfile::Builder::new()
         .prefix("flywheel-acc-production_example-")
         .tempdir()
@@ -89,7 +94,7 @@ async fn production_example() {
 
 /// `Ok(Some(reason))` when the provider cannot run the example yet.
 async fn production_case(root: &Path) -> Result<Option<String>> {
-    let tf = Terraform::new(root)?.with_env(&[("AWS_ACCESS_KEY_ID".into(), ACCOUNT.into())]);
+    let tf = production_terraform(root)?;
     let missing = missing_types(&tf).await?;
     if !missing.is_empty() {
         return Ok(Some(format!(
@@ -98,47 +103,11 @@ async fn production_case(root: &Path) -> Result<Option<String>> {
         )));
     }
 
-    let settings = EmulatorSettings {
-        access_key: ACCOUNT.to_string(),
-        ..emulator_settings()
-    };
-    let aws = Clients::new(&settings).await;
-    // The example's names are fixed, so an earlier run or `make demo` against the same
-    // emulator may have left them behind. No other test uses these names: sweep them.
-    let existing = leftovers(&aws).await?;
-    if !existing.is_empty() {
-        eprintln!("production_example: sweeping what an earlier run left: {existing:?}");
-        sweep(&aws).await?;
-        let still = leftovers(&aws).await?;
-        ensure!(
-            still.is_empty(),
-            "the emulator (account {ACCOUNT}) still holds objects of the production example \
-             after sweeping: {still:?}. Reset it with `curl -X POST {}/moto-api/reset`.",
-            settings.endpoint
-        );
-    }
-
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    copy_dir(
-        &repo.join("examples/production"),
-        &root.join("examples/production"),
-    )?;
-    copy_dir(
-        &repo.join("examples/modules"),
-        &root.join("examples/modules"),
-    )?;
-    let work = Workdir {
-        dir: root.join("examples/production"),
-        tf: tf.clone(),
-    };
-    let endpoint = format!("-var=endpoint={}", settings.endpoint);
+    let aws = production_clients().await;
+    start_clean("production_example", &aws).await?;
+    let work = copy_example(&tf, root).await?;
+    let endpoint = endpoint_var();
     let vars = ["-var-file=localstack.tfvars", endpoint.as_str()];
-
-    // Installs the module. Not `init`: the provider comes from dev_overrides, and
-    // Terraform 1.6 would look it up in a registry.
-    work.run_ok(&["get", "-no-color"])
-        .await
-        .context("terraform get")?;
     let applied = apply_and_check(&work, &vars, &aws).await;
 
     // Destroy whatever was created, also after a failure.
@@ -157,6 +126,69 @@ async fn production_case(root: &Path) -> Result<Option<String>> {
         "left in the emulator after destroy: {left:?}"
     );
     Ok(None)
+}
+
+/// The Terraform CLI for the example: its AWS calls are account 239083076653's.
+pub(crate) fn production_terraform(root: &Path) -> Result<Terraform> {
+    Ok(Terraform::new(root)?.with_env(&[("AWS_ACCESS_KEY_ID".into(), ACCOUNT.into())]))
+}
+
+/// SDK clients that see what the example's Terraform sees (account 239083076653).
+pub(crate) async fn production_clients() -> Clients {
+    let settings = EmulatorSettings {
+        access_key: ACCOUNT.to_string(),
+        ..emulator_settings()
+    };
+    Clients::new(&settings).await
+}
+
+/// `-var=endpoint=<the emulator>`; with `-var-file=localstack.tfvars`, every command's
+/// variables.
+pub(crate) fn endpoint_var() -> String {
+    format!("-var=endpoint={}", emulator_settings().endpoint)
+}
+
+/// The example's names are fixed, so an earlier run, a failed test or `make demo` against
+/// the same emulator may have left them behind: sweep them, and insist nothing is left.
+pub(crate) async fn start_clean(test: &str, aws: &Clients) -> Result<()> {
+    let existing = leftovers(aws).await?;
+    if existing.is_empty() {
+        return Ok(());
+    }
+    eprintln!("{test}: sweeping what an earlier run left: {existing:?}");
+    sweep(aws).await?;
+    let still = leftovers(aws).await?;
+    ensure!(
+        still.is_empty(),
+        "the emulator (account {ACCOUNT}) still holds objects of the production example \
+         after sweeping: {still:?}. Reset it with `curl -X POST {}/moto-api/reset`.",
+        emulator_settings().endpoint
+    );
+    Ok(())
+}
+
+/// A copy of `examples/production` with `examples/modules/` beside it under `root`, its
+/// module installed.
+pub(crate) async fn copy_example(tf: &Terraform, root: &Path) -> Result<Workdir> {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    copy_dir(
+        &repo.join("examples/production"),
+        &root.join("examples/production"),
+    )?;
+    copy_dir(
+        &repo.join("examples/modules"),
+        &root.join("examples/modules"),
+    )?;
+    let work = Workdir {
+        dir: root.join("examples/production"),
+        tf: tf.clone(),
+    };
+    // Installs the module. Not `init`: the provider comes from dev_overrides, and
+    // Terraform 1.6 would look it up in a registry.
+    work.run_ok(&["get", "-no-color"])
+        .await
+        .context("terraform get")?;
+    Ok(work)
 }
 
 async fn apply_and_check(work: &Workdir, vars: &[&str], aws: &Clients) -> Result<()> {
@@ -226,7 +258,7 @@ async fn check_managed_objects(work: &Workdir) -> Result<()> {
 }
 
 /// Every object of the seed description, as the emulator itself reports it.
-async fn check_emulator(aws: &Clients) -> Result<()> {
+pub(crate) async fn check_emulator(aws: &Clients) -> Result<()> {
     for bucket in BUCKETS {
         aws.s3
             .head_bucket()
@@ -369,7 +401,7 @@ async fn check_emulator(aws: &Clients) -> Result<()> {
 }
 
 /// Objects of the production example present in the emulator.
-async fn leftovers(aws: &Clients) -> Result<Vec<String>> {
+pub(crate) async fn leftovers(aws: &Clients) -> Result<Vec<String>> {
     let mut found = Vec::new();
     let buckets = aws.s3.list_buckets().send().await.context("ListBuckets")?;
     for b in buckets.buckets() {
@@ -404,7 +436,7 @@ async fn leftovers(aws: &Clients) -> Result<Vec<String>> {
 
 /// Delete every object of the production example from the emulator (a sweeper, as
 /// terraform-provider-aws has for leaked test objects).
-async fn sweep(aws: &Clients) -> Result<()> {
+pub(crate) async fn sweep(aws: &Clients) -> Result<()> {
     for (name, _, _) in CRAWLERS {
         let _ = aws.glue.delete_crawler().name(name).send().await;
     }
@@ -491,7 +523,7 @@ async fn sweep(aws: &Clients) -> Result<()> {
 }
 
 /// The example's `flywheel_*` types that the built provider does not have.
-async fn missing_types(tf: &Terraform) -> Result<Vec<String>> {
+pub(crate) async fn missing_types(tf: &Terraform) -> Result<Vec<String>> {
     let dir = tf.workdir("schema")?;
     dir.write_config("")?;
     let run = dir

@@ -22,6 +22,7 @@ mod crawler;
 mod examples;
 mod harness_self_test;
 mod job;
+mod kill;
 mod ownership;
 mod pipeline;
 mod pipeline_ownership;

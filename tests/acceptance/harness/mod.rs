@@ -34,7 +34,7 @@ pub use checks::*;
 pub use emulator::{clients, emulator_account_id, emulator_fn, emulator_settings, Clients, Ctx};
 pub use state::State;
 pub use steps::{ImportStateVerify, Plan, Step};
-pub use terraform::{Run, Terraform, Workdir};
+pub use terraform::{Run, Spawned, Terraform, Workdir};
 
 /// Acceptance tests need a Terraform CLI and the emulator, so they only run when `TF_ACC` is
 /// set (as with terraform-plugin-testing). Returns false, and says so, when a test must skip.

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::fs::{self, File};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
@@ -313,6 +313,23 @@ impl Terraform {
         args: &[&str],
         extra_env: &[(&str, &str)],
     ) -> Result<Run> {
+        let mut spawned = self.spawn(dir, args, extra_env)?;
+        loop {
+            if spawned.child.try_wait()?.is_some() {
+                return spawned.finish(false);
+            }
+            if spawned.started.elapsed() > self.timeout {
+                spawned.kill_group();
+                return spawned.finish(true);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Start `terraform <args>` in `dir` without waiting for it, in a process group of its
+    /// own (its provider plugins join it), with output captured as [`Terraform::run_blocking`]
+    /// does. The caller waits, or kills the group, through the returned [`Spawned`].
+    pub fn spawn(&self, dir: &Path, args: &[&str], extra_env: &[(&str, &str)]) -> Result<Spawned> {
         let n = self.counter.fetch_add(1, Ordering::SeqCst) + 1;
         let label = args.first().copied().unwrap_or("terraform");
         let stem = self.root.join("logs").join(format!("{n:03}-{label}"));
@@ -342,7 +359,7 @@ impl Terraform {
             .stdin(Stdio::null())
             .stdout(File::create(&stdout_path)?)
             .stderr(File::create(&stderr_path)?)
-            // Own process group, so a timeout kills Terraform and its provider plugins together.
+            // Own process group, so a kill reaches Terraform and its provider plugins together.
             .process_group(0);
         for (k, _) in std::env::vars_os() {
             let k = k.to_string_lossy();
@@ -356,35 +373,17 @@ impl Terraform {
         cmd.envs(&env);
 
         let started = Instant::now();
-        let mut child = cmd
+        let child = cmd
             .spawn()
             .with_context(|| format!("starting {}", self.bin.display()))?;
-        let mut timed_out = false;
-        let status = loop {
-            if let Some(status) = child.try_wait()? {
-                break status;
-            }
-            if started.elapsed() > self.timeout {
-                timed_out = true;
-                let _ = Command::new("kill")
-                    .args(["-KILL", &format!("-{}", child.id())])
-                    .status();
-                break child.wait()?;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        };
-        Ok(Run {
+        Ok(Spawned {
+            child,
             args: args.iter().map(|s| s.to_string()).collect(),
             dir: dir.to_path_buf(),
-            code: if timed_out { None } else { status.code() },
-            signal: std::os::unix::process::ExitStatusExt::signal(&status),
-            timed_out,
-            stdout: fs::read_to_string(&stdout_path).unwrap_or_default(),
-            stderr: fs::read_to_string(&stderr_path).unwrap_or_default(),
             stdout_path,
             stderr_path,
             log_path,
-            elapsed: started.elapsed(),
+            started,
         })
     }
 
@@ -416,6 +415,84 @@ impl Terraform {
             tf: self.clone(),
         })
     }
+}
+
+/// A Terraform command started by [`Terraform::spawn`]; it leads its own process group.
+pub struct Spawned {
+    pub child: Child,
+    pub args: Vec<String>,
+    pub dir: PathBuf,
+    pub stdout_path: PathBuf,
+    pub stderr_path: PathBuf,
+    pub log_path: Option<PathBuf>,
+    pub started: Instant,
+}
+
+impl Spawned {
+    /// The process group: Terraform's pid, since it leads the group.
+    pub fn pgid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// SIGKILL to the whole group at once (Terraform and its provider plugins), as an OOM
+    /// killer or a lost CI runner would end it: no handler runs, nothing is flushed.
+    pub fn kill_group(&self) {
+        kill_group(self.pgid());
+    }
+
+    /// Processes of the group still running (zombies, which hold nothing, left out).
+    pub fn live_members(&self) -> Vec<u32> {
+        live_group_members(self.pgid())
+    }
+
+    /// Wait for Terraform to exit and collect its run. `timed_out` marks a run the caller
+    /// killed because it took too long.
+    pub fn finish(mut self, timed_out: bool) -> Result<Run> {
+        let status = self.child.wait()?;
+        Ok(Run {
+            args: self.args,
+            dir: self.dir,
+            code: if timed_out { None } else { status.code() },
+            signal: std::os::unix::process::ExitStatusExt::signal(&status),
+            timed_out,
+            stdout: fs::read_to_string(&self.stdout_path).unwrap_or_default(),
+            stderr: fs::read_to_string(&self.stderr_path).unwrap_or_default(),
+            stdout_path: self.stdout_path,
+            stderr_path: self.stderr_path,
+            log_path: self.log_path,
+            elapsed: self.started.elapsed(),
+        })
+    }
+}
+
+/// Pids of group `pgid` that are not zombies, from `/proc/<pid>/stat`.
+pub fn live_group_members(pgid: u32) -> Vec<u32> {
+    let Ok(entries) = fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            let Ok(stat) = fs::read_to_string(format!("/proc/{pid}/stat")) else {
+                return false;
+            };
+            // `pid (comm) state ppid pgrp ...`; comm may hold spaces and parentheses.
+            let fields: Vec<&str> = stat
+                .rsplit_once(')')
+                .map(|(_, rest)| rest.split_whitespace().collect())
+                .unwrap_or_default();
+            matches!(fields.as_slice(), [state, _ppid, pgrp, ..]
+                if *state != "Z" && *state != "X" && pgrp.parse::<u32>().ok() == Some(pgid))
+        })
+        .collect()
+}
+
+/// SIGKILL to every process of group `pgid`. Errors (the group is gone) are ignored.
+pub fn kill_group(pgid: u32) {
+    let _ = Command::new("kill")
+        .args(["-KILL", "--", &format!("-{pgid}")])
+        .stderr(Stdio::null())
+        .status();
 }
 
 /// A Terraform working directory: one configuration and one state.
