@@ -146,7 +146,7 @@ impl Failure {
                 let advice = match why {
                     Refusal::Exists => "Choose another name for it, or import it (see below).",
                     Refusal::Foreign => "If the other state should keep it, remove this resource from this state with `terraform state rm`; if this state should, remove the tag from it (or import it here and remove it from the other state).",
-                    Refusal::NoProof => "It was adopted, so nothing proves this resource created it, and deleting it on destroy could lose someone's data. Keep it adopted; or, if it is an empty object an interrupted apply left behind, delete it and apply again.",
+                    Refusal::NoProof => "Making an adopted object one this resource created (`create = true` on a bucket) needs proof that it did, since destroy would then delete it and could lose someone's data. Keep it adopted; or, if it is an empty object an interrupted apply left behind, delete it and apply again.",
                 };
                 (
                     format!("{what} is not this resource's"),

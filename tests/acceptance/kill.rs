@@ -793,7 +793,7 @@ async fn import_and_converge(work: &Workdir, vars: &[&str], aws: &Clients) -> Re
         run.describe()
     );
     let refused: BTreeSet<String> =
-        regex::Regex::new(r#"S3 bucket "([^"]+)" is not this pipeline's"#)?
+        regex::Regex::new(r#"aws_s3_bucket\.([a-z0-9.-]+) is not this resource's"#)?
             .captures_iter(&text)
             .map(|c| c[1].to_string())
             .collect();
