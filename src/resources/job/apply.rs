@@ -1,47 +1,59 @@
-//! Applying helpers: the script upload and its tags, the adopted job, the values only
-//! apply can know.
+//! Applying through the engine: the job's identities, its backend, the values only apply
+//! can know, and the engine's failures as diagnostics on the attribute each child comes
+//! from (`name` for the job, `schedule` for its trigger, `script` for its upload).
 
 use super::*;
 
-/// Uploads the script when it is a local file whose object is not already current.
-pub(super) async fn upload_if_needed(
-    ctx: &AwsContext,
-    desired: &model::Desired,
-    body: Option<&[u8]>,
-    current: Option<(&str, &str)>,
-    who: &Owners<'_>,
-) -> Result<bool, Diagnostic> {
-    let Script::Upload {
-        bucket,
-        key,
-        sha256,
-    } = &desired.script
-    else {
-        return Ok(false);
-    };
-    let location = desired.script.location();
-    if current == Some((location.as_str(), sha256.as_str())) {
-        return Ok(false);
+/// The `bucket/key` child name of an `s3://` URI, when it is one.
+pub(super) fn uri_child_name(uri: &str) -> Option<String> {
+    validate::s3_uri(uri, true)
+        .ok()
+        .map(|(b, k)| model::script_child_name(&b, &k))
+}
+
+/// The `s3://` URI of a script child.
+pub(super) fn child_uri(name: &str) -> String {
+    format!("s3://{name}")
+}
+
+/// The hash private state recorded, as the backend takes it (`bucket/key`, hash).
+pub(super) fn known_hash(private: &Private) -> Option<(String, ContentHash)> {
+    let h = private.script_hash.as_ref()?;
+    Some((
+        uri_child_name(&h.location)?,
+        ContentHash {
+            sha256: h.sha256.clone(),
+            etag: Some(h.etag.clone()),
+        },
+    ))
+}
+
+/// Who this apply is (see `model::ownership`): the identity it writes, the prior state's
+/// (`None` on create and for a state from 0.1.0), and the pipeline's.
+pub(super) struct Identity {
+    pub(super) owner: String,
+    pub(super) state_owner: Option<String>,
+    pub(super) pipeline_owner: Option<String>,
+}
+
+impl Identity {
+    pub(super) fn tags(&self) -> Tags {
+        ownership::owner_tags(&self.owner, self.pipeline_owner.as_deref())
     }
-    let body = body.ok_or_else(|| {
-        Diagnostic::root(
-            "Script not read",
-            "The script file was not read before the upload; this is a bug in the provider.",
-        )
-    })?;
-    let object_tags = script_tags(who);
-    objects::put(
-        ctx,
-        bucket,
-        key,
-        body,
-        sha256,
-        "text/x-python",
-        &object_tags,
-    )
-    .await
-    .map_err(|e| e.to_diagnostic_at(AttributePath::new("script")))?;
-    Ok(true)
+
+    pub(super) fn ownership(&self, creating: bool) -> Ownership {
+        Ownership {
+            creating,
+            owner: if creating {
+                None
+            } else {
+                self.state_owner.clone()
+            },
+            writing: Some(self.owner.clone()).filter(|o| !o.is_empty()),
+            pipeline_owner: self.pipeline_owner.clone(),
+            ..Ownership::default()
+        }
+    }
 }
 
 /// The planned hash must still be the file's: a file edited between plan and apply would
@@ -60,12 +72,16 @@ pub(super) fn check_unchanged_since_plan(planned: &State, now: &State) -> Result
 /// Fills what only apply can know (the hash of an existing script object).
 pub(super) async fn finish_state(
     ctx: &AwsContext,
+    backend: &JobBackend<'_>,
     mut s: State,
     desired: &model::Desired,
     private: &mut Private,
 ) -> State {
     if let (Script::Existing { uri }, true) = (&desired.script, s.script_sha256.is_unknown()) {
-        let hash = script_hash(ctx, uri, private).await.ok().flatten();
+        let hash = match uri_child_name(uri) {
+            Some(name) => backend.script_hash(&name).await.ok().flatten(),
+            None => None,
+        };
         s.script_sha256 = opt_value(hash.as_ref().map(|h| h.sha256.clone()));
         private.script_hash = hash.and_then(|h| {
             h.etag.map(|etag| KnownHash {
@@ -76,7 +92,7 @@ pub(super) async fn finish_state(
         });
     }
     if s.arn.is_unknown() {
-        s.arn = Value::Value(glue_tags::arn(ctx, "job", &desired.job.name));
+        s.arn = Value::Value(backend.arn("job", &desired.job.name));
     }
     if s.managed_objects.is_unknown() {
         s.managed_objects = Value::Value(model::managed_objects(
@@ -91,94 +107,91 @@ pub(super) async fn finish_state(
     s
 }
 
-/// What a refusal names and advises for this job.
-pub(super) fn resource(name: &str) -> children::Resource<'_> {
-    children::Resource {
-        type_name: "flywheel_job",
-        kind: "job",
-        name,
-    }
-}
-
-/// CreateJob found the name taken by a job this instance may take (`found` its tags): it is
-/// brought to the desired definition and tags.
-pub(super) async fn converge_adopted(
+/// The engine's failures for the job `name`, as diagnostics. `wants_trigger`: the
+/// configuration has a schedule (a refused trigger is then one it wanted).
+pub(super) fn diagnostics(
     ctx: &AwsContext,
-    desired: &model::Desired,
-    found: &Tags,
-) -> Result<(), Diagnostic> {
-    let name = &desired.job.name;
-    match jobs::get(ctx, name).await.map_err(|e| e.to_diagnostic())? {
-        Some(seen) if seen.matches(&desired.job) => {}
-        Some(_) => jobs::update(ctx, &desired.job)
-            .await
-            .map_err(|e| e.to_diagnostic())?,
-        // Deleted since: create it after all.
-        None => {
-            return jobs::create(ctx, &desired.job, &desired.tags)
-                .await
-                .map_err(|e| e.to_diagnostic())
-        }
-    }
-    children::set_glue_tags(ctx, "job", name, found, &desired.tags).await
+    name: &str,
+    wants_trigger: bool,
+    failures: &[Failure],
+) -> Vec<Diagnostic> {
+    failures
+        .iter()
+        .map(|f| diagnostic(ctx, name, wants_trigger, f))
+        .collect()
 }
 
-/// The tags of an uploaded script: S3 takes at most 10 per object, so only the ownership
-/// tags and the informational one.
-pub(super) fn script_tags(who: &Owners<'_>) -> Tags {
-    let mut t = who.tags();
-    t.insert(tags::MANAGED_BY_KEY.into(), tags::MANAGED_BY_VALUE.into());
-    t
+/// The attribute a child's failure points at.
+fn child_path(key: Option<&ChildKey>) -> AttributePath {
+    match key.map(|k| k.kind) {
+        Some(Kind::JobTrigger) => AttributePath::new("schedule"),
+        Some(Kind::JobScript) => AttributePath::new("script"),
+        _ => AttributePath::new("name"),
+    }
 }
 
-/// An uploaded script that is current but lacks the ownership tags (uploaded by 0.1.0, or
-/// its tags changed since) gets them, unless its tags name another owner.
-pub(super) async fn tag_script(
-    ctx: &AwsContext,
-    script: &Script,
-    who: &Owners<'_>,
-) -> Result<(), Diagnostic> {
-    let Script::Upload { bucket, key, .. } = script else {
-        return Ok(());
+fn diagnostic(ctx: &AwsContext, name: &str, wants_trigger: bool, f: &Failure) -> Diagnostic {
+    let Failure::NotOurs { key, verdict, why } = f else {
+        let (summary, detail) = f.text();
+        return match f {
+            Failure::Op { key, error, .. } if key.kind == Kind::GlueJob => {
+                // Job errors name the job; a failed tagging is about `tags`.
+                let path = if error.operation.contains("Tag") {
+                    AttributePath::new("tags")
+                } else {
+                    AttributePath::root()
+                };
+                Diagnostic::new(summary, detail, path)
+            }
+            Failure::Op { key, .. } | Failure::Refused { key, .. } => {
+                Diagnostic::new(summary, detail, child_path(Some(key)))
+            }
+            _ => Diagnostic::root(summary, detail),
+        };
     };
-    let at = |e: crate::aws::AwsError| e.to_diagnostic_at(AttributePath::new("script"));
-    let Some(found) = objects::tags(ctx, bucket, key).await.map_err(at)? else {
-        return Ok(());
+    let label = match key.kind {
+        Kind::GlueJob => format!("Glue job {name:?}"),
+        Kind::JobTrigger => format!("Glue trigger {:?}", key.name),
+        _ => format!("Script {}", child_uri(&key.name)),
     };
-    let want = script_tags(who);
-    if found == want {
-        return Ok(());
+    let refusal = ownership::refusal(&label, verdict);
+    let advice = ownership::import_advice("flywheel_job", name, "name");
+    let path = child_path(Some(key));
+    match (key.kind, why) {
+        (Kind::GlueJob, Refusal::Exists) => Diagnostic::new(
+            format!("{label} already exists"),
+            format!(
+                "A Glue job named {name:?} already exists in {}. {refusal}\n\n{advice}",
+                ctx.region
+            ),
+            path,
+        ),
+        (Kind::GlueJob, _) => Diagnostic::new(
+            format!("{label} is not this resource's"),
+            format!("{refusal} Nothing was changed. If this configuration should manage it, remove it from the other state first, then import it here:\n\n{advice}"),
+            path,
+        ),
+        (Kind::JobTrigger, _) if wants_trigger => Diagnostic::new(
+            format!("{label} already exists"),
+            format!(
+                "{refusal} It has the name this flywheel_job gives its trigger. Rename the job (`name`), or delete the trigger {:?} if nothing uses it, then apply again. Nothing was changed.",
+                key.name
+            ),
+            path,
+        ),
+        (Kind::JobTrigger, _) => Diagnostic::new(
+            format!("{label} was not deleted"),
+            format!("{refusal} This resource no longer manages it; delete it yourself if nothing else uses it."),
+            path,
+        ),
+        (_, Refusal::Exists) => Diagnostic::new(
+            format!("{label} already exists"),
+            format!("{refusal} It is where this job uploads its script, so nothing was uploaded. Choose another `name` (or scripts prefix), or delete the object if nothing uses it, then apply again."),
+            path,
+        ),
+        _ => Diagnostic::root(
+            format!("{label} is not this resource's"),
+            format!("{refusal} It was neither changed nor deleted; delete it yourself if nothing uses it."),
+        ),
     }
-    if let Err(why) = children::may_delete_recorded(*who, Some(&found)) {
-        return Err(Diagnostic::new(
-            format!("Script s3://{bucket}/{key} is not this resource's"),
-            format!("{why} Its tags were not changed."),
-            AttributePath::new("script"),
-        ));
-    }
-    objects::put_tags(ctx, bucket, key, &want).await.map_err(at)
-}
-
-/// Deletes a script object this resource uploaded at an `s3://` URI, unless its tags name
-/// another owner; one that is already gone is fine.
-pub(super) async fn delete_script(
-    ctx: &AwsContext,
-    uri: &str,
-    who: Owners<'_>,
-) -> Result<(), Diagnostic> {
-    let Ok((b, k)) = validate::s3_uri(uri, true) else {
-        return Ok(());
-    };
-    let found = objects::tags(ctx, &b, &k)
-        .await
-        .map_err(|e| e.to_diagnostic())?;
-    if let Err(why) = children::may_delete_recorded(who, found.as_ref()) {
-        return Err(Diagnostic::root(
-            format!("Script {uri} was not deleted"),
-            format!("{why} It is left in place; delete it yourself if nothing uses it."),
-        ));
-    }
-    objects::delete(ctx, &b, &k)
-        .await
-        .map_err(|e| e.to_diagnostic())
 }

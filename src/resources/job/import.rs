@@ -21,10 +21,19 @@ impl JobResource {
         // otherwise a new one that the first apply writes. A trigger under the derived name
         // is claimed with it unless it carries another identity (`schedule` unknown marks
         // it as recorded for the read).
-        let found = match children::glue_tags_of(&ctx, "job", &id).await {
+        let trigger = trigger_name(&id);
+        let backend = JobBackend {
+            ctx: &ctx,
+            job: &id,
+            trigger: &trigger,
+            scripts: &[],
+            script_body: None,
+            known_hash: None,
+        };
+        let found = match backend.tags(&ChildKey::top(Kind::GlueJob, &id)).await {
             Ok(t) => t,
-            Err(d) => {
-                diags.add_error(d);
+            Err(e) => {
+                diags.add_error(e.to_diagnostic());
                 return None;
             }
         };
@@ -36,8 +45,8 @@ impl JobResource {
             ..Default::default()
         };
         match read_state(&ctx, &stub, &Private::default()).await {
-            Ok(Some((s, p))) => Some((s, Some(p))),
-            Ok(None) => {
+            Ok(Read::Found(s, p)) => Some((*s, Some(p))),
+            Ok(Read::Gone { .. }) => {
                 diags.root_error(
                     "Cannot import a job that does not exist",
                     format!("There is no Glue job named {id:?} in {}.", ctx.region),

@@ -3,8 +3,11 @@
 //!
 //! By concern: `schema`, offline `validation`, `plan` (configuration -> planned state and
 //! desired objects), `state` (what Terraform stores, and reads from AWS), `import`, `apply`
-//! (helpers of create and update), and here the `Resource` implementation. Every AWS call is
-//! in `crate::aws` (`glue::jobs`, `glue::triggers`, `glue::tags`, `s3::objects`).
+//! (identities, engine failures as diagnostics), and here the `Resource` implementation.
+//! It makes no AWS call: create, update and destroy run `crate::reconcile`'s engine over the
+//! job's children (the Glue job, its uploaded script, its schedule trigger; see
+//! `model::job::children`) through `reconcile::job_backend`, which also serves reads. The
+//! script file is read here, at plan and apply, and its bytes handed to the backend.
 //!
 //! State shape: the configuration attributes as written (`arguments`, `tags`, `pipeline`,
 //! `script`, ...) plus computed effective values (`arguments_all`, `tags_all`, `role_arn`,
@@ -21,9 +24,8 @@ use tf_provider::schema::Schema;
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostic, Diagnostics, Resource};
 
-use crate::aws::glue::{jobs, tags as glue_tags, triggers};
-use crate::aws::s3::objects;
-use crate::aws::{AwsContext, ErrorKind, SharedContext};
+use crate::aws::{AwsContext, SharedContext};
+use crate::model::children::{Child, ChildKey, Kind, Spec, Status};
 use crate::model::context::{self, PipelineContextValue};
 use crate::model::job::{self as model, Environment, EnvironmentInput, JobSettings, Script};
 use crate::model::managed::{self, ManagedObject};
@@ -31,7 +33,10 @@ use crate::model::ownership;
 use crate::model::schedule;
 use crate::model::tags::{self, Tags};
 use crate::model::trigger::{TriggerAction, TriggerStart, SCHEDULE_SUFFIX};
-use crate::resources::children::{self, Owners};
+use crate::reconcile::engine::Backend;
+use crate::reconcile::job_backend::{ContentHash, JobBackend};
+use crate::reconcile::{self, Failure, Ownership, Recorded, Refusal};
+use crate::resources::children;
 use crate::schema::*;
 use crate::validate;
 use crate::values::{attr_error, known_map, known_str, opt_value, to_map, Number, StringMap};
@@ -59,6 +64,14 @@ impl JobResource {
     pub fn new(ctx: SharedContext) -> Self {
         JobResource { ctx }
     }
+}
+
+/// The script children's names (`bucket/key`).
+fn script_names(kids: &[Child]) -> Vec<String> {
+    kids.iter()
+        .filter(|c| c.key.kind == Kind::JobScript)
+        .map(|c| c.key.name.clone())
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -99,30 +112,20 @@ impl Resource for JobResource {
         };
         let private = private_state.clone().unwrap_or_default();
         match read_state(&ctx, &state, &private).await {
-            Ok(Some((s, p))) => Some((s, Some(p))),
-            Ok(None) => {
-                if let Some(name) = state.name.as_ref_option() {
-                    match children::leftover_trigger(
-                        &ctx,
-                        &trigger_name(name),
-                        children::state_owner(&state.owner_id),
-                        state.schedule.is_value(),
-                    )
-                    .await
-                    {
-                        Ok(true) => {
-                            tracing::info!(job = %name, "job no longer exists but its trigger does; planning a replacement");
-                            let mut s = state;
-                            s.id = Value::Null;
-                            return Some((s, private_state));
-                        }
-                        Ok(false) => {}
-                        Err(d) => {
-                            diags.add_error(d);
-                            return Some((state, private_state));
-                        }
-                    }
-                }
+            Ok(Read::Found(s, p)) => Some((*s, Some(p))),
+            // The job is gone but its trigger is still this instance's: the read keeps the
+            // resource, marked gone (`id` null), so the plan replaces it. The destroy removes
+            // what is left and the identity is not lost with the state; forgetting the
+            // resource would leave a trigger no state can prove it owns.
+            Ok(Read::Gone {
+                leftover_trigger: true,
+            }) => {
+                tracing::info!(job = ?state.name, "job no longer exists but its trigger does; planning a replacement");
+                let mut s = state;
+                s.id = Value::Null;
+                Some((s, private_state))
+            }
+            Ok(Read::Gone { .. }) => {
                 tracing::info!(job = ?state.name, "job no longer exists; removing it from state");
                 None
             }
@@ -213,78 +216,56 @@ impl Resource for JobResource {
             return None;
         };
         // This instance's identity, made now (see `model::ownership` for why not at plan).
-        let owner = children::new_owner_id();
-        let pipeline_owner = ownership::pipeline_owner(&desired.tags).map(str::to_string);
-        let who = Owners {
-            owner: &owner,
-            state_owner: Some(&owner),
-            pipeline: pipeline_owner.as_deref(),
+        let who = Identity {
+            owner: children::new_owner_id(),
+            state_owner: None,
+            pipeline_owner: ownership::pipeline_owner(&desired.tags).map(str::to_string),
         };
         let desired = desired.with_owner_tags(&who.tags());
-        let res = resource(&desired.job.name);
+        let kids = model::children(&desired, &model::script_tags(&who.tags()));
+        let scripts = script_names(&kids);
+        let name = desired.job.name.clone();
+        let trigger = trigger_name(&name);
+        let backend = JobBackend {
+            ctx: &ctx,
+            job: &name,
+            trigger: &trigger,
+            scripts: &scripts,
+            script_body: now.script_body.as_deref(),
+            known_hash: None,
+        };
         let mut private = Private::default();
-        let mut state = finish_state(&ctx, now.state, &desired, &mut private).await;
-        state.owner_id = Value::Value(owner.clone());
+        let mut state = finish_state(&ctx, &backend, now.state, &desired, &mut private).await;
+        state.owner_id = Value::Value(who.owner.clone());
         state.tags_all = to_map(&desired.tags);
 
-        // 1. The job (retrying while a new role propagates). It goes first, before its
-        // script is uploaded, so that a name already taken by a job this instance may not
-        // take stops the apply before anything is written: the upload would otherwise
-        // overwrite that job's script at the same key. Glue does not read the script until
-        // a run starts. Nothing exists yet if this fails.
-        let adopted = match jobs::create(&ctx, &desired.job, &desired.tags).await {
-            Ok(()) => None,
-            Err(e) if e.kind == ErrorKind::Conflict => {
-                match children::check_create_conflict(&ctx, res, who).await {
-                    Ok(found) => Some(found),
-                    Err(d) => {
-                        diags.add_error(d);
-                        return None;
-                    }
-                }
-            }
-            Err(e) => {
-                diags.add_error(e.to_diagnostic());
-                return None;
-            }
-        };
-        // From here on a failure returns the state so far: Terraform records it (tainted)
-        // and the next apply cleans up, so nothing is orphaned.
-        let partial = |diags: &mut Diagnostics, d: Diagnostic, s: State, p: Private| {
-            diags.add_error(d);
-            Some((s, Some(p)))
-        };
-        // An adopted job (this apply's own after a lost response, or a leftover of its
-        // pipeline) is brought to the desired definition and tags.
-        if let Some(found) = &adopted {
-            if let Err(d) = converge_adopted(&ctx, &desired, found).await {
-                return partial(diags, d, state, private);
-            }
-        }
-        // 2. The script.
-        if let Err(d) =
-            upload_if_needed(&ctx, &desired, now.script_body.as_deref(), None, &who).await
-        {
-            return partial(diags, d, state, private);
-        }
-        // 3. The trigger. One this instance may not take is left alone; the state then
-        // records no schedule, so the next plan shows it again.
-        let name = trigger_name(&desired.job.name);
-        if let Err(d) = children::converge_trigger(
-            &ctx,
-            res,
-            who,
-            &name,
-            desired.trigger.as_ref(),
-            false,
-            "schedule",
+        // The job goes first, before its script is uploaded and its trigger made: a name
+        // already taken by a job (or a script object) this instance may not take stops the
+        // apply before anything is written (see `reconcile::engine`). Glue does not read
+        // the script until a run starts.
+        let c = reconcile::converge_recorded(
+            &backend,
+            &kids,
+            &who.ownership(true),
+            &Recorded::default(),
         )
-        .await
-        {
-            if desired.trigger.is_some() {
-                state.schedule = Value::Null;
-            }
-            return partial(diags, d, state, private);
+        .await;
+        if c.failures.is_empty() {
+            return Some((state, Some(private)));
+        }
+        for d in diagnostics(&ctx, &name, desired.trigger.is_some(), &c.failures) {
+            diags.add_error(d);
+        }
+        if !c.ran {
+            // Nothing was sent to AWS: nothing to record.
+            return None;
+        }
+        // A failure part-way returns the state so far: Terraform records it (tainted) and
+        // the next apply cleans up, so nothing is orphaned. A trigger not made is not
+        // recorded, so the next plan shows the schedule again.
+        let trigger_key = ChildKey::new(Kind::JobTrigger, &name, &trigger);
+        if desired.trigger.is_some() && c.statuses.get(&trigger_key) != Some(&Status::Ok) {
+            state.schedule = Value::Null;
         }
         Some((state, Some(private)))
     }
@@ -316,29 +297,17 @@ impl Resource for JobResource {
         };
         // The identity: the prior state's, or made now for a state written by 0.1.0.
         let state_owner = children::state_owner(&prior.owner_id).map(str::to_string);
-        let owner = state_owner.clone().unwrap_or_else(children::new_owner_id);
-        let pipeline_owner = ownership::pipeline_owner(&desired.tags).map(str::to_string);
-        let who = Owners {
-            owner: &owner,
-            state_owner: state_owner.as_deref(),
-            pipeline: pipeline_owner.as_deref(),
+        let who = Identity {
+            owner: state_owner.clone().unwrap_or_else(children::new_owner_id),
+            state_owner,
+            pipeline_owner: ownership::pipeline_owner(&desired.tags).map(str::to_string),
         };
         let desired = desired.with_owner_tags(&who.tags());
-        let res = resource(&desired.job.name);
-        let mut private = planned_private.unwrap_or_default();
-        let mut state = finish_state(&ctx, now.state, &desired, &mut private).await;
-        state.owner_id = Value::Value(owner.clone());
-        state.tags_all = to_map(&desired.tags);
+        let kids = model::children(&desired, &model::script_tags(&who.tags()));
+        let name = desired.job.name.clone();
+        let trigger = trigger_name(&name);
         let location = desired.script.location();
-
-        // 0. Before any write: the job must still be this instance's.
-        let job_tags = match children::check_change(&ctx, res, who).await {
-            Ok(t) => t,
-            Err(d) => {
-                diags.add_error(d);
-                return Some((prior, Some(private)));
-            }
-        };
+        let mut private = planned_private.unwrap_or_default();
 
         // A script this resource uploaded that moves: the old object is deleted once the
         // job points elsewhere; until then private state keeps it.
@@ -347,107 +316,63 @@ impl Resource for JobResource {
                 private.add_stale(old);
             }
         }
-
-        // 1. The script, unless S3 already holds this content at this location.
-        let current = match (&prior.script_location, &prior.script_sha256) {
-            (Value::Value(l), Value::Value(h)) => Some((l.as_str(), h.as_str())),
-            _ => None,
-        };
-        let uploaded =
-            match upload_if_needed(&ctx, &desired, now.script_body.as_deref(), current, &who).await
-            {
-                Ok(u) => u,
-                // Nothing was written: the prior state stands.
-                Err(d) => {
-                    diags.add_error(d);
-                    return Some((prior, Some(private)));
+        // The engine looks at the wanted upload and at every tracked one, and deletes a
+        // tracked one (an extra child) only after the job's update.
+        let mut scripts = script_names(&kids);
+        for uri in &private.stale_scripts {
+            if *uri == location {
+                continue;
+            }
+            if let Some(n) = uri_child_name(uri) {
+                if !scripts.contains(&n) {
+                    scripts.push(n);
                 }
-            };
-        if !uploaded {
-            if let Err(d) = tag_script(&ctx, &desired.script, &who).await {
-                diags.add_error(d);
-                return Some((prior, Some(private)));
             }
         }
+        let known = known_hash(&private);
+        let backend = JobBackend {
+            ctx: &ctx,
+            job: &name,
+            trigger: &trigger,
+            scripts: &scripts,
+            script_body: now.script_body.as_deref(),
+            known_hash: known.as_ref().map(|(n, h)| (n.as_str(), h)),
+        };
+        let mut state = finish_state(&ctx, &backend, now.state, &desired, &mut private).await;
+        state.owner_id = Value::Value(who.owner.clone());
+        state.tags_all = to_map(&desired.tags);
+        let trigger_key = ChildKey::new(Kind::JobTrigger, &name, &trigger);
+        let recorded = Recorded {
+            keys: prior
+                .schedule
+                .is_value()
+                .then(|| trigger_key.clone())
+                .into_iter()
+                .collect(),
+        };
+        let c =
+            reconcile::converge_recorded(&backend, &kids, &who.ownership(false), &recorded).await;
+
+        // Uploads still tracked: those the engine did not delete (left, refused or skipped
+        // because the job's update failed).
+        let job_key = ChildKey::top(Kind::GlueJob, &name);
+        let job_ok = c.statuses.get(&job_key) == Some(&Status::Ok);
+        private.stale_scripts.retain(|uri| {
+            *uri != location
+                && uri_child_name(uri).is_some_and(|n| {
+                    c.statuses.get(&ChildKey::new(Kind::JobScript, &name, &n))
+                        == Some(&Status::Extra)
+                })
+        });
         // An upload to a new location is tracked both ways until the job uses it: state
         // records it as the script, and private state as one to delete should the job never
         // be switched to it (a read puts the job's actual location back in state).
-        if uploaded && prior.script_location.as_ref_option() != Some(&location) {
+        let moved_upload = matches!(desired.script, Script::Upload { .. })
+            && prior.script_location.as_ref_option() != Some(&location)
+            && c.ran;
+        if moved_upload && !job_ok {
             private.add_stale(&location);
         }
-        // On a failure from here on, the prior state stands for what was not done, except
-        // the script, which now is the one uploaded; the next plan's read re-checks the rest.
-        let after_upload = {
-            let mut s = prior.clone();
-            // Owner tags may be written from here on: the state must know the identity.
-            s.owner_id = Value::Value(owner.clone());
-            s.script_location = state.script_location.clone();
-            s.script_sha256 = state.script_sha256.clone();
-            if let Value::Value(objects) = &s.managed_objects {
-                s.managed_objects = Value::Value(with_stale_scripts(
-                    objects.clone(),
-                    &private,
-                    Some(&location),
-                    ctx.partition,
-                ));
-            }
-            s
-        };
-        let fail = |diags: &mut Diagnostics, d: Diagnostic, p: &Private| {
-            diags.add_error(d);
-            Some((after_upload.clone(), Some(p.clone())))
-        };
-
-        // 2. The job: UpdateJob with the whole definition, only when AWS differs.
-        match jobs::get(&ctx, &desired.job.name).await {
-            Ok(Some(seen)) if seen.matches(&desired.job) => {}
-            Ok(Some(_)) => {
-                if let Err(e) = jobs::update(&ctx, &desired.job).await {
-                    return fail(diags, e.to_diagnostic(), &private);
-                }
-            }
-            Ok(None) => {
-                if let Err(e) = jobs::create(&ctx, &desired.job, &desired.tags).await {
-                    return fail(diags, e.to_diagnostic(), &private);
-                }
-            }
-            Err(e) => return fail(diags, e.to_diagnostic(), &private),
-        }
-        if let Err(d) =
-            children::set_glue_tags(&ctx, "job", &desired.job.name, &job_tags, &desired.tags).await
-        {
-            return fail(diags, d, &private);
-        }
-        // 3. The trigger: created, replaced or removed to match `schedule`, as far as
-        // ownership allows.
-        let name = trigger_name(&desired.job.name);
-        if let Err(d) = children::converge_trigger(
-            &ctx,
-            res,
-            who,
-            &name,
-            desired.trigger.as_ref(),
-            prior.schedule.is_value(),
-            "schedule",
-        )
-        .await
-        {
-            return fail(diags, d, &private);
-        }
-        // 4. Uploaded scripts the job no longer uses. One that cannot be deleted stays in
-        // private state and in `managed_objects`, so the next plan shows it and the next
-        // apply (or the destroy) retries.
-        let mut left = Vec::new();
-        for uri in std::mem::take(&mut private.stale_scripts) {
-            if uri == location {
-                continue;
-            }
-            if let Err(d) = delete_script(&ctx, &uri, who).await {
-                diags.add_error(d);
-                left.push(uri);
-            }
-        }
-        private.stale_scripts = left;
         if !private.stale_scripts.is_empty() {
             if let Value::Value(objects) = &state.managed_objects {
                 state.managed_objects = Value::Value(with_stale_scripts(
@@ -458,7 +383,42 @@ impl Resource for JobResource {
                 ));
             }
         }
-        Some((state, Some(private)))
+        if c.failures.is_empty() {
+            return Some((state, Some(private)));
+        }
+        for d in diagnostics(&ctx, &name, desired.trigger.is_some(), &c.failures) {
+            diags.add_error(d);
+        }
+        if !c.ran {
+            // Nothing was written: the prior state stands.
+            return Some((prior, Some(private)));
+        }
+        // On a failure part-way, the prior state stands for what was not done, except
+        // the identity (owner tags may be written) and the script, which now is the one
+        // uploaded; the next plan's read re-checks the rest. Tracked uploads stay listed.
+        let script_key = match &desired.script {
+            Script::Upload { bucket, key, .. } => Some(ChildKey::new(
+                Kind::JobScript,
+                &name,
+                &model::script_child_name(bucket, key),
+            )),
+            Script::Existing { .. } => None,
+        };
+        let mut s = prior.clone();
+        s.owner_id = Value::Value(who.owner.clone());
+        if script_key.is_none_or(|k| c.statuses.get(&k) == Some(&Status::Ok)) {
+            s.script_location = state.script_location.clone();
+            s.script_sha256 = state.script_sha256.clone();
+        }
+        if let Value::Value(objects) = &s.managed_objects {
+            s.managed_objects = Value::Value(with_stale_scripts(
+                objects.clone(),
+                &private,
+                Some(&location),
+                ctx.partition,
+            ));
+        }
+        Some((s, Some(private)))
     }
 
     async fn destroy<'a>(
@@ -472,60 +432,53 @@ impl Resource for JobResource {
         let Some(name) = prior.name.as_ref_option() else {
             return Some(());
         };
-        let state_owner = children::state_owner(&prior.owner_id);
         let context_tags = prior
             .pipeline
             .as_ref_option()
             .and_then(|p| known_map(&p.tags).ok().flatten())
             .unwrap_or_default();
-        let who = Owners {
-            owner: state_owner.unwrap_or_default(),
+        let state_owner = children::state_owner(&prior.owner_id).map(str::to_string);
+        let who = Identity {
+            owner: state_owner.clone().unwrap_or_default(),
             state_owner,
-            pipeline: ownership::pipeline_owner(&context_tags),
+            pipeline_owner: ownership::pipeline_owner(&context_tags).map(str::to_string),
         };
-        let res = resource(name);
-        // Each child is deleted only when this state can prove it is its own; a refused one
-        // is named in an error and left, and the others are still deleted.
-        let mut failed = false;
-        if let Err(d) = children::converge_trigger(
-            &ctx,
-            res,
-            who,
-            &trigger_name(name),
-            None,
-            prior.schedule.is_value(),
-            "schedule",
-        )
-        .await
-        {
-            diags.add_error(d);
-            failed = true;
-        }
-        match children::check_change(&ctx, res, who).await {
-            Ok(_) => {
-                if let Err(e) = jobs::delete(&ctx, name).await {
-                    diags.add_error(e.to_diagnostic());
-                    return None;
-                }
-            }
-            // Not ours: neither the job nor its script is deleted.
-            Err(d) => {
-                diags.add_error(d);
-                return None;
-            }
-        }
         // Only scripts this resource uploaded; a `script_location` object is never deleted.
         let mut uploaded = private.map(|p| p.stale_scripts).unwrap_or_default();
         if let (Value::Value(_), Value::Value(loc)) = (&prior.script, &prior.script_location) {
             uploaded.push(loc.clone());
         }
-        for uri in uploaded {
-            if let Err(d) = delete_script(&ctx, &uri, who).await {
-                diags.add_error(d);
-                failed = true;
-            }
+        let uploaded: Vec<String> = uploaded.iter().filter_map(|u| uri_child_name(u)).collect();
+        let kids = model::recorded_children(name, &uploaded);
+        let scripts = script_names(&kids);
+        let trigger = trigger_name(name);
+        let backend = JobBackend {
+            ctx: &ctx,
+            job: name,
+            trigger: &trigger,
+            scripts: &scripts,
+            script_body: None,
+            known_hash: None,
+        };
+        let recorded = Recorded {
+            keys: prior
+                .schedule
+                .is_value()
+                .then(|| ChildKey::new(Kind::JobTrigger, name, &trigger))
+                .into_iter()
+                .collect(),
+        };
+        // Each child is deleted only when this state can prove it is its own; a trigger
+        // under the job's trigger name that it never recorded is someone else's and stays.
+        let failures =
+            reconcile::destroy_recorded(&backend, &kids, &who.ownership(false), &recorded).await;
+        if failures.is_empty() {
+            return Some(());
         }
-        (!failed).then_some(())
+        for d in diagnostics(&ctx, name, false, &failures) {
+            diags.add_error(d);
+        }
+        None
     }
 
     async fn import<'a>(

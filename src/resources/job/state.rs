@@ -117,45 +117,66 @@ pub(super) async fn read_state(
     ctx: &AwsContext,
     prior: &State,
     private: &Private,
-) -> Result<Option<(State, Private)>, Diagnostic> {
+) -> Result<Read, Diagnostic> {
     let Some(name) = prior.name.as_ref_option().cloned() else {
         return Err(Diagnostic::root("Job has no name in state", "The state of this flywheel_job has no `name`; remove it from the state and import the job."));
     };
-    let arn = glue_tags::arn(ctx, "job", &name);
     let trigger = trigger_name(&name);
-    let trigger_arn = glue_tags::arn(ctx, "trigger", &trigger);
-    let recorded_location = prior.script_location.as_ref_option().cloned();
-    let (job, all_tags, seen_trigger, trigger_tags, recorded_hash) = futures::join!(
-        jobs::get(ctx, &name),
-        glue_tags::get(ctx, &arn),
-        triggers::get(ctx, &trigger),
-        glue_tags::get(ctx, &trigger_arn),
-        async {
-            match &recorded_location {
-                Some(uri) => Some(script_hash(ctx, uri, private).await),
-                None => None,
-            }
-        },
-    );
-    // A job that is gone makes the other answers moot (GetTags of a deleted job may fail).
-    let Some(job) = job.map_err(|e| e.to_diagnostic())? else {
-        return Ok(None);
+    let recorded_location = prior
+        .script_location
+        .as_ref_option()
+        .and_then(|u| uri_child_name(u));
+    let known = known_hash(private);
+    let backend = JobBackend {
+        ctx,
+        job: &name,
+        trigger: &trigger,
+        scripts: &[],
+        script_body: None,
+        known_hash: known.as_ref().map(|(n, h)| (n.as_str(), h)),
     };
-    let all_tags: Tags = all_tags.map_err(|e| e.to_diagnostic())?;
-    let seen_trigger = seen_trigger.map_err(|e| e.to_diagnostic())?;
+    let (observed, recorded_hash) = futures::join!(backend.observe(), async {
+        match &recorded_location {
+            Some(n) => Some(backend.script_hash(n).await),
+            None => None,
+        }
+    });
+    let mut observed = observed.map_err(|e| e.to_diagnostic())?;
+    let state_owner = children::state_owner(&prior.owner_id);
+    let seen_trigger = match observed.remove(&ChildKey::new(Kind::JobTrigger, &name, &trigger)) {
+        Some(Spec::ObservedJobTrigger { trigger, tags }) => Some((trigger, tags)),
+        _ => None,
+    };
+    let Some(Spec::ObservedGlueJob {
+        job,
+        tags: all_tags,
+    }) = observed.remove(&ChildKey::top(Kind::GlueJob, &name))
+    else {
+        // The job is gone. Is its trigger still this instance's (one it would delete)?
+        let leftover = seen_trigger.is_some_and(|(_, tags)| {
+            ownership::may_delete_trigger(state_owner, prior.schedule.is_value(), &tags)
+        });
+        return Ok(Read::Gone {
+            leftover_trigger: leftover,
+        });
+    };
     // Only a trigger this instance manages is its schedule (see `model::ownership`); one
     // under the same name that someone else made is not read, changed or deleted.
-    let seen_trigger = match seen_trigger {
-        Some(t) => {
-            let tags = trigger_tags.map_err(|e| e.to_diagnostic())?;
-            ownership::trigger_is_managed(
-                children::state_owner(&prior.owner_id),
-                !prior.schedule.is_null(),
-                &tags,
-            )
-            .then_some(t)
+    let seen_trigger = seen_trigger.and_then(|(t, tags)| {
+        ownership::trigger_is_managed(state_owner, !prior.schedule.is_null(), &tags).then_some(t)
+    });
+    let script_hash = |uri: &str| {
+        let n = uri_child_name(uri);
+        let b = &backend;
+        async move {
+            match n {
+                Some(n) => b
+                    .script_hash(&n)
+                    .await
+                    .map_err(|e| e.to_diagnostic_at(AttributePath::new("script_sha256"))),
+                None => Ok(None),
+            }
         }
-        None => None,
     };
 
     let mut s = prior.clone();
@@ -190,7 +211,7 @@ pub(super) async fn read_state(
         "job",
         &name,
     ))
-    .or(Value::Value(arn));
+    .or(Value::Value(backend.arn("job", &name)));
 
     // The schedule, from the trigger, when it is the trigger this resource creates.
     s.schedule = match seen_trigger {
@@ -209,8 +230,12 @@ pub(super) async fn read_state(
     // The script's content hash, as S3 holds it.
     let mut private = private.clone();
     let hash = match (job.script_location.as_deref(), recorded_hash) {
-        (Some(uri), Some(h)) if Some(uri) == recorded_location.as_deref() => h?,
-        (Some(uri), _) => script_hash(ctx, uri, &private).await?,
+        (Some(uri), Some(h))
+            if prior.script_location.as_ref_option().map(String::as_str) == Some(uri) =>
+        {
+            h.map_err(|e| e.to_diagnostic_at(AttributePath::new("script_sha256")))?
+        }
+        (Some(uri), _) => script_hash(uri).await?,
         (None, _) => None,
     };
     s.script_sha256 = opt_value(hash.as_ref().map(|h| h.sha256.clone()));
@@ -250,30 +275,16 @@ pub(super) async fn read_state(
         job.script_location.as_deref(),
         ctx.partition,
     ));
-    Ok(Some((s, private)))
+    Ok(Read::Found(Box::new(s), private))
 }
 
-/// The hash of the script object at `uri` (`None` when there is none), reusing the hash
-/// private state recorded for it while its ETag is unchanged.
-pub(super) async fn script_hash(
-    ctx: &AwsContext,
-    uri: &str,
-    private: &Private,
-) -> Result<Option<objects::ContentHash>, Diagnostic> {
-    let Ok((bucket, key)) = validate::s3_uri(uri, true) else {
-        return Ok(None);
-    };
-    let known = private
-        .script_hash
-        .as_ref()
-        .filter(|h| h.location == uri)
-        .map(|h| objects::ContentHash {
-            sha256: h.sha256.clone(),
-            etag: Some(h.etag.clone()),
-        });
-    objects::sha256(ctx, &bucket, &key, known.as_ref())
-        .await
-        .map_err(|e| e.to_diagnostic_at(AttributePath::new("script_sha256")))
+/// What a read found.
+pub(super) enum Read {
+    Found(Box<State>, Private),
+    /// The job is gone; `leftover_trigger`: its trigger is still this instance's.
+    Gone {
+        leftover_trigger: bool,
+    },
 }
 
 /// `objects` plus the uploaded scripts private state still has to delete (other than the
