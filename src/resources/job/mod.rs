@@ -357,7 +357,12 @@ impl Resource for JobResource {
         // because the job's update failed).
         let job_key = ChildKey::top(Kind::GlueJob, &name);
         let job_ok = c.statuses.get(&job_key) == Some(&Status::Ok);
+        // (Unless nothing could be observed: then every one stays.)
+        let observed = !c.failures.iter().any(|f| matches!(f, Failure::Observe(_)));
         private.stale_scripts.retain(|uri| {
+            if !observed {
+                return true;
+            }
             *uri != location
                 && uri_child_name(uri).is_some_and(|n| {
                     c.statuses.get(&ChildKey::new(Kind::JobScript, &name, &n))
