@@ -9,7 +9,9 @@ use std::fmt;
 
 use serde_json::Value;
 
+use super::job::{JobDefinition, ObservedJob};
 use super::tags::Tags;
+use super::trigger::{ObservedTrigger, TriggerSpec};
 
 /// Status of a child that matches what the configuration wants.
 pub const STATUS_OK: &str = "ok";
@@ -28,6 +30,13 @@ pub enum Kind {
     IamRole,
     IamRolePolicy,
     IamRolePolicyAttachment,
+    // Jobs
+    /// A Glue job (`flywheel_job`).
+    GlueJob,
+    /// The job's `<job>-schedule` trigger; `owner` is the job.
+    JobTrigger,
+    /// The job's uploaded script object, named `bucket/key`; `owner` is the job.
+    JobScript,
 }
 
 impl Kind {
@@ -43,6 +52,10 @@ impl Kind {
             Kind::IamRole => "aws_iam_role",
             Kind::IamRolePolicy => "aws_iam_role_policy",
             Kind::IamRolePolicyAttachment => "aws_iam_role_policy_attachment",
+            // Jobs
+            Kind::GlueJob => "aws_glue_job",
+            Kind::JobTrigger => "aws_glue_trigger",
+            Kind::JobScript => "aws_s3_object",
         }
     }
 
@@ -86,6 +99,8 @@ impl ChildKey {
             Kind::IamRolePolicy | Kind::IamRolePolicyAttachment => {
                 Some(ChildKey::top(Kind::IamRole, &self.owner))
             }
+            // Jobs
+            Kind::JobTrigger | Kind::JobScript => Some(ChildKey::top(Kind::GlueJob, &self.owner)),
             _ => None,
         }
     }
@@ -160,6 +175,32 @@ pub enum Spec {
         document: Value,
     },
     Attachment,
+    // Jobs
+    /// The Glue job wanted, with its tags (owner tags included).
+    GlueJob {
+        job: JobDefinition,
+        tags: Tags,
+    },
+    /// The Glue job as GetJob and GetTags report it.
+    ObservedGlueJob {
+        job: ObservedJob,
+        tags: Tags,
+    },
+    /// The schedule trigger wanted (its tags are in the spec).
+    JobTrigger {
+        trigger: TriggerSpec,
+    },
+    /// A trigger under the job's trigger name, as GetTrigger and GetTags report it.
+    ObservedJobTrigger {
+        trigger: ObservedTrigger,
+        tags: Tags,
+    },
+    /// An uploaded script: its content hash (hex SHA-256) and the object's tags. The body
+    /// is the backend's, read by the resource.
+    JobScript {
+        sha256: String,
+        tags: Tags,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -302,6 +343,37 @@ pub fn compare(want: &Spec, observed: Option<&Spec>) -> Status {
             (w != h).then(|| "the policy document was changed".to_string())
         }
         (Spec::Attachment, Spec::Attachment) => None,
+        // Jobs
+        (Spec::GlueJob { job: w, tags: wt }, Spec::ObservedGlueJob { job: h, tags: ht }) => {
+            if !h.matches(w) {
+                Some("the job definition differs".into())
+            } else {
+                tag_diff(wt, ht)
+            }
+        }
+        (Spec::JobTrigger { trigger: w }, Spec::ObservedJobTrigger { trigger: h, tags }) => {
+            if !h.matches(w) {
+                Some("the trigger's schedule or action differs".into())
+            } else {
+                tag_diff(&w.tags, tags)
+            }
+        }
+        (
+            Spec::JobScript {
+                sha256: w,
+                tags: wt,
+            },
+            Spec::JobScript {
+                sha256: h,
+                tags: ht,
+            },
+        ) => {
+            if w != h {
+                Some(format!("content SHA-256 is {h:?}, want {w:?}"))
+            } else {
+                tag_diff(wt, ht)
+            }
+        }
         _ => Some("of a different kind".into()),
     };
     match why {
@@ -325,4 +397,155 @@ pub fn statuses(
         }
     }
     out
+}
+
+// Jobs
+#[cfg(test)]
+mod job_tests {
+    use super::*;
+    use crate::model::job::COMMAND_NAME;
+    use crate::model::trigger::{TriggerAction, TriggerStart};
+
+    fn tags(pairs: &[(&str, &str)]) -> Tags {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    fn definition() -> JobDefinition {
+        JobDefinition {
+            name: "etl".into(),
+            role_arn: "arn:aws:iam::123456789012:role/r".into(),
+            script_location: "s3://assets/scripts/etl.py".into(),
+            python_version: "3".into(),
+            worker_type: "G.1X".into(),
+            number_of_workers: 10,
+            timeout_minutes: 600,
+            max_retries: 2,
+            glue_version: "4.0".into(),
+            description: None,
+            default_arguments: [("--TempDir".to_string(), "s3://assets/tmp/".to_string())].into(),
+        }
+    }
+
+    fn observed(d: &JobDefinition) -> ObservedJob {
+        ObservedJob {
+            name: d.name.clone(),
+            role_arn: Some(d.role_arn.clone()),
+            command_name: Some(COMMAND_NAME.into()),
+            script_location: Some(d.script_location.clone()),
+            python_version: Some(d.python_version.clone()),
+            worker_type: Some(d.worker_type.clone()),
+            number_of_workers: Some(d.number_of_workers),
+            timeout_minutes: Some(d.timeout_minutes),
+            max_retries: Some(d.max_retries),
+            glue_version: Some(d.glue_version.clone()),
+            // Glue reports an empty description as "": the job comparison ignores it.
+            description: Some(String::new()),
+            default_arguments: d.default_arguments.clone(),
+            created_on: Some(1),
+        }
+    }
+
+    #[test]
+    fn job_children_are_named_as_terraform_provider_aws_names_them() {
+        let job = ChildKey::top(Kind::GlueJob, "etl");
+        let trigger = ChildKey::new(Kind::JobTrigger, "etl", "etl-schedule");
+        let script = ChildKey::new(Kind::JobScript, "etl", "assets/scripts/etl.py");
+        assert_eq!(job.address(), "aws_glue_job.etl");
+        assert_eq!(trigger.address(), "aws_glue_trigger.etl-schedule");
+        assert_eq!(script.address(), "aws_s3_object.assets/scripts/etl.py");
+        // The job goes first: a name clash stops the apply before any upload.
+        assert_eq!(job.parent(), None);
+        assert_eq!(trigger.parent(), Some(job.clone()));
+        assert_eq!(script.parent(), Some(job));
+    }
+
+    #[test]
+    fn job_comparison_is_the_job_models() {
+        let d = definition();
+        let t = tags(&[("team", "data")]);
+        let want = Spec::GlueJob {
+            job: d.clone(),
+            tags: t.clone(),
+        };
+        let same = Spec::ObservedGlueJob {
+            job: observed(&d),
+            tags: t.clone(),
+        };
+        assert_eq!(compare(&want, Some(&same)), Status::Ok);
+        let mut other = observed(&d);
+        other.number_of_workers = Some(8);
+        assert!(matches!(
+            compare(
+                &want,
+                Some(&Spec::ObservedGlueJob {
+                    job: other,
+                    tags: t.clone()
+                })
+            ),
+            Status::Differs(_)
+        ));
+        let retagged = Spec::ObservedGlueJob {
+            job: observed(&d),
+            tags: tags(&[("team", "ops")]),
+        };
+        assert!(
+            matches!(compare(&want, Some(&retagged)), Status::Differs(w) if w.contains("team"))
+        );
+        assert_eq!(compare(&want, None), Status::Missing);
+    }
+
+    #[test]
+    fn trigger_and_script_comparison() {
+        let t = tags(&[("team", "data")]);
+        let spec = TriggerSpec::new(
+            TriggerAction::StartJob("etl".into()),
+            TriggerStart::Schedule("cron(0 3 * * ? *)".into()),
+            t.clone(),
+        );
+        let seen = ObservedTrigger {
+            name: "etl-schedule".into(),
+            start: Some(TriggerStart::Schedule("cron(0 3 * * ? *)".into())),
+            actions: vec![TriggerAction::StartJob("etl".into())],
+            activated: true,
+        };
+        let want = Spec::JobTrigger { trigger: spec };
+        let have =
+            |trigger: ObservedTrigger, tags: Tags| Spec::ObservedJobTrigger { trigger, tags };
+        assert_eq!(
+            compare(&want, Some(&have(seen.clone(), t.clone()))),
+            Status::Ok
+        );
+        let off = ObservedTrigger {
+            activated: false,
+            ..seen.clone()
+        };
+        assert!(matches!(
+            compare(&want, Some(&have(off, t.clone()))),
+            Status::Differs(_)
+        ));
+        assert!(matches!(
+            compare(&want, Some(&have(seen, Tags::new()))),
+            Status::Differs(_)
+        ));
+
+        let script = |sha: &str, tags: &Tags| Spec::JobScript {
+            sha256: sha.into(),
+            tags: tags.clone(),
+        };
+        assert_eq!(
+            compare(&script("a", &t), Some(&script("a", &t))),
+            Status::Ok
+        );
+        assert!(matches!(
+            compare(&script("a", &t), Some(&script("b", &t))),
+            Status::Differs(w) if w.contains("SHA-256")
+        ));
+        assert!(matches!(
+            compare(&script("a", &t), Some(&script("a", &Tags::new()))),
+            Status::Differs(_)
+        ));
+    }
 }

@@ -17,6 +17,7 @@
 
 use std::collections::BTreeMap;
 
+use super::children::{Child, ChildKey, Kind, Spec};
 use super::managed::{glue_arn, ManagedObject};
 use super::tags::Tags;
 use super::trigger::{TriggerAction, TriggerSpec, TriggerStart, LONGEST_SUFFIX};
@@ -346,7 +347,7 @@ pub fn user_tags(all: &Tags, prior: Option<&Tags>, default_tags: &Tags) -> Tags 
 
 /// The Glue job definition the provider manages: what CreateJob and UpdateJob are sent,
 /// and what GetJob is compared with.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct JobDefinition {
     pub name: String,
     pub role_arn: String,
@@ -521,6 +522,89 @@ pub fn managed_objects(
     out
 }
 
+// ---------------------------------------------------------------------------------------
+// Children, for the engine (`crate::reconcile`)
+
+/// A script object's child name, `bucket/key` (terraform-provider-aws's `aws_s3_object` ID).
+pub fn script_child_name(bucket: &str, key: &str) -> String {
+    format!("{bucket}/{key}")
+}
+
+/// The tags of an uploaded script: S3 takes at most 10 per object, so only the ownership
+/// tags (`owner_tags`) and the informational one.
+pub fn script_tags(owner_tags: &Tags) -> Tags {
+    let mut t = owner_tags.clone();
+    t.insert(
+        super::tags::MANAGED_BY_KEY.into(),
+        super::tags::MANAGED_BY_VALUE.into(),
+    );
+    t
+}
+
+/// The children a job expands into: the Glue job, the uploaded script when `script` is a
+/// local file (an existing `script_location` object is never the job's), and the schedule
+/// trigger. `d` carries the owner tags already (`Desired::with_owner_tags`).
+pub fn children(d: &Desired, script_tags: &Tags) -> Vec<Child> {
+    let name = &d.job.name;
+    let mut out = vec![Child {
+        key: ChildKey::top(Kind::GlueJob, name),
+        spec: Spec::GlueJob {
+            job: d.job.clone(),
+            tags: d.tags.clone(),
+        },
+    }];
+    if let Script::Upload {
+        bucket,
+        key,
+        sha256,
+    } = &d.script
+    {
+        out.push(Child {
+            key: ChildKey::new(Kind::JobScript, name, &script_child_name(bucket, key)),
+            spec: Spec::JobScript {
+                sha256: sha256.clone(),
+                tags: script_tags.clone(),
+            },
+        });
+    }
+    if let Some(t) = &d.trigger {
+        out.push(Child {
+            key: ChildKey::new(Kind::JobTrigger, name, &t.name),
+            spec: Spec::JobTrigger { trigger: t.clone() },
+        });
+    }
+    out
+}
+
+/// What a destroy deletes, from what state recorded: the job and the scripts this resource
+/// uploaded (`bucket/key`). Only keys and kinds matter to a destroy; the trigger is judged
+/// by the engine from what it finds.
+pub fn recorded_children(name: &str, uploaded: &[String]) -> Vec<Child> {
+    let mut out = vec![Child {
+        key: ChildKey::top(Kind::GlueJob, name),
+        spec: Spec::GlueJob {
+            job: JobDefinition {
+                name: name.into(),
+                ..JobDefinition::default()
+            },
+            tags: Tags::new(),
+        },
+    }];
+    for s in uploaded {
+        let key = ChildKey::new(Kind::JobScript, name, s);
+        if out.iter().all(|c| c.key != key) {
+            out.push(Child {
+                key,
+                spec: Spec::JobScript {
+                    sha256: String::new(),
+                    tags: Tags::new(),
+                },
+            });
+        }
+    }
+    out
+}
+
 /// SHA-256 of a script's bytes, as lowercase hex (the form `script_sha256` holds).
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
@@ -565,6 +649,53 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn children_are_the_job_its_upload_and_its_trigger() {
+        let settings = JobSettings {
+            name: "etl".into(),
+            schedule: Some("cron(0 3 * * ? *)".into()),
+            ..Default::default()
+        };
+        let owner = m(&[("flywheel:owner", "o")]);
+        let d = expand(&settings, &env(), upload("etl"), &Tags::new())
+            .unwrap()
+            .with_owner_tags(&owner);
+        let script_tags = script_tags(&owner);
+        assert_eq!(script_tags.len(), 2);
+        let kids = children(&d, &script_tags);
+        let addresses: Vec<String> = kids.iter().map(|c| c.key.address()).collect();
+        assert_eq!(
+            addresses,
+            [
+                "aws_glue_job.etl",
+                "aws_s3_object.aws-glue-assets-239083076653-us-east-1/scripts/etl.py",
+                "aws_glue_trigger.etl-schedule",
+            ]
+        );
+        assert!(matches!(&kids[1].spec, Spec::JobScript { tags, .. } if *tags == script_tags));
+        // An existing script object is never the job's child.
+        let d = expand(
+            &JobSettings {
+                name: "etl".into(),
+                ..Default::default()
+            },
+            &env(),
+            Script::Existing {
+                uri: "s3://elsewhere/x.py".into(),
+            },
+            &Tags::new(),
+        )
+        .unwrap();
+        assert_eq!(children(&d, &Tags::new()).len(), 1);
+        // A destroy: the job and each upload once.
+        let r = recorded_children(
+            "etl",
+            &["b/k.py".into(), "b/k.py".into(), "b/old.py".into()],
+        );
+        assert_eq!(r.len(), 3);
+        assert_eq!(r[0].key.address(), "aws_glue_job.etl");
     }
 
     #[test]

@@ -6,11 +6,15 @@
 //! - [`engine`] owns what every resource needs written once: ownership checks before any
 //!   write, recognising a lost answer, data guards before a destroy, and the failures.
 //! - A backend per resource maps each child kind to its `crate::aws` calls
-//!   ([`pipeline_backend`]).
+//!   ([`pipeline_backend`], [`job_backend`]).
 
 pub mod engine;
 pub mod execute;
+pub mod job_backend;
 pub mod pipeline_backend;
 pub mod plan;
 
-pub use engine::{converge, destroy, Converged, Failure, Ownership, Refusal};
+pub use engine::{
+    converge, converge_recorded, destroy, destroy_recorded, Converged, Failure, Ownership,
+    Recorded, Refusal,
+};

@@ -172,6 +172,14 @@ impl Backend for PipelineBackend<'_> {
                 iam::put_inline_policy(ctx, &key.owner, &key.name, document).await
             }
             Spec::Attachment => iam::attach(ctx, &key.owner, &key.name).await,
+            // Another resource's kind: never among a pipeline's children.
+            _ => {
+                return Err(OpError::Refused {
+                    summary: "Unexpected child".into(),
+                    detail: "A pipeline has no child of this kind. This is a bug in the provider."
+                        .into(),
+                })
+            }
         };
         r.map_err(OpError::from)
     }

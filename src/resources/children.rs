@@ -1,7 +1,7 @@
-//! The ownership checks `flywheel_job` and `flywheel_crawler` run before they write to or
-//! delete one of their Glue children (the job or crawler, its trigger): read the child's
-//! tags, ask `model::ownership`, then act through `crate::aws`, or refuse with a diagnostic
-//! that names the child.
+//! The ownership checks `flywheel_crawler` runs before it writes to or deletes one of its
+//! Glue children (the crawler, its trigger): read the child's tags, ask `model::ownership`,
+//! then act through `crate::aws`, or refuse with a diagnostic that names the child. (A few
+//! pure helpers here are shared with `flywheel_job`, which runs on `crate::reconcile`.)
 //!
 //! Identities: `owner` is the identity this apply writes (the instance's `owner_id`, made
 //! on create, or on the first update of a state written by 0.1.0); `state_owner` is the one
@@ -130,19 +130,6 @@ pub async fn check_change(
         ),
         AttributePath::new("name"),
     ))
-}
-
-/// Before deleting an object this state recorded (a script): its tags must not name
-/// another owner. `None`: the object is gone.
-pub fn may_delete_recorded(who: Owners<'_>, found: Option<&Tags>) -> Result<(), String> {
-    match found {
-        None => Ok(()),
-        Some(t) if who.may_change(t) => Ok(()),
-        Some(t) => Err(ownership::refusal(
-            "The object",
-            &ownership::verdict(who.state_owner, who.pipeline, t),
-        )),
-    }
 }
 
 /// Makes the trigger named `name` match `want` (or removes it when `want` is `None`),
@@ -340,30 +327,5 @@ mod tests {
         assert!(ownership::is_owner_id(&imported_owner_id(&Tags::new())));
         assert_eq!(state_owner(&Value::Value(String::new())), None);
         assert_eq!(state_owner(&Value::Null), None);
-    }
-
-    #[test]
-    fn recorded_objects_are_deleted_only_without_another_identity() {
-        let a = "a".repeat(32);
-        let b = "b".repeat(32);
-        let who = Owners {
-            owner: &a,
-            state_owner: Some(&a),
-            pipeline: None,
-        };
-        assert!(may_delete_recorded(who, None).is_ok());
-        assert!(may_delete_recorded(who, Some(&tags(&[(ownership::OWNER_TAG, &a)]))).is_ok());
-        assert!(may_delete_recorded(who, Some(&Tags::new())).is_ok());
-        assert!(may_delete_recorded(who, Some(&tags(&[(ownership::OWNER_TAG, &b)]))).is_err());
-        // A 0.1.0 state on its first apply: the identity this apply wrote is its own.
-        let upgrading = Owners {
-            owner: &a,
-            state_owner: None,
-            pipeline: None,
-        };
-        assert!(may_delete_recorded(upgrading, Some(&tags(&[(ownership::OWNER_TAG, &a)]))).is_ok());
-        assert!(
-            may_delete_recorded(upgrading, Some(&tags(&[(ownership::OWNER_TAG, &b)]))).is_err()
-        );
     }
 }

@@ -419,6 +419,76 @@ async fn job_without_schedule_leaves_a_trigger_it_did_not_create() {
         .await;
 }
 
+/// A schedule whose `<job>-schedule` trigger someone else made: the create is refused
+/// before anything is written (no job, no script upload), naming the trigger, and the
+/// trigger is left as it was.
+#[tokio::test]
+async fn job_schedule_refused_when_its_trigger_name_is_taken() {
+    if !acceptance_enabled("job_schedule_refused_when_its_trigger_name_is_taken") {
+        return;
+    }
+    emulator_settings().check_reachable().expect("emulator");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let f = Fixture::new(dir.path(), "etl-acc-taken");
+    std::fs::write(&f.script, SCRIPT_V1).expect("script");
+    let aws = clients().await;
+    create_bucket(&aws, &f.bucket).await.expect("bucket");
+    let trigger = format!("{}-schedule", f.job);
+    aws.glue
+        .create_trigger()
+        .name(&trigger)
+        .r#type(aws_sdk_glue::types::TriggerType::Scheduled)
+        .schedule("cron(0 5 * * ? *)")
+        .actions(
+            aws_sdk_glue::types::Action::builder()
+                .job_name(&f.job)
+                .build(),
+        )
+        .start_on_creation(true)
+        .send()
+        .await
+        .expect("someone else's trigger");
+    let (t, fd) = (trigger.clone(), f.clone());
+    TestCase::new()
+        .step(
+            Step::config(f.config(4, Some("cron(0 3 * * ? *)"))).expect_error(
+                r#"(?s)Glue trigger "etl-acc-taken-[^"]*-schedule" already exists.*Nothing was changed"#,
+            ),
+        )
+        .check_destroy(move |ctx| {
+            let (f, t) = (fd.clone(), t.clone());
+            async move {
+                ensure!(
+                    ctx.state.resource(ADDR).is_none(),
+                    "the refused job entered the state"
+                );
+                ensure!(
+                    get_job(&ctx.aws, &f.job).await?.is_none(),
+                    "the job was created"
+                );
+                ensure!(
+                    object_body(&ctx.aws, &f.bucket, &f.key()).await?.is_none(),
+                    "the script was uploaded"
+                );
+                let seen = trigger_exists(&ctx.aws, &t)
+                    .await?
+                    .ok_or_else(|| anyhow!("the trigger {t} was deleted"))?;
+                ensure!(
+                    seen.schedule() == Some("cron(0 5 * * ? *)"),
+                    "the trigger was changed: {seen:?}"
+                );
+                ensure!(
+                    glue_tags(&ctx, "trigger", &t).await?.is_empty(),
+                    "the trigger was tagged"
+                );
+                ctx.aws.glue.delete_trigger().name(&t).send().await?;
+                check_nothing_left(&ctx.aws, &f).await
+            }
+        })
+        .run()
+        .await;
+}
+
 // ---------------------------------------------------------------------------------------
 // State upgrade from 0.1.0
 

@@ -1,0 +1,363 @@
+//! Planning: configuration -> planned state, and the desired objects once everything is
+//! known. No AWS call: the script file is read and hashed here.
+
+use super::*;
+
+/// The environment, `Ok(None)` when it depends on values not known yet.
+pub(super) fn environment(config: &State) -> Result<Option<Environment>, Diagnostic> {
+    let mut input = EnvironmentInput::default();
+    match &config.pipeline {
+        Value::Unknown => return Ok(None),
+        Value::Null => {}
+        Value::Value(p) => {
+            let f = |v: &Value<String>| known_str(v);
+            let (Ok(role), Ok(bucket), Ok(prefix), Ok(tmp), Ok(logs)) = (
+                f(&p.role_arn),
+                f(&p.assets_bucket),
+                f(&p.scripts_prefix),
+                f(&p.temp_dir),
+                f(&p.spark_event_logs_path),
+            ) else {
+                return Ok(None);
+            };
+            // Tags with unknown values (a new pipeline's identity) leave the rest of the
+            // environment known: only `tags_all` waits for them (see `context_tags_known`).
+            let tags = match &p.tags {
+                Value::Value(m) => Some(
+                    m.iter()
+                        .filter_map(|(k, v)| v.as_ref_option().map(|v| (k.clone(), v.clone())))
+                        .collect(),
+                ),
+                _ => None,
+            };
+            input.context_role_arn = role;
+            input.context_assets_bucket = bucket;
+            input.context_scripts_prefix = prefix;
+            input.context_temp_dir = tmp;
+            input.context_spark_event_logs_path = logs;
+            input.context_tags = tags.unwrap_or_default();
+        }
+    }
+    let (Ok(role), Ok(bucket), Ok(tmp), Ok(logs)) = (
+        known_str(&config.role_arn),
+        known_str(&config.script_bucket),
+        known_str(&config.temp_dir),
+        known_str(&config.spark_event_logs_path),
+    ) else {
+        return Ok(None);
+    };
+    input.role_arn = role;
+    input.script_bucket = bucket;
+    input.temp_dir = tmp;
+    input.spark_event_logs_path = logs;
+    model::resolve_environment(&input).map(Some).map_err(|m| {
+        Diagnostic::new(
+            "Incomplete job environment",
+            m.message,
+            AttributePath::new(m.attribute),
+        )
+    })
+}
+
+/// Whether the pipeline context's tags are all known (a new pipeline's identity is not).
+pub(super) fn context_tags_known(config: &State) -> bool {
+    match &config.pipeline {
+        Value::Value(p) => known_map(&p.tags).is_ok(),
+        _ => true,
+    }
+}
+
+/// Reads and hashes the local script.
+pub(super) fn hash_file(path: &str) -> Result<(Vec<u8>, String), Diagnostic> {
+    std::fs::read(path)
+        .map(|bytes| {
+            let h = model::sha256_hex(&bytes);
+            (bytes, h)
+        })
+        .map_err(|e| {
+            Diagnostic::new(
+                "Cannot read script",
+                format!("script {path:?} cannot be read: {e}"),
+                AttributePath::new("script"),
+            )
+        })
+}
+
+/// What a plan yields: the planned state, and, when everything is known, the desired
+/// objects and the script bytes to upload.
+pub(super) struct Planned {
+    pub(super) state: State,
+    pub(super) desired: Option<model::Desired>,
+    pub(super) script_body: Option<Vec<u8>>,
+}
+
+pub(super) fn plan(
+    ctx: &AwsContext,
+    config: &State,
+    prior: Option<&State>,
+) -> Result<Planned, Diagnostic> {
+    let mut s = config.clone();
+    s.id = config.name.clone();
+    let name = config.name.as_ref_option().cloned();
+    let env = environment(config)?;
+
+    // Settings with defaults; an unknown setting stays unknown.
+    fn or_default<T: Clone>(v: &Value<T>, d: T) -> Value<T> {
+        match v {
+            Value::Null => Value::Value(d),
+            other => other.clone(),
+        }
+    }
+    s.worker_type = or_default(&config.worker_type, model::DEFAULT_WORKER_TYPE.into());
+    s.glue_version = or_default(&config.glue_version, model::DEFAULT_GLUE_VERSION.into());
+    s.number_of_workers = or_default(
+        &config.number_of_workers,
+        Number::from(model::DEFAULT_NUMBER_OF_WORKERS),
+    );
+    s.timeout_minutes = or_default(
+        &config.timeout_minutes,
+        Number::from(model::DEFAULT_TIMEOUT_MINUTES),
+    );
+    s.max_retries = or_default(
+        &config.max_retries,
+        Number::from(model::DEFAULT_MAX_RETRIES),
+    );
+
+    s.role_arn = match &env {
+        Some(e) => Value::Value(e.role_arn.clone()),
+        None => Value::Unknown,
+    };
+
+    // The script: where it goes and its hash.
+    let mut script_body = None;
+    let script: Option<Script> = match (&config.script, &config.script_location) {
+        (Value::Value(path), _) => {
+            let (bytes, sha) = hash_file(path)?;
+            script_body = Some(bytes);
+            s.script_sha256 = Value::Value(sha.clone());
+            match (&env, &name) {
+                (Some(e), Some(n)) => match &e.script_bucket {
+                    Some(bucket) => Some(Script::Upload {
+                        bucket: bucket.clone(),
+                        key: model::script_key(&e.scripts_prefix, n),
+                        sha256: sha,
+                    }),
+                    None => {
+                        return Err(Diagnostic::new(
+                            "Missing script bucket",
+                            "A local `script` needs a bucket to upload it to: set `pipeline` (its assets_bucket) or `script_bucket`.",
+                            AttributePath::new("script_bucket"),
+                        ))
+                    }
+                },
+                _ => None,
+            }
+        }
+        (Value::Unknown, _) => {
+            s.script_sha256 = Value::Unknown;
+            None
+        }
+        (Value::Null, Value::Value(uri)) => {
+            // Not ours: its hash is only reported. Keep what the last read saw while the
+            // location is unchanged; otherwise apply learns it.
+            s.script_sha256 = match prior {
+                Some(p) if p.script_location.as_ref_option() == Some(uri) => {
+                    p.script_sha256.clone()
+                }
+                _ => Value::Unknown,
+            };
+            Some(Script::Existing { uri: uri.clone() })
+        }
+        (Value::Null, _) => {
+            s.script_sha256 = Value::Unknown;
+            None
+        }
+    };
+    s.script_location = match &script {
+        Some(sc) => Value::Value(sc.location()),
+        None => Value::Unknown,
+    };
+
+    // Arguments and tags.
+    let user_args = known_map(&config.arguments);
+    let user_tags = known_map(&config.tags);
+    s.arguments_all = match (&env, &user_args) {
+        (Some(e), Ok(a)) => to_map(&model::effective_arguments(
+            e,
+            &a.clone().unwrap_or_default(),
+        )),
+        _ => Value::Unknown,
+    };
+    // The identity: kept from the prior state; made by the apply when there is none (a
+    // create, or a state written by 0.1.0).
+    s.owner_id = match prior.map(|p| &p.owner_id) {
+        Some(Value::Value(o)) if !o.is_empty() => Value::Value(o.clone()),
+        _ => Value::Unknown,
+    };
+    s.tags_all = match (&env, &user_tags) {
+        (Some(e), Ok(t)) if context_tags_known(config) => children::planned_tags_all(
+            &tags::effective(&ctx.default_tags, &e.tags, &t.clone().unwrap_or_default()),
+            &s.owner_id,
+            ownership::pipeline_owner(&e.tags),
+        ),
+        _ => Value::Unknown,
+    };
+
+    let account = ctx.identity.as_ref().map(|i| i.account_id.as_str());
+    s.arn = match &name {
+        Some(n) => opt_value(managed::glue_arn(
+            ctx.partition,
+            &ctx.region,
+            account,
+            "job",
+            n,
+        ))
+        .or(Value::Unknown),
+        None => Value::Unknown,
+    };
+    s.managed_objects = match (&name, &script, &config.schedule) {
+        (Some(n), Some(sc), sched) if !sched.is_unknown() => Value::Value(model::managed_objects(
+            n,
+            Some(sc),
+            sched.is_value(),
+            ctx.partition,
+            &ctx.region,
+            account,
+        )),
+        _ => Value::Unknown,
+    };
+
+    // The desired objects, when everything is known.
+    let settings = (|| -> Option<JobSettings> {
+        Some(JobSettings {
+            name: name.clone()?,
+            worker_type: s.worker_type.as_ref_option().cloned(),
+            number_of_workers: s.number_of_workers.as_ref_option()?.as_i64(),
+            timeout_minutes: s.timeout_minutes.as_ref_option()?.as_i64(),
+            max_retries: s.max_retries.as_ref_option()?.as_i64(),
+            glue_version: s.glue_version.as_ref_option().cloned(),
+            description: known_str(&config.description).ok()?,
+            arguments: user_args.clone().ok()?.unwrap_or_default(),
+            schedule: known_str(&config.schedule).ok()?,
+            tags: user_tags.clone().ok()?.unwrap_or_default(),
+        })
+    })();
+    let desired = match (settings, &env, script) {
+        (Some(settings), Some(env), Some(script))
+            if !s.worker_type.is_unknown()
+                && !s.glue_version.is_unknown()
+                && context_tags_known(config) =>
+        {
+            let d = model::expand(&settings, env, script, &ctx.default_tags).map_err(|e| {
+                Diagnostic::new("Invalid schedule", e, AttributePath::new("schedule"))
+            })?;
+            Some(d)
+        }
+        _ => None,
+    };
+    Ok(Planned {
+        state: s,
+        desired,
+        script_body,
+    })
+}
+
+/// The first attribute of `config` that is not known, by path.
+pub(super) fn unknown_attribute(config: &State) -> Option<AttributePath> {
+    let top: [(&'static str, bool); 17] = [
+        ("name", config.name.is_unknown()),
+        ("pipeline", config.pipeline.is_unknown()),
+        ("role_arn", config.role_arn.is_unknown()),
+        ("script", config.script.is_unknown()),
+        ("script_location", config.script_location.is_unknown()),
+        ("script_bucket", config.script_bucket.is_unknown()),
+        ("temp_dir", config.temp_dir.is_unknown()),
+        (
+            "spark_event_logs_path",
+            config.spark_event_logs_path.is_unknown(),
+        ),
+        ("worker_type", config.worker_type.is_unknown()),
+        ("number_of_workers", config.number_of_workers.is_unknown()),
+        ("timeout_minutes", config.timeout_minutes.is_unknown()),
+        ("max_retries", config.max_retries.is_unknown()),
+        ("glue_version", config.glue_version.is_unknown()),
+        ("description", config.description.is_unknown()),
+        ("arguments", config.arguments.is_unknown()),
+        ("schedule", config.schedule.is_unknown()),
+        ("tags", config.tags.is_unknown()),
+    ];
+    if let Some((attr, _)) = top.iter().find(|(_, unknown)| *unknown) {
+        return Some(AttributePath::new(*attr));
+    }
+    if let Value::Value(p) = &config.pipeline {
+        let fields = [
+            ("role_arn", &p.role_arn),
+            ("assets_bucket", &p.assets_bucket),
+            ("scripts_prefix", &p.scripts_prefix),
+            ("temp_dir", &p.temp_dir),
+            ("spark_event_logs_path", &p.spark_event_logs_path),
+        ];
+        if let Some((f, _)) = fields.iter().find(|(_, v)| v.is_unknown()) {
+            return Some(AttributePath::new("pipeline").attribute(*f));
+        }
+        if known_map(&p.tags).is_err() {
+            return Some(AttributePath::new("pipeline").attribute("tags"));
+        }
+    }
+    for (attr, map) in [("arguments", &config.arguments), ("tags", &config.tags)] {
+        if let Value::Value(m) = map {
+            if let Some((k, _)) = m.iter().find(|(_, v)| v.is_unknown()) {
+                return Some(AttributePath::new(attr).key(k.clone()));
+            }
+        }
+    }
+    None
+}
+
+/// Apply got a configuration that is not fully known; names the attribute when it can.
+pub(super) fn not_known(config: &State) -> Diagnostic {
+    let summary = "Configuration not fully known at apply";
+    match unknown_attribute(config) {
+        Some(path) => Diagnostic::new(
+            summary,
+            format!("{path} is still unknown at apply time; this is a bug in Terraform or the provider."),
+            path,
+        ),
+        None => Diagnostic::root(
+            summary,
+            "A value the job needs (its role, script bucket or S3 paths, from the configuration or `pipeline`) is still unknown at apply time; this is a bug in Terraform or the provider.",
+        ),
+    }
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resources::job::validation::tests::base;
+
+    #[test]
+    fn not_known_names_the_unknown_attribute() {
+        let mut s = base();
+        s.number_of_workers = Value::Unknown;
+        let d = not_known(&s);
+        assert_eq!(d.attribute, AttributePath::new("number_of_workers"));
+        assert!(d.detail.contains("number_of_workers"), "{}", d.detail);
+
+        let mut s = base();
+        s.tags = Value::Value([("team".to_string(), Value::Unknown)].into());
+        let d = not_known(&s);
+        assert_eq!(
+            d.attribute,
+            AttributePath::new("tags").key("team".to_string())
+        );
+
+        let mut s = base();
+        s.pipeline = Value::Value(PipelineContextValue {
+            temp_dir: Value::Unknown,
+            ..Default::default()
+        });
+        assert_eq!(
+            not_known(&s).attribute,
+            AttributePath::new("pipeline").attribute("temp_dir")
+        );
+    }
+}

@@ -1,0 +1,382 @@
+//! What Terraform stores for a `flywheel_job` (attributes and private state), and reading
+//! AWS into it.
+
+use super::*;
+
+#[derive(Serialize, Deserialize, Debug, Default, Clone, PartialEq)]
+pub struct State {
+    #[serde(default)]
+    pub id: Value<String>,
+    #[serde(default)]
+    pub name: Value<String>,
+    #[serde(default)]
+    pub arn: Value<String>,
+    #[serde(default)]
+    pub pipeline: Value<PipelineContextValue>,
+    #[serde(default)]
+    pub role_arn: Value<String>,
+    #[serde(default)]
+    pub script: Value<String>,
+    #[serde(default)]
+    pub script_location: Value<String>,
+    #[serde(default)]
+    pub script_bucket: Value<String>,
+    #[serde(default)]
+    pub script_sha256: Value<String>,
+    #[serde(default)]
+    pub temp_dir: Value<String>,
+    #[serde(default)]
+    pub spark_event_logs_path: Value<String>,
+    #[serde(default)]
+    pub worker_type: Value<String>,
+    #[serde(default)]
+    pub number_of_workers: Value<Number>,
+    #[serde(default)]
+    pub timeout_minutes: Value<Number>,
+    #[serde(default)]
+    pub max_retries: Value<Number>,
+    #[serde(default)]
+    pub glue_version: Value<String>,
+    #[serde(default)]
+    pub description: Value<String>,
+    #[serde(default)]
+    pub arguments: Value<Map>,
+    #[serde(default)]
+    pub arguments_all: Value<Map>,
+    #[serde(default)]
+    pub schedule: Value<String>,
+    #[serde(default)]
+    pub tags: Value<Map>,
+    #[serde(default)]
+    pub tags_all: Value<Map>,
+    #[serde(default)]
+    pub managed_objects: Value<Vec<ManagedObject>>,
+    /// This instance's identity (see `model::ownership`); null in a state written by 0.1.0.
+    #[serde(default)]
+    pub owner_id: Value<String>,
+}
+
+/// What Terraform keeps for the resource beside its attributes (private state).
+#[derive(Serialize, Deserialize, Debug, Default, Clone, PartialEq)]
+#[serde(default)]
+pub struct Private {
+    /// The last hash of the script object, with the ETag it had then: a read re-hashes an
+    /// object this provider did not write only after its ETag changed.
+    pub script_hash: Option<KnownHash>,
+    /// `s3://` locations of scripts this resource uploaded that the job does not (or may no
+    /// longer) use: kept until an update or the destroy deletes them, so a moved script is
+    /// never orphaned by a failure part-way.
+    pub stale_scripts: Vec<String>,
+}
+
+#[derive(Serialize, Deserialize, Debug, Default, Clone, PartialEq)]
+pub struct KnownHash {
+    pub location: String,
+    pub sha256: String,
+    pub etag: String,
+}
+
+impl Private {
+    pub(super) fn add_stale(&mut self, uri: &str) {
+        if !self.stale_scripts.iter().any(|u| u == uri) {
+            self.stale_scripts.push(uri.to_string());
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Value conversions
+
+/// `m` as a map value, or null when empty and the prior value was null (so an attribute the
+/// configuration leaves out does not read back as `{}`).
+pub(super) fn to_map_or_null(m: &BTreeMap<String, String>, prior: &Value<Map>) -> Value<Map> {
+    if m.is_empty() && !prior.is_value() {
+        Value::Null
+    } else {
+        to_map(m)
+    }
+}
+
+pub(super) fn num(n: i64) -> Value<Number> {
+    Value::Value(Number::from(n))
+}
+
+pub(super) fn trigger_name(job: &str) -> String {
+    format!("{job}{SCHEDULE_SUFFIX}")
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading AWS into state
+
+/// The state AWS holds for the job named in `prior`, or `None` when the job is gone, with
+/// the private state brought up to date.
+///
+/// One round trip: GetJob, GetTags, GetTrigger and the script's HeadObject (at the location
+/// state records, which is where the job points unless it drifted) go out together.
+pub(super) async fn read_state(
+    ctx: &AwsContext,
+    prior: &State,
+    private: &Private,
+) -> Result<Read, Diagnostic> {
+    let Some(name) = prior.name.as_ref_option().cloned() else {
+        return Err(Diagnostic::root("Job has no name in state", "The state of this flywheel_job has no `name`; remove it from the state and import the job."));
+    };
+    let trigger = trigger_name(&name);
+    let recorded_location = prior
+        .script_location
+        .as_ref_option()
+        .and_then(|u| uri_child_name(u));
+    let known = known_hash(private);
+    let backend = JobBackend {
+        ctx,
+        job: &name,
+        trigger: &trigger,
+        scripts: &[],
+        script_body: None,
+        known_hash: known.as_ref().map(|(n, h)| (n.as_str(), h)),
+    };
+    let (observed, recorded_hash) = futures::join!(backend.observe(), async {
+        match &recorded_location {
+            Some(n) => Some(backend.script_hash(n).await),
+            None => None,
+        }
+    });
+    let mut observed = observed.map_err(|e| e.to_diagnostic())?;
+    let state_owner = children::state_owner(&prior.owner_id);
+    let seen_trigger = match observed.remove(&ChildKey::new(Kind::JobTrigger, &name, &trigger)) {
+        Some(Spec::ObservedJobTrigger { trigger, tags }) => Some((trigger, tags)),
+        _ => None,
+    };
+    let Some(Spec::ObservedGlueJob {
+        job,
+        tags: all_tags,
+    }) = observed.remove(&ChildKey::top(Kind::GlueJob, &name))
+    else {
+        // The job is gone. Is its trigger still this instance's (one it would delete)?
+        let leftover = seen_trigger.is_some_and(|(_, tags)| {
+            ownership::may_delete_trigger(state_owner, prior.schedule.is_value(), &tags)
+        });
+        return Ok(Read::Gone {
+            leftover_trigger: leftover,
+        });
+    };
+    // Only a trigger this instance manages is its schedule (see `model::ownership`); one
+    // under the same name that someone else made is not read, changed or deleted.
+    let seen_trigger = seen_trigger.and_then(|(t, tags)| {
+        ownership::trigger_is_managed(state_owner, !prior.schedule.is_null(), &tags).then_some(t)
+    });
+    let script_hash = |uri: &str| {
+        let n = uri_child_name(uri);
+        let b = &backend;
+        async move {
+            match n {
+                Some(n) => b
+                    .script_hash(&n)
+                    .await
+                    .map_err(|e| e.to_diagnostic_at(AttributePath::new("script_sha256"))),
+                None => Ok(None),
+            }
+        }
+    };
+
+    let mut s = prior.clone();
+    s.id = Value::Value(name.clone());
+    s.name = Value::Value(job.name.clone());
+    s.role_arn = opt_value(job.role_arn.clone());
+    s.script_location = opt_value(job.script_location.clone());
+    s.worker_type = opt_value(job.worker_type.clone());
+    s.number_of_workers = job.number_of_workers.map(num).unwrap_or(Value::Null);
+    s.timeout_minutes = job.timeout_minutes.map(num).unwrap_or(Value::Null);
+    s.max_retries = job.max_retries.map(num).unwrap_or(Value::Null);
+    s.glue_version = opt_value(job.glue_version.clone());
+    s.description = opt_value(job.description.clone().filter(|d| !d.is_empty()));
+    let prior_args = known_map(&prior.arguments).ok().flatten();
+    s.arguments = to_map_or_null(
+        &model::user_arguments(&job.default_arguments, prior_args.as_ref()),
+        &prior.arguments,
+    );
+    s.arguments_all = to_map(&job.default_arguments);
+
+    let prior_tags = known_map(&prior.tags).ok().flatten();
+    s.tags = to_map_or_null(
+        &model::user_tags(&all_tags, prior_tags.as_ref(), &ctx.default_tags),
+        &prior.tags,
+    );
+    s.tags_all = to_map(&all_tags);
+    let account = ctx.identity.as_ref().map(|i| i.account_id.as_str());
+    s.arn = opt_value(managed::glue_arn(
+        ctx.partition,
+        &ctx.region,
+        account,
+        "job",
+        &name,
+    ))
+    .or(Value::Value(backend.arn("job", &name)));
+
+    // The schedule, from the trigger, when it is the trigger this resource creates.
+    s.schedule = match seen_trigger {
+        Some(t) if t.activated && t.actions == [TriggerAction::StartJob(name.clone())] => {
+            match t.start {
+                Some(TriggerStart::Schedule(cron)) => match prior.schedule.as_ref_option() {
+                    Some(p) if schedule::equivalent(p, &cron) => Value::Value(p.clone()),
+                    _ => Value::Value(cron),
+                },
+                _ => Value::Null,
+            }
+        }
+        _ => Value::Null,
+    };
+
+    // The script's content hash, as S3 holds it.
+    let mut private = private.clone();
+    let hash = match (job.script_location.as_deref(), recorded_hash) {
+        (Some(uri), Some(h))
+            if prior.script_location.as_ref_option().map(String::as_str) == Some(uri) =>
+        {
+            h.map_err(|e| e.to_diagnostic_at(AttributePath::new("script_sha256")))?
+        }
+        (Some(uri), _) => script_hash(uri).await?,
+        (None, _) => None,
+    };
+    s.script_sha256 = opt_value(hash.as_ref().map(|h| h.sha256.clone()));
+    private.script_hash = match (job.script_location.as_deref(), hash) {
+        (Some(uri), Some(h)) => h.etag.map(|etag| KnownHash {
+            location: uri.to_string(),
+            sha256: h.sha256,
+            etag,
+        }),
+        _ => None,
+    };
+
+    let script = match (&s.script, job.script_location.as_deref()) {
+        (Value::Value(_), Some(uri)) => match validate::s3_uri(uri, true) {
+            Ok((bucket, key)) => Some(Script::Upload {
+                bucket,
+                key,
+                sha256: String::new(),
+            }),
+            Err(_) => None,
+        },
+        (_, Some(uri)) => Some(Script::Existing {
+            uri: uri.to_string(),
+        }),
+        _ => None,
+    };
+    s.managed_objects = Value::Value(with_stale_scripts(
+        model::managed_objects(
+            &name,
+            script.as_ref(),
+            s.schedule.is_value(),
+            ctx.partition,
+            &ctx.region,
+            account,
+        ),
+        &private,
+        job.script_location.as_deref(),
+        ctx.partition,
+    ));
+    Ok(Read::Found(Box::new(s), private))
+}
+
+/// What a read found.
+pub(super) enum Read {
+    Found(Box<State>, Private),
+    /// The job is gone; `leftover_trigger`: its trigger is still this instance's.
+    Gone {
+        leftover_trigger: bool,
+    },
+}
+
+/// `objects` plus the uploaded scripts private state still has to delete (other than the
+/// job's current script), so a plan shows them and the next apply removes them.
+pub(super) fn with_stale_scripts(
+    mut objects: Vec<ManagedObject>,
+    private: &Private,
+    current: Option<&str>,
+    partition: &str,
+) -> Vec<ManagedObject> {
+    for uri in &private.stale_scripts {
+        if Some(uri.as_str()) == current {
+            continue;
+        }
+        let arn = validate::s3_uri(uri, true)
+            .ok()
+            .map(|(b, k)| format!("arn:{partition}:s3:::{b}/{k}"));
+        objects.push(ManagedObject::new(
+            "aws_s3_object",
+            uri,
+            Some(arn.unwrap_or_default()),
+        ));
+    }
+    objects
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maps_with_unknowns() {
+        let m: Value<Map> = Value::Value([("a".to_string(), Value::Unknown)].into());
+        assert!(known_map(&m).is_err());
+        assert_eq!(known_map(&Value::Null), Ok(None));
+        assert_eq!(to_map_or_null(&BTreeMap::new(), &Value::Null), Value::Null);
+        assert_eq!(
+            to_map_or_null(&BTreeMap::new(), &Value::Value(Map::new())),
+            Value::Value(Map::new())
+        );
+    }
+
+    #[test]
+    fn stale_scripts_show_in_managed_objects_except_the_current_one() {
+        let mut p = Private::default();
+        p.add_stale("s3://my-assets/scripts/x.py");
+        p.add_stale("s3://my-assets/moved/x.py");
+        p.add_stale("s3://my-assets/scripts/x.py");
+        assert_eq!(p.stale_scripts.len(), 2);
+        let objects = with_stale_scripts(Vec::new(), &p, Some("s3://my-assets/moved/x.py"), "aws");
+        assert_eq!(objects.len(), 1);
+        assert_eq!(
+            objects[0].name,
+            Value::Value("s3://my-assets/scripts/x.py".to_string())
+        );
+        assert_eq!(
+            objects[0].arn,
+            Value::Value("arn:aws:s3:::my-assets/scripts/x.py".to_string())
+        );
+    }
+
+    #[test]
+    fn private_state_from_an_older_provider_is_empty() {
+        // Earlier versions kept no private state: Terraform sends null (or nothing).
+        let p: Option<Private> = serde_json::from_str("null").expect("null");
+        assert_eq!(p.unwrap_or_default(), Private::default());
+        let p: Option<Private> = serde_json::from_str("{}").expect("empty object");
+        assert_eq!(p, Some(Private::default()));
+    }
+
+    /// A state provider 0.1.0 wrote: every attribute reads back as written, and `owner_id`
+    /// is null, which the next plan turns into "known after apply".
+    #[test]
+    fn state_from_0_1_0_deserializes_without_an_identity() {
+        let file: serde_json::Value = serde_json::from_str(include_str!(
+            "../../../tests/fixtures/state-0.1.0/glue.tfstate.json"
+        ))
+        .expect("fixture JSON");
+        let instance = file["resources"]
+            .as_array()
+            .expect("resources")
+            .iter()
+            .find(|r| r["type"] == "flywheel_job")
+            .expect("the resource")["instances"][0]
+            .clone();
+        assert_eq!(instance["schema_version"], 0);
+        let attributes = instance["attributes"].clone();
+        let state: State = serde_json::from_value(attributes.clone()).expect("a 0.1.0 state");
+        assert_eq!(state.owner_id, Value::Null);
+        assert!(state.name.is_value());
+        // Nothing else is lost: it serializes back to the same attributes plus `owner_id`.
+        let mut back = serde_json::to_value(&state).expect("serializes");
+        back.as_object_mut().expect("object").remove("owner_id");
+        assert_eq!(back, attributes);
+    }
+}

@@ -1,0 +1,396 @@
+//! Offline validation of a `flywheel_job` configuration: every literal mistake is reported
+//! with its attribute path before any API call.
+
+use super::*;
+
+/// A whole number from a known value; reports fractions at `attr`.
+pub(super) fn whole(diags: &mut Diagnostics, v: &Value<Number>, attr: &'static str) -> Option<i64> {
+    let n = v.as_ref_option()?;
+    match n.as_i64() {
+        Some(i) => Some(i),
+        None => {
+            attr_error(
+                diags,
+                AttributePath::new(attr),
+                "Invalid number",
+                format!("{attr} must be a whole number, not {}", n.0),
+            );
+            None
+        }
+    }
+}
+
+pub fn validate_config(config: &State, diags: &mut Diagnostics) {
+    if let Value::Value(name) = &config.name {
+        if let Err(e) = model::check_name(name) {
+            attr_error(diags, AttributePath::new("name"), "Invalid job name", e);
+        }
+    }
+    let worker_ok = match &config.worker_type {
+        Value::Value(w) => match model::check_worker_type(w) {
+            Ok(()) => Some(w.clone()),
+            Err(e) => {
+                attr_error(
+                    diags,
+                    AttributePath::new("worker_type"),
+                    "Invalid worker type",
+                    e,
+                );
+                None
+            }
+        },
+        Value::Null => Some(model::DEFAULT_WORKER_TYPE.to_string()),
+        Value::Unknown => None,
+    };
+    let version_ok = match &config.glue_version {
+        Value::Value(v) => match model::check_glue_version(v) {
+            Ok(()) => Some(v.clone()),
+            Err(e) => {
+                attr_error(
+                    diags,
+                    AttributePath::new("glue_version"),
+                    "Invalid Glue version",
+                    e,
+                );
+                None
+            }
+        },
+        Value::Null => Some(model::DEFAULT_GLUE_VERSION.to_string()),
+        Value::Unknown => None,
+    };
+    if let (Some(w), Some(v)) = (worker_ok, version_ok) {
+        if let Err(e) = model::check_compatibility(&w, &v) {
+            attr_error(
+                diags,
+                AttributePath::new("worker_type"),
+                "Worker type not available in this Glue version",
+                e,
+            );
+        }
+    }
+    for (attr, value, range) in [
+        (
+            "number_of_workers",
+            &config.number_of_workers,
+            model::WORKERS_RANGE,
+        ),
+        (
+            "timeout_minutes",
+            &config.timeout_minutes,
+            model::TIMEOUT_RANGE,
+        ),
+        ("max_retries", &config.max_retries, model::MAX_RETRIES_RANGE),
+    ] {
+        if let Some(n) = whole(diags, value, attr) {
+            if let Err(e) = model::check_range(n, range) {
+                attr_error(
+                    diags,
+                    AttributePath::new(attr),
+                    "Value out of range",
+                    format!("{attr} {e}"),
+                );
+            }
+        }
+    }
+    if let Value::Value(s) = &config.schedule {
+        if let Err(e) = schedule::parse(s) {
+            attr_error(diags, AttributePath::new("schedule"), "Invalid schedule", e);
+        }
+    }
+
+    // The script: exactly one of `script` and `script_location`.
+    match (&config.script, &config.script_location) {
+        (Value::Null, Value::Null) => attr_error(
+            diags,
+            AttributePath::new("script"),
+            "Missing script",
+            "Set `script` (a local file the provider uploads) or `script_location` (an existing s3:// object).",
+        ),
+        (Value::Value(_) | Value::Unknown, Value::Value(_) | Value::Unknown) => attr_error(
+            diags,
+            AttributePath::new("script_location"),
+            "Conflicting script settings",
+            "Set only one of `script` (a local file) and `script_location` (an existing s3:// object).",
+        ),
+        _ => {}
+    }
+    if let Value::Value(path) = &config.script {
+        match std::fs::metadata(path) {
+            Ok(m) if m.is_file() => {}
+            Ok(_) => attr_error(
+                diags,
+                AttributePath::new("script"),
+                "Script is not a file",
+                format!("script {path:?} is not a regular file"),
+            ),
+            Err(e) => attr_error(
+                diags,
+                AttributePath::new("script"),
+                "Script file not found",
+                format!("script {path:?} cannot be read: {e}"),
+            ),
+        }
+    }
+    if let Value::Value(uri) = &config.script_location {
+        if let Err(e) = validate::s3_uri(uri, true) {
+            attr_error(
+                diags,
+                AttributePath::new("script_location"),
+                "Invalid S3 URI",
+                e,
+            );
+        }
+    }
+    if let Value::Value(arn) = &config.role_arn {
+        if let Err(e) = validate::role_arn(arn) {
+            attr_error(diags, AttributePath::new("role_arn"), "Invalid role ARN", e);
+        }
+    }
+    if let Value::Value(b) = &config.script_bucket {
+        if let Err(e) = validate::bucket_name(b) {
+            attr_error(
+                diags,
+                AttributePath::new("script_bucket"),
+                "Invalid bucket name",
+                e,
+            );
+        }
+    }
+    for (attr, v) in [
+        ("temp_dir", &config.temp_dir),
+        ("spark_event_logs_path", &config.spark_event_logs_path),
+    ] {
+        if let Value::Value(uri) = v {
+            if let Err(e) = validate::s3_uri(uri, false) {
+                attr_error(diags, AttributePath::new(attr), "Invalid S3 URI", e);
+            }
+        }
+    }
+    if let Value::Value(p) = &config.pipeline {
+        if let Value::Value(arn) = &p.role_arn {
+            if let Err(e) = validate::role_arn(arn) {
+                attr_error(
+                    diags,
+                    AttributePath::new("pipeline").attribute("role_arn"),
+                    "Invalid role ARN",
+                    e,
+                );
+            }
+        }
+        if let Value::Value(b) = &p.assets_bucket {
+            if let Err(e) = validate::bucket_name(b) {
+                attr_error(
+                    diags,
+                    AttributePath::new("pipeline").attribute("assets_bucket"),
+                    "Invalid bucket name",
+                    e,
+                );
+            }
+        }
+        for (attr, v) in [
+            ("temp_dir", &p.temp_dir),
+            ("spark_event_logs_path", &p.spark_event_logs_path),
+        ] {
+            if let Value::Value(uri) = v {
+                if let Err(e) = validate::s3_uri(uri, false) {
+                    attr_error(
+                        diags,
+                        AttributePath::new("pipeline").attribute(attr),
+                        "Invalid S3 URI",
+                        e,
+                    );
+                }
+            }
+        }
+    }
+
+    // Standalone mode: what the pipeline would otherwise provide.
+    if config.pipeline.is_null() {
+        if config.role_arn.is_null() {
+            attr_error(
+                diags,
+                AttributePath::new("role_arn"),
+                "Missing role",
+                "Without `pipeline`, set `role_arn` (the IAM role Glue runs the job as).",
+            );
+        }
+        if config.script.is_value() && config.script_bucket.is_null() {
+            attr_error(
+                diags,
+                AttributePath::new("script_bucket"),
+                "Missing script bucket",
+                "Without `pipeline`, a local `script` needs `script_bucket` to upload it to.",
+            );
+        }
+        if config.script_bucket.is_null() {
+            for (attr, v) in [
+                ("temp_dir", &config.temp_dir),
+                ("spark_event_logs_path", &config.spark_event_logs_path),
+            ] {
+                if v.is_null() {
+                    attr_error(
+                        diags,
+                        AttributePath::new(attr),
+                        "Missing S3 path",
+                        format!("Without `pipeline` or `script_bucket`, set `{attr}`."),
+                    );
+                }
+            }
+        }
+    }
+
+    if let Value::Value(args) = &config.arguments {
+        for (k, v) in args {
+            let value = v.as_ref_option().map(String::as_str).unwrap_or("");
+            if v.is_unknown()
+                && !model::RESERVED_ARGUMENTS.contains(&k.as_str())
+                && k.starts_with("--")
+            {
+                continue;
+            }
+            if let Err(e) = model::check_argument(k, value) {
+                attr_error(
+                    diags,
+                    AttributePath::new("arguments").key(k.clone()),
+                    "Invalid job argument",
+                    e,
+                );
+            }
+        }
+    }
+    if let Ok(Some(t)) = known_map(&config.tags) {
+        for (k, msg) in tags::problems(&t) {
+            attr_error(diags, AttributePath::new("tags").key(k), "Invalid tag", msg);
+        }
+    }
+}
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub(crate) fn base() -> State {
+        State {
+            name: Value::Value("etl-x".into()),
+            role_arn: Value::Value("arn:aws:iam::123456789012:role/r".into()),
+            script_location: Value::Value("s3://my-assets/scripts/x.py".into()),
+            script_bucket: Value::Value("my-assets".into()),
+            ..Default::default()
+        }
+    }
+
+    fn errors_at(config: &State) -> Vec<String> {
+        let mut d = Diagnostics::default();
+        validate_config(config, &mut d);
+        d.errors
+            .iter()
+            .map(|e| format!("{:?}", e.attribute))
+            .collect()
+    }
+
+    #[test]
+    fn a_valid_standalone_config_has_no_errors() {
+        assert!(errors_at(&base()).is_empty(), "{:?}", errors_at(&base()));
+    }
+
+    #[test]
+    fn each_mistake_names_its_attribute() {
+        type Mutation = Box<dyn Fn(&mut State)>;
+        let cases: Vec<(&str, Mutation)> = vec![
+            ("name", Box::new(|s| s.name = Value::Value("a/b".into()))),
+            (
+                "worker_type",
+                Box::new(|s| s.worker_type = Value::Value("G.3X".into())),
+            ),
+            (
+                "worker_type",
+                Box::new(|s| {
+                    s.worker_type = Value::Value("G.8X".into());
+                    s.glue_version = Value::Value("2.0".into());
+                }),
+            ),
+            (
+                "glue_version",
+                Box::new(|s| s.glue_version = Value::Value("1.0".into())),
+            ),
+            (
+                "number_of_workers",
+                Box::new(|s| s.number_of_workers = Value::Value(Number(1.0))),
+            ),
+            (
+                "number_of_workers",
+                Box::new(|s| s.number_of_workers = Value::Value(Number(2.5))),
+            ),
+            (
+                "timeout_minutes",
+                Box::new(|s| s.timeout_minutes = Value::Value(Number(2881.0))),
+            ),
+            (
+                "max_retries",
+                Box::new(|s| s.max_retries = Value::Value(Number(11.0))),
+            ),
+            (
+                "schedule",
+                Box::new(|s| s.schedule = Value::Value("cron(0 3 * * *)".into())),
+            ),
+            (
+                "script_location",
+                Box::new(|s| s.script_location = Value::Value("https://x/y.py".into())),
+            ),
+            (
+                "script",
+                Box::new(|s| {
+                    s.script_location = Value::Null;
+                    s.script = Value::Value("/nonexistent/flywheel/x.py".into());
+                }),
+            ),
+            ("script", Box::new(|s| s.script_location = Value::Null)),
+            (
+                "script_location",
+                Box::new(|s| s.script = Value::Value("/etc/hostname".into())),
+            ),
+            (
+                "role_arn",
+                Box::new(|s| s.role_arn = Value::Value("role".into())),
+            ),
+            ("role_arn", Box::new(|s| s.role_arn = Value::Null)),
+            (
+                "temp_dir",
+                Box::new(|s| s.temp_dir = Value::Value("/tmp".into())),
+            ),
+            (
+                "arguments",
+                Box::new(|s| {
+                    s.arguments = Value::Value(
+                        [("--JOB_NAME".to_string(), Value::Value("x".to_string()))].into(),
+                    );
+                }),
+            ),
+            (
+                "tags",
+                Box::new(|s| {
+                    s.tags =
+                        Value::Value([("aws:x".to_string(), Value::Value("x".to_string()))].into());
+                }),
+            ),
+        ];
+        for (attr, mutate) in cases {
+            let mut s = base();
+            mutate(&mut s);
+            let errs = errors_at(&s);
+            assert!(
+                errs.len() == 1 && errs[0].contains(&format!("\"{attr}\"")),
+                "{attr}: {errs:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_values_are_not_errors() {
+        let mut s = base();
+        s.worker_type = Value::Unknown;
+        s.number_of_workers = Value::Unknown;
+        s.schedule = Value::Unknown;
+        s.role_arn = Value::Unknown;
+        assert!(errors_at(&s).is_empty());
+    }
+}
