@@ -14,7 +14,7 @@ use async_trait::async_trait;
 use super::execute::execute;
 use super::plan::{self, Action, Operation};
 use crate::aws::AwsError;
-use crate::model::children::{Child, ChildKey, Spec, Status};
+use crate::model::children::{Child, ChildKey, Kind, Spec, Status};
 use crate::model::ownership::{self, Verdict};
 use crate::model::tags::Tags;
 
@@ -90,6 +90,9 @@ pub enum Refusal {
     Foreign,
     /// It would become owned (deletable) without proof.
     NoProof,
+    /// The configuration no longer wants a child named after its parent (a trigger) that
+    /// the state recorded, but nothing proves this instance made it: it is left.
+    Undeletable,
 }
 
 /// Why the engine did not (fully) get a child where it should be.
@@ -147,6 +150,7 @@ impl Failure {
                     Refusal::Exists => "Choose another name for it, or import it (see below).",
                     Refusal::Foreign => "If the other state should keep it, remove this resource from this state with `terraform state rm`; if this state should, remove the tag from it (or import it here and remove it from the other state).",
                     Refusal::NoProof => "It was adopted, so nothing proves this resource created it, and deleting it on destroy could lose someone's data. Keep it adopted; or, if it is an empty object an interrupted apply left behind, delete it and apply again.",
+                    Refusal::Undeletable => "This resource no longer manages it, so nothing was changed; delete it yourself if nothing else uses it, then apply again.",
                 };
                 (
                     format!("{what} is not this resource's"),
@@ -201,6 +205,12 @@ fn claim(spec: &Spec) -> Option<(bool, &Tags)> {
     match spec {
         Spec::Bucket { create, tags } => Some((*create, tags)),
         Spec::Database { tags, .. } | Spec::Role { tags, .. } => Some((true, tags)),
+        // Crawlers
+        Spec::Crawler(c) => Some((true, &c.tags)),
+        Spec::CrawlerTrigger(t) => Some((true, &t.tags)),
+        Spec::SeenCrawler { tags, .. } | Spec::SeenCrawlerTrigger { tags, .. } => {
+            Some((true, tags))
+        }
         _ => None,
     }
 }
@@ -210,10 +220,12 @@ fn observed_tags(spec: &Spec) -> Option<&Tags> {
 }
 
 /// Every existing child this apply may not touch (pure: see `crate::model::ownership`).
+/// `recorded`: the derived-name children the prior state recorded (see [`derived`]).
 pub fn refusals(
     children: &[Child],
     observed: &BTreeMap<ChildKey, Spec>,
     own: &Ownership,
+    recorded: &BTreeSet<ChildKey>,
 ) -> Vec<Failure> {
     let mut out = Vec::new();
     for c in children {
@@ -229,6 +241,8 @@ pub fn refusals(
             matches!(v, Verdict::Foreign { .. }).then_some(Refusal::Foreign)
         } else if own.needs_proof.contains(&c.key) {
             (v != Verdict::Ours).then_some(Refusal::NoProof)
+        } else if derived(c.key.kind) {
+            derived_refusal(&v, recorded.contains(&c.key))
         } else if own.creating {
             (!ownership::on_create(&v)).then_some(Refusal::Exists)
         } else {
@@ -248,6 +262,17 @@ pub fn refusals(
 /// Observes, refuses what is not this instance's (then changes nothing), and otherwise
 /// runs what each child needs.
 pub async fn converge(backend: &dyn Backend, children: &[Child], own: &Ownership) -> Converged {
+    converge_with(backend, children, own, &BTreeSet::new()).await
+}
+
+/// [`converge`] for a resource with derived-name children (a crawler's trigger):
+/// `recorded` holds those the prior state recorded (see [`derived`]).
+pub async fn converge_with(
+    backend: &dyn Backend,
+    children: &[Child],
+    own: &Ownership,
+    recorded: &BTreeSet<ChildKey>,
+) -> Converged {
     let observed = match backend.observe().await {
         Ok(o) => o,
         Err(e) => {
@@ -262,7 +287,12 @@ pub async fn converge(backend: &dyn Backend, children: &[Child], own: &Ownership
         }
     };
     let mut statuses = crate::model::children::statuses(children, &observed);
-    let refused = refusals(children, &observed, own);
+    let mut refused = refusals(children, &observed, own, recorded);
+    let extra = unwanted(children, &observed, own, recorded);
+    refused.extend(extra.refused);
+    for k in &extra.left {
+        statuses.remove(k);
+    }
     if !refused.is_empty() {
         return Converged {
             statuses,
@@ -387,11 +417,25 @@ pub async fn destroy(
     own: &Ownership,
     force: bool,
 ) -> Vec<Failure> {
+    destroy_with(backend, children, own, force, &BTreeSet::new()).await
+}
+
+/// [`destroy`] for a resource with derived-name children (a crawler's trigger): those
+/// observed are deleted too, as [`unwanted`] allows; `recorded` as for [`converge_with`].
+pub async fn destroy_with(
+    backend: &dyn Backend,
+    children: &[Child],
+    own: &Ownership,
+    force: bool,
+    recorded: &BTreeSet<ChildKey>,
+) -> Vec<Failure> {
     let observed = match backend.observe().await {
         Ok(o) => o,
         Err(e) => return vec![Failure::Observe(e)],
     };
-    let refused = refusals(children, &observed, own);
+    let mut refused = refusals(children, &observed, own, recorded);
+    let extra = unwanted(children, &observed, own, recorded);
+    refused.extend(extra.refused);
     if !refused.is_empty() {
         return refused;
     }
@@ -426,10 +470,20 @@ pub async fn destroy(
     let ops = plan::order(
         top.iter()
             .map(|c| plan::delete(c.key.clone(), "destroy".into()))
+            .chain(
+                extra
+                    .deleted
+                    .into_iter()
+                    .map(|k| plan::delete(k, "destroy".into())),
+            )
             .collect(),
     );
     let outcome = execute(&ops, CONCURRENCY, |op| {
-        let spec = children.iter().find(|c| c.key == op.key).map(|c| &c.spec);
+        let spec = children
+            .iter()
+            .find(|c| c.key == op.key)
+            .map(|c| &c.spec)
+            .or_else(|| observed.get(&op.key));
         async move {
             backend
                 .delete(&op.key, spec, force)
@@ -439,6 +493,73 @@ pub async fn destroy(
     })
     .await;
     outcome.failed.into_iter().map(|(_, f)| f).collect()
+}
+
+// ---------------------------------------------------------------------------------------
+// Derived-name children: a crawler's trigger
+// ---------------------------------------------------------------------------------------
+
+/// Children named after their parent (`<crawler>-after-job`): anyone may have made one
+/// under that name, so whose it is follows the prior state's record as well as its tags
+/// (`ownership::trigger_is_managed`, `ownership::may_delete_trigger`), and, not being
+/// deleted with their parent, they are deleted on their own.
+fn derived(kind: Kind) -> bool {
+    matches!(kind, Kind::GlueCrawlerTrigger)
+}
+
+/// A wanted derived child that exists: one the state recorded may be changed when
+/// `on_change` allows (it carries this identity, or none); one it did not record is taken
+/// only as on a create (this apply's own after a lost answer, or its pipeline's).
+fn derived_refusal(v: &Verdict, recorded: bool) -> Option<Refusal> {
+    if recorded {
+        (!ownership::on_change(v)).then_some(Refusal::Foreign)
+    } else {
+        (!ownership::on_create(v)).then_some(Refusal::Exists)
+    }
+}
+
+/// What becomes of the observed derived children the configuration does not want.
+#[derive(Debug, Default)]
+struct Unwanted {
+    /// Provably this instance's: deleted.
+    deleted: Vec<ChildKey>,
+    /// Left alone: not provably this instance's.
+    left: Vec<ChildKey>,
+    /// Left, and the state recorded them: said, so the user can delete them.
+    refused: Vec<Failure>,
+}
+
+/// Deleted only when `ownership::may_delete_trigger` allows; otherwise left silently when
+/// the state never recorded the child (someone else's), and with a refusal when it did.
+fn unwanted(
+    children: &[Child],
+    observed: &BTreeMap<ChildKey, Spec>,
+    own: &Ownership,
+    recorded: &BTreeSet<ChildKey>,
+) -> Unwanted {
+    let mut out = Unwanted::default();
+    for (key, spec) in observed {
+        if !derived(key.kind) || children.iter().any(|c| &c.key == key) {
+            continue;
+        }
+        let tags = observed_tags(spec).cloned().unwrap_or_default();
+        let was_recorded = recorded.contains(key);
+        if ownership::may_delete_trigger(own.owner.as_deref(), was_recorded, &tags) {
+            out.deleted.push(key.clone());
+            continue;
+        }
+        out.left.push(key.clone());
+        if was_recorded {
+            out.refused.push(Failure::NotOurs {
+                key: key.clone(),
+                verdict: ownership::verdict(own.owner.as_deref(), None, &tags),
+                why: Refusal::Undeletable,
+            });
+        } else {
+            tracing::info!(child = %key, "leaving a trigger this resource did not create");
+        }
+    }
+    out
 }
 
 #[cfg(test)]

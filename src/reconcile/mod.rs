@@ -6,11 +6,14 @@
 //! - [`engine`] owns what every resource needs written once: ownership checks before any
 //!   write, recognising a lost answer, data guards before a destroy, and the failures.
 //! - A backend per resource maps each child kind to its `crate::aws` calls
-//!   ([`pipeline_backend`]).
+//!   ([`pipeline_backend`], [`crawler_backend`]).
 
+pub mod crawler_backend;
 pub mod engine;
 pub mod execute;
 pub mod pipeline_backend;
 pub mod plan;
 
-pub use engine::{converge, destroy, Converged, Failure, Ownership, Refusal};
+pub use engine::{
+    converge, converge_with, destroy, destroy_with, Converged, Failure, Ownership, Refusal,
+};

@@ -172,6 +172,13 @@ impl Backend for PipelineBackend<'_> {
                 iam::put_inline_policy(ctx, &key.owner, &key.name, document).await
             }
             Spec::Attachment => iam::attach(ctx, &key.owner, &key.name).await,
+            // Other resources' kinds: never among a pipeline's children.
+            _ => {
+                return Err(OpError::Refused {
+                    summary: "Unexpected child".into(),
+                    detail: "A pipeline was asked to write a child of another resource. This is a bug in the provider.".into(),
+                })
+            }
         };
         r.map_err(OpError::from)
     }

@@ -3,14 +3,17 @@
 //! and an optional conditional trigger that starts it when a job succeeds.
 //!
 //! This file holds the schema, the offline validation, the planning of every computed value,
-//! and the mapping between Terraform values and `model::crawler`. AWS calls live in
-//! `aws::glue::{crawlers, triggers, tags}`.
+//! and the mapping between Terraform values and `model::crawler`. It makes no AWS call:
+//! create, update, destroy and read go through the engine (`reconcile::converge_with`,
+//! `reconcile::destroy_with`) and the crawler's backend (`reconcile::crawler_backend`),
+//! which decide whose each object is; this file turns their results into state and into
+//! diagnostics that name the child.
 //!
 //! Spellings the user chose are kept: when AWS holds an equivalent `configuration` JSON,
 //! schedule or target order, state keeps the user's text and plans show no diff.
 //! `name` and `database` changes replace the crawler; everything else updates in place.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -19,18 +22,21 @@ use tf_provider::schema::{NestedBlock, Schema};
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostic, Diagnostics, Resource};
 
-use crate::aws::glue::{crawlers, tags as glue_tags, triggers};
-use crate::aws::{AwsContext, ErrorKind, SharedContext};
+use crate::aws::{AwsContext, SharedContext};
+use crate::model::children::{ChildKey, Kind, Status};
 use crate::model::context::{self, PipelineContextValue};
 use crate::model::crawler::{
     self as model, CrawlerConfig, Literals, ObservedCrawler, DEFAULT_DELETE_BEHAVIOR,
     DEFAULT_RECRAWL_BEHAVIOR, DEFAULT_UPDATE_BEHAVIOR,
 };
 use crate::model::managed::{self, ManagedObject};
-use crate::model::ownership;
+use crate::model::ownership::{self, Verdict};
 use crate::model::tags::{self as tag_model, Tags};
-use crate::model::trigger::{TriggerAction, TriggerStart};
-use crate::resources::children::{self, Owners};
+use crate::model::trigger::{ObservedTrigger, TriggerAction, TriggerStart};
+use crate::reconcile::crawler_backend::CrawlerBackend;
+use crate::reconcile::engine::Backend;
+use crate::reconcile::{self, Converged, Failure, Ownership, Refusal};
+use crate::resources::children;
 use crate::schema::*;
 use crate::values::{known_map, to_map, StringMap};
 
@@ -451,8 +457,8 @@ async fn finish_state(
     }
     let account_id = match account(ctx) {
         Some(a) => Some(a.to_string()),
-        None => match crate::aws::sts::get_caller_identity(&ctx.sts, &ctx.retry).await {
-            Ok(i) => Some(i.account_id),
+        None => match backend(ctx, &name).account_id().await {
+            Ok(a) => Some(a),
             Err(e) => {
                 diags.add_warning(e.to_diagnostic());
                 None
@@ -490,34 +496,27 @@ async fn finish_state(
 // Reading AWS into state
 // ---------------------------------------------------------------------------------------
 
-/// The job a trigger named after the crawler starts it after, when that trigger exists,
-/// has the shape this resource creates, and is active.
-async fn observed_after_job(
-    ctx: &AwsContext,
+/// The job the trigger named after the crawler starts it after, when that trigger exists,
+/// is the one this instance manages (see `model::ownership`), has the shape this resource
+/// creates, and is active.
+fn after_job(
     crawler: &str,
+    trigger: Option<&(ObservedTrigger, Tags)>,
     owner: Option<&str>,
     recorded: bool,
-) -> Result<Option<String>, crate::aws::AwsError> {
-    let name = model::after_job_trigger_name(crawler);
-    let seen = triggers::get(ctx, &name).await?;
-    // Only a trigger this instance manages is its `run_after_job` (see `model::ownership`).
-    let seen = match seen {
-        Some(t) => {
-            let tags = glue_tags::get(ctx, &glue_tags::arn(ctx, "trigger", &name)).await?;
-            ownership::trigger_is_managed(owner, recorded, &tags).then_some(t)
+) -> Option<String> {
+    let (t, tags) = trigger?;
+    if !ownership::trigger_is_managed(owner, recorded, tags) {
+        return None;
+    }
+    match (&t.start, t.actions.as_slice(), t.activated) {
+        (Some(TriggerStart::AfterJobSucceeded(job)), [TriggerAction::StartCrawler(c)], true)
+            if c == crawler =>
+        {
+            Some(job.clone())
         }
-        None => None,
-    };
-    Ok(
-        seen.and_then(|t| match (&t.start, t.actions.as_slice(), t.activated) {
-            (
-                Some(TriggerStart::AfterJobSucceeded(job)),
-                [TriggerAction::StartCrawler(c)],
-                true,
-            ) if c == crawler => Some(job.clone()),
-            _ => None,
-        }),
-    )
+        _ => None,
+    }
 }
 
 /// State as AWS holds it, keeping the prior state's spelling of equivalent values.
@@ -612,96 +611,148 @@ async fn refresh(
     diags: &mut Diagnostics,
 ) -> Option<State> {
     let name = prior.name.as_ref_option()?.clone();
-    let arn = glue_tags::arn(ctx, "crawler", &name);
-    let (seen, aws_tags, after_job) = futures::join!(
-        crawlers::get(ctx, &name),
-        glue_tags::get(ctx, &arn),
-        async {
-            if check_trigger {
-                observed_after_job(
-                    ctx,
-                    &name,
-                    children::state_owner(&prior.owner_id),
-                    !prior.run_after_job.is_null(),
-                )
-                .await
-            } else {
-                Ok(None)
-            }
-        },
-    );
-    // A crawler that is gone makes the other answers moot.
-    let seen = match seen {
-        Ok(Some(c)) => c,
-        Ok(None) => {
-            // Gone; kept (marked gone) while its trigger is left, so the plan replaces it.
-            return match children::leftover_trigger(
-                ctx,
-                &model::after_job_trigger_name(&name),
-                children::state_owner(&prior.owner_id),
-                !prior.run_after_job.is_null() && !prior.run_after_job.is_unknown(),
-            )
-            .await
-            {
-                Ok(true) => {
-                    let mut s = prior.clone();
-                    s.id = Value::Null;
-                    Some(s)
-                }
-                Ok(false) => None,
-                Err(d) => {
-                    diags.add_error(d);
-                    Some(prior.clone())
-                }
-            };
-        }
+    let b = backend(ctx, &name);
+    let seen = match b.read(check_trigger).await {
+        Ok(o) => o,
         Err(e) => {
             diags.add_error(e.to_diagnostic());
             return Some(prior.clone());
         }
     };
-    let (after_job, aws_tags) = match (after_job, aws_tags) {
-        (Ok(j), Ok(t)) => (j, t),
-        (Err(e), _) | (_, Err(e)) => {
-            diags.add_error(e.to_diagnostic());
-            return Some(prior.clone());
-        }
+    let owner = children::state_owner(&prior.owner_id);
+    let Some((crawler, aws_tags)) = seen.crawler else {
+        // Gone; kept (marked gone) while a trigger this instance would delete is left, so
+        // the plan replaces it: the destroy removes the trigger and the identity is not lost
+        // with the state. Forgetting it instead would leave a trigger no state can prove it
+        // owns, and the re-create would refuse it.
+        let trigger = if check_trigger {
+            seen.trigger
+        } else {
+            match b.read(true).await {
+                Ok(o) => o.trigger,
+                Err(e) => {
+                    diags.add_error(e.to_diagnostic());
+                    return Some(prior.clone());
+                }
+            }
+        };
+        let recorded = !prior.run_after_job.is_null() && !prior.run_after_job.is_unknown();
+        return match trigger {
+            Some((_, tags)) if ownership::may_delete_trigger(owner, recorded, &tags) => {
+                let mut s = prior.clone();
+                s.id = Value::Null;
+                Some(s)
+            }
+            _ => None,
+        };
     };
-    Some(observed_state(ctx, prior, &seen, after_job, aws_tags))
+    let job = after_job(
+        &name,
+        seen.trigger.as_ref(),
+        owner,
+        !prior.run_after_job.is_null(),
+    );
+    Some(observed_state(ctx, prior, &crawler, job, aws_tags))
 }
 
-/// What a refusal names and advises for this crawler.
-fn resource(name: &str) -> children::Resource<'_> {
-    children::Resource {
-        type_name: "flywheel_crawler",
-        kind: "crawler",
-        name,
+fn backend<'a>(ctx: &'a AwsContext, name: &'a str) -> CrawlerBackend<'a> {
+    CrawlerBackend { ctx, crawler: name }
+}
+
+/// The trigger keys the prior state recorded (its `run_after_job` was set, or is unknown
+/// after an import, which claims the trigger).
+fn recorded(name: &str, run_after_job: &Value<String>) -> BTreeSet<ChildKey> {
+    (!run_after_job.is_null())
+        .then(|| model::trigger_key(name))
+        .into_iter()
+        .collect()
+}
+
+/// The engine's failures as diagnostics, each naming its child at the attribute it comes
+/// from: `name` for the crawler (with the import command when it was refused),
+/// `run_after_job` for its trigger (with what to rename or delete).
+fn diagnostics(region: &str, name: &str, failures: &[Failure]) -> Vec<Diagnostic> {
+    failures
+        .iter()
+        .map(|f| diagnostic(region, name, f))
+        .collect()
+}
+
+fn diagnostic(region: &str, name: &str, f: &Failure) -> Diagnostic {
+    let (summary, detail) = f.text();
+    let Some(key) = f.key() else {
+        return Diagnostic::root(summary, detail);
+    };
+    let at = AttributePath::new;
+    let advice = || ownership::import_advice("flywheel_crawler", name, "name");
+    if key.kind == Kind::GlueCrawlerTrigger {
+        let label = format!("Glue trigger {:?}", key.name);
+        return match f {
+            Failure::NotOurs { verdict, why, .. } => {
+                // A trigger without an identity that this state cannot prove it made.
+                let v = match verdict {
+                    Verdict::Ours => &Verdict::Untagged,
+                    v => v,
+                };
+                let refusal = ownership::refusal(&label, v);
+                if *why == Refusal::Undeletable {
+                    Diagnostic::new(
+                        format!("{label} was not deleted"),
+                        format!("{refusal} This resource no longer manages it; delete it yourself if nothing else uses it."),
+                        at("run_after_job"),
+                    )
+                } else {
+                    Diagnostic::new(
+                        format!("{label} already exists"),
+                        format!(
+                            "{refusal} It has the name this flywheel_crawler gives its trigger. Rename the crawler (`name`), or delete the trigger {:?} if nothing uses it, then apply again.",
+                            key.name
+                        ),
+                        at("run_after_job"),
+                    )
+                }
+            }
+            _ => Diagnostic::new(summary, detail, at("run_after_job")),
+        };
     }
-}
-
-/// CreateCrawler found the name taken by a crawler this instance may take (`found` its
-/// tags): it is brought to the desired definition and tags.
-async fn converge_adopted(
-    ctx: &AwsContext,
-    crawler: &model::DesiredCrawler,
-    found: &Tags,
-) -> Result<(), Diagnostic> {
-    let name = &crawler.name;
-    match crawlers::get(ctx, name)
-        .await
-        .map_err(|e| e.to_diagnostic())?
-    {
-        Some(seen) if model::differences(crawler, &seen).is_empty() => {}
-        Some(_) => crawlers::update(ctx, crawler)
-            .await
-            .map_err(|e| e.to_diagnostic())?,
-        None => {
-            return crawlers::create(ctx, crawler)
-                .await
-                .map_err(|e| e.to_diagnostic())
+    let label = format!("Glue crawler {:?}", key.name);
+    match f {
+        Failure::NotOurs {
+            verdict,
+            why: Refusal::Exists,
+            ..
+        } => Diagnostic::new(
+            format!("{label} already exists"),
+            format!(
+                "A Glue crawler named {name:?} already exists in {region}. {}\n\n{}",
+                ownership::refusal(&label, verdict),
+                advice()
+            ),
+            at("name"),
+        ),
+        Failure::NotOurs { verdict, .. } => Diagnostic::new(
+            format!("{label} is not this resource's"),
+            format!(
+                "{} Nothing was changed. If this configuration should manage it, remove it from the other state first, then import it here:\n\n{}",
+                ownership::refusal(&label, verdict),
+                advice()
+            ),
+            at("name"),
+        ),
+        Failure::Op { found: Some(_), .. } => {
+            Diagnostic::new(summary, format!("{detail}\n\n{}", advice()), at("name"))
         }
+        _ => Diagnostic::root(summary, detail),
     }
-    children::set_glue_tags(ctx, "crawler", name, found, &crawler.tags).await
+}
+
+/// Whether the trigger is where the configuration wants it after a converge: wanted and
+/// `ok`, or not wanted and gone (or left as someone else's).
+fn trigger_done(statuses: &BTreeMap<ChildKey, Status>, name: &str, wanted: bool) -> bool {
+    match statuses.get(&model::trigger_key(name)) {
+        Some(s) => wanted && *s == Status::Ok,
+        None => !wanted,
+    }
 }
 
 #[async_trait]
@@ -841,55 +892,47 @@ impl Resource for CrawlerResource {
         // This instance's identity, made now (see `model::ownership` for why not at plan).
         let owner = children::new_owner_id();
         let pipeline_owner = ownership::pipeline_owner(&cfg.tags).map(str::to_string);
-        let who = Owners {
-            owner: &owner,
-            state_owner: Some(&owner),
-            pipeline: pipeline_owner.as_deref(),
-        };
-        cfg.tags.extend(who.tags());
-        let res = resource(&cfg.name);
+        cfg.tags
+            .extend(ownership::owner_tags(&owner, pipeline_owner.as_deref()));
         let (crawler, trigger) = model::expand(&cfg);
-        match crawlers::create(&ctx, &crawler).await {
-            Ok(()) => {}
-            Err(e) if e.kind == ErrorKind::Conflict => {
-                // Fails before anything is changed unless this instance may take it.
-                let found = match children::check_create_conflict(&ctx, res, who).await {
-                    Ok(t) => t,
-                    Err(d) => {
-                        diags.add_error(d);
-                        return None;
-                    }
-                };
-                if let Err(d) = converge_adopted(&ctx, &crawler, &found).await {
-                    diags.add_error(d);
-                    state.owner_id = Value::Value(owner.clone());
-                    finish_state(&ctx, &mut state, false, diags).await;
-                    return Some((state, ValueEmpty::default()));
-                }
-            }
-            Err(e) => {
-                diags.add_error(e.to_diagnostic());
-                return None;
-            }
-        }
-        state.owner_id = Value::Value(owner.clone());
-        state.tags_all = to_map(&cfg.tags);
-        let mut with_trigger = trigger.is_some();
-        let name = model::after_job_trigger_name(&cfg.name);
-        if let Err(d) = children::converge_trigger(
-            &ctx,
-            res,
-            who,
-            &name,
-            trigger.as_ref(),
-            false,
-            "run_after_job",
+        // An existing crawler or trigger is taken only when it is this apply's own (a lost
+        // answer) or its pipeline's (a killed apply); anything else fails before any write.
+        let own = Ownership {
+            creating: true,
+            owner: None,
+            writing: Some(owner.clone()),
+            pipeline_owner,
+            ..Ownership::default()
+        };
+        let Converged {
+            statuses,
+            failures,
+            ran,
+        } = reconcile::converge_with(
+            &backend(&ctx, &cfg.name),
+            &model::children(&crawler, trigger.as_ref()),
+            &own,
+            &BTreeSet::new(),
         )
-        .await
-        {
+        .await;
+        for d in diagnostics(&ctx.region, &cfg.name, &failures) {
             diags.add_error(d);
+        }
+        let crawler_status = statuses.get(&model::crawler_key(&cfg.name));
+        if (!ran && !failures.is_empty()) || matches!(crawler_status, None | Some(Status::Missing))
+        {
+            // Refused before any write, or the crawler was not made: nothing to record.
+            return None;
+        }
+        // From here the crawler exists with this identity (or is being taken): the state
+        // records it, with the error when something failed.
+        state.owner_id = Value::Value(owner);
+        if crawler_status == Some(&Status::Ok) {
+            state.tags_all = to_map(&cfg.tags);
+        }
+        let with_trigger = trigger.is_some() && trigger_done(&statuses, &cfg.name, true);
+        if !with_trigger {
             state.run_after_job = Value::Null;
-            with_trigger = false;
         }
         finish_state(&ctx, &mut state, with_trigger, diags).await;
         Some((state, ValueEmpty::default()))
@@ -917,71 +960,45 @@ impl Resource for CrawlerResource {
         let state_owner = children::state_owner(&prior.owner_id).map(str::to_string);
         let owner = state_owner.clone().unwrap_or_else(children::new_owner_id);
         let pipeline_owner = ownership::pipeline_owner(&cfg.tags).map(str::to_string);
-        let who = Owners {
-            owner: &owner,
-            state_owner: state_owner.as_deref(),
-            pipeline: pipeline_owner.as_deref(),
-        };
-        cfg.tags.extend(who.tags());
-        let res = resource(&cfg.name);
+        cfg.tags
+            .extend(ownership::owner_tags(&owner, pipeline_owner.as_deref()));
         let (crawler, trigger) = model::expand(&cfg);
-        // Before any write: the crawler must still be this instance's.
-        let crawler_tags = match children::check_change(&ctx, res, who).await {
-            Ok(t) => t,
-            Err(d) => {
-                diags.add_error(d);
-                return Some((prior, ValueEmpty::default()));
-            }
+        let own = Ownership {
+            creating: false,
+            owner: state_owner,
+            writing: Some(owner.clone()),
+            pipeline_owner,
+            ..Ownership::default()
         };
-        let seen = match crawlers::get(&ctx, &cfg.name).await {
-            Ok(s) => s,
-            Err(e) => {
-                diags.add_error(e.to_diagnostic());
-                return None;
-            }
-        };
-        match seen {
-            None => {
-                diags.root_error(
-                    format!("Glue crawler {:?} disappeared", cfg.name),
-                    "The crawler was deleted while Terraform was applying. Run `terraform apply` again to recreate it.",
-                );
-                return None;
-            }
-            Some(seen) if !model::differences(&crawler, &seen).is_empty() => {
-                if let Err(e) = crawlers::update(&ctx, &crawler).await {
-                    diags.add_error(e.to_diagnostic());
-                    return None;
-                }
-            }
-            Some(_) => {}
-        }
-        // Owner tags may be written from here on: the state must know the identity.
-        state.owner_id = Value::Value(owner.clone());
-        let recorded = !prior.run_after_job.is_null();
-        let mut with_trigger = trigger.is_some();
-        if let Err(d) = children::converge_trigger(
-            &ctx,
-            res,
-            who,
-            &model::after_job_trigger_name(&cfg.name),
-            trigger.as_ref(),
-            recorded,
-            "run_after_job",
+        let Converged {
+            statuses,
+            failures,
+            ran,
+        } = reconcile::converge_with(
+            &backend(&ctx, &cfg.name),
+            &model::children(&crawler, trigger.as_ref()),
+            &own,
+            &recorded(&cfg.name, &prior.run_after_job),
         )
-        .await
-        {
+        .await;
+        for d in diagnostics(&ctx.region, &cfg.name, &failures) {
             diags.add_error(d);
-            state.run_after_job = prior.run_after_job.clone();
-            with_trigger = recorded;
         }
-        if let Err(d) =
-            children::set_glue_tags(&ctx, "crawler", &cfg.name, &crawler_tags, &cfg.tags).await
-        {
-            diags.add_error(d);
-            state.tags_all = prior.tags_all.clone();
-        } else {
-            state.tags_all = to_map(&cfg.tags);
+        if statuses.get(&model::crawler_key(&cfg.name)) != Some(&Status::Ok) {
+            // Refused (nothing changed), or the crawler's change failed: the state keeps
+            // what it had, and the identity once owner tags may have been written.
+            let mut kept = prior;
+            if ran {
+                kept.owner_id = Value::Value(owner);
+            }
+            return Some((kept, ValueEmpty::default()));
+        }
+        state.owner_id = Value::Value(owner);
+        state.tags_all = to_map(&cfg.tags);
+        let mut with_trigger = trigger.is_some();
+        if !trigger_done(&statuses, &cfg.name, with_trigger) {
+            state.run_after_job = prior.run_after_job.clone();
+            with_trigger = !prior.run_after_job.is_null();
         }
         finish_state(&ctx, &mut state, with_trigger, diags).await;
         Some((state, ValueEmpty::default()))
@@ -996,40 +1013,31 @@ impl Resource for CrawlerResource {
     ) -> Option<()> {
         let ctx = self.ctx(diags)?;
         let name = prior.name.as_ref_option()?.clone();
-        let state_owner = children::state_owner(&prior.owner_id);
+        let state_owner = children::state_owner(&prior.owner_id).map(str::to_string);
         let context = context_tags(&prior.pipeline).unwrap_or_default();
-        let who = Owners {
-            owner: state_owner.unwrap_or_default(),
-            state_owner,
-            pipeline: ownership::pipeline_owner(&context),
+        let own = Ownership {
+            owner: state_owner.clone(),
+            writing: state_owner,
+            pipeline_owner: ownership::pipeline_owner(&context).map(str::to_string),
+            ..Ownership::default()
         };
-        let res = resource(&name);
-        // Each child is deleted only when this state can prove it is its own; a refused one
-        // is named in an error and left.
-        let mut failed = false;
-        if let Err(d) = children::converge_trigger(
-            &ctx,
-            res,
-            who,
-            &model::after_job_trigger_name(&name),
-            None,
-            !prior.run_after_job.is_null(),
-            "run_after_job",
+        // Each child is deleted only when this state can prove it is its own; otherwise
+        // nothing is deleted and the refused child is named.
+        let failures = reconcile::destroy_with(
+            &backend(&ctx, &name),
+            &[model::existing(&name)],
+            &own,
+            false,
+            &recorded(&name, &prior.run_after_job),
         )
-        .await
-        {
+        .await;
+        if failures.is_empty() {
+            return Some(());
+        }
+        for d in diagnostics(&ctx.region, &name, &failures) {
             diags.add_error(d);
-            failed = true;
         }
-        if let Err(d) = children::check_change(&ctx, res, who).await {
-            diags.add_error(d);
-            return None;
-        }
-        if let Err(e) = crawlers::delete(&ctx, &name).await {
-            diags.add_error(e.to_diagnostic());
-            return None;
-        }
-        (!failed).then_some(())
+        None
     }
 
     async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<(State, ValueEmpty)> {
@@ -1045,10 +1053,10 @@ impl Resource for CrawlerResource {
         // one, otherwise a new one that the first apply writes. A trigger under the derived
         // name is claimed with it unless it carries another identity (`run_after_job`
         // unknown marks it as recorded for the read).
-        let found = match children::glue_tags_of(&ctx, "crawler", &id).await {
+        let found = match backend(&ctx, &id).tags(&model::crawler_key(&id)).await {
             Ok(t) => t,
-            Err(d) => {
-                diags.add_error(d);
+            Err(e) => {
+                diags.add_error(e.to_diagnostic());
                 return None;
             }
         };
@@ -1059,9 +1067,11 @@ impl Resource for CrawlerResource {
             ..State::default()
         };
         match refresh(&ctx, &prior, true, diags).await {
-            Some(s) if diags.errors.is_empty() => Some((s, ValueEmpty::default())),
-            Some(_) => None,
-            None => {
+            Some(s) if diags.errors.is_empty() && s.id.is_value() => {
+                Some((s, ValueEmpty::default()))
+            }
+            Some(_) if !diags.errors.is_empty() => None,
+            _ => {
                 diags.root_error(
                     format!("Glue crawler {id:?} not found"),
                     "Check the crawler's name and the provider's region.",
@@ -1129,6 +1139,62 @@ mod tests {
         c.schema_change_policy = Value::Unknown;
         c.role_arn = Value::Unknown;
         assert!(paths(&c).is_empty());
+    }
+
+    #[test]
+    fn engine_failures_name_the_child_at_its_attribute() {
+        let crawler = model::crawler_key("crw");
+        let trigger = model::trigger_key("crw");
+        let d = |f: Failure| diagnostic("us-east-1", "crw", &f);
+        let refused = d(Failure::NotOurs {
+            key: crawler.clone(),
+            verdict: Verdict::Untagged,
+            why: Refusal::Exists,
+        });
+        assert_eq!(refused.summary, "Glue crawler \"crw\" already exists");
+        assert!(refused
+            .detail
+            .contains("terraform import flywheel_crawler.<name> 'crw'"));
+        assert_eq!(refused.attribute, AttributePath::new("name"));
+        let foreign = d(Failure::NotOurs {
+            key: crawler,
+            verdict: Verdict::Foreign { owner: "x".into() },
+            why: Refusal::Foreign,
+        });
+        assert!(foreign.summary.contains("is not this resource's"));
+        let kept = d(Failure::NotOurs {
+            key: trigger.clone(),
+            verdict: Verdict::Untagged,
+            why: Refusal::Undeletable,
+        });
+        assert_eq!(
+            kept.summary,
+            "Glue trigger \"crw-after-job\" was not deleted"
+        );
+        assert_eq!(kept.attribute, AttributePath::new("run_after_job"));
+        let taken = d(Failure::NotOurs {
+            key: trigger,
+            verdict: Verdict::Untagged,
+            why: Refusal::Exists,
+        });
+        assert!(
+            taken.detail.contains("Rename the crawler"),
+            "{}",
+            taken.detail
+        );
+    }
+
+    #[test]
+    fn the_trigger_is_recorded_only_where_the_configuration_wants_it() {
+        let mut st = BTreeMap::new();
+        assert!(trigger_done(&st, "crw", false));
+        assert!(!trigger_done(&st, "crw", true));
+        st.insert(model::trigger_key("crw"), Status::Ok);
+        assert!(trigger_done(&st, "crw", true));
+        st.insert(model::trigger_key("crw"), Status::Extra);
+        assert!(!trigger_done(&st, "crw", false));
+        assert!(recorded("crw", &Value::Null).is_empty());
+        assert!(recorded("crw", &Value::Unknown).contains(&model::trigger_key("crw")));
     }
 
     /// A state provider 0.1.0 wrote: every attribute reads back as written, and `owner_id`

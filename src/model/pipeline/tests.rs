@@ -48,6 +48,8 @@ pub fn render(d: &Desired) -> String {
             Spec::Role { .. } => "trust glue.amazonaws.com".into(),
             Spec::RolePolicy { .. } => "inline".into(),
             Spec::Attachment => String::new(),
+            // Other resources' kinds: never in a pipeline's expansion.
+            other => format!("{other:?}"),
         };
         out.push_str(&format!("{} {}\n", c.key.address(), detail).replace(" \n", "\n"));
     }

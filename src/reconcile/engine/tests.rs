@@ -422,3 +422,195 @@ async fn destroy_deletes_children_before_parents_and_releases_nothing_it_may_not
     assert!(matches!(&failures[..], [Failure::NotOurs { .. }]));
     assert_eq!(fake.writes(), 0);
 }
+
+// ---------------------------------------------------------------------------------------
+// Derived-name children: a crawler's trigger, whose ownership follows the state's record
+// ---------------------------------------------------------------------------------------
+
+mod derived {
+    use super::*;
+    use crate::model::crawler::ObservedCrawler;
+    use crate::model::trigger::{ObservedTrigger, TriggerAction, TriggerSpec, TriggerStart};
+
+    fn crawler_key() -> ChildKey {
+        ChildKey::top(Kind::GlueCrawler, "crw")
+    }
+
+    fn trigger_key() -> ChildKey {
+        ChildKey::new(Kind::GlueCrawlerTrigger, "crw", "crw-after-job")
+    }
+
+    fn seen_crawler(owner: Option<&str>) -> Spec {
+        Spec::SeenCrawler {
+            crawler: Box::new(ObservedCrawler {
+                name: "crw".into(),
+                ..ObservedCrawler::default()
+            }),
+            tags: tags(owner),
+        }
+    }
+
+    fn seen_trigger(t: Tags) -> Spec {
+        Spec::SeenCrawlerTrigger {
+            trigger: ObservedTrigger {
+                name: "crw-after-job".into(),
+                start: Some(TriggerStart::AfterJobSucceeded("etl".into())),
+                actions: vec![TriggerAction::StartCrawler("crw".into())],
+                activated: true,
+            },
+            tags: t,
+        }
+    }
+
+    fn wanted_trigger() -> Child {
+        Child {
+            key: trigger_key(),
+            spec: Spec::CrawlerTrigger(TriggerSpec::new(
+                TriggerAction::StartCrawler("crw".into()),
+                TriggerStart::AfterJobSucceeded("etl".into()),
+                tags(Some(OURS)),
+            )),
+        }
+    }
+
+    /// The crawler as desired never equals what is observed in these tests: an update.
+    fn crawler_child() -> Child {
+        Child {
+            key: crawler_key(),
+            spec: seen_crawler(Some(OURS)),
+        }
+    }
+
+    fn fake(trigger: Option<Tags>) -> Fake {
+        let mut f = Fake::default();
+        f.observed.insert(crawler_key(), seen_crawler(Some(OURS)));
+        if let Some(t) = trigger {
+            f.observed.insert(trigger_key(), seen_trigger(t));
+        }
+        f
+    }
+
+    fn recorded(yes: bool) -> BTreeSet<ChildKey> {
+        yes.then(trigger_key).into_iter().collect()
+    }
+
+    fn deleted(f: &Fake) -> bool {
+        f.calls().contains(&("delete", trigger_key()))
+    }
+
+    #[tokio::test]
+    async fn an_unwanted_trigger_is_deleted_only_when_provably_ours() {
+        let children = vec![crawler_child()];
+        // Ours: deleted, recorded or not.
+        for rec in [true, false] {
+            let f = fake(Some(tags(Some(OURS))));
+            let c = converge_with(&f, &children, &updating(), &recorded(rec)).await;
+            assert!(c.failures.is_empty(), "{:?}", c.failures);
+            assert!(deleted(&f));
+            assert!(!c.statuses.contains_key(&trigger_key()));
+        }
+        // Untagged and never recorded: someone else's, left silently.
+        let f = fake(Some(Tags::new()));
+        let c = converge_with(&f, &children, &updating(), &recorded(false)).await;
+        assert!(c.failures.is_empty(), "{:?}", c.failures);
+        assert!(!deleted(&f));
+        assert!(!c.statuses.contains_key(&trigger_key()));
+        // Untagged and recorded by a state that has an identity: left, and said; nothing
+        // else is changed.
+        let f = fake(Some(Tags::new()));
+        let c = converge_with(&f, &children, &updating(), &recorded(true)).await;
+        assert!(matches!(
+            &c.failures[..],
+            [Failure::NotOurs { why: Refusal::Undeletable, key, .. }] if *key == trigger_key()
+        ));
+        assert_eq!(f.writes(), 0);
+        // ... while a 0.1.0 state (no identity yet, nothing tagged) that recorded it
+        // deletes it.
+        let mut f = fake(Some(Tags::new()));
+        f.observed.insert(crawler_key(), seen_crawler(None));
+        let own = Ownership {
+            owner: None,
+            ..updating()
+        };
+        let c = converge_with(&f, &children, &own, &recorded(true)).await;
+        assert!(c.failures.is_empty(), "{:?}", c.failures);
+        assert!(deleted(&f));
+        // Another instance's: never deleted.
+        let f = fake(Some(tags(Some(THEIRS))));
+        let c = converge_with(&f, &children, &updating(), &recorded(true)).await;
+        assert!(matches!(&c.failures[..], [Failure::NotOurs { .. }]));
+        assert!(!deleted(&f));
+    }
+
+    #[tokio::test]
+    async fn a_wanted_trigger_is_taken_as_the_state_recorded_it() {
+        let children = vec![crawler_child(), wanted_trigger()];
+        // Recorded and untagged (0.1.0, or tags removed): retagged.
+        let f = fake(Some(Tags::new()));
+        let c = converge_with(&f, &children, &updating(), &recorded(true)).await;
+        assert!(c.failures.is_empty(), "{:?}", c.failures);
+        assert!(f.calls().contains(&("update", trigger_key())));
+        // Not recorded and untagged: someone's, refused as on a create.
+        let f = fake(Some(Tags::new()));
+        let c = converge_with(&f, &children, &updating(), &recorded(false)).await;
+        assert!(matches!(
+            &c.failures[..],
+            [Failure::NotOurs { why: Refusal::Exists, key, .. }] if *key == trigger_key()
+        ));
+        assert_eq!(f.writes(), 0);
+        // Not recorded, left by a killed apply of the same pipeline: taken.
+        let mut t = tags(Some(THEIRS));
+        t.insert(PIPELINE_OWNER_TAG.into(), "p".repeat(32));
+        let f = fake(Some(t));
+        let own = Ownership {
+            pipeline_owner: Some("p".repeat(32)),
+            ..updating()
+        };
+        let c = converge_with(&f, &children, &own, &recorded(false)).await;
+        assert!(c.failures.is_empty(), "{:?}", c.failures);
+        // Missing: created.
+        let f = fake(None);
+        let c = converge_with(&f, &children, &updating(), &recorded(false)).await;
+        assert!(c.failures.is_empty(), "{:?}", c.failures);
+        assert!(f.calls().contains(&("create", trigger_key())));
+    }
+
+    #[tokio::test]
+    async fn destroy_deletes_the_trigger_first_and_only_when_provably_ours() {
+        let children = vec![crawler_child()];
+        let f = fake(Some(tags(Some(OURS))));
+        let failures = destroy_with(&f, &children, &updating(), false, &recorded(true)).await;
+        assert!(failures.is_empty(), "{failures:?}");
+        let calls = f.calls();
+        assert_eq!(calls.len(), 2, "{calls:?}");
+        assert!(index(&calls, &trigger_key()) < index(&calls, &crawler_key()));
+        // Someone else's trigger under the derived name, never recorded: left.
+        let f = fake(Some(tags(Some(THEIRS))));
+        let failures = destroy_with(&f, &children, &updating(), false, &recorded(false)).await;
+        assert!(failures.is_empty(), "{failures:?}");
+        assert_eq!(f.calls(), vec![("delete", crawler_key())]);
+        // Recorded but not provably ours: nothing is deleted.
+        let f = fake(Some(Tags::new()));
+        let failures = destroy_with(&f, &children, &updating(), false, &recorded(true)).await;
+        assert!(matches!(
+            &failures[..],
+            [Failure::NotOurs {
+                why: Refusal::Undeletable,
+                ..
+            }]
+        ));
+        assert_eq!(f.writes(), 0);
+        // The crawler carries another identity: nothing is deleted.
+        let mut f = fake(Some(tags(Some(OURS))));
+        f.observed.insert(crawler_key(), seen_crawler(Some(THEIRS)));
+        let failures = destroy_with(&f, &children, &updating(), false, &recorded(true)).await;
+        assert!(matches!(
+            &failures[..],
+            [Failure::NotOurs {
+                why: Refusal::Foreign,
+                ..
+            }]
+        ));
+        assert_eq!(f.writes(), 0);
+    }
+}
