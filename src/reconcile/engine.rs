@@ -523,9 +523,10 @@ fn derived_refusal(v: &Verdict, recorded: bool) -> Option<Refusal> {
 struct Unwanted {
     /// Provably this instance's: deleted.
     deleted: Vec<ChildKey>,
-    /// Left alone: not provably this instance's.
+    /// Left alone silently: never recorded, so someone else's.
     left: Vec<ChildKey>,
-    /// Left, and the state recorded them: said, so the user can delete them.
+    /// Left, and the state recorded them: said, so the user can delete them (they stay
+    /// `Extra` in the statuses).
     refused: Vec<Failure>,
 }
 
@@ -548,7 +549,6 @@ fn unwanted(
             out.deleted.push(key.clone());
             continue;
         }
-        out.left.push(key.clone());
         if was_recorded {
             out.refused.push(Failure::NotOurs {
                 key: key.clone(),
@@ -557,6 +557,7 @@ fn unwanted(
             });
         } else {
             tracing::info!(child = %key, "leaving a trigger this resource did not create");
+            out.left.push(key.clone());
         }
     }
     out

@@ -524,6 +524,8 @@ mod derived {
             [Failure::NotOurs { why: Refusal::Undeletable, key, .. }] if *key == trigger_key()
         ));
         assert_eq!(f.writes(), 0);
+        // It is still there, and not where the configuration wants it.
+        assert_eq!(c.statuses.get(&trigger_key()), Some(&Status::Extra));
         // ... while a 0.1.0 state (no identity yet, nothing tagged) that recorded it
         // deletes it.
         let mut f = fake(Some(Tags::new()));

@@ -223,7 +223,9 @@ pub(super) async fn update(
     for d in diagnostics(&ctx.region, &cfg.name, &failures) {
         diags.add_error(d);
     }
-    if statuses.get(&model::crawler_key(&cfg.name)) != Some(&Status::Ok) {
+    if (!ran && !failures.is_empty())
+        || statuses.get(&model::crawler_key(&cfg.name)) != Some(&Status::Ok)
+    {
         // Refused (nothing changed), or the crawler's change failed: the state keeps
         // what it had, and the identity once owner tags may have been written.
         let mut kept = prior;
