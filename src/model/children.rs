@@ -9,6 +9,7 @@ use std::fmt;
 
 use serde_json::Value;
 
+use super::crawler::{self, DesiredCrawler, ObservedCrawler};
 use super::job::{JobDefinition, ObservedJob};
 use super::tags::Tags;
 use super::trigger::{ObservedTrigger, TriggerSpec};
@@ -37,6 +38,10 @@ pub enum Kind {
     JobTrigger,
     /// The job's uploaded script object, named `bucket/key`; `owner` is the job.
     JobScript,
+    // Crawlers
+    GlueCrawler,
+    /// The conditional trigger that starts a crawler after a job (`<crawler>-after-job`).
+    GlueCrawlerTrigger,
 }
 
 impl Kind {
@@ -56,6 +61,9 @@ impl Kind {
             Kind::GlueJob => "aws_glue_job",
             Kind::JobTrigger => "aws_glue_trigger",
             Kind::JobScript => "aws_s3_object",
+            // Crawlers
+            Kind::GlueCrawler => "aws_glue_crawler",
+            Kind::GlueCrawlerTrigger => "aws_glue_trigger",
         }
     }
 
@@ -101,6 +109,8 @@ impl ChildKey {
             }
             // Jobs
             Kind::JobTrigger | Kind::JobScript => Some(ChildKey::top(Kind::GlueJob, &self.owner)),
+            // Crawlers
+            Kind::GlueCrawlerTrigger => Some(ChildKey::top(Kind::GlueCrawler, &self.owner)),
             _ => None,
         }
     }
@@ -199,6 +209,21 @@ pub enum Spec {
     /// is the backend's, read by the resource.
     JobScript {
         sha256: String,
+        tags: Tags,
+    },
+    // Crawlers
+    /// A Glue crawler as wanted, with every tag it should carry.
+    Crawler(Box<DesiredCrawler>),
+    /// A Glue crawler as Glue holds it, with its tags.
+    SeenCrawler {
+        crawler: Box<ObservedCrawler>,
+        tags: Tags,
+    },
+    /// A crawler's trigger as wanted, with its tags.
+    CrawlerTrigger(TriggerSpec),
+    /// A crawler's trigger as Glue holds it, with its tags.
+    SeenCrawlerTrigger {
+        trigger: ObservedTrigger,
         tags: Tags,
     },
 }
@@ -374,6 +399,23 @@ pub fn compare(want: &Spec, observed: Option<&Spec>) -> Status {
                 tag_diff(wt, ht)
             }
         }
+        // Crawlers: equivalent spellings (configuration JSON, schedules, target order) are
+        // no difference (`model::crawler::differences`).
+        (Spec::Crawler(w), Spec::SeenCrawler { crawler: h, tags }) => {
+            let off = crawler::differences(w, h);
+            if off.is_empty() {
+                tag_diff(&w.tags, tags)
+            } else {
+                Some(off.join(", "))
+            }
+        }
+        (Spec::CrawlerTrigger(w), Spec::SeenCrawlerTrigger { trigger: h, tags }) => {
+            if h.matches(w) {
+                tag_diff(&w.tags, tags)
+            } else {
+                Some("its start, action or state".into())
+            }
+        }
         _ => Some("of a different kind".into()),
     };
     match why {
@@ -547,5 +589,131 @@ mod job_tests {
             compare(&script("a", &t), Some(&script("a", &Tags::new()))),
             Status::Differs(_)
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Crawlers
+    mod crawlers {
+        use super::*;
+        use crate::model::crawler::{expand, CrawlerConfig, S3Target};
+        use crate::model::trigger::{TriggerAction, TriggerStart};
+
+        fn want() -> (DesiredCrawler, TriggerSpec) {
+            let mut tags = Tags::new();
+            tags.insert("team".into(), "data".into());
+            let (c, t) = expand(&CrawlerConfig {
+                name: "crw".into(),
+                role_arn: "arn:aws:iam::123456789012:role/r".into(),
+                database: "db".into(),
+                s3_targets: vec!["s3://b/a/".into(), "s3://b/b/".into()],
+                exclusions: vec![],
+                table_prefix: None,
+                update_behavior: "UPDATE_IN_DATABASE".into(),
+                delete_behavior: "LOG".into(),
+                recrawl_behavior: "CRAWL_EVERYTHING".into(),
+                schedule: Some("rate(1 day)".into()),
+                run_after_job: Some("etl".into()),
+                configuration: Some(r#"{"Version":1.0,"Grouping":{"TableGroupingPolicy":"CombineCompatibleSchemas"}}"#.into()),
+                tags,
+            });
+            (c, t.expect("a trigger"))
+        }
+
+        fn seen(c: &DesiredCrawler) -> ObservedCrawler {
+            ObservedCrawler {
+                name: c.name.clone(),
+                role: Some(c.role.clone()),
+                database: Some(c.database.clone()),
+                // Another order, another spelling of the same configuration and schedule.
+                targets: c.targets.iter().rev().cloned().collect::<Vec<S3Target>>(),
+                table_prefix: Some(String::new()),
+                update_behavior: Some(c.update_behavior.clone()),
+                delete_behavior: Some(c.delete_behavior.clone()),
+                recrawl_behavior: Some(c.recrawl_behavior.clone()),
+                schedule: Some("cron(0 0 * * ? *)".into()),
+                configuration: Some(
+                    r#"{ "Grouping": { "TableGroupingPolicy": "CombineCompatibleSchemas" }, "Version": 1 }"#
+                        .into(),
+                ),
+            }
+        }
+
+        #[test]
+        fn keys_name_the_terraform_provider_aws_objects() {
+            let c = ChildKey::top(Kind::GlueCrawler, "crw");
+            let t = ChildKey::new(Kind::GlueCrawlerTrigger, "crw", "crw-after-job");
+            assert_eq!(c.address(), "aws_glue_crawler.crw");
+            assert_eq!(t.address(), "aws_glue_trigger.crw-after-job");
+            assert_eq!(c.parent(), None);
+            assert_eq!(t.parent(), Some(c));
+        }
+
+        #[test]
+        fn equivalent_spellings_are_no_difference() {
+            let (c, t) = want();
+            let have = Spec::SeenCrawler {
+                crawler: Box::new(seen(&c)),
+                tags: c.tags.clone(),
+            };
+            assert_eq!(
+                compare(&Spec::Crawler(Box::new(c.clone())), Some(&have)),
+                Status::Ok
+            );
+            let trigger = ObservedTrigger {
+                name: t.name.clone(),
+                start: Some(TriggerStart::AfterJobSucceeded("etl".into())),
+                actions: vec![TriggerAction::StartCrawler("crw".into())],
+                activated: true,
+            };
+            let have_t = Spec::SeenCrawlerTrigger {
+                trigger: trigger.clone(),
+                tags: t.tags.clone(),
+            };
+            assert_eq!(
+                compare(&Spec::CrawlerTrigger(t.clone()), Some(&have_t)),
+                Status::Ok
+            );
+            assert_eq!(compare(&Spec::CrawlerTrigger(t), None), Status::Missing);
+        }
+
+        #[test]
+        fn definition_tags_and_trigger_shape_differ() {
+            let (c, t) = want();
+            let mut other = seen(&c);
+            other.table_prefix = Some("stale_".into());
+            let have = Spec::SeenCrawler {
+                crawler: Box::new(other),
+                tags: c.tags.clone(),
+            };
+            assert_eq!(
+                compare(&Spec::Crawler(Box::new(c.clone())), Some(&have)),
+                Status::Differs("table_prefix".into())
+            );
+            let have = Spec::SeenCrawler {
+                crawler: Box::new(seen(&c)),
+                tags: Tags::new(),
+            };
+            assert_eq!(
+                compare(&Spec::Crawler(Box::new(c)), Some(&have)),
+                Status::Differs("tag team missing".into())
+            );
+            let have_t = Spec::SeenCrawlerTrigger {
+                trigger: ObservedTrigger {
+                    name: t.name.clone(),
+                    start: Some(TriggerStart::AfterJobSucceeded("other".into())),
+                    actions: vec![TriggerAction::StartCrawler("crw".into())],
+                    activated: true,
+                },
+                tags: t.tags.clone(),
+            };
+            assert!(matches!(
+                compare(&Spec::CrawlerTrigger(t), Some(&have_t)),
+                Status::Differs(_)
+            ));
+        }
     }
 }

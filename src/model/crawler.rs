@@ -11,6 +11,7 @@
 
 use serde_json::{Map, Value as Json};
 
+use super::children::{Child, ChildKey, Kind, Spec};
 use super::schedule;
 use super::tags::Tags;
 use super::trigger::{TriggerAction, TriggerSpec, TriggerStart, LONGEST_SUFFIX};
@@ -140,6 +141,56 @@ pub fn after_job_trigger(crawler: &str, job: &str, tags: &Tags) -> TriggerSpec {
 /// The derived name of the after-job trigger, known from the crawler name alone.
 pub fn after_job_trigger_name(crawler: &str) -> String {
     after_job_trigger(crawler, "", &Tags::new()).name
+}
+
+/// The key of the crawler as a child of its resource.
+pub fn crawler_key(crawler: &str) -> ChildKey {
+    ChildKey::top(Kind::GlueCrawler, crawler)
+}
+
+/// The key of the crawler's after-job trigger (its parent is the crawler).
+pub fn trigger_key(crawler: &str) -> ChildKey {
+    ChildKey::new(
+        Kind::GlueCrawlerTrigger,
+        crawler,
+        &after_job_trigger_name(crawler),
+    )
+}
+
+/// The crawler as a destroy names it: only its key, and that it is owned (deleted, after
+/// the ownership checks), matter; its definition is not read.
+pub fn existing(crawler: &str) -> Child {
+    Child {
+        key: crawler_key(crawler),
+        spec: Spec::Crawler(Box::new(DesiredCrawler {
+            name: crawler.to_string(),
+            role: String::new(),
+            database: String::new(),
+            targets: Vec::new(),
+            table_prefix: None,
+            update_behavior: String::new(),
+            delete_behavior: String::new(),
+            recrawl_behavior: String::new(),
+            schedule: None,
+            configuration: None,
+            tags: Tags::new(),
+        })),
+    }
+}
+
+/// The children the engine converges: the crawler, and its trigger when it runs after a job.
+pub fn children(crawler: &DesiredCrawler, trigger: Option<&TriggerSpec>) -> Vec<Child> {
+    let mut out = vec![Child {
+        key: crawler_key(&crawler.name),
+        spec: Spec::Crawler(Box::new(crawler.clone())),
+    }];
+    if let Some(t) = trigger {
+        out.push(Child {
+            key: trigger_key(&crawler.name),
+            spec: Spec::CrawlerTrigger(t.clone()),
+        });
+    }
+    out
 }
 
 // ---------------------------------------------------------------------------------------

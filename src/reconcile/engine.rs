@@ -90,6 +90,9 @@ pub enum Refusal {
     Foreign,
     /// It would become owned (deletable) without proof.
     NoProof,
+    /// No longer wanted, and the state recorded it, but nothing proves it is this
+    /// instance's (a trigger whose identity was removed): left where it is.
+    Undeletable,
 }
 
 /// Why the engine did not (fully) get a child where it should be.
@@ -146,6 +149,7 @@ impl Failure {
                 let advice = match why {
                     Refusal::Exists => "Choose another name for it, or import it (see below).",
                     Refusal::Foreign => "If the other state should keep it, remove this resource from this state with `terraform state rm`; if this state should, remove the tag from it (or import it here and remove it from the other state).",
+                    Refusal::Undeletable => "This resource no longer manages it, so it was left where it is; delete it yourself if nothing else uses it.",
                     Refusal::NoProof => "Making an adopted object one this resource created (`create = true` on a bucket) needs proof that it did, since destroy would then delete it and could lose someone's data. Keep it adopted; or, if it is an empty object an interrupted apply left behind, delete it and apply again.",
                 };
                 (
@@ -463,8 +467,9 @@ pub async fn destroy(
 }
 
 // ---------------------------------------------------------------------------------------
-// Jobs: children that outlive their parent (a job's trigger and uploaded scripts), triggers
-// under a derived name that may be someone else's, and uploads state still tracks.
+// Jobs and crawlers: children that outlive their parent (a job's or crawler's trigger, a
+// job's uploaded scripts), triggers under a derived name that may be someone else's, and
+// uploads state still tracks.
 
 use crate::model::children::Kind;
 
@@ -480,19 +485,32 @@ pub struct Recorded {
 /// no longer wanted, only after their parent's create or update (a job no longer points
 /// at a script that is deleted).
 pub fn outlives_parent(kind: Kind) -> bool {
-    matches!(kind, Kind::JobTrigger | Kind::JobScript)
+    matches!(
+        kind,
+        Kind::JobTrigger | Kind::JobScript | Kind::GlueCrawlerTrigger
+    )
+}
+
+/// Triggers named after their parent (`<job>-schedule`, `<crawler>-after-job`): anyone may
+/// have made one under that name, so whose it is follows the state's record too.
+fn derived_trigger(kind: Kind) -> bool {
+    matches!(kind, Kind::JobTrigger | Kind::GlueCrawlerTrigger)
 }
 
 fn job_claim(spec: &Spec) -> Option<(bool, &Tags)> {
     match spec {
         Spec::GlueJob { tags, .. } | Spec::JobScript { tags, .. } => Some((true, tags)),
+        Spec::Crawler(c) => Some((true, &c.tags)),
         _ => None,
     }
 }
 
 fn job_observed_tags(spec: &Spec) -> Option<&Tags> {
     match spec {
-        Spec::ObservedGlueJob { tags, .. } | Spec::ObservedJobTrigger { tags, .. } => Some(tags),
+        Spec::ObservedGlueJob { tags, .. }
+        | Spec::ObservedJobTrigger { tags, .. }
+        | Spec::SeenCrawler { tags, .. }
+        | Spec::SeenCrawlerTrigger { tags, .. } => Some(tags),
         other => job_claim(other).map(|(_, t)| t),
     }
 }
@@ -500,8 +518,14 @@ fn job_observed_tags(spec: &Spec) -> Option<&Tags> {
 /// A job's child carrying the identity this apply writes was written earlier in this
 /// apply (the first apply of a state from 0.1.0 makes the identity): it is this instance's.
 fn written_by_this_apply(key: &ChildKey, tags: &Tags, own: &Ownership) -> bool {
-    matches!(key.kind, Kind::GlueJob | Kind::JobTrigger | Kind::JobScript)
-        && own.writing.is_some()
+    matches!(
+        key.kind,
+        Kind::GlueJob
+            | Kind::JobTrigger
+            | Kind::JobScript
+            | Kind::GlueCrawler
+            | Kind::GlueCrawlerTrigger
+    ) && own.writing.is_some()
         && ownership::verdict(own.writing.as_deref(), None, tags) == Verdict::Ours
 }
 
@@ -522,9 +546,9 @@ pub fn trigger_refusal(
     own: &Ownership,
     recorded: &Recorded,
 ) -> Option<Failure> {
-    let Spec::JobTrigger { .. } = &c.spec else {
+    if !matches!(c.spec, Spec::JobTrigger { .. } | Spec::CrawlerTrigger(_)) {
         return None;
-    };
+    }
     let tags = observed.get(&c.key).and_then(observed_tags)?;
     let this_apply =
         ownership::verdict(own.writing.as_deref(), own.pipeline_owner.as_deref(), tags);
@@ -579,7 +603,7 @@ pub fn extras(
             .cloned()
             .unwrap_or_default();
         match key.kind {
-            Kind::JobTrigger => {
+            k if derived_trigger(k) => {
                 let was = recorded.keys.contains(key);
                 if ownership::may_delete_trigger(own.owner.as_deref(), was, &tags) {
                     continue;
@@ -589,7 +613,7 @@ pub fn extras(
                     failures.push(Failure::NotOurs {
                         key: key.clone(),
                         verdict: trigger_verdict(own, &tags),
-                        why: Refusal::Foreign,
+                        why: Refusal::Undeletable,
                     });
                 } else {
                     tracing::info!(child = %key, "leaving a trigger this resource did not create");

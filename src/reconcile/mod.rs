@@ -6,8 +6,9 @@
 //! - [`engine`] owns what every resource needs written once: ownership checks before any
 //!   write, recognising a lost answer, data guards before a destroy, and the failures.
 //! - A backend per resource maps each child kind to its `crate::aws` calls
-//!   ([`pipeline_backend`], [`job_backend`]).
+//!   ([`pipeline_backend`], [`job_backend`], [`crawler_backend`]).
 
+pub mod crawler_backend;
 pub mod engine;
 pub mod execute;
 pub mod job_backend;

@@ -7,8 +7,8 @@ use tf_provider::DynamicResource;
 
 use crate::aws::SharedContext;
 
-pub mod children;
 pub mod crawler;
+pub mod identity;
 pub mod job;
 pub mod pipeline;
 

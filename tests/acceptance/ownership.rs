@@ -1,8 +1,9 @@
 //! Ownership of the objects `flywheel_job` and `flywheel_crawler` expand into: a second
 //! workspace with the same configuration takes nothing over, a lost create response
 //! converges in the same apply, a job without a schedule leaves a `<job>-schedule` trigger it
-//! did not create, and a state written by provider 0.1.0 upgrades to one that tags its
-//! objects with its identity. (Copied tags and a same-pipeline leftover are in `job.rs`
+//! did not create, a crawler leaves (and names) a recorded trigger it can no longer prove is
+//! its own, and a state written by provider 0.1.0 upgrades to one that tags its objects with
+//! its identity. (Copied tags and a same-pipeline leftover are in `job.rs`
 //! and `crawler.rs`.)
 
 use std::collections::BTreeMap;
@@ -319,6 +320,81 @@ async fn crawler_lost_create_responses_converge() {
                 }),
         )
         .check_destroy(move |ctx| crawler_gone(ctx, n2.clone()))
+        .run()
+        .await;
+}
+
+/// A trigger the state recorded, whose identity was removed behind Terraform's back, is no
+/// longer provably this instance's: when the configuration drops `run_after_job`, the apply
+/// leaves it, changes nothing and names it; once the identity is back, the apply deletes it.
+#[tokio::test]
+async fn crawler_keeps_a_recorded_trigger_it_cannot_prove_is_its_own() {
+    if !acceptance_enabled("crawler_keeps_a_recorded_trigger_it_cannot_prove_is_its_own") {
+        return;
+    }
+    emulator_settings().check_reachable().expect("emulator");
+    let name = unique_name("crw-acc-keep");
+    let trigger = format!("{name}-after-job");
+    let with = crawler_config(&name, Some(&format!("etl-{name}")), "");
+    let without = crawler_config(&name, None, "");
+    let (t1, t2, t3, n) = (trigger.clone(), trigger.clone(), trigger, name);
+    async fn trigger_arn(name: &str) -> Result<String> {
+        Ok(format!(
+            "arn:aws:glue:us-east-1:{}:trigger/{name}",
+            emulator_account_id().await?
+        ))
+    }
+    TestCase::new()
+        .step(Step::config(with))
+        .step(
+            Step::config(without.clone())
+                .pre_apply(move |ctx| {
+                    let t = t1.clone();
+                    async move {
+                        ctx.aws
+                            .glue
+                            .untag_resource()
+                            .resource_arn(trigger_arn(&t).await?)
+                            .tags_to_remove("flywheel:owner")
+                            .send()
+                            .await?;
+                        Ok(())
+                    }
+                })
+                .expect_error(r#"(?s)Glue trigger "crw-acc-keep-[^"]*-after-job" was not deleted"#),
+        )
+        .step(
+            Step::config(without)
+                .pre_apply(move |ctx| {
+                    let t = t2.clone();
+                    async move {
+                        ensure!(
+                            trigger_exists(&ctx.aws, &t).await?.is_some(),
+                            "the refused apply deleted {t}"
+                        );
+                        let owner = state_str(&ctx, CRAWLER, "owner_id")?;
+                        ctx.aws
+                            .glue
+                            .tag_resource()
+                            .resource_arn(trigger_arn(&t).await?)
+                            .tags_to_add("flywheel:owner", owner)
+                            .send()
+                            .await?;
+                        Ok(())
+                    }
+                })
+                .emulator_check(move |ctx| {
+                    let t = t3.clone();
+                    async move {
+                        ensure!(
+                            trigger_exists(&ctx.aws, &t).await?.is_none(),
+                            "{t} was not deleted once it carried the identity again"
+                        );
+                        Ok(())
+                    }
+                }),
+        )
+        .check_destroy(move |ctx| crawler_gone(ctx, n.clone()))
         .run()
         .await;
 }

@@ -652,7 +652,7 @@ mod jobs {
         assert!(!deleted);
         assert!(matches!(
             &c.failures[..],
-            [Failure::NotOurs { key, why: Refusal::Foreign, .. }] if *key == trigger_key()
+            [Failure::NotOurs { key, why: Refusal::Undeletable, .. }] if *key == trigger_key()
         ));
     }
 

@@ -40,7 +40,7 @@ impl JobResource {
         let stub = State {
             id: Value::Value(id.clone()),
             name: Value::Value(id.clone()),
-            owner_id: Value::Value(children::imported_owner_id(&found)),
+            owner_id: Value::Value(identity::imported_owner_id(&found)),
             schedule: Value::Unknown,
             ..Default::default()
         };

@@ -36,7 +36,7 @@ use crate::model::trigger::{TriggerAction, TriggerStart, SCHEDULE_SUFFIX};
 use crate::reconcile::engine::Backend;
 use crate::reconcile::job_backend::{ContentHash, JobBackend};
 use crate::reconcile::{self, Failure, Ownership, Recorded, Refusal};
-use crate::resources::children;
+use crate::resources::identity;
 use crate::schema::*;
 use crate::validate;
 use crate::values::{attr_error, known_map, known_str, opt_value, to_map, Number, StringMap};
@@ -217,7 +217,7 @@ impl Resource for JobResource {
         };
         // This instance's identity, made now (see `model::ownership` for why not at plan).
         let who = Identity {
-            owner: children::new_owner_id(),
+            owner: identity::new_owner_id(),
             state_owner: None,
             pipeline_owner: ownership::pipeline_owner(&desired.tags).map(str::to_string),
         };
@@ -296,9 +296,9 @@ impl Resource for JobResource {
             return None;
         };
         // The identity: the prior state's, or made now for a state written by 0.1.0.
-        let state_owner = children::state_owner(&prior.owner_id).map(str::to_string);
+        let state_owner = identity::state_owner(&prior.owner_id).map(str::to_string);
         let who = Identity {
-            owner: state_owner.clone().unwrap_or_else(children::new_owner_id),
+            owner: state_owner.clone().unwrap_or_else(identity::new_owner_id),
             state_owner,
             pipeline_owner: ownership::pipeline_owner(&desired.tags).map(str::to_string),
         };
@@ -442,7 +442,7 @@ impl Resource for JobResource {
             .as_ref_option()
             .and_then(|p| known_map(&p.tags).ok().flatten())
             .unwrap_or_default();
-        let state_owner = children::state_owner(&prior.owner_id).map(str::to_string);
+        let state_owner = identity::state_owner(&prior.owner_id).map(str::to_string);
         let who = Identity {
             owner: state_owner.clone().unwrap_or_default(),
             state_owner,

@@ -195,7 +195,7 @@ pub(super) fn plan(
         _ => Value::Unknown,
     };
     s.tags_all = match (&env, &user_tags) {
-        (Some(e), Ok(t)) if context_tags_known(config) => children::planned_tags_all(
+        (Some(e), Ok(t)) if context_tags_known(config) => identity::planned_tags_all(
             &tags::effective(&ctx.default_tags, &e.tags, &t.clone().unwrap_or_default()),
             &s.owner_id,
             ownership::pipeline_owner(&e.tags),

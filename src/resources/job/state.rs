@@ -142,7 +142,7 @@ pub(super) async fn read_state(
         }
     });
     let mut observed = observed.map_err(|e| e.to_diagnostic())?;
-    let state_owner = children::state_owner(&prior.owner_id);
+    let state_owner = identity::state_owner(&prior.owner_id);
     let seen_trigger = match observed.remove(&ChildKey::new(Kind::JobTrigger, &name, &trigger)) {
         Some(Spec::ObservedJobTrigger { trigger, tags }) => Some((trigger, tags)),
         _ => None,

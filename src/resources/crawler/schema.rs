@@ -1,0 +1,51 @@
+//! The schema of `flywheel_crawler`.
+
+use tf_provider::schema::{NestedBlock, Schema};
+
+use crate::model::context;
+use crate::model::managed;
+use crate::schema::*;
+
+pub(super) fn schema() -> Schema {
+    Schema {
+        // Still 0, although 0.2 added `owner_id`: tf-provider 0.2.2 calls
+        // `Resource::upgrade` only for another version, and that method takes a `RawValue` the
+        // crate does not export, so no resource can implement it. A 0.1.0 state deserializes
+        // as it is (every attribute has a default; `owner_id` is null), the plan makes
+        // `owner_id` unknown and the first apply writes the owner tags: that is the upgrade.
+        version: 0,
+        block: block(
+            "A Glue crawler over S3 prefixes that catalogs what it finds into a Glue database, with the organisation's defaults (schema changes update the catalog, deletions are only logged). It can run on a schedule and, through a conditional Glue trigger, whenever a job succeeds, so a job's output is catalogued as soon as it is written. It creates, changes and deletes only objects it can prove are its own (see `owner_id`): a crawler or trigger that already exists under its names and does not carry its identity is left untouched and the apply fails, naming it and the import command; a `<name>-after-job` trigger it did not create is never deleted, even when `run_after_job` is not set. Import with the crawler's name: importing claims the crawler (and its `<name>-after-job` trigger, unless another instance's identity is on it), so import only a crawler no other Terraform state manages, or both states will manage it.",
+            [
+                ("id", attr(string(), Computed, "The crawler's name.")),
+                ("name", attr(string(), Required, "Name of the Glue crawler: 1 to 245 characters on one line (room is left for the derived trigger name). Changing it replaces the crawler.")),
+                ("pipeline", attr(context::attribute_type(), Optional, context::DESCRIPTION)),
+                ("role_arn", attr(string(), OptionalComputed, "ARN of the IAM role the crawler runs as. Defaults to the pipeline's `role_arn`. The provider waits for a freshly created role to become assumable by Glue.")),
+                ("database", attr(string(), OptionalComputed, "Glue catalog database the crawler writes tables into. Defaults to the pipeline's `database`. Changing it replaces the crawler.")),
+                ("s3_targets", attr(string_list(), Required, "S3 locations to crawl, each `s3://bucket/prefix/`. At least one. Order does not matter.")),
+                ("exclusions", attr(string_list(), OptionalComputed, "Glob patterns excluded from every S3 target, such as `**/_temporary/**`. Default: none.")),
+                ("table_prefix", attr(string(), Optional, "Prefix added to the names of the tables the crawler creates, up to 128 characters.")),
+                ("recrawl_policy", attr(string(), OptionalComputed, "`CRAWL_EVERYTHING` (default) or `CRAWL_NEW_FOLDERS_ONLY` (incremental; requires both schema change behaviours to be `LOG`).")),
+                ("schedule", attr(string(), Optional, "When the crawler runs by itself: AWS `cron(Minutes Hours Day-of-month Month Day-of-week Year)` such as `cron(0 4 * * ? *)`, or `rate(N unit)` with an exact cron equivalent. Set as the crawler's own Glue schedule.")),
+                ("run_after_job", attr(string(), Optional, "Name of a Glue job: the crawler starts whenever a run of that job SUCCEEDED, through a conditional Glue trigger named `<name>-after-job`.")),
+                ("configuration", attr(string(), Optional, "Crawler configuration JSON (version 1.0), usually written with `jsonencode`, for example `jsonencode({ Version = 1.0, Grouping = { TableGroupingPolicy = \"CombineCompatibleSchemas\" } })`. Key order, whitespace, number formatting and the defaults Glue adds never show as a diff. Keys Glue does not accept are rejected by `terraform validate`.")),
+                ("tags", attr(string_map(), OptionalComputed, "Tags for the crawler and its trigger, on top of the provider's `default_tags` and the pipeline's tags. Keys starting `aws:` or `flywheel:` are reserved.")),
+                ("tags_all", attr(string_map(), Computed, "Every tag on the crawler: provider `default_tags`, the pipeline's tags, `tags`, the informational `flywheel:managed-by`, and the ownership tags `flywheel:owner` (this instance's `owner_id`) and, with a pipeline, `flywheel:pipeline-owner`. An ownership tag removed outside Terraform shows as a diff here, and apply restores it.")),
+                ("owner_id", attr(string(), Computed, "This instance's identity: a random value made when the resource is created or imported, kept in state, and written as the tag `flywheel:owner` on the crawler and its trigger. The provider changes or deletes an existing object only when it carries this identity (or, for objects created by provider 0.1.0, none), so another Terraform state with the same configuration, or an object with copied tags, is never taken over. Another state cannot reproduce it. Unknown until the first apply.")),
+                ("arn", attr(string(), Computed, "ARN of the Glue crawler.")),
+                ("managed_objects", attr(managed::attribute_type(), Computed, managed::DESCRIPTION)),
+            ],
+            [(
+                "schema_change_policy",
+                NestedBlock::Group(block(
+                    "What the crawler does when it finds schema changes or deleted objects. Omitted: update in the database, log deletions.",
+                    [
+                        ("update_behavior", attr(string(), OptionalComputed, "`UPDATE_IN_DATABASE` (default) or `LOG`.")),
+                        ("delete_behavior", attr(string(), OptionalComputed, "`LOG` (default), `DELETE_FROM_DATABASE` or `DEPRECATE_IN_DATABASE`.")),
+                    ],
+                    [],
+                )),
+            )],
+        ),
+    }
+}

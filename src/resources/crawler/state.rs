@@ -1,0 +1,424 @@
+//! The crawler's state: its types, the conversions between Terraform values and plain
+//! ones, and AWS read into state (through the crawler's backend), keeping the prior
+//! state's spelling of equivalent values.
+
+use serde::{Deserialize, Serialize};
+use tf_provider::value::Value;
+use tf_provider::Diagnostics;
+
+use crate::aws::AwsContext;
+use crate::model::context::PipelineContextValue;
+use crate::model::crawler::{self as model, ObservedCrawler};
+use crate::model::managed::{self, ManagedObject};
+use crate::model::ownership;
+use crate::model::tags::Tags;
+use crate::model::trigger::{ObservedTrigger, TriggerAction, TriggerStart};
+use crate::reconcile::crawler_backend::CrawlerBackend;
+use crate::resources::identity;
+use crate::values::{known_map, to_map, StringMap};
+
+pub(super) type StringList = Vec<Value<String>>;
+
+#[derive(Serialize, Deserialize, Debug, Default, Clone, PartialEq)]
+pub struct SchemaChangePolicyBlock {
+    #[serde(default)]
+    pub update_behavior: Value<String>,
+    #[serde(default)]
+    pub delete_behavior: Value<String>,
+}
+
+#[derive(Serialize, Deserialize, Debug, Default, Clone, PartialEq)]
+pub struct State {
+    #[serde(default)]
+    pub id: Value<String>,
+    #[serde(default)]
+    pub name: Value<String>,
+    #[serde(default)]
+    pub pipeline: Value<PipelineContextValue>,
+    #[serde(default)]
+    pub role_arn: Value<String>,
+    #[serde(default)]
+    pub database: Value<String>,
+    #[serde(default)]
+    pub s3_targets: Value<StringList>,
+    #[serde(default)]
+    pub exclusions: Value<StringList>,
+    #[serde(default)]
+    pub table_prefix: Value<String>,
+    /// A group block: always an object, its attributes null when not configured.
+    #[serde(default)]
+    pub schema_change_policy: Value<SchemaChangePolicyBlock>,
+    #[serde(default)]
+    pub recrawl_policy: Value<String>,
+    #[serde(default)]
+    pub schedule: Value<String>,
+    #[serde(default)]
+    pub run_after_job: Value<String>,
+    #[serde(default)]
+    pub configuration: Value<String>,
+    #[serde(default)]
+    pub tags: Value<StringMap>,
+    #[serde(default)]
+    pub tags_all: Value<StringMap>,
+    #[serde(default)]
+    pub arn: Value<String>,
+    #[serde(default)]
+    pub managed_objects: Value<Vec<ManagedObject>>,
+    /// This instance's identity (see `model::ownership`); null in a state written by 0.1.0.
+    #[serde(default)]
+    pub owner_id: Value<String>,
+}
+
+// ---------------------------------------------------------------------------------------
+// Value conversions
+// ---------------------------------------------------------------------------------------
+
+/// `Some(Some(v))` known, `Some(None)` null, `None` unknown.
+pub(super) fn known(v: &Value<String>) -> Option<Option<&str>> {
+    match v {
+        Value::Value(s) => Some(Some(s.as_str())),
+        Value::Null => Some(None),
+        Value::Unknown => None,
+    }
+}
+
+/// The literal value, when known and set.
+pub(super) fn lit(v: &Value<String>) -> Option<&str> {
+    v.as_ref_option().map(String::as_str)
+}
+
+pub(super) fn lit_list(v: &Value<StringList>) -> Option<Vec<Option<&str>>> {
+    v.as_ref_option().map(|l| {
+        l.iter()
+            .map(|e| e.as_ref_option().map(String::as_str))
+            .collect()
+    })
+}
+
+/// Every element known.
+pub(super) fn known_list(v: &Value<StringList>) -> Option<Vec<String>> {
+    match v {
+        Value::Value(l) => l.iter().map(|e| e.as_ref_option().cloned()).collect(),
+        Value::Null => Some(Vec::new()),
+        Value::Unknown => None,
+    }
+}
+
+/// Every element known (null elements left out); a null map is empty.
+pub(super) fn known_tags(v: &Value<StringMap>) -> Option<Tags> {
+    known_map(v).ok().map(Option::unwrap_or_default)
+}
+
+pub(super) fn to_list(l: &[String]) -> Value<StringList> {
+    Value::Value(l.iter().cloned().map(Value::Value).collect())
+}
+
+pub(super) fn same_set(a: &[String], b: &[String]) -> bool {
+    let mut a = a.to_vec();
+    let mut b = b.to_vec();
+    a.sort();
+    b.sort();
+    a == b
+}
+
+/// A pipeline context field: null without a pipeline, unknown while the pipeline is.
+pub(super) fn from_pipeline(
+    p: &Value<PipelineContextValue>,
+    f: impl Fn(&PipelineContextValue) -> &Value<String>,
+) -> Value<String> {
+    match p {
+        Value::Value(c) => f(c).clone(),
+        Value::Null => Value::Null,
+        Value::Unknown => Value::Unknown,
+    }
+}
+
+pub(super) fn context_tags(p: &Value<PipelineContextValue>) -> Option<Tags> {
+    match p {
+        Value::Value(c) => known_tags(&c.tags),
+        Value::Null => Some(Tags::new()),
+        Value::Unknown => None,
+    }
+}
+
+pub(super) fn account(ctx: &AwsContext) -> Option<&str> {
+    ctx.identity.as_ref().map(|i| i.account_id.as_str())
+}
+
+pub(super) fn policy_block(update: &str, delete: &str) -> Value<SchemaChangePolicyBlock> {
+    Value::Value(SchemaChangePolicyBlock {
+        update_behavior: Value::Value(update.into()),
+        delete_behavior: Value::Value(delete.into()),
+    })
+}
+
+pub(super) fn managed_objects(
+    ctx: &AwsContext,
+    name: &str,
+    with_trigger: bool,
+) -> Value<Vec<ManagedObject>> {
+    let arn =
+        |kind: &str, n: &str| managed::glue_arn(ctx.partition, &ctx.region, account(ctx), kind, n);
+    let mut out = vec![ManagedObject::new(
+        "aws_glue_crawler",
+        name,
+        arn("crawler", name),
+    )];
+    if with_trigger {
+        let t = model::after_job_trigger_name(name);
+        out.push(ManagedObject::new(
+            "aws_glue_trigger",
+            &t,
+            arn("trigger", &t),
+        ));
+    }
+    Value::Value(out)
+}
+
+/// Fills what only apply can know (the account, when the provider skipped learning it).
+pub(super) async fn finish_state(
+    ctx: &AwsContext,
+    s: &mut State,
+    with_trigger: bool,
+    diags: &mut Diagnostics,
+) {
+    let Some(name) = s.name.as_ref_option().cloned() else {
+        return;
+    };
+    if s.tags_all.is_unknown() {
+        s.tags_all = Value::Null;
+    }
+    let account_id = match account(ctx) {
+        Some(a) => Some(a.to_string()),
+        None => match backend(ctx, &name).account_id().await {
+            Ok(a) => Some(a),
+            Err(e) => {
+                diags.add_warning(e.to_diagnostic());
+                None
+            }
+        },
+    };
+    let arn = |kind: &str, n: &str| {
+        managed::glue_arn(ctx.partition, &ctx.region, account_id.as_deref(), kind, n)
+    };
+    s.arn = arn("crawler", &name)
+        .map(Value::Value)
+        .unwrap_or(Value::Null);
+    let mut objects = vec![ManagedObject::new(
+        "aws_glue_crawler",
+        &name,
+        arn("crawler", &name),
+    )];
+    if with_trigger {
+        let t = model::after_job_trigger_name(&name);
+        objects.push(ManagedObject::new(
+            "aws_glue_trigger",
+            &t,
+            arn("trigger", &t),
+        ));
+    }
+    for o in &mut objects {
+        if o.arn.is_unknown() {
+            o.arn = Value::Null;
+        }
+    }
+    s.managed_objects = Value::Value(objects);
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading AWS into state
+// ---------------------------------------------------------------------------------------
+
+/// The job the trigger named after the crawler starts it after, when that trigger exists,
+/// is the one this instance manages (see `model::ownership`), has the shape this resource
+/// creates, and is active.
+pub(super) fn after_job(
+    crawler: &str,
+    trigger: Option<&(ObservedTrigger, Tags)>,
+    owner: Option<&str>,
+    recorded: bool,
+) -> Option<String> {
+    let (t, tags) = trigger?;
+    if !ownership::trigger_is_managed(owner, recorded, tags) {
+        return None;
+    }
+    match (&t.start, t.actions.as_slice(), t.activated) {
+        (Some(TriggerStart::AfterJobSucceeded(job)), [TriggerAction::StartCrawler(c)], true)
+            if c == crawler =>
+        {
+            Some(job.clone())
+        }
+        _ => None,
+    }
+}
+
+/// State as AWS holds it, keeping the prior state's spelling of equivalent values.
+pub(super) fn observed_state(
+    ctx: &AwsContext,
+    prior: &State,
+    seen: &ObservedCrawler,
+    after_job: Option<String>,
+    aws_tags: Tags,
+) -> State {
+    let mut s = prior.clone();
+    s.id = Value::Value(seen.name.clone());
+    s.name = Value::Value(seen.name.clone());
+    s.role_arn = seen.role.clone().into();
+    s.database = seen.database.clone().into();
+    let paths: Vec<String> = seen.targets.iter().map(|t| t.path.clone()).collect();
+    if !known_list(&prior.s3_targets).is_some_and(|p| same_set(&p, &paths))
+        || prior.s3_targets.is_null()
+    {
+        s.s3_targets = to_list(&paths);
+    }
+    let exclusions = match seen.targets.split_first() {
+        None => Some(Vec::new()),
+        Some((first, rest)) => {
+            let all_same = rest
+                .iter()
+                .all(|t| same_set(&t.exclusions, &first.exclusions));
+            all_same.then(|| first.exclusions.clone())
+        }
+    };
+    s.exclusions = match exclusions {
+        // Exclusions that differ between targets cannot be written as one list: null makes
+        // the next plan set them again.
+        None => Value::Null,
+        Some(x)
+            if known_list(&prior.exclusions).is_some_and(|p| same_set(&p, &x))
+                && !prior.exclusions.is_null() =>
+        {
+            prior.exclusions.clone()
+        }
+        Some(x) => to_list(&x),
+    };
+    if !model::same_prefix(lit(&prior.table_prefix), seen.table_prefix.as_deref()) {
+        s.table_prefix = seen.table_prefix.clone().filter(|p| !p.is_empty()).into();
+    }
+    let (update, delete, recrawl) = model::observed_policies(seen);
+    s.schema_change_policy = policy_block(&update, &delete);
+    s.recrawl_policy = Value::Value(recrawl);
+    if !model::same_schedule(lit(&prior.schedule), seen.schedule.as_deref()) {
+        s.schedule = seen.schedule.clone().into();
+    }
+    if !model::configuration_equivalent(lit(&prior.configuration), seen.configuration.as_deref()) {
+        s.configuration = seen.configuration.clone().into();
+    } else if prior.configuration.is_unknown() {
+        s.configuration = Value::Null;
+    }
+    s.run_after_job = after_job.clone().into();
+    s.tags_all = to_map(&aws_tags);
+    if s.tags.is_null() || s.tags.is_unknown() {
+        // Import: the user's tags are what AWS holds minus what the provider adds itself.
+        let user: Tags = aws_tags
+            .into_iter()
+            .filter(|(k, v)| !k.starts_with("flywheel:") && ctx.default_tags.get(k) != Some(v))
+            .collect();
+        s.tags = to_map(&user);
+    }
+    if s.exclusions.is_unknown() {
+        s.exclusions = Value::Value(Vec::new());
+    }
+    s.managed_objects = managed_objects(ctx, &seen.name, after_job.is_some());
+    s.arn = managed::glue_arn(
+        ctx.partition,
+        &ctx.region,
+        account(ctx),
+        "crawler",
+        &seen.name,
+    )
+    .map(Value::Value)
+    .unwrap_or_else(|| prior.arn.clone());
+    if s.arn.is_unknown() {
+        s.arn = Value::Null;
+    }
+    s
+}
+
+/// Reads the crawler (and, when asked, its trigger); `None` when the crawler is gone.
+/// GetCrawler, GetTags and GetTrigger go out together: one round trip.
+pub(super) async fn refresh(
+    ctx: &AwsContext,
+    prior: &State,
+    check_trigger: bool,
+    diags: &mut Diagnostics,
+) -> Option<State> {
+    let name = prior.name.as_ref_option()?.clone();
+    let b = backend(ctx, &name);
+    let seen = match b.read(check_trigger).await {
+        Ok(o) => o,
+        Err(e) => {
+            diags.add_error(e.to_diagnostic());
+            return Some(prior.clone());
+        }
+    };
+    let owner = identity::state_owner(&prior.owner_id);
+    let Some((crawler, aws_tags)) = seen.crawler else {
+        // Gone; kept (marked gone) while a trigger this instance would delete is left, so
+        // the plan replaces it: the destroy removes the trigger and the identity is not lost
+        // with the state. Forgetting it instead would leave a trigger no state can prove it
+        // owns, and the re-create would refuse it.
+        let trigger = if check_trigger {
+            seen.trigger
+        } else {
+            match b.read(true).await {
+                Ok(o) => o.trigger,
+                Err(e) => {
+                    diags.add_error(e.to_diagnostic());
+                    return Some(prior.clone());
+                }
+            }
+        };
+        let recorded = !prior.run_after_job.is_null() && !prior.run_after_job.is_unknown();
+        return match trigger {
+            Some((_, tags)) if ownership::may_delete_trigger(owner, recorded, &tags) => {
+                let mut s = prior.clone();
+                s.id = Value::Null;
+                Some(s)
+            }
+            _ => None,
+        };
+    };
+    let job = after_job(
+        &name,
+        seen.trigger.as_ref(),
+        owner,
+        !prior.run_after_job.is_null(),
+    );
+    Some(observed_state(ctx, prior, &crawler, job, aws_tags))
+}
+
+pub(super) fn backend<'a>(ctx: &'a AwsContext, name: &'a str) -> CrawlerBackend<'a> {
+    CrawlerBackend { ctx, crawler: name }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A state provider 0.1.0 wrote: every attribute reads back as written, and `owner_id`
+    /// is null, which the next plan turns into "known after apply".
+    #[test]
+    fn state_from_0_1_0_deserializes_without_an_identity() {
+        let file: serde_json::Value = serde_json::from_str(include_str!(
+            "../../../tests/fixtures/state-0.1.0/glue.tfstate.json"
+        ))
+        .expect("fixture JSON");
+        let instance = file["resources"]
+            .as_array()
+            .expect("resources")
+            .iter()
+            .find(|r| r["type"] == "flywheel_crawler")
+            .expect("the resource")["instances"][0]
+            .clone();
+        assert_eq!(instance["schema_version"], 0);
+        let attributes = instance["attributes"].clone();
+        let state: State = serde_json::from_value(attributes.clone()).expect("a 0.1.0 state");
+        assert_eq!(state.owner_id, Value::Null);
+        assert!(state.name.is_value());
+        // Nothing else is lost: it serializes back to the same attributes plus `owner_id`.
+        let mut back = serde_json::to_value(&state).expect("serializes");
+        back.as_object_mut().expect("object").remove("owner_id");
+        assert_eq!(back, attributes);
+    }
+}
