@@ -4,6 +4,7 @@
 //! `crate::reconcile`'s engine with `crate::model::ownership`.
 
 use tf_provider::value::Value;
+use tf_provider::{Diagnostics, RawValue};
 
 use crate::model::ownership;
 use crate::model::tags::Tags;
@@ -50,6 +51,28 @@ pub fn imported_owner_id(found: &Tags) -> String {
         .unwrap_or_else(new_owner_id)
 }
 
+/// The state schema version of every resource: 1 added `owner_id`.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// UpgradeResourceState from an older version. Version 0 (provider 0.1.0) has the same
+/// attributes but `owner_id`, which stays null until the next apply makes the identity and
+/// writes the owner tags onto what the state holds.
+pub fn upgrade<T: serde::de::DeserializeOwned>(
+    diags: &mut Diagnostics,
+    type_name: &str,
+    version: i64,
+    prior: RawValue,
+) -> Option<T> {
+    if version != 0 {
+        diags.root_error(
+            format!("Cannot upgrade {type_name} state version {version}"),
+            format!("This provider reads {type_name} state versions 0 to {SCHEMA_VERSION}; version {version} was written by another provider release. Use that release, or a newer one."),
+        );
+        return None;
+    }
+    prior.deserialize(diags)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,6 +82,28 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn version_0_states_upgrade_and_others_are_refused() {
+        // The pipeline state 0.1.0 wrote (the committed fixture): every attribute but
+        // `owner_id`, which comes out null.
+        let json = include_str!("../../tests/fixtures/state-0.1.0/pipeline.tfstate.json");
+        let full: serde_json::Value = serde_json::from_str(json).unwrap();
+        let attrs = &full["resources"][0]["instances"][0]["attributes"];
+        assert!(attrs.get("owner_id").is_none());
+        let raw = || RawValue::Json(attrs.to_string().into_bytes());
+        let mut diags = Diagnostics::default();
+        let s: Option<crate::resources::pipeline::State> =
+            upgrade(&mut diags, "flywheel_pipeline", 0, raw());
+        let s = s.expect("upgraded");
+        assert!(diags.errors.is_empty());
+        assert!(s.owner_id.is_null());
+        assert_eq!(s.name.as_ref_option().map(String::as_str), Some("__NAME__"));
+        let later: Option<crate::resources::pipeline::State> =
+            upgrade(&mut diags, "flywheel_pipeline", 2, raw());
+        assert!(later.is_none());
+        assert!(diags.errors[0].detail.contains("versions 0 to 1"));
     }
 
     #[test]

@@ -577,6 +577,13 @@ async fn pipeline_state_from_0_1_0_gains_its_identity() {
         ensure!(unknown["tags_all"][OWNER_TAG] == Json::Bool(true), "{unknown}");
         w.run_ok(&["apply", "-no-color", "-input=false", &planfile_s]).await?;
         let owner = owner_id_of(&w, "flywheel_pipeline.p").await?;
+        // Terraform upgraded the state through the provider: it is now at version 1.
+        let written: Json =
+            serde_json::from_str(&std::fs::read_to_string(w.dir.join("terraform.tfstate"))?)?;
+        ensure!(
+            written["resources"][0]["instances"][0]["schema_version"] == 1,
+            "the state was not upgraded to schema version 1"
+        );
         ensure!(role_tag(&aws, &role, OWNER_TAG).await? == Some(owner.clone()));
         ensure!(database_tag(&aws, &db, OWNER_TAG).await? == Some(owner.clone()));
         for b in &buckets {

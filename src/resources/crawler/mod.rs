@@ -162,6 +162,15 @@ impl Resource for CrawlerResource {
         apply::destroy(&ctx, diags, prior).await
     }
 
+    async fn upgrade<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        version: i64,
+        prior_state: tf_provider::RawValue,
+    ) -> Option<State> {
+        crate::resources::identity::upgrade(diags, "flywheel_crawler", version, prior_state)
+    }
+
     async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<(State, ValueEmpty)> {
         let ctx = self.ctx(diags)?;
         import::import(&ctx, diags, id).await

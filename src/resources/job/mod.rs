@@ -90,7 +90,7 @@ impl Resource for JobResource {
             // crate does not export, so no resource can implement it. A 0.1.0 state deserializes
             // as it is (every attribute has a default; `owner_id` is null), the plan makes
             // `owner_id` unknown and the first apply writes the owner tags: that is the upgrade.
-            version: 0,
+            version: crate::resources::identity::SCHEMA_VERSION,
             block: schema_block(),
         })
     }
@@ -484,6 +484,15 @@ impl Resource for JobResource {
             diags.add_error(d);
         }
         None
+    }
+
+    async fn upgrade<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        version: i64,
+        prior_state: tf_provider::RawValue,
+    ) -> Option<State> {
+        crate::resources::identity::upgrade(diags, "flywheel_job", version, prior_state)
     }
 
     async fn import<'a>(

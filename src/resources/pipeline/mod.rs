@@ -181,10 +181,7 @@ impl PipelineResource {
     }
 }
 
-/// Still 0: 0.1.0's states lack only `owner_id`, which Terraform reads as null (it fills
-/// attributes a state lacks with null). A version bump would need `Resource::upgrade`,
-/// whose `RawValue` argument tf-provider 0.2.2 does not export.
-const SCHEMA_VERSION: i64 = 0;
+use crate::resources::identity::SCHEMA_VERSION;
 
 #[async_trait]
 impl Resource for PipelineResource {
@@ -368,6 +365,15 @@ impl Resource for PipelineResource {
             diags.add_error(d);
         }
         None
+    }
+
+    async fn upgrade<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        version: i64,
+        prior_state: tf_provider::RawValue,
+    ) -> Option<State> {
+        crate::resources::identity::upgrade(diags, "flywheel_pipeline", version, prior_state)
     }
 
     async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<(State, ValueEmpty)> {
