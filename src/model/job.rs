@@ -18,7 +18,7 @@
 use std::collections::BTreeMap;
 
 use super::children::{Child, ChildKey, Kind, Spec};
-use super::managed::{glue_arn, ManagedObject};
+use super::managed::{glue_arn, Object};
 use super::tags::Tags;
 use super::trigger::{TriggerAction, TriggerSpec, TriggerStart, LONGEST_SUFFIX};
 
@@ -497,23 +497,23 @@ pub fn managed_objects(
     partition: &str,
     region: &str,
     account: Option<&str>,
-) -> Vec<ManagedObject> {
+) -> Vec<Object> {
     let mut out = Vec::new();
     if let Some(Script::Upload { bucket, key, .. }) = script {
-        out.push(ManagedObject::new(
+        out.push(Object::new(
             "aws_s3_object",
             &format!("s3://{bucket}/{key}"),
             Some(format!("arn:{partition}:s3:::{bucket}/{key}")),
         ));
     }
-    out.push(ManagedObject::new(
+    out.push(Object::new(
         "aws_glue_job",
         name,
         glue_arn(partition, region, account, "job", name),
     ));
     if has_schedule {
         let trigger = format!("{name}{}", super::trigger::SCHEDULE_SUFFIX);
-        out.push(ManagedObject::new(
+        out.push(Object::new(
             "aws_glue_trigger",
             &trigger,
             glue_arn(partition, region, account, "trigger", &trigger),
@@ -618,6 +618,7 @@ pub fn to_hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::managed::Arn;
 
     fn env() -> Environment {
         resolve_environment(&EnvironmentInput {
@@ -961,25 +962,19 @@ mod tests {
             "us-east-1",
             Some("123456789012"),
         );
-        let kinds: Vec<_> = objs
-            .iter()
-            .map(|o| o.kind.clone().as_option().unwrap_or_default())
-            .collect();
+        let kinds: Vec<_> = objs.iter().map(|o| o.kind.clone()).collect();
         assert_eq!(kinds, ["aws_s3_object", "aws_glue_job", "aws_glue_trigger"]);
         assert_eq!(
-            objs[1].arn.clone().as_option().as_deref(),
-            Some("arn:aws:glue:us-east-1:123456789012:job/j")
+            objs[1].arn,
+            Arn::Known("arn:aws:glue:us-east-1:123456789012:job/j".into())
         );
-        assert_eq!(
-            objs[2].name.clone().as_option().as_deref(),
-            Some("j-schedule")
-        );
+        assert_eq!(objs[2].name, "j-schedule");
         let existing = Script::Existing {
             uri: "s3://b-1/x.py".into(),
         };
         let objs = managed_objects("j", Some(&existing), false, "aws", "us-east-1", None);
         assert_eq!(objs.len(), 1, "an existing script is not managed");
-        assert!(objs[0].arn.is_unknown());
+        assert_eq!(objs[0].arn, Arn::NotYetKnown);
     }
 
     #[test]

@@ -1,42 +1,41 @@
-//! `managed_objects`: the AWS objects a resource expands into, shown in plans so users see
-//! the expansion before anything is created.
+//! The AWS objects a resource expands into (`managed_objects`), as plain values: shown in
+//! plans so users see the expansion before anything is created.
 
-use std::collections::HashMap;
-
-use serde::{Deserialize, Serialize};
-use tf_provider::schema::AttributeType;
-use tf_provider::value::Value;
-
-/// One AWS object. `type` uses terraform-provider-aws's resource type names, which platform
-/// engineers already know (`aws_glue_job`, `aws_s3_bucket`, ...).
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct ManagedObject {
-    #[serde(rename = "type")]
-    pub kind: Value<String>,
-    pub name: Value<String>,
-    /// Unknown at plan time when it needs an account ID the provider has not learned.
-    pub arn: Value<String>,
+/// An object's ARN as far as the plan knows it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Arn {
+    Known(String),
+    /// It needs an account ID the provider has not learned yet.
+    NotYetKnown,
+    /// The object has none (a bucket's encryption configuration, a role's inline policy).
+    None,
 }
 
-impl ManagedObject {
-    pub fn new(kind: &str, name: &str, arn: Option<String>) -> Self {
-        ManagedObject {
-            kind: Value::Value(kind.into()),
-            name: Value::Value(name.into()),
-            arn: arn.map(Value::Value).unwrap_or(Value::Unknown),
-        }
+impl From<Option<String>> for Arn {
+    /// `None`: not known yet.
+    fn from(a: Option<String>) -> Self {
+        a.map(Arn::Known).unwrap_or(Arn::NotYetKnown)
     }
 }
 
-pub fn attribute_type() -> AttributeType {
-    let fields: HashMap<String, AttributeType> = ["type", "name", "arn"]
-        .into_iter()
-        .map(|k| (k.to_string(), AttributeType::String))
-        .collect();
-    AttributeType::List(Box::new(AttributeType::Object(fields)))
+/// One AWS object. `kind` uses terraform-provider-aws's resource type names, which platform
+/// engineers already know (`aws_glue_job`, `aws_s3_bucket`, ...).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Object {
+    pub kind: String,
+    pub name: String,
+    pub arn: Arn,
 }
 
-pub const DESCRIPTION: &str = "The AWS objects this resource expands into, each with its `type` (as terraform-provider-aws names it), `name` and `arn`. Known at plan time, so `terraform plan` shows the expansion.";
+impl Object {
+    pub fn new(kind: &str, name: &str, arn: impl Into<Arn>) -> Self {
+        Object {
+            kind: kind.into(),
+            name: name.into(),
+            arn: arn.into(),
+        }
+    }
+}
 
 /// Glue ARNs: `arn:<partition>:glue:<region>:<account>:<kind>/<name>`.
 pub fn glue_arn(
@@ -61,8 +60,8 @@ mod tests {
         );
         assert_eq!(glue_arn("aws", "us-east-1", None, "job", "etl"), None);
         assert_eq!(
-            ManagedObject::new("aws_glue_job", "etl", None).arn,
-            Value::Unknown
+            Object::new("aws_glue_job", "etl", None).arn,
+            Arn::NotYetKnown
         );
     }
 }

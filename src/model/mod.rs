@@ -1,8 +1,7 @@
-//! The pure model: typed configuration in, desired AWS objects out. No I/O here, so every
-//! expansion and default is unit-tested without AWS.
+//! The pure model: typed configuration in, desired AWS objects out. No I/O and no
+//! Terraform types here, so every expansion and default is unit-tested without AWS.
 
 pub mod children;
-pub mod context;
 pub mod crawler;
 pub mod job;
 pub mod managed;

@@ -7,9 +7,11 @@ use tf_provider::DynamicResource;
 
 use crate::aws::SharedContext;
 
+pub mod context;
 pub mod crawler;
 pub mod identity;
 pub mod job;
+pub mod managed;
 pub mod pipeline;
 
 /// Every resource type, keyed by its name without the `flywheel_` prefix.

@@ -43,7 +43,7 @@ pub fn spark_event_logs_path(assets: &str) -> String {
 
 /// Every child as `managed_objects` lists it: type, terraform-provider-aws ID, and ARN
 /// where the object has one.
-pub fn managed_objects(d: &Desired, env: &Env) -> Vec<ManagedObject> {
+pub fn managed_objects(d: &Desired, env: &Env) -> Vec<Object> {
     d.children
         .iter()
         .map(|c| {
@@ -60,11 +60,8 @@ pub fn managed_objects(d: &Desired, env: &Env) -> Vec<ManagedObject> {
                 Kind::IamRolePolicyAttachment => Some(c.key.name.clone()),
                 _ => None,
             };
-            let mut m = ManagedObject::new(c.key.kind.tf_type(), &c.key.id(), arn);
-            if m.arn.is_unknown() {
-                m.arn = tf_provider::value::Value::Null;
-            }
-            m
+            let arn = arn.map(Arn::Known).unwrap_or(Arn::None);
+            Object::new(c.key.kind.tf_type(), &c.key.id(), arn)
         })
         .collect()
 }

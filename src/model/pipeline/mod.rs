@@ -26,7 +26,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{json, Value};
 
-use super::managed::{glue_arn, ManagedObject};
+use super::managed::{glue_arn, Arn, Object};
 use super::ownership;
 use super::policy;
 use super::tags::{self, Tags};

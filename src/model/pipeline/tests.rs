@@ -517,13 +517,15 @@ fn managed_objects_are_known() {
     let d = expand(&s, &env);
     let m = managed_objects(&d, &env);
     assert_eq!(m.len(), d.children.len());
-    assert!(m.iter().all(|o| !o.arn.is_unknown() && o.name.is_value()));
+    assert!(m
+        .iter()
+        .all(|o| o.arn != Arn::NotYetKnown && !o.name.is_empty()));
     assert_eq!(
         m.iter()
-            .find(
-                |o| o.kind.as_ref_option().map(String::as_str) == Some("aws_glue_catalog_database")
-            )
-            .and_then(|o| o.arn.as_ref_option().cloned()),
-        Some("arn:aws:glue:us-east-1:239083076653:database/omc_flywheel_prod".into())
+            .find(|o| o.kind == "aws_glue_catalog_database")
+            .map(|o| o.arn.clone()),
+        Some(Arn::Known(
+            "arn:aws:glue:us-east-1:239083076653:database/omc_flywheel_prod".into()
+        ))
     );
 }

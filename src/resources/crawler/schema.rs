@@ -2,8 +2,7 @@
 
 use tf_provider::schema::{NestedBlock, Schema};
 
-use crate::model::context;
-use crate::model::managed;
+use crate::resources::context;
 use crate::schema::*;
 
 pub(super) fn schema() -> Schema {
@@ -33,7 +32,7 @@ pub(super) fn schema() -> Schema {
                 ("tags_all", attr(string_map(), Computed, "Every tag on the crawler: provider `default_tags`, the pipeline's tags, `tags`, the informational `flywheel:managed-by`, and the ownership tags `flywheel:owner` (this instance's `owner_id`) and, with a pipeline, `flywheel:pipeline-owner`. An ownership tag removed outside Terraform shows as a diff here, and apply restores it.")),
                 ("owner_id", attr(string(), Computed, "This instance's identity: a random value made when the resource is created or imported, kept in state, and written as the tag `flywheel:owner` on the crawler and its trigger. The provider changes or deletes an existing object only when it carries this identity (or, for objects created by provider 0.1.0, none), so another Terraform state with the same configuration, or an object with copied tags, is never taken over. Another state cannot reproduce it. Unknown until the first apply.")),
                 ("arn", attr(string(), Computed, "ARN of the Glue crawler.")),
-                ("managed_objects", attr(managed::attribute_type(), Computed, managed::DESCRIPTION)),
+                ("managed_objects", attr(crate::resources::managed::attribute_type(), Computed, crate::resources::managed::DESCRIPTION)),
             ],
             [(
                 "schema_change_policy",

@@ -7,14 +7,15 @@ use tf_provider::value::Value;
 use tf_provider::Diagnostics;
 
 use crate::aws::AwsContext;
-use crate::model::context::PipelineContextValue;
 use crate::model::crawler::{self as model, ObservedCrawler};
-use crate::model::managed::{self, ManagedObject};
+use crate::model::managed;
 use crate::model::ownership;
 use crate::model::tags::Tags;
 use crate::model::trigger::{ObservedTrigger, TriggerAction, TriggerStart};
 use crate::reconcile::crawler_backend::CrawlerBackend;
+use crate::resources::context::PipelineContextValue;
 use crate::resources::identity;
+use crate::resources::managed::ManagedObject;
 use crate::values::{known_map, to_map, StringMap};
 
 pub(super) type StringList = Vec<Value<String>>;

@@ -95,14 +95,14 @@ pub(super) async fn finish_state(
         s.arn = Value::Value(backend.arn("job", &desired.job.name));
     }
     if s.managed_objects.is_unknown() {
-        s.managed_objects = Value::Value(model::managed_objects(
+        s.managed_objects = Value::Value(tf_managed::values(&model::managed_objects(
             &desired.job.name,
             Some(&desired.script),
             desired.trigger.is_some(),
             ctx.partition,
             &ctx.region,
             None,
-        ));
+        )));
     }
     s
 }

@@ -216,14 +216,16 @@ pub(super) fn plan(
         None => Value::Unknown,
     };
     s.managed_objects = match (&name, &script, &config.schedule) {
-        (Some(n), Some(sc), sched) if !sched.is_unknown() => Value::Value(model::managed_objects(
-            n,
-            Some(sc),
-            sched.is_value(),
-            ctx.partition,
-            &ctx.region,
-            account,
-        )),
+        (Some(n), Some(sc), sched) if !sched.is_unknown() => {
+            Value::Value(tf_managed::values(&model::managed_objects(
+                n,
+                Some(sc),
+                sched.is_value(),
+                ctx.partition,
+                &ctx.region,
+                account,
+            )))
+        }
         _ => Value::Unknown,
     };
 

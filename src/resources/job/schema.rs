@@ -29,7 +29,7 @@ pub(super) fn schema_block() -> tf_provider::schema::Block {
             ("tags", attr(string_map(), Optional, "Tags for the job and its trigger, over the provider's `default_tags` and the pipeline's tags.")),
             ("tags_all", attr(string_map(), Computed, "Every tag on the job: provider `default_tags`, the pipeline's tags, `tags`, the informational `flywheel:managed-by`, and the ownership tags `flywheel:owner` (this instance's `owner_id`) and, with a pipeline, `flywheel:pipeline-owner`. An ownership tag removed outside Terraform shows as a diff here, and apply restores it.")),
             ("owner_id", attr(string(), Computed, "This instance's identity: a random value made when the resource is created or imported, kept in state, and written as the tag `flywheel:owner` on the job, its trigger and the uploaded script object. The provider changes or deletes an existing object only when it carries this identity (or, for objects created by provider 0.1.0, none), so another Terraform state with the same configuration, or an object with copied tags, is never taken over. Another state cannot reproduce it. Unknown until the first apply.")),
-            ("managed_objects", attr(managed::attribute_type(), Computed, managed::DESCRIPTION)),
+            ("managed_objects", attr(crate::resources::managed::attribute_type(), Computed, crate::resources::managed::DESCRIPTION)),
         ],
         [],
     )

@@ -263,14 +263,14 @@ pub(super) async fn read_state(
         _ => None,
     };
     s.managed_objects = Value::Value(with_stale_scripts(
-        model::managed_objects(
+        tf_managed::values(&model::managed_objects(
             &name,
             script.as_ref(),
             s.schedule.is_value(),
             ctx.partition,
             &ctx.region,
             account,
-        ),
+        )),
         &private,
         job.script_location.as_deref(),
         ctx.partition,

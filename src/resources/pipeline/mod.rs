@@ -44,8 +44,6 @@ pub use validate::validate_config;
 use validate::*;
 
 use crate::aws::{AwsContext, SharedContext};
-use crate::model::context::{self, PipelineContextValue};
-use crate::model::managed::{self, ManagedObject};
 use crate::model::ownership;
 use crate::model::pipeline::{
     self as model, BucketRole, BucketSettings, ChildKey, Desired, Env, Kind, Observed, Settings,
@@ -54,6 +52,8 @@ use crate::model::pipeline::{
 use crate::model::tags::{self, Tags};
 use crate::reconcile::pipeline_backend::PipelineBackend;
 use crate::reconcile::{self, Converged, Failure, Ownership, Refusal};
+use crate::resources::context::{self, PipelineContextValue};
+use crate::resources::managed::{self as tf_managed, ManagedObject};
 use crate::schema::*;
 use crate::values::{known_map, known_str, opt_value, to_map, Number, StringMap, Unknown};
 

@@ -251,7 +251,7 @@ pub(super) fn plan_known_owner(
     s.database_name = Value::Value(desired.database.clone());
     s.tags_all = to_map(&desired.tags);
     s.context = Value::Value(context_value(&model::context(&settings, env)));
-    s.managed_objects = Value::Value(model::managed_objects(&desired, env));
+    s.managed_objects = Value::Value(tf_managed::values(&model::managed_objects(&desired, env)));
     let all_ok: BTreeMap<ChildKey, Status> = desired
         .children
         .iter()
