@@ -53,6 +53,11 @@ impl<'d> Checks<'d> {
         attr_error(self.diags, at, summary, detail);
     }
 
+    /// Back to the diagnostics, for checks that do not fit a rule on one value.
+    pub fn into_diags(self) -> &'d mut Diagnostics {
+        self.diags
+    }
+
     pub fn has_errors(&self) -> bool {
         !self.diags.errors.is_empty()
     }

@@ -2,6 +2,7 @@
 //! with its attribute path before any API call.
 
 use super::*;
+use crate::validators::Checks;
 
 /// A whole number from a known value; reports fractions at `attr`.
 pub(super) fn whole(diags: &mut Diagnostics, v: &Value<Number>, attr: &'static str) -> Option<i64> {
@@ -21,11 +22,59 @@ pub(super) fn whole(diags: &mut Diagnostics, v: &Value<Number>, attr: &'static s
 }
 
 pub fn validate_config(config: &State, diags: &mut Diagnostics) {
-    if let Value::Value(name) = &config.name {
-        if let Err(e) = model::check_name(name) {
-            attr_error(diags, AttributePath::new("name"), "Invalid job name", e);
-        }
+    let at = AttributePath::new;
+    let s3_uri = |u: &str| validate::s3_uri(u, false).map(|_| ());
+    let mut c = Checks::new(diags);
+    c.string(
+        at("name"),
+        &config.name,
+        "Invalid job name",
+        &model::check_name,
+    );
+    c.string(at("schedule"), &config.schedule, "Invalid schedule", &|s| {
+        schedule::parse(s).map(|_| ())
+    });
+    c.string(
+        at("script_location"),
+        &config.script_location,
+        "Invalid S3 URI",
+        &|u| validate::s3_uri(u, true).map(|_| ()),
+    );
+    c.string(
+        at("role_arn"),
+        &config.role_arn,
+        "Invalid role ARN",
+        &validate::role_arn,
+    );
+    let bucket = &validate::bucket_name;
+    c.string(
+        at("script_bucket"),
+        &config.script_bucket,
+        "Invalid bucket name",
+        bucket,
+    );
+    c.string(at("temp_dir"), &config.temp_dir, "Invalid S3 URI", &s3_uri);
+    let logs = &config.spark_event_logs_path;
+    c.string(at("spark_event_logs_path"), logs, "Invalid S3 URI", &s3_uri);
+    if let Value::Value(p) = &config.pipeline {
+        let at = |a| AttributePath::new("pipeline").attribute(a);
+        c.string(
+            at("role_arn"),
+            &p.role_arn,
+            "Invalid role ARN",
+            &validate::role_arn,
+        );
+        c.string(
+            at("assets_bucket"),
+            &p.assets_bucket,
+            "Invalid bucket name",
+            bucket,
+        );
+        c.string(at("temp_dir"), &p.temp_dir, "Invalid S3 URI", &s3_uri);
+        let logs = &p.spark_event_logs_path;
+        c.string(at("spark_event_logs_path"), logs, "Invalid S3 URI", &s3_uri);
     }
+    let diags = c.into_diags();
     let worker_ok = match &config.worker_type {
         Value::Value(w) => match model::check_worker_type(w) {
             Ok(()) => Some(w.clone()),
@@ -92,11 +141,6 @@ pub fn validate_config(config: &State, diags: &mut Diagnostics) {
             }
         }
     }
-    if let Value::Value(s) = &config.schedule {
-        if let Err(e) = schedule::parse(s) {
-            attr_error(diags, AttributePath::new("schedule"), "Invalid schedule", e);
-        }
-    }
 
     // The script: exactly one of `script` and `script_location`.
     match (&config.script, &config.script_location) {
@@ -131,79 +175,6 @@ pub fn validate_config(config: &State, diags: &mut Diagnostics) {
             ),
         }
     }
-    if let Value::Value(uri) = &config.script_location {
-        if let Err(e) = validate::s3_uri(uri, true) {
-            attr_error(
-                diags,
-                AttributePath::new("script_location"),
-                "Invalid S3 URI",
-                e,
-            );
-        }
-    }
-    if let Value::Value(arn) = &config.role_arn {
-        if let Err(e) = validate::role_arn(arn) {
-            attr_error(diags, AttributePath::new("role_arn"), "Invalid role ARN", e);
-        }
-    }
-    if let Value::Value(b) = &config.script_bucket {
-        if let Err(e) = validate::bucket_name(b) {
-            attr_error(
-                diags,
-                AttributePath::new("script_bucket"),
-                "Invalid bucket name",
-                e,
-            );
-        }
-    }
-    for (attr, v) in [
-        ("temp_dir", &config.temp_dir),
-        ("spark_event_logs_path", &config.spark_event_logs_path),
-    ] {
-        if let Value::Value(uri) = v {
-            if let Err(e) = validate::s3_uri(uri, false) {
-                attr_error(diags, AttributePath::new(attr), "Invalid S3 URI", e);
-            }
-        }
-    }
-    if let Value::Value(p) = &config.pipeline {
-        if let Value::Value(arn) = &p.role_arn {
-            if let Err(e) = validate::role_arn(arn) {
-                attr_error(
-                    diags,
-                    AttributePath::new("pipeline").attribute("role_arn"),
-                    "Invalid role ARN",
-                    e,
-                );
-            }
-        }
-        if let Value::Value(b) = &p.assets_bucket {
-            if let Err(e) = validate::bucket_name(b) {
-                attr_error(
-                    diags,
-                    AttributePath::new("pipeline").attribute("assets_bucket"),
-                    "Invalid bucket name",
-                    e,
-                );
-            }
-        }
-        for (attr, v) in [
-            ("temp_dir", &p.temp_dir),
-            ("spark_event_logs_path", &p.spark_event_logs_path),
-        ] {
-            if let Value::Value(uri) = v {
-                if let Err(e) = validate::s3_uri(uri, false) {
-                    attr_error(
-                        diags,
-                        AttributePath::new("pipeline").attribute(attr),
-                        "Invalid S3 URI",
-                        e,
-                    );
-                }
-            }
-        }
-    }
-
     // Standalone mode: what the pipeline would otherwise provide.
     if config.pipeline.is_null() {
         if config.role_arn.is_null() {
