@@ -125,13 +125,20 @@ impl JobBackend<'_> {
 
 #[async_trait]
 impl Backend for JobBackend<'_> {
-    /// GetJob, GetTrigger, their tags and each script's HeadObject and tags, together.
+    /// GetJob and its tags, GetTrigger, and each script's HeadObject and tags, together;
+    /// the trigger's tags only once GetTrigger found one (most jobs have no schedule, and
+    /// the call would only answer "not found").
     async fn observe(&self) -> Result<BTreeMap<ChildKey, Spec>, AwsError> {
-        let (job, job_tags, trigger, trigger_tags, scripts) = futures::join!(
+        let trigger_and_tags = async {
+            match triggers::get(self.ctx, self.trigger).await? {
+                Some(t) => Ok(Some((t, self.glue_tags("trigger", self.trigger).await?))),
+                None => Ok(None),
+            }
+        };
+        let (job, job_tags, trigger, scripts) = futures::join!(
             jobs::get(self.ctx, self.job),
             self.glue_tags("job", self.job),
-            triggers::get(self.ctx, self.trigger),
-            self.glue_tags("trigger", self.trigger),
+            trigger_and_tags,
             futures::future::join_all(
                 self.scripts
                     .iter()
@@ -149,13 +156,11 @@ impl Backend for JobBackend<'_> {
                 },
             );
         }
-        if let Some(trigger) = trigger? {
+        let trigger: Result<_, AwsError> = trigger;
+        if let Some((trigger, tags)) = trigger? {
             out.insert(
                 ChildKey::new(Kind::JobTrigger, self.job, self.trigger),
-                Spec::ObservedJobTrigger {
-                    trigger,
-                    tags: trigger_tags?,
-                },
+                Spec::ObservedJobTrigger { trigger, tags },
             );
         }
         for r in scripts {
