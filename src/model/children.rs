@@ -234,6 +234,32 @@ pub struct Child {
     pub spec: Spec,
 }
 
+impl Spec {
+    /// The tags the child carries (observed) or should carry (desired); `None` for
+    /// children without tags of their own (a bucket's configuration, a role's policies).
+    pub fn tags(&self) -> Option<&Tags> {
+        match self {
+            Spec::Bucket { tags, .. }
+            | Spec::Database { tags, .. }
+            | Spec::Role { tags, .. }
+            | Spec::GlueJob { tags, .. }
+            | Spec::ObservedGlueJob { tags, .. }
+            | Spec::ObservedJobTrigger { tags, .. }
+            | Spec::JobScript { tags, .. }
+            | Spec::SeenCrawler { tags, .. }
+            | Spec::SeenCrawlerTrigger { tags, .. } => Some(tags),
+            Spec::JobTrigger { trigger } | Spec::CrawlerTrigger(trigger) => Some(&trigger.tags),
+            Spec::Crawler(c) => Some(&c.tags),
+            Spec::Encryption { .. }
+            | Spec::PublicAccessBlock { .. }
+            | Spec::BucketPolicy { .. }
+            | Spec::Lifecycle { .. }
+            | Spec::RolePolicy { .. }
+            | Spec::Attachment => None,
+        }
+    }
+}
+
 /// How an observed child stands against the desired one.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Status {
