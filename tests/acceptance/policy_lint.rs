@@ -1,0 +1,143 @@
+//! Every policy document the provider writes passes the policy linter (parliament, run by
+//! `test-fixtures/policy_lint.py` against the kept findings in
+//! `test-fixtures/policy-lint-allowed.json`). The documents are read back from the emulator
+//! after apply, from two pipelines that between them take each shape the settings give.
+
+use std::path::Path;
+use std::process::Command;
+
+use anyhow::{ensure, Context as _, Result};
+use serde_json::Value as Json;
+
+use crate::harness::*;
+use crate::pipeline::{bucket_policy, check_nothing_left, inline_policy, percent_decode, Names};
+
+/// Two pipelines: `wide` reads and writes its buckets whole, with the defaults; `narrow`
+/// limits the role to prefixes, uses SSE-KMS and attaches an extra managed policy.
+fn config(wide: &Names, narrow: &Names, kms_key: &str) -> String {
+    format!(
+        r#"
+resource "flywheel_pipeline" "wide" {{
+  name        = "{wide}"
+  environment = "acc"
+  database {{}}
+  role {{}}
+  data_bucket {{}}
+  assets_bucket {{}}
+  analysis_bucket {{}}
+}}
+
+resource "flywheel_pipeline" "narrow" {{
+  name        = "{narrow}"
+  environment = "acc"
+  database {{}}
+  role {{
+    managed_policy_arns = ["arn:aws:iam::aws:policy/AmazonAthenaFullAccess"]
+  }}
+  data_bucket {{
+    prefixes        = ["opus/", "omc_cleanroom_data/"]
+    expire_prefixes = {{ "opus/tmp/" = 3 }}
+  }}
+  assets_bucket {{}}
+  analysis_bucket {{
+    prefixes    = ["temp/", "spark-logs/"]
+    kms_key_arn = "{kms_key}"
+  }}
+}}
+"#,
+        wide = wide.name,
+        narrow = narrow.name,
+    )
+}
+
+/// The trust policy, the inline policy and the three bucket policies of one pipeline,
+/// written to `dir` as `trust-<role>.json`, `inline-<role>.json` and `bucket-<name>.json`.
+async fn collect(aws: &Clients, n: &Names, dir: &Path) -> Result<Vec<String>> {
+    let mut files = Vec::new();
+    let mut write = |name: String, doc: &Json| -> Result<()> {
+        let path = dir.join(name);
+        std::fs::write(&path, serde_json::to_string_pretty(doc)?)?;
+        files.push(path.display().to_string());
+        Ok(())
+    };
+    let role = aws.iam.get_role().role_name(&n.role).send().await?;
+    let trust = role
+        .role()
+        .and_then(|r| r.assume_role_policy_document())
+        .context("GetRole returned no trust policy")?;
+    let trust: Json = serde_json::from_str(trust)
+        .or_else(|_| serde_json::from_str(&percent_decode(trust)))
+        .context("trust policy JSON")?;
+    write(format!("trust-{}.json", n.role), &trust)?;
+    write(
+        format!("inline-{}.json", n.role),
+        &inline_policy(aws, &n.role).await?,
+    )?;
+    for b in n.buckets() {
+        let doc = bucket_policy(aws, b)
+            .await?
+            .with_context(|| format!("bucket {b} has no policy"))?;
+        write(format!("bucket-{b}.json"), &doc)?;
+    }
+    Ok(files)
+}
+
+fn lint(files: &[String]) -> Result<Json> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let python = std::env::var("FLYWHEEL_TOOLS_DIR")
+        .map(|d| Path::new(&d).join("venv/bin/python"))
+        .unwrap_or_else(|_| root.join(".tools/venv/bin/python"));
+    let out = Command::new(&python)
+        .arg(root.join("test-fixtures/policy_lint.py"))
+        .args(files)
+        .output()
+        .with_context(|| format!("running {} (run `make tools`)", python.display()))?;
+    let report: Json = serde_json::from_slice(&out.stdout).with_context(|| {
+        format!(
+            "policy_lint.py printed no report: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })?;
+    ensure!(
+        out.status.success(),
+        "the policy linter found problems:\n{}",
+        serde_json::to_string_pretty(&report["failures"])?
+    );
+    Ok(report)
+}
+
+#[tokio::test]
+async fn generated_policies_pass_the_policy_linter() {
+    if !acceptance_enabled("generated_policies_pass_the_policy_linter") {
+        return;
+    }
+    let wide = Names::new("fw-lintw");
+    let narrow = Names::new("fw-lintn");
+    let acct = emulator_account_id().await.expect("emulator account");
+    let kms_key = format!("arn:aws:kms:us-east-1:{acct}:key/1234abcd-12ab-34cd-56ef-1234567890ab");
+    let (w, nn) = (wide.clone(), narrow.clone());
+    let (wx, nx) = (wide.clone(), narrow.clone());
+    TestCase::new()
+        .step(
+            Step::config(config(&wide, &narrow, &kms_key)).emulator_check(move |ctx| {
+                let (w, nn) = (w.clone(), nn.clone());
+                async move {
+                    let dir = tempfile::tempdir()?;
+                    let mut files = collect(&ctx.aws, &w, dir.path()).await?;
+                    files.extend(collect(&ctx.aws, &nn, dir.path()).await?);
+                    let report = lint(&files)?;
+                    ensure!(report["policies"] == 10, "linted {}", report["policies"]);
+                    Ok(())
+                }
+            }),
+        )
+        .check_destroy(move |ctx| {
+            let (w, nn) = (wx.clone(), nx.clone());
+            async move {
+                check_nothing_left(&ctx.aws, &w, false).await?;
+                check_nothing_left(&ctx.aws, &nn, false).await
+            }
+        })
+        .run()
+        .await;
+}
