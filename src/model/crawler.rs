@@ -649,12 +649,78 @@ pub fn observed_policies(o: &ObservedCrawler) -> (String, String, String) {
     )
 }
 
+/// A role as Glue or a user writes it: an IAM role ARN, or the role's name with its path.
+#[derive(Debug, PartialEq, Eq)]
+struct RoleRef<'a> {
+    /// `arn:<partition>:iam::<account>` when written as an ARN.
+    arn_prefix: Option<&'a str>,
+    /// The path without its outer slashes (`service-role`), `""` for the root path `/`.
+    path: &'a str,
+    name: &'a str,
+}
+
+fn role_ref(s: &str) -> RoleRef<'_> {
+    let (arn_prefix, path_name) = match s.rsplit_once(":role/") {
+        Some((prefix, rest)) if prefix.starts_with("arn:") => (Some(prefix), rest),
+        _ => (None, s),
+    };
+    let path_name = path_name.trim_start_matches('/');
+    let (path, name) = path_name.rsplit_once('/').unwrap_or(("", path_name));
+    RoleRef {
+        arn_prefix,
+        path: path.trim_matches('/'),
+        name,
+    }
+}
+
+/// Whether two spellings name the same IAM role. GetCrawler reports a crawler's role by
+/// name (`path/name` for a role with a path, such as `service-role/name`), not by the ARN
+/// CreateCrawler was given (terraform-provider-aws suppresses the same diff: "Glue API
+/// always returns name"). A name and an ARN are the same role when the ARN's path and name
+/// are the name's; two ARNs must be equal (another account's role of the same name is
+/// another role).
+pub fn same_role(a: &str, b: &str) -> bool {
+    let (x, y) = (role_ref(a), role_ref(b));
+    match (x.arn_prefix, y.arn_prefix) {
+        (Some(_), Some(_)) => a == b,
+        _ => x.name == y.name && x.path == y.path,
+    }
+}
+
+/// The role's ARN from what GetCrawler reports: an ARN as it is, a name (with its path) in
+/// `account` and `partition`. `None` when it is a name and the account is not known.
+pub fn role_arn_from_reported(
+    reported: &str,
+    partition: &str,
+    account: Option<&str>,
+) -> Option<String> {
+    let r = role_ref(reported);
+    if r.arn_prefix.is_some() {
+        return Some(reported.to_string());
+    }
+    let account = account?;
+    let path = if r.path.is_empty() {
+        String::new()
+    } else {
+        format!("{}/", r.path)
+    };
+    Some(format!(
+        "arn:{partition}:iam::{account}:role/{path}{}",
+        r.name
+    ))
+}
+
 /// Names of the crawler's fields that differ between AWS and the desired crawler (empty
-/// when AWS already holds it). Equivalent spellings (JSON, schedules, order) are no diff.
+/// when AWS already holds it). Equivalent spellings (JSON, schedules, order, a role's name
+/// for its ARN) are no diff.
 pub fn differences(want: &DesiredCrawler, seen: &ObservedCrawler) -> Vec<&'static str> {
     let mut out = Vec::new();
     let (update, delete, recrawl) = observed_policies(seen);
-    if seen.role.as_deref() != Some(want.role.as_str()) {
+    if !seen
+        .role
+        .as_deref()
+        .is_some_and(|r| same_role(r, &want.role))
+    {
         out.push("role");
     }
     if seen.database.as_deref() != Some(want.database.as_str()) {
@@ -827,6 +893,76 @@ mod tests {
         let mut o = observed(&no_prefix);
         o.table_prefix = Some(String::new());
         assert!(differences(&no_prefix, &o).is_empty());
+    }
+
+    #[test]
+    fn roles_compare_by_path_and_name() {
+        let arn = "arn:aws:iam::239083076653:role/omc_flywheel-prod-glue-role";
+        let with_path = "arn:aws:iam::239083076653:role/service-role/AWSGlueServiceRole-x";
+        let same = [
+            (arn, arn),
+            (arn, "omc_flywheel-prod-glue-role"),
+            ("omc_flywheel-prod-glue-role", arn),
+            (with_path, "service-role/AWSGlueServiceRole-x"),
+            (with_path, "/service-role/AWSGlueServiceRole-x"),
+            ("service-role/AWSGlueServiceRole-x", with_path),
+            ("arn:aws:iam::1:role/a/b/r", "a/b/r"),
+            ("r", "r"),
+            ("p/r", "p/r"),
+        ];
+        for (a, b) in same {
+            assert!(same_role(a, b), "{a} {b}");
+        }
+        let different = [
+            (arn, "other-role"),
+            (arn, "service-role/omc_flywheel-prod-glue-role"),
+            (with_path, "AWSGlueServiceRole-x"),
+            (with_path, "other-path/AWSGlueServiceRole-x"),
+            (
+                arn,
+                "arn:aws:iam::111111111111:role/omc_flywheel-prod-glue-role",
+            ),
+            (
+                arn,
+                "arn:aws:iam::239083076653:role/x/omc_flywheel-prod-glue-role",
+            ),
+            ("r", "s"),
+            ("a/r", "b/r"),
+        ];
+        for (a, b) in different {
+            assert!(!same_role(a, b), "{a} {b}");
+        }
+    }
+
+    #[test]
+    fn a_reported_role_name_becomes_its_arn() {
+        let acct = Some("239083076653");
+        assert_eq!(
+            role_arn_from_reported("glue-role", "aws", acct).as_deref(),
+            Some("arn:aws:iam::239083076653:role/glue-role")
+        );
+        assert_eq!(
+            role_arn_from_reported("service-role/glue-role", "aws-cn", acct).as_deref(),
+            Some("arn:aws-cn:iam::239083076653:role/service-role/glue-role")
+        );
+        let arn = "arn:aws:iam::1:role/r";
+        assert_eq!(
+            role_arn_from_reported(arn, "aws", None).as_deref(),
+            Some(arn)
+        );
+        assert_eq!(role_arn_from_reported("glue-role", "aws", None), None);
+    }
+
+    #[test]
+    fn a_role_reported_by_name_is_no_difference() {
+        let (want, _) = expand(&cfg());
+        let mut o = observed(&want);
+        o.role = Some("omc_flywheel-prod-glue-role".into());
+        assert!(differences(&want, &o).is_empty());
+        o.role = Some("service-role/omc_flywheel-prod-glue-role".into());
+        assert_eq!(differences(&want, &o), vec!["role"]);
+        o.role = None;
+        assert_eq!(differences(&want, &o), vec!["role"]);
     }
 
     #[test]
