@@ -330,7 +330,10 @@ pub(super) fn observed_state(
         s.schedule = seen.schedule.clone().into();
     }
     if !model::configuration_equivalent(lit(&prior.configuration), seen.configuration.as_deref()) {
-        s.configuration = seen.configuration.clone().into();
+        // Glue re-serialises the JSON and adds its defaults; the canonical form (keys
+        // sorted, defaults dropped) is what `jsonencode` writes, so an import of a crawler
+        // configured with `jsonencode` reads back as written.
+        s.configuration = model::canonical_configuration(seen.configuration.as_deref()).into();
     } else if prior.configuration.is_unknown() {
         s.configuration = Value::Null;
     }
