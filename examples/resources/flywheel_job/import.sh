@@ -7,8 +7,8 @@
 # - `script`, a local path, and `pipeline`, the pipeline's context object;
 # - an argument written out with its built-in default value (for example
 #   "--job-bookmark-option" = "job-bookmark-enable"), which reads back as not set;
-# - defaults written out by hand (temp_dir = "s3://<script_bucket>/temporary/"), which read
-#   back in the shorter script_bucket form.
+# - defaults written out by hand (temp_dir = "s3://<script_bucket>/temporary/") or taken
+#   from the pipeline, which read back in the shorter script_bucket form.
 # A job configured with script_location and script_bucket (or explicit paths) plans no change.
 # Importing claims the job: it gets an owner_id (the job's own flywheel:owner tag when it has
 # one) and the first apply writes the ownership tags on the job, its <name>-schedule trigger
