@@ -194,6 +194,29 @@ async fn schema_has_the_contracted_provider_and_data_source() {
     stop(plugin).await;
 }
 
+/// Job arguments often carry secrets: the whole map (and the effective one) is sensitive,
+/// so plans show `(sensitive value)`; nothing else in a job is.
+#[tokio::test]
+async fn job_arguments_are_sensitive() {
+    let mut plugin = launch().await;
+    let schema = provider_schema(&mut plugin).await;
+    let block = schema
+        .resource_schemas
+        .get("flywheel_job")
+        .and_then(|s| s.block.as_ref())
+        .expect("flywheel_job schema");
+    let sensitive: Vec<&str> = block
+        .attributes
+        .iter()
+        .filter(|a| a.sensitive)
+        .map(|a| a.name.as_str())
+        .collect();
+    let mut sensitive = sensitive;
+    sensitive.sort();
+    assert_eq!(sensitive, ["arguments", "arguments_all"]);
+    stop(plugin).await;
+}
+
 /// Terraform fetches the schema in every process it starts and compares plans made with one
 /// against applies made with another, so the schema must not vary between calls or processes.
 #[tokio::test]

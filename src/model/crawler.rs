@@ -197,12 +197,12 @@ pub fn children(crawler: &DesiredCrawler, trigger: Option<&TriggerSpec>) -> Vec<
 // Validation
 // ---------------------------------------------------------------------------------------
 
-/// Where a problem is: an attribute, optionally an element index or a nested attribute.
+/// A problem found across values (a list, or one attribute against another): where it is,
+/// an attribute and optionally an element index.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {
     pub attribute: &'static str,
     pub index: Option<usize>,
-    pub nested: Option<&'static str>,
     pub message: String,
 }
 
@@ -211,7 +211,6 @@ impl Problem {
         Problem {
             attribute,
             index: None,
-            nested: None,
             message: message.into(),
         }
     }
@@ -223,68 +222,95 @@ impl Problem {
         }
     }
 
-    fn nested(attribute: &'static str, nested: &'static str, message: impl Into<String>) -> Self {
-        Problem {
-            nested: Some(nested),
-            ..Problem::at(attribute, message)
-        }
-    }
-
-    /// `s3_targets[0]`, `schema_change_policy.update_behavior`, ...
+    /// `s3_targets[0]`, `recrawl_policy`, ...
     pub fn path(&self) -> String {
-        let mut p = self.attribute.to_string();
-        if let Some(i) = self.index {
-            p.push_str(&format!("[{i}]"));
+        match self.index {
+            Some(i) => format!("{}[{i}]", self.attribute),
+            None => self.attribute.to_string(),
         }
-        if let Some(n) = self.nested {
-            p.push('.');
-            p.push_str(n);
-        }
-        p
     }
 }
 
-/// The literal parts of a configuration; `None` means unknown (or, for optional values,
-/// not set where the field is an `Option<Option<..>>`). Unknown values are not checked.
+// Rules on one value each: the resource applies them as `attribute: rule` lines
+// (`validators::Checks`). The database rule is the pipeline's (`pipeline::check_database_name`).
+
+pub fn check_name(name: &str) -> Result<(), String> {
+    crate::validate::glue_name(name, NAME_MAX).map_err(|e| {
+        format!("crawler name {e}; up to {NAME_MAX} characters leaves room for the derived trigger name")
+    })
+}
+
+pub fn check_run_after_job(job: &str) -> Result<(), String> {
+    crate::validate::glue_name(job, GLUE_NAME_MAX).map_err(|e| format!("job name {e}"))
+}
+
+pub fn check_schedule(s: &str) -> Result<(), String> {
+    schedule::parse(s).map(|_| ())
+}
+
+pub fn check_table_prefix(prefix: &str) -> Result<(), String> {
+    let n = prefix.chars().count();
+    if n > TABLE_PREFIX_MAX {
+        Err(format!(
+            "{prefix:?} has {n} characters; Glue allows at most {TABLE_PREFIX_MAX}"
+        ))
+    } else if prefix.chars().any(char::is_control) {
+        Err(format!("{prefix:?} must not contain control characters"))
+    } else {
+        Ok(())
+    }
+}
+
+pub fn check_exclusion(x: &str) -> Result<(), String> {
+    if x.trim().is_empty() || x.chars().any(char::is_control) {
+        Err(format!(
+            "{x:?} is not a glob pattern such as \"**/_temporary/**\""
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+fn one_of(v: &str, allowed: &[&str]) -> Result<(), String> {
+    if allowed.contains(&v) {
+        Ok(())
+    } else {
+        Err(format!("{v:?} is not one of {}", allowed.join(", ")))
+    }
+}
+
+pub fn check_update_behavior(v: &str) -> Result<(), String> {
+    one_of(v, &UPDATE_BEHAVIORS)
+}
+
+pub fn check_delete_behavior(v: &str) -> Result<(), String> {
+    one_of(v, &DELETE_BEHAVIORS)
+}
+
+pub fn check_recrawl_behavior(v: &str) -> Result<(), String> {
+    if v == "CRAWL_EVENT_MODE" {
+        return Err("CRAWL_EVENT_MODE needs an S3 event queue, which flywheel_crawler does not configure; use CRAWL_EVERYTHING or CRAWL_NEW_FOLDERS_ONLY".into());
+    }
+    one_of(v, &RECRAWL_BEHAVIORS)
+}
+
+/// What the checks across values need; `None` means unknown (or, for the behaviours,
+/// `Some(None)` not set: the default applies). Unknown values are not checked.
 #[derive(Clone, Debug, Default)]
 pub struct Literals<'a> {
-    pub name: Option<&'a str>,
-    pub role_arn: Option<&'a str>,
-    pub database: Option<&'a str>,
     /// `None`: the list is unknown. Elements that are unknown are `None`.
     pub s3_targets: Option<Vec<Option<&'a str>>>,
     pub exclusions: Option<Vec<Option<&'a str>>>,
-    pub table_prefix: Option<&'a str>,
-    /// `Some(None)`: not set (the default applies); `None`: unknown.
     pub update_behavior: Option<Option<&'a str>>,
     pub delete_behavior: Option<Option<&'a str>>,
     pub recrawl_behavior: Option<Option<&'a str>>,
-    pub schedule: Option<&'a str>,
-    pub run_after_job: Option<&'a str>,
-    pub configuration: Option<&'a str>,
 }
 
-/// Every mistake that can be seen in the literal values, each naming its attribute.
+/// The mistakes that only show across values: the S3 targets (each named by its index,
+/// none listed twice, at least one), exclusions by index, and the recrawl policy against
+/// the schema change policy.
 pub fn problems(lit: &Literals<'_>) -> Vec<Problem> {
     let mut out = Vec::new();
-    if let Some(name) = lit.name {
-        if let Err(e) = crate::validate::glue_name(name, NAME_MAX) {
-            out.push(Problem::at(
-                "name",
-                format!("crawler name {e}; up to {NAME_MAX} characters leaves room for the derived trigger name"),
-            ));
-        }
-    }
-    if let Some(role) = lit.role_arn {
-        if let Err(e) = crate::validate::role_arn(role) {
-            out.push(Problem::at("role_arn", e));
-        }
-    }
-    if let Some(db) = lit.database {
-        if let Err(e) = crate::validate::glue_name(db, GLUE_NAME_MAX) {
-            out.push(Problem::at("database", format!("database name {e}")));
-        }
-    }
     if let Some(targets) = &lit.s3_targets {
         if targets.is_empty() {
             out.push(Problem::at(
@@ -312,72 +338,10 @@ pub fn problems(lit: &Literals<'_>) -> Vec<Problem> {
     }
     if let Some(exclusions) = &lit.exclusions {
         for (i, x) in exclusions.iter().enumerate() {
-            let Some(x) = x else { continue };
-            if x.trim().is_empty() || x.chars().any(char::is_control) {
-                out.push(Problem::index(
-                    "exclusions",
-                    i,
-                    format!("{x:?} is not a glob pattern such as \"**/_temporary/**\""),
-                ));
+            if let Some(Err(e)) = x.map(check_exclusion) {
+                out.push(Problem::index("exclusions", i, e));
             }
         }
-    }
-    if let Some(prefix) = lit.table_prefix {
-        let n = prefix.chars().count();
-        if n > TABLE_PREFIX_MAX {
-            out.push(Problem::at(
-                "table_prefix",
-                format!("{prefix:?} has {n} characters; Glue allows at most {TABLE_PREFIX_MAX}"),
-            ));
-        } else if prefix.chars().any(char::is_control) {
-            out.push(Problem::at(
-                "table_prefix",
-                format!("{prefix:?} must not contain control characters"),
-            ));
-        }
-    }
-    let enum_check = |value: Option<Option<&str>>,
-                      allowed: &[&str],
-                      attr,
-                      nested: Option<&'static str>,
-                      out: &mut Vec<Problem>| {
-        if let Some(Some(v)) = value {
-            if !allowed.contains(&v) {
-                let msg = format!("{v:?} is not one of {}", allowed.join(", "));
-                out.push(match nested {
-                    Some(n) => Problem::nested(attr, n, msg),
-                    None => Problem::at(attr, msg),
-                });
-            }
-        }
-    };
-    enum_check(
-        lit.update_behavior,
-        &UPDATE_BEHAVIORS,
-        "schema_change_policy",
-        Some("update_behavior"),
-        &mut out,
-    );
-    enum_check(
-        lit.delete_behavior,
-        &DELETE_BEHAVIORS,
-        "schema_change_policy",
-        Some("delete_behavior"),
-        &mut out,
-    );
-    if lit.recrawl_behavior == Some(Some("CRAWL_EVENT_MODE")) {
-        out.push(Problem::at(
-            "recrawl_policy",
-            "CRAWL_EVENT_MODE needs an S3 event queue, which flywheel_crawler does not configure; use CRAWL_EVERYTHING or CRAWL_NEW_FOLDERS_ONLY",
-        ));
-    } else {
-        enum_check(
-            lit.recrawl_behavior,
-            &RECRAWL_BEHAVIORS,
-            "recrawl_policy",
-            None,
-            &mut out,
-        );
     }
     // Glue: incremental crawls (new folders only) must leave the catalog alone.
     if lit.recrawl_behavior == Some(Some("CRAWL_NEW_FOLDERS_ONLY")) {
@@ -392,21 +356,6 @@ pub fn problems(lit: &Literals<'_>) -> Vec<Problem> {
                 "recrawl_policy",
                 "CRAWL_NEW_FOLDERS_ONLY requires schema_change_policy { update_behavior = \"LOG\", delete_behavior = \"LOG\" } (Glue rejects any other combination)",
             ));
-        }
-    }
-    if let Some(s) = lit.schedule {
-        if let Err(e) = schedule::parse(s) {
-            out.push(Problem::at("schedule", e));
-        }
-    }
-    if let Some(job) = lit.run_after_job {
-        if let Err(e) = crate::validate::glue_name(job, GLUE_NAME_MAX) {
-            out.push(Problem::at("run_after_job", format!("job name {e}")));
-        }
-    }
-    if let Some(c) = lit.configuration {
-        if let Err(e) = check_configuration(c) {
-            out.push(Problem::at("configuration", e));
         }
     }
     out
@@ -649,12 +598,78 @@ pub fn observed_policies(o: &ObservedCrawler) -> (String, String, String) {
     )
 }
 
+/// A role as Glue or a user writes it: an IAM role ARN, or the role's name with its path.
+#[derive(Debug, PartialEq, Eq)]
+struct RoleRef<'a> {
+    /// `arn:<partition>:iam::<account>` when written as an ARN.
+    arn_prefix: Option<&'a str>,
+    /// The path without its outer slashes (`service-role`), `""` for the root path `/`.
+    path: &'a str,
+    name: &'a str,
+}
+
+fn role_ref(s: &str) -> RoleRef<'_> {
+    let (arn_prefix, path_name) = match s.rsplit_once(":role/") {
+        Some((prefix, rest)) if prefix.starts_with("arn:") => (Some(prefix), rest),
+        _ => (None, s),
+    };
+    let path_name = path_name.trim_start_matches('/');
+    let (path, name) = path_name.rsplit_once('/').unwrap_or(("", path_name));
+    RoleRef {
+        arn_prefix,
+        path: path.trim_matches('/'),
+        name,
+    }
+}
+
+/// Whether two spellings name the same IAM role. GetCrawler reports a crawler's role by
+/// name (`path/name` for a role with a path, such as `service-role/name`), not by the ARN
+/// CreateCrawler was given (terraform-provider-aws suppresses the same diff: "Glue API
+/// always returns name"). A name and an ARN are the same role when the ARN's path and name
+/// are the name's; two ARNs must be equal (another account's role of the same name is
+/// another role).
+pub fn same_role(a: &str, b: &str) -> bool {
+    let (x, y) = (role_ref(a), role_ref(b));
+    match (x.arn_prefix, y.arn_prefix) {
+        (Some(_), Some(_)) => a == b,
+        _ => x.name == y.name && x.path == y.path,
+    }
+}
+
+/// The role's ARN from what GetCrawler reports: an ARN as it is, a name (with its path) in
+/// `account` and `partition`. `None` when it is a name and the account is not known.
+pub fn role_arn_from_reported(
+    reported: &str,
+    partition: &str,
+    account: Option<&str>,
+) -> Option<String> {
+    let r = role_ref(reported);
+    if r.arn_prefix.is_some() {
+        return Some(reported.to_string());
+    }
+    let account = account?;
+    let path = if r.path.is_empty() {
+        String::new()
+    } else {
+        format!("{}/", r.path)
+    };
+    Some(format!(
+        "arn:{partition}:iam::{account}:role/{path}{}",
+        r.name
+    ))
+}
+
 /// Names of the crawler's fields that differ between AWS and the desired crawler (empty
-/// when AWS already holds it). Equivalent spellings (JSON, schedules, order) are no diff.
+/// when AWS already holds it). Equivalent spellings (JSON, schedules, order, a role's name
+/// for its ARN) are no diff.
 pub fn differences(want: &DesiredCrawler, seen: &ObservedCrawler) -> Vec<&'static str> {
     let mut out = Vec::new();
     let (update, delete, recrawl) = observed_policies(seen);
-    if seen.role.as_deref() != Some(want.role.as_str()) {
+    if !seen
+        .role
+        .as_deref()
+        .is_some_and(|r| same_role(r, &want.role))
+    {
         out.push("role");
     }
     if seen.database.as_deref() != Some(want.database.as_str()) {
@@ -830,6 +845,76 @@ mod tests {
     }
 
     #[test]
+    fn roles_compare_by_path_and_name() {
+        let arn = "arn:aws:iam::239083076653:role/omc_flywheel-prod-glue-role";
+        let with_path = "arn:aws:iam::239083076653:role/service-role/AWSGlueServiceRole-x";
+        let same = [
+            (arn, arn),
+            (arn, "omc_flywheel-prod-glue-role"),
+            ("omc_flywheel-prod-glue-role", arn),
+            (with_path, "service-role/AWSGlueServiceRole-x"),
+            (with_path, "/service-role/AWSGlueServiceRole-x"),
+            ("service-role/AWSGlueServiceRole-x", with_path),
+            ("arn:aws:iam::1:role/a/b/r", "a/b/r"),
+            ("r", "r"),
+            ("p/r", "p/r"),
+        ];
+        for (a, b) in same {
+            assert!(same_role(a, b), "{a} {b}");
+        }
+        let different = [
+            (arn, "other-role"),
+            (arn, "service-role/omc_flywheel-prod-glue-role"),
+            (with_path, "AWSGlueServiceRole-x"),
+            (with_path, "other-path/AWSGlueServiceRole-x"),
+            (
+                arn,
+                "arn:aws:iam::111111111111:role/omc_flywheel-prod-glue-role",
+            ),
+            (
+                arn,
+                "arn:aws:iam::239083076653:role/x/omc_flywheel-prod-glue-role",
+            ),
+            ("r", "s"),
+            ("a/r", "b/r"),
+        ];
+        for (a, b) in different {
+            assert!(!same_role(a, b), "{a} {b}");
+        }
+    }
+
+    #[test]
+    fn a_reported_role_name_becomes_its_arn() {
+        let acct = Some("239083076653");
+        assert_eq!(
+            role_arn_from_reported("glue-role", "aws", acct).as_deref(),
+            Some("arn:aws:iam::239083076653:role/glue-role")
+        );
+        assert_eq!(
+            role_arn_from_reported("service-role/glue-role", "aws-cn", acct).as_deref(),
+            Some("arn:aws-cn:iam::239083076653:role/service-role/glue-role")
+        );
+        let arn = "arn:aws:iam::1:role/r";
+        assert_eq!(
+            role_arn_from_reported(arn, "aws", None).as_deref(),
+            Some(arn)
+        );
+        assert_eq!(role_arn_from_reported("glue-role", "aws", None), None);
+    }
+
+    #[test]
+    fn a_role_reported_by_name_is_no_difference() {
+        let (want, _) = expand(&cfg());
+        let mut o = observed(&want);
+        o.role = Some("omc_flywheel-prod-glue-role".into());
+        assert!(differences(&want, &o).is_empty());
+        o.role = Some("service-role/omc_flywheel-prod-glue-role".into());
+        assert_eq!(differences(&want, &o), vec!["role"]);
+        o.role = None;
+        assert_eq!(differences(&want, &o), vec!["role"]);
+    }
+
+    #[test]
     fn targets_compare_as_sets() {
         let t = |p: &str, x: &[&str]| S3Target {
             path: p.into(),
@@ -903,20 +988,11 @@ mod tests {
 
     fn valid<'a>() -> Literals<'a> {
         Literals {
-            name: Some("crw-x"),
-            role_arn: Some("arn:aws:iam::239083076653:role/r"),
-            database: Some("omc_flywheel_prod"),
             s3_targets: Some(vec![Some("s3://omc-flywheel-data-us-east-1-prod/opus/")]),
             exclusions: Some(vec![Some("**/_temporary/**")]),
-            table_prefix: Some("addressable_"),
             update_behavior: Some(None),
             delete_behavior: Some(None),
             recrawl_behavior: Some(None),
-            schedule: Some("cron(0 4 * * ? *)"),
-            run_after_job: Some("etl-x"),
-            configuration: Some(
-                r#"{"Version":1.0,"Grouping":{"TableGroupingPolicy":"CombineCompatibleSchemas"}}"#,
-            ),
         }
     }
 
@@ -936,192 +1012,52 @@ mod tests {
     }
 
     #[test]
-    fn validation_table() {
-        let long_name = "c".repeat(NAME_MAX + 1);
-        let long_prefix = "p".repeat(TABLE_PREFIX_MAX + 1);
-        type Edit = Box<dyn for<'a> Fn(&mut Literals<'a>, &'a str, &'a str)>;
+    fn problems_across_values_table() {
+        type Edit = Box<dyn Fn(&mut Literals<'static>)>;
         let cases: Vec<(&str, &str, Edit)> = vec![
-            ("name", "characters", Box::new(|l, n, _| l.name = Some(n))),
-            (
-                "name",
-                "whitespace",
-                Box::new(|l, _, _| l.name = Some(" crw")),
-            ),
-            (
-                "role_arn",
-                "IAM role ARN",
-                Box::new(|l, _, _| l.role_arn = Some("glue-role")),
-            ),
-            (
-                "database",
-                "characters",
-                Box::new(|l, _, _| l.database = Some("")),
-            ),
             (
                 "s3_targets",
                 "at least one",
-                Box::new(|l, _, _| l.s3_targets = Some(vec![])),
+                Box::new(|l| l.s3_targets = Some(vec![])),
             ),
             (
                 "s3_targets[0]",
                 "not an S3 URI",
-                Box::new(|l, _, _| l.s3_targets = Some(vec![Some("https://b/k")])),
+                Box::new(|l| l.s3_targets = Some(vec![Some("https://b/k")])),
             ),
             (
                 "s3_targets[1]",
                 "bucket name",
-                Box::new(|l, _, _| {
+                Box::new(|l| {
                     l.s3_targets = Some(vec![Some("s3://ok-bucket/a/"), Some("s3://Bad_Bucket/a/")])
                 }),
             ),
             (
                 "s3_targets[1]",
                 "more than once",
-                Box::new(|l, _, _| {
+                Box::new(|l| {
                     l.s3_targets = Some(vec![Some("s3://ok-bucket/a/"), Some("s3://ok-bucket/a")])
                 }),
             ),
             (
                 "s3_targets[0]",
                 "empty path segment",
-                Box::new(|l, _, _| l.s3_targets = Some(vec![Some("s3://ok-bucket/a//b/")])),
+                Box::new(|l| l.s3_targets = Some(vec![Some("s3://ok-bucket/a//b/")])),
             ),
             (
                 "exclusions[0]",
                 "glob",
-                Box::new(|l, _, _| l.exclusions = Some(vec![Some(" ")])),
-            ),
-            (
-                "table_prefix",
-                "at most 128",
-                Box::new(|l, _, p| l.table_prefix = Some(p)),
-            ),
-            (
-                "schema_change_policy.update_behavior",
-                "not one of",
-                Box::new(|l, _, _| l.update_behavior = Some(Some("DELETE_FROM_DATABASE"))),
-            ),
-            (
-                "schema_change_policy.delete_behavior",
-                "not one of",
-                Box::new(|l, _, _| l.delete_behavior = Some(Some("DROP"))),
-            ),
-            (
-                "recrawl_policy",
-                "not one of",
-                Box::new(|l, _, _| l.recrawl_behavior = Some(Some("CRAWL_SOMETIMES"))),
-            ),
-            (
-                "recrawl_policy",
-                "event queue",
-                Box::new(|l, _, _| l.recrawl_behavior = Some(Some("CRAWL_EVENT_MODE"))),
+                Box::new(|l| l.exclusions = Some(vec![Some(" ")])),
             ),
             (
                 "recrawl_policy",
                 "requires schema_change_policy",
-                Box::new(|l, _, _| l.recrawl_behavior = Some(Some("CRAWL_NEW_FOLDERS_ONLY"))),
-            ),
-            (
-                "schedule",
-                "has 5 fields",
-                Box::new(|l, _, _| l.schedule = Some("cron(0 4 * * *)")),
-            ),
-            (
-                "schedule",
-                "not a schedule",
-                Box::new(|l, _, _| l.schedule = Some("daily")),
-            ),
-            (
-                "run_after_job",
-                "characters",
-                Box::new(|l, _, _| l.run_after_job = Some("")),
-            ),
-            (
-                "configuration",
-                "not valid JSON",
-                Box::new(|l, _, _| l.configuration = Some("{Version: 1")),
-            ),
-            (
-                "configuration",
-                "JSON object",
-                Box::new(|l, _, _| l.configuration = Some("[1]")),
-            ),
-            (
-                "configuration",
-                "Version",
-                Box::new(|l, _, _| l.configuration = Some(r#"{"Grouping":{}}"#)),
-            ),
-            (
-                "configuration",
-                "Version must be 1.0",
-                Box::new(|l, _, _| l.configuration = Some(r#"{"Version":2}"#)),
-            ),
-            (
-                "configuration",
-                "CrawlerOutput.Partitions.Mode is not a key",
-                Box::new(|l, _, _| {
-                    l.configuration =
-                        Some(r#"{"Version":1,"CrawlerOutput":{"Partitions":{"Mode":"x"}}}"#)
-                }),
-            ),
-            (
-                "configuration",
-                "Colour is not a key",
-                Box::new(|l, _, _| l.configuration = Some(r#"{"Version":1,"Colour":"blue"}"#)),
-            ),
-            (
-                "configuration",
-                "InheritFromTable",
-                Box::new(|l, _, _| {
-                    l.configuration = Some(
-                        r#"{"Version":1,"CrawlerOutput":{"Partitions":{"AddOrUpdateBehavior":"Replace"}}}"#,
-                    )
-                }),
-            ),
-            (
-                "configuration",
-                "MergeNewColumns",
-                Box::new(|l, _, _| {
-                    l.configuration = Some(
-                        r#"{"Version":1,"CrawlerOutput":{"Tables":{"AddOrUpdateBehavior":"Replace"}}}"#,
-                    )
-                }),
-            ),
-            (
-                "configuration",
-                "TableThreshold",
-                Box::new(|l, _, _| {
-                    l.configuration =
-                        Some(r#"{"Version":1,"CrawlerOutput":{"Tables":{"TableThreshold":0}}}"#)
-                }),
-            ),
-            (
-                "configuration",
-                "TableGroupingPolicy",
-                Box::new(|l, _, _| {
-                    l.configuration =
-                        Some(r#"{"Version":1,"Grouping":{"TableGroupingPolicy":"Split"}}"#)
-                }),
-            ),
-            (
-                "configuration",
-                "TableLevelConfiguration",
-                Box::new(|l, _, _| {
-                    l.configuration =
-                        Some(r#"{"Version":1,"Grouping":{"TableLevelConfiguration":1.5}}"#)
-                }),
-            ),
-            (
-                "configuration",
-                "CreatePartitionIndex",
-                Box::new(|l, _, _| {
-                    l.configuration = Some(r#"{"Version":1,"CreatePartitionIndex":"yes"}"#)
-                }),
+                Box::new(|l| l.recrawl_behavior = Some(Some("CRAWL_NEW_FOLDERS_ONLY"))),
             ),
         ];
         for (path, words, edit) in cases {
             let mut l = valid();
-            edit(&mut l, &long_name, &long_prefix);
+            edit(&mut l);
             let p = problems(&l);
             assert_eq!(p.len(), 1, "{path}: {p:?}");
             assert_eq!(p[0].path(), path, "{p:?}");
@@ -1130,6 +1066,103 @@ mod tests {
                 "{path}: {:?} lacks {words:?}",
                 p[0].message
             );
+        }
+    }
+
+    #[test]
+    fn single_value_rules_table() {
+        let long_name = "c".repeat(NAME_MAX + 1);
+        let long_prefix = "p".repeat(TABLE_PREFIX_MAX + 1);
+        type Rule = fn(&str) -> Result<(), String>;
+        let db: Rule = crate::model::pipeline::check_database_name;
+        let cases: Vec<(Rule, &str, &str)> = vec![
+            (check_name, &long_name, "characters"),
+            (check_name, " crw", "whitespace"),
+            (db, "", "lowercase letters"),
+            (db, "Bad Database!", "uppercase"),
+            (
+                db,
+                "bad database!",
+                "lowercase letters, digits, underscores and hyphens",
+            ),
+            (check_table_prefix, &long_prefix, "at most 128"),
+            (check_update_behavior, "DELETE_FROM_DATABASE", "not one of"),
+            (check_delete_behavior, "DROP", "not one of"),
+            (check_recrawl_behavior, "CRAWL_SOMETIMES", "not one of"),
+            (check_recrawl_behavior, "CRAWL_EVENT_MODE", "event queue"),
+            (check_schedule, "cron(0 4 * * *)", "has 5 fields"),
+            (check_schedule, "daily", "not a schedule"),
+            (check_run_after_job, "", "characters"),
+            (check_exclusion, " ", "glob"),
+            (check_configuration, "{Version: 1", "not valid JSON"),
+            (check_configuration, "[1]", "JSON object"),
+            (check_configuration, r#"{"Grouping":{}}"#, "Version"),
+            (
+                check_configuration,
+                r#"{"Version":2}"#,
+                "Version must be 1.0",
+            ),
+            (
+                check_configuration,
+                r#"{"Version":1,"CrawlerOutput":{"Partitions":{"Mode":"x"}}}"#,
+                "CrawlerOutput.Partitions.Mode is not a key",
+            ),
+            (
+                check_configuration,
+                r#"{"Version":1,"Colour":"blue"}"#,
+                "Colour is not a key",
+            ),
+            (
+                check_configuration,
+                r#"{"Version":1,"CrawlerOutput":{"Partitions":{"AddOrUpdateBehavior":"Replace"}}}"#,
+                "InheritFromTable",
+            ),
+            (
+                check_configuration,
+                r#"{"Version":1,"CrawlerOutput":{"Tables":{"AddOrUpdateBehavior":"Replace"}}}"#,
+                "MergeNewColumns",
+            ),
+            (
+                check_configuration,
+                r#"{"Version":1,"CrawlerOutput":{"Tables":{"TableThreshold":0}}}"#,
+                "TableThreshold",
+            ),
+            (
+                check_configuration,
+                r#"{"Version":1,"Grouping":{"TableGroupingPolicy":"Split"}}"#,
+                "TableGroupingPolicy",
+            ),
+            (
+                check_configuration,
+                r#"{"Version":1,"Grouping":{"TableLevelConfiguration":1.5}}"#,
+                "TableLevelConfiguration",
+            ),
+            (
+                check_configuration,
+                r#"{"Version":1,"CreatePartitionIndex":"yes"}"#,
+                "CreatePartitionIndex",
+            ),
+        ];
+        for (rule, value, words) in cases {
+            let e = rule(value).expect_err(value);
+            assert!(e.contains(words), "{value:?}: {e:?} lacks {words:?}");
+        }
+        let ok: Vec<(Rule, &str)> = vec![
+            (check_name, "crw-x"),
+            (db, "omc_flywheel_prod"),
+            (check_table_prefix, "addressable_"),
+            (check_update_behavior, "LOG"),
+            (check_delete_behavior, "DEPRECATE_IN_DATABASE"),
+            (check_recrawl_behavior, "CRAWL_NEW_FOLDERS_ONLY"),
+            (check_schedule, "cron(0 4 * * ? *)"),
+            (check_run_after_job, "etl-x"),
+            (
+                check_configuration,
+                r#"{"Version":1.0,"Grouping":{"TableGroupingPolicy":"CombineCompatibleSchemas"}}"#,
+            ),
+        ];
+        for (rule, value) in ok {
+            assert_eq!(rule(value), Ok(()), "{value:?}");
         }
     }
 }

@@ -329,6 +329,63 @@ pub fn user_arguments(
         .collect()
 }
 
+/// The standalone environment attributes an import reads back from the job: `script_bucket`,
+/// `temp_dir` and `spark_event_logs_path`, each `None` when the configuration that made
+/// the job would leave it unset.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ImportedEnvironment {
+    pub script_bucket: Option<String>,
+    pub temp_dir: Option<String>,
+    pub spark_event_logs_path: Option<String>,
+}
+
+/// What an import reads back into the environment attributes, from the job's script
+/// location and its `--TempDir` and `--spark-event-logs-path`. `script_bucket` is the
+/// bucket both paths are the standalone defaults of, else the bucket of an uploaded
+/// script (`<bucket>/scripts/<name>.py`); a path that is not its bucket's default is read
+/// back as it is. (A configuration that writes the defaults out by hand, or takes them
+/// from a pipeline, reads back in this shorter form.)
+pub fn imported_environment(
+    name: &str,
+    script_location: Option<&str>,
+    arguments: &BTreeMap<String, String>,
+) -> ImportedEnvironment {
+    let temp = arguments.get(ARG_TEMP_DIR).cloned();
+    let logs = arguments.get(ARG_SPARK_LOGS).cloned();
+    let defaults_of = |bucket: &str| {
+        (
+            format!("s3://{bucket}/{STANDALONE_TEMP_PREFIX}"),
+            format!("s3://{bucket}/{STANDALONE_SPARK_LOGS_PREFIX}"),
+        )
+    };
+    let bucket_of = |uri: &Option<String>| {
+        uri.as_deref()
+            .and_then(|u| crate::validate::s3_uri(u, false).ok())
+            .map(|(b, _)| b)
+    };
+    let both_defaults = bucket_of(&temp).filter(|b| {
+        let (t, l) = defaults_of(b);
+        temp.as_deref() == Some(t.as_str()) && logs.as_deref() == Some(l.as_str())
+    });
+    let uploaded = script_location
+        .and_then(|u| crate::validate::s3_uri(u, true).ok())
+        .filter(|(_, key)| *key == script_key(DEFAULT_SCRIPTS_PREFIX, name))
+        .map(|(b, _)| b);
+    let script_bucket = both_defaults.or(uploaded);
+    let (default_temp, default_logs) = match &script_bucket {
+        Some(b) => {
+            let (t, l) = defaults_of(b);
+            (Some(t), Some(l))
+        }
+        None => (None, None),
+    };
+    ImportedEnvironment {
+        temp_dir: temp.filter(|t| Some(t) != default_temp.as_ref()),
+        spark_event_logs_path: logs.filter(|l| Some(l) != default_logs.as_ref()),
+        script_bucket,
+    }
+}
+
 /// Which of the tags AWS holds are the resource's own `tags`: those the prior state had, or
 /// on import, every tag that neither the provider's defaults nor ownership explain.
 pub fn user_tags(all: &Tags, prior: Option<&Tags>, default_tags: &Tags) -> Tags {
@@ -618,6 +675,45 @@ pub fn to_hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn import_reads_the_environment_back_in_its_shortest_form() {
+        let args = |t: &str, l: &str| {
+            BTreeMap::from([
+                (ARG_TEMP_DIR.to_string(), t.to_string()),
+                (ARG_SPARK_LOGS.to_string(), l.to_string()),
+                (ARG_METRICS.to_string(), "true".to_string()),
+            ])
+        };
+        let env = |b: Option<&str>, t: Option<&str>, l: Option<&str>| ImportedEnvironment {
+            script_bucket: b.map(String::from),
+            temp_dir: t.map(String::from),
+            spark_event_logs_path: l.map(String::from),
+        };
+        // Both paths are a bucket's defaults: `script_bucket` alone, wherever the script is.
+        let a = args("s3://assets/temporary/", "s3://assets/sparkHistoryLogs/");
+        assert_eq!(
+            imported_environment("etl", Some("s3://other/x/etl.py"), &a),
+            env(Some("assets"), None, None)
+        );
+        // An uploaded script's bucket, with a path of its own beside a default one.
+        let a = args("s3://tmp/t/", "s3://assets/sparkHistoryLogs/");
+        assert_eq!(
+            imported_environment("etl", Some("s3://assets/scripts/etl.py"), &a),
+            env(Some("assets"), Some("s3://tmp/t/"), None)
+        );
+        // An existing script elsewhere and paths of their own: read back as they are.
+        let a = args("s3://tmp/t/", "s3://logs/l/");
+        assert_eq!(
+            imported_environment("etl", Some("s3://shared/jobs/etl.py"), &a),
+            env(None, Some("s3://tmp/t/"), Some("s3://logs/l/"))
+        );
+        // A job without the arguments (made elsewhere).
+        assert_eq!(
+            imported_environment("etl", None, &BTreeMap::new()),
+            env(None, None, None)
+        );
+    }
     use crate::model::managed::Arn;
 
     fn env() -> Environment {

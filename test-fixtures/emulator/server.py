@@ -2,6 +2,8 @@
 
 moto's server (S3, IAM, STS, Glue, ...) on one port, as `moto_server` runs it, plus:
 - Glue UpdateJob, UpdateCrawler and UpdateTrigger, which moto lacks (glue_updates.py);
+- Glue crawlers read back as AWS reports them: the role by name, the configuration JSON
+  re-serialised (glue_crawler_answers.py);
 - Glue GetTables in pages (MaxResults, NextToken), which moto ignores (glue_tables.py);
 - AWS managed IAM policies loaded (MOTO_IAM_LOAD_MANAGED_POLICIES=true unless set);
 - S3 bucket Intelligent-Tiering configurations, which moto lacks (s3_intelligent_tiering.py);
@@ -45,6 +47,7 @@ def main(argv: list) -> None:
                                                MotoRequestHandler, create_backend_app)
     import moto
 
+    import glue_crawler_answers
     import glue_tables
     import glue_updates
     import iam_conditions
@@ -54,6 +57,7 @@ def main(argv: list) -> None:
     from control import ControlMiddleware
 
     glue_updates.install()
+    glue_crawler_answers.install()  # after glue_updates: it wraps that one's crawler shape
     glue_tables.install()
     iam_conditions.install()
     s3_intelligent_tiering.install()

@@ -749,6 +749,21 @@ async fn crawler_invalid_configurations_fail_validate() {
             .replace(&format!("  role_arn   = \"{ROLE}\"\n"), ""),
         r"Missing role",
     ));
+    // The pipeline's database name rule: Glue lowercases names, spaces are not allowed.
+    cases.push((
+        ok.hcl().replace(
+            "  database   = \"omc_flywheel_acc\"\n",
+            "  database   = \"Bad Database!\"\n",
+        ),
+        r"Invalid database.*database: .*uppercase",
+    ));
+    cases.push((
+        ok.hcl().replace(
+            "  database   = \"omc_flywheel_acc\"\n",
+            "  database   = \"bad database!\"\n",
+        ),
+        r"Invalid database.*database: .*lowercase letters, digits, underscores and hyphens",
+    ));
     assert!(cases.len() >= 10);
     let mut case = TestCase::new().step(Step::config(ok.hcl()).validate_only());
     for (hcl, pattern) in cases {

@@ -20,6 +20,7 @@ mod harness;
 mod caller_identity;
 mod crawler;
 mod examples;
+mod glue_fidelity;
 mod harness_self_test;
 mod job;
 mod kill;

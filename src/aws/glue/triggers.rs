@@ -26,10 +26,13 @@ pub async fn get(ctx: &AwsContext, name: &str) -> Result<Option<ObservedTrigger>
         Some(TriggerType::Conditional) => single_success_condition(t.predicate()),
         _ => None,
     };
+    // GetTrigger answers each action with whatever it holds (`Arguments`, `Timeout` and
+    // such, which this provider never sets); only the started job or crawler matters, and
+    // an empty name is no name.
     let actions = t
         .actions()
         .iter()
-        .filter_map(|a| match (a.job_name(), a.crawler_name()) {
+        .filter_map(|a| match (named(a.job_name()), named(a.crawler_name())) {
             (Some(j), None) => Some(TriggerAction::StartJob(j.into())),
             (None, Some(c)) => Some(TriggerAction::StartCrawler(c.into())),
             _ => None,
@@ -45,6 +48,10 @@ pub async fn get(ctx: &AwsContext, name: &str) -> Result<Option<ObservedTrigger>
             Some(TriggerState::Activated | TriggerState::Activating)
         ),
     }))
+}
+
+fn named(n: Option<&str>) -> Option<&str> {
+    n.filter(|n| !n.is_empty())
 }
 
 fn single_success_condition(p: Option<&Predicate>) -> Option<TriggerStart> {

@@ -253,6 +253,27 @@ pub(super) fn after_job(
     }
 }
 
+/// `role_arn` from the role GetCrawler reports (by name, see `model::same_role`): the prior
+/// ARN when it names that role, otherwise the ARN built from the name in `account` (the
+/// bare name when the account is not known, which then plans as a difference).
+pub(super) fn role_state(
+    prior: &Value<String>,
+    reported: Option<&str>,
+    partition: &str,
+    account: Option<&str>,
+) -> Value<String> {
+    let Some(reported) = reported else {
+        return Value::Null;
+    };
+    match prior {
+        Value::Value(p) if model::same_role(p, reported) => prior.clone(),
+        _ => Value::Value(
+            model::role_arn_from_reported(reported, partition, account)
+                .unwrap_or_else(|| reported.to_string()),
+        ),
+    }
+}
+
 /// State as AWS holds it, keeping the prior state's spelling of equivalent values.
 pub(super) fn observed_state(
     ctx: &AwsContext,
@@ -260,11 +281,17 @@ pub(super) fn observed_state(
     seen: &ObservedCrawler,
     after_job: Option<String>,
     aws_tags: Tags,
+    role_account: Option<&str>,
 ) -> State {
     let mut s = prior.clone();
     s.id = Value::Value(seen.name.clone());
     s.name = Value::Value(seen.name.clone());
-    s.role_arn = seen.role.clone().into();
+    s.role_arn = role_state(
+        &prior.role_arn,
+        seen.role.as_deref(),
+        ctx.partition,
+        role_account,
+    );
     s.database = seen.database.clone().into();
     let paths: Vec<String> = seen.targets.iter().map(|t| t.path.clone()).collect();
     if !known_list(&prior.s3_targets).is_some_and(|p| same_set(&p, &paths))
@@ -303,7 +330,10 @@ pub(super) fn observed_state(
         s.schedule = seen.schedule.clone().into();
     }
     if !model::configuration_equivalent(lit(&prior.configuration), seen.configuration.as_deref()) {
-        s.configuration = seen.configuration.clone().into();
+        // Glue re-serialises the JSON and adds its defaults; the canonical form (keys
+        // sorted, defaults dropped) is what `jsonencode` writes, so an import of a crawler
+        // configured with `jsonencode` reads back as written.
+        s.configuration = model::canonical_configuration(seen.configuration.as_deref()).into();
     } else if prior.configuration.is_unknown() {
         s.configuration = Value::Null;
     }
@@ -386,7 +416,31 @@ pub(super) async fn refresh(
         owner,
         !prior.run_after_job.is_null(),
     );
-    Some(observed_state(ctx, prior, &crawler, job, aws_tags))
+    // A role reported by name needs the account for its ARN (unless state names it).
+    let role_account = match (account(ctx), crawler.role.as_deref()) {
+        (Some(a), _) => Some(a.to_string()),
+        (None, Some(r))
+            if !lit(&prior.role_arn).is_some_and(|p| model::same_role(p, r))
+                && model::role_arn_from_reported(r, ctx.partition, None).is_none() =>
+        {
+            match b.account_id().await {
+                Ok(a) => Some(a),
+                Err(e) => {
+                    diags.add_warning(e.to_diagnostic());
+                    None
+                }
+            }
+        }
+        _ => None,
+    };
+    Some(observed_state(
+        ctx,
+        prior,
+        &crawler,
+        job,
+        aws_tags,
+        role_account.as_deref(),
+    ))
 }
 
 pub(super) fn backend<'a>(ctx: &'a AwsContext, name: &'a str) -> CrawlerBackend<'a> {
@@ -396,6 +450,32 @@ pub(super) fn backend<'a>(ctx: &'a AwsContext, name: &'a str) -> CrawlerBackend<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_role_reported_by_name_keeps_the_configured_arn() {
+        let arn = "arn:aws:iam::239083076653:role/service-role/glue";
+        let prior = Value::Value(arn.to_string());
+        let acct = Some("239083076653");
+        assert_eq!(
+            role_state(&prior, Some("service-role/glue"), "aws", acct),
+            prior
+        );
+        assert_eq!(role_state(&prior, Some(arn), "aws", None), prior);
+        // Import (no prior) or another role: the ARN of what Glue names.
+        assert_eq!(
+            role_state(&Value::Null, Some("service-role/glue"), "aws", acct),
+            prior
+        );
+        assert_eq!(
+            role_state(&prior, Some("other"), "aws", acct),
+            Value::Value("arn:aws:iam::239083076653:role/other".to_string())
+        );
+        assert_eq!(
+            role_state(&Value::Null, Some("other"), "aws", None),
+            Value::Value("other".to_string())
+        );
+        assert_eq!(role_state(&prior, None, "aws", acct), Value::Null);
+    }
 
     /// A state provider 0.1.0 wrote: every attribute reads back as written, and `owner_id`
     /// is null, which the next plan turns into "known after apply".

@@ -1,16 +1,16 @@
 //! Offline validation: every mistake in a literal value is reported with its attribute
-//! path, before any API call (`model::crawler::problems` does the checking).
+//! path, before any API call. One-value rules read as `attribute: rule` lines
+//! (`validators::Checks`, rules from `model::crawler` and, for the database, the pipeline's
+//! own rule); checks across values come from `model::crawler::problems`.
 
 use tf_provider::value::Value;
 use tf_provider::{AttributePath, Diagnostics};
 
 use super::state::*;
 use crate::model::crawler::{self as model, Literals};
+use crate::model::pipeline::check_database_name;
 use crate::model::tags as tag_model;
-
-// ---------------------------------------------------------------------------------------
-// Validation and planning
-// ---------------------------------------------------------------------------------------
+use crate::validators::Checks;
 
 pub(super) fn literals(c: &State) -> Literals<'_> {
     let policy = c.schema_change_policy.as_ref_option();
@@ -19,62 +19,104 @@ pub(super) fn literals(c: &State) -> Literals<'_> {
         _ => policy.map_or(Some(None), |p| known(f(p))),
     };
     Literals {
-        name: lit(&c.name),
-        role_arn: lit(&c.role_arn),
-        database: lit(&c.database),
         s3_targets: lit_list(&c.s3_targets),
         exclusions: lit_list(&c.exclusions),
-        table_prefix: lit(&c.table_prefix),
         update_behavior: nested(|p| &p.update_behavior),
         delete_behavior: nested(|p| &p.delete_behavior),
         recrawl_behavior: known(&c.recrawl_policy),
-        schedule: lit(&c.schedule),
-        run_after_job: lit(&c.run_after_job),
-        configuration: lit(&c.configuration),
     }
 }
 
 pub(super) fn validate_config(c: &State, diags: &mut Diagnostics) {
+    let at = AttributePath::new;
+    let mut v = Checks::new(diags);
+    v.string(at("name"), &c.name, "Invalid name", &model::check_name);
+    let role = &crate::validate::role_arn;
+    v.string(at("role_arn"), &c.role_arn, "Invalid role_arn", role);
+    let db = &check_database_name;
+    v.string(at("database"), &c.database, "Invalid database", db);
+    let prefix = &model::check_table_prefix;
+    v.string(
+        at("table_prefix"),
+        &c.table_prefix,
+        "Invalid table_prefix",
+        prefix,
+    );
+    if let Value::Value(p) = &c.schema_change_policy {
+        let at = |n| AttributePath::new("schema_change_policy").attribute(n);
+        let (update, delete) = (&p.update_behavior, &p.delete_behavior);
+        let summary = "Invalid schema_change_policy.update_behavior";
+        v.string(
+            at("update_behavior"),
+            update,
+            summary,
+            &model::check_update_behavior,
+        );
+        let summary = "Invalid schema_change_policy.delete_behavior";
+        v.string(
+            at("delete_behavior"),
+            delete,
+            summary,
+            &model::check_delete_behavior,
+        );
+    }
+    let recrawl = &model::check_recrawl_behavior;
+    v.string(
+        at("recrawl_policy"),
+        &c.recrawl_policy,
+        "Invalid recrawl_policy",
+        recrawl,
+    );
+    v.string(
+        at("schedule"),
+        &c.schedule,
+        "Invalid schedule",
+        &model::check_schedule,
+    );
+    let job = &model::check_run_after_job;
+    v.string(
+        at("run_after_job"),
+        &c.run_after_job,
+        "Invalid run_after_job",
+        job,
+    );
+    let config = &model::check_configuration;
+    v.string(
+        at("configuration"),
+        &c.configuration,
+        "Invalid configuration",
+        config,
+    );
     for p in model::problems(&literals(c)) {
         let mut path = AttributePath::new(p.attribute);
         if let Some(i) = p.index {
             path = path.index(i as i64);
         }
-        if let Some(n) = p.nested {
-            path = path.attribute(n);
-        }
-        diags.error(format!("Invalid {}", p.path()), p.message, path);
+        v.fail(path, &format!("Invalid {}", p.path()), p.message);
     }
     if c.role_arn.is_null() && c.pipeline.is_null() {
-        diags.error(
+        v.fail(
+            at("role_arn"),
             "Missing role",
             "Set `pipeline = flywheel_pipeline.<name>.context` (which carries the Glue role) or `role_arn`.",
-            AttributePath::new("role_arn"),
         );
     }
     if c.database.is_null() && c.pipeline.is_null() {
-        diags.error(
+        v.fail(
+            at("database"),
             "Missing database",
             "Set `pipeline = flywheel_pipeline.<name>.context` (which carries the catalog database) or `database`.",
-            AttributePath::new("database"),
         );
     }
     if let Value::Value(p) = &c.pipeline {
         if c.role_arn.is_null() {
-            if let Some(role) = lit(&p.role_arn) {
-                if let Err(e) = crate::validate::role_arn(role) {
-                    diags.error(
-                        "Invalid pipeline.role_arn",
-                        e,
-                        AttributePath::new("pipeline").attribute("role_arn"),
-                    );
-                }
-            }
+            let at = AttributePath::new("pipeline").attribute("role_arn");
+            v.string(at, &p.role_arn, "Invalid pipeline.role_arn", role);
         }
     }
     if let Some(tags) = known_tags(&c.tags) {
         for (k, msg) in tag_model::problems(&tags) {
-            diags.error("Invalid tag", msg, AttributePath::new("tags").key(k));
+            v.fail(at("tags").key(k), "Invalid tag", msg);
         }
     }
 }
@@ -121,6 +163,10 @@ mod tests {
             p.contains("schema_change_policy") && p.contains("update_behavior"),
             "{p}"
         );
+        let mut c = config();
+        c.database = s("Bad Database!");
+        let p = paths(&c).join("\n");
+        assert!(p.contains("database"), "{p}");
         let mut c = config();
         c.role_arn = Value::Null;
         c.database = Value::Null;

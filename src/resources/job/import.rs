@@ -45,7 +45,24 @@ impl JobResource {
             ..Default::default()
         };
         match read_state(&ctx, &stub, &Private::default()).await {
-            Ok(Read::Found(s, p)) => Some((*s, Some(p))),
+            Ok(Read::Found(s, p)) => {
+                let mut s = *s;
+                // Read back what the job's definition carries; only the local `script` path
+                // and the `pipeline` object cannot be (see the resource description).
+                let args = known_map(&s.arguments_all)
+                    .ok()
+                    .flatten()
+                    .unwrap_or_default();
+                let env = model::imported_environment(
+                    &id,
+                    s.script_location.as_ref_option().map(String::as_str),
+                    &args,
+                );
+                s.script_bucket = opt_value(env.script_bucket);
+                s.temp_dir = opt_value(env.temp_dir);
+                s.spark_event_logs_path = opt_value(env.spark_event_logs_path);
+                Some((s, Some(p)))
+            }
             Ok(Read::Gone { .. }) => {
                 diags.root_error(
                     "Cannot import a job that does not exist",
