@@ -71,9 +71,14 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 impl ConnectOptions {
     /// The retry policy and the timeouts every call runs under.
     pub fn retry_policy(&self) -> RetryPolicy {
+        let deadline = self.operation_timeout.unwrap_or(retry::DEFAULT_DEADLINE);
         RetryPolicy {
-            attempt_timeout: self.http_timeout.unwrap_or(retry::DEFAULT_ATTEMPT_TIMEOUT),
-            deadline: self.operation_timeout.unwrap_or(retry::DEFAULT_DEADLINE),
+            // One attempt never outlasts the whole call.
+            attempt_timeout: self
+                .http_timeout
+                .unwrap_or(retry::DEFAULT_ATTEMPT_TIMEOUT)
+                .min(deadline),
+            deadline,
             ..RetryPolicy::with_max_retries(self.max_retries)
         }
     }

@@ -82,9 +82,9 @@ pub struct Settings {
     pub allowed_account_ids: Option<BTreeSet<String>>,
     pub default_tags: BTreeMap<String, String>,
     pub max_retries: u32,
-    /// `None`: the default ([`DEFAULT_HTTP_TIMEOUT_SECONDS`]).
+    /// `None`: the default (`aws::retry::DEFAULT_ATTEMPT_TIMEOUT`).
     pub http_timeout: Option<Duration>,
-    /// `None`: the default ([`DEFAULT_OPERATION_TIMEOUT_SECONDS`]).
+    /// `None`: the default (`aws::retry::DEFAULT_DEADLINE`).
     pub operation_timeout: Option<Duration>,
 }
 
@@ -109,9 +109,7 @@ impl Settings {
 
 pub const DEFAULT_MAX_RETRIES: u32 = crate::aws::retry::DEFAULT_MAX_RETRIES;
 const MAX_MAX_RETRIES: i64 = 100;
-pub const DEFAULT_HTTP_TIMEOUT_SECONDS: u64 = crate::aws::retry::DEFAULT_ATTEMPT_TIMEOUT.as_secs();
 pub const MAX_HTTP_TIMEOUT_SECONDS: i64 = 900;
-pub const DEFAULT_OPERATION_TIMEOUT_SECONDS: u64 = crate::aws::retry::DEFAULT_DEADLINE.as_secs();
 pub const MAX_OPERATION_TIMEOUT_SECONDS: i64 = 3600;
 
 /// Validates the provider block. Errors go to `diags` with their attribute paths; the
@@ -242,28 +240,19 @@ pub fn from_config(config: &ProviderConfig, diags: &mut Diagnostics) -> Settings
         MAX_OPERATION_TIMEOUT_SECONDS,
         diags,
     );
-    let http = s
-        .http_timeout
-        .unwrap_or(Duration::from_secs(DEFAULT_HTTP_TIMEOUT_SECONDS));
-    let operation = s
-        .operation_timeout
-        .unwrap_or(Duration::from_secs(DEFAULT_OPERATION_TIMEOUT_SECONDS));
-    if operation < http {
-        // Blame the one that was set (both may be).
-        let attr = if s.operation_timeout.is_some() {
-            "operation_timeout_seconds"
-        } else {
-            "http_timeout_seconds"
-        };
-        diags.error(
-            format!("Invalid {attr}"),
-            format!(
-                "operation_timeout_seconds ({}) bounds all attempts of one call, so it must be at least http_timeout_seconds ({}), which bounds one attempt.",
-                operation.as_secs(),
-                http.as_secs()
-            ),
-            AttributePath::new(attr),
-        );
+    // Unset, the attempt timeout simply follows a shorter operation timeout.
+    if let (Some(http), Some(operation)) = (s.http_timeout, s.operation_timeout) {
+        if operation < http {
+            diags.error(
+                "Invalid operation_timeout_seconds",
+                format!(
+                    "operation_timeout_seconds ({}) bounds all attempts of one call, so it must be at least http_timeout_seconds ({}), which bounds one attempt.",
+                    operation.as_secs(),
+                    http.as_secs()
+                ),
+                AttributePath::new("operation_timeout_seconds"),
+            );
+        }
     }
     s
 }
@@ -592,13 +581,6 @@ mod tests {
                 },
                 "operation_timeout_seconds",
             ),
-            (
-                ProviderConfig {
-                    http_timeout_seconds: Value::Value(Number(400.0)),
-                    ..Default::default()
-                },
-                "http_timeout_seconds",
-            ),
         ];
         for (config, attr) in cases {
             let errs = errors_for(config);
@@ -622,14 +604,23 @@ mod tests {
         assert_eq!(policy.deadline, Duration::from_secs(20));
         let defaults = from_config(&ProviderConfig::default(), &mut diags).connect_options();
         let policy = defaults.retry_policy();
-        assert_eq!(
-            policy.attempt_timeout,
-            Duration::from_secs(DEFAULT_HTTP_TIMEOUT_SECONDS)
-        );
-        assert_eq!(
-            policy.deadline,
-            Duration::from_secs(DEFAULT_OPERATION_TIMEOUT_SECONDS)
-        );
+        assert_eq!(policy.attempt_timeout, Duration::from_secs(60));
+        assert_eq!(policy.deadline, Duration::from_secs(300));
+    }
+
+    #[test]
+    fn the_attempt_timeout_follows_a_shorter_operation_timeout() {
+        let config = ProviderConfig {
+            operation_timeout_seconds: Value::Value(Number(8.0)),
+            ..Default::default()
+        };
+        let mut diags = Diagnostics::default();
+        let policy = from_config(&config, &mut diags)
+            .connect_options()
+            .retry_policy();
+        assert!(diags.errors.is_empty(), "{:?}", diags.errors);
+        assert_eq!(policy.attempt_timeout, Duration::from_secs(8));
+        assert_eq!(policy.deadline, Duration::from_secs(8));
     }
 
     #[test]
