@@ -128,7 +128,7 @@ impl AwsError {
             ErrorKind::Validation => "AWS rejected the request's values. Check the configuration of this object against the AWS documentation for the operation.".into(),
             ErrorKind::Fatal => match self.code.as_deref() {
                 Some(c) if is_access_denied(c) && is_pass_role_denied(&self.message.to_ascii_lowercase()) => format!(
-                    "The principal running Terraform may not pass the IAM role {} to Glue, which {action} on {:?} needs. Grant that principal `iam:PassRole` on the role, with the condition `iam:PassedToService = glue.amazonaws.com` (the deployer policy in the provider documentation index has it), then run the command again. Retrying cannot fix this.",
+                    "The principal running Terraform may not pass the IAM role {} to Glue, which {action} on {:?} needs. Grant that principal `iam:PassRole` on the role, with the condition `iam:PassedToService = glue.amazonaws.com` (the `PassRolesToGlue` statement of the deployer policy in the provider's documentation index), then run the command again. Retrying cannot fix this.",
                     passed_role(&self.message).map_or_else(|| "the job or crawler names".to_string(), |r| format!("{r:?}")),
                     self.target
                 ),
