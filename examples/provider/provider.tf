@@ -13,6 +13,11 @@ provider "flywheel" {
   region              = "us-east-1"
   allowed_account_ids = ["239083076653"]
 
+  # Every AWS call: an attempt without an answer after 60 s is retried, and one call,
+  # retries and waits for IAM included, ends with an error after 300 s (the defaults).
+  # http_timeout_seconds      = 60
+  # operation_timeout_seconds = 300
+
   default_tags = {
     CostCenter = "data-platform"
     ManagedBy  = "terraform"

@@ -12,8 +12,9 @@ use aws_config::{BehaviorVersion, Region};
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_smithy_types::retry::RetryConfig;
 
+use super::errors::redact_userinfo;
 use super::regions;
-use super::retry::RetryPolicy;
+use super::retry::{self, RetryPolicy};
 use super::AwsContext;
 
 /// What the clients are built from (the provider's validated settings make one).
@@ -27,6 +28,11 @@ pub struct ConnectOptions {
     pub s3_use_path_style: Option<bool>,
     pub default_tags: std::collections::BTreeMap<String, String>,
     pub max_retries: u32,
+    /// Per attempt (`http_timeout_seconds`); `None`: [`retry::DEFAULT_ATTEMPT_TIMEOUT`].
+    pub http_timeout: Option<Duration>,
+    /// Per call, all attempts included (`operation_timeout_seconds`); `None`:
+    /// [`retry::DEFAULT_DEADLINE`].
+    pub operation_timeout: Option<Duration>,
 }
 
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -37,8 +43,9 @@ pub struct AssumeRole {
     pub duration: Option<Duration>,
 }
 
-/// Per-service endpoint overrides.
-#[derive(Debug, Default, Clone, PartialEq)]
+/// Per-service endpoint overrides. Its `Debug` (used in logs) hides any user name and
+/// password in them.
+#[derive(Default, Clone, PartialEq)]
 pub struct Endpoints {
     pub glue: Option<String>,
     pub s3: Option<String>,
@@ -46,18 +53,58 @@ pub struct Endpoints {
     pub sts: Option<String>,
 }
 
+impl std::fmt::Debug for Endpoints {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let shown = |v: &Option<String>| v.as_deref().map(redact_userinfo);
+        f.debug_struct("Endpoints")
+            .field("glue", &shown(&self.glue))
+            .field("s3", &shown(&self.s3))
+            .field("iam", &shown(&self.iam))
+            .field("sts", &shown(&self.sts))
+            .finish()
+    }
+}
+
+/// How long to wait for a TCP (and TLS) connection; an attempt's timeout bounds it too.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+impl ConnectOptions {
+    /// The retry policy and the timeouts every call runs under.
+    pub fn retry_policy(&self) -> RetryPolicy {
+        let deadline = self.operation_timeout.unwrap_or(retry::DEFAULT_DEADLINE);
+        RetryPolicy {
+            // One attempt never outlasts the whole call.
+            attempt_timeout: self
+                .http_timeout
+                .unwrap_or(retry::DEFAULT_ATTEMPT_TIMEOUT)
+                .min(deadline),
+            deadline,
+            ..RetryPolicy::with_max_retries(self.max_retries)
+        }
+    }
+}
+
+/// The SDK's timeouts: no attempt and no operation without an end, so a stalled endpoint
+/// is a (retried) timeout and never a hung apply. The SDK's retries are off, so its
+/// operation is one attempt; `retry::call` bounds the whole call by the same deadline.
+fn timeout_config(policy: &RetryPolicy) -> TimeoutConfig {
+    TimeoutConfig::builder()
+        .connect_timeout(CONNECT_TIMEOUT.min(policy.attempt_timeout))
+        .operation_attempt_timeout(policy.attempt_timeout)
+        .operation_timeout(policy.deadline)
+        .build()
+}
+
 /// Builds the clients. Fails when no region can be found anywhere, or when an endpoint
 /// environment variable is not a URL (the SDK would only fail at the first call, with a
 /// message that names neither the variable nor the fix).
 pub async fn build(settings: &ConnectOptions) -> Result<AwsContext, String> {
     check_env_endpoints()?;
+    let policy = settings.retry_policy();
     // The SDK's retries are off: `retry::call` owns retrying so there is one budget.
-    let timeouts = TimeoutConfig::builder()
-        .connect_timeout(Duration::from_secs(10))
-        .build();
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .retry_config(RetryConfig::disabled())
-        .timeout_config(timeouts);
+        .timeout_config(timeout_config(&policy));
     if let Some(region) = &settings.region {
         loader = loader.region(Region::new(region.clone()));
     }
@@ -140,7 +187,7 @@ pub async fn build(settings: &ConnectOptions) -> Result<AwsContext, String> {
         region,
         identity: None,
         default_tags: settings.default_tags.clone(),
-        retry: RetryPolicy::with_max_retries(settings.max_retries),
+        retry: policy,
     })
 }
 
@@ -154,7 +201,8 @@ fn check_env_endpoints() -> Result<(), String> {
     ] {
         if let Some(value) = std::env::var(name).ok().filter(|v| !v.is_empty()) {
             crate::validate::endpoint_url(&value).map_err(|msg| {
-                format!("The environment variable {name} = {value:?} {msg}. Set it to a URL such as \"http://127.0.0.1:4566\", or unset it.")
+                let shown = redact_userinfo(&value);
+                format!("The environment variable {name} = {shown:?} {msg}. Set it to a URL such as \"http://127.0.0.1:4566\", or unset it.")
             })?;
         }
     }
@@ -169,4 +217,40 @@ fn env_endpoint(service: &str) -> Option<String> {
     ]
     .iter()
     .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_client_has_attempt_and_operation_timeouts() {
+        let options = ConnectOptions {
+            http_timeout: Some(Duration::from_secs(3)),
+            operation_timeout: Some(Duration::from_secs(40)),
+            ..Default::default()
+        };
+        let t = timeout_config(&options.retry_policy());
+        assert_eq!(t.connect_timeout(), Some(Duration::from_secs(3)));
+        assert_eq!(t.operation_attempt_timeout(), Some(Duration::from_secs(3)));
+        assert_eq!(t.operation_timeout(), Some(Duration::from_secs(40)));
+        let t = timeout_config(&ConnectOptions::default().retry_policy());
+        assert_eq!(t.connect_timeout(), Some(CONNECT_TIMEOUT));
+        assert_eq!(
+            t.operation_attempt_timeout(),
+            Some(retry::DEFAULT_ATTEMPT_TIMEOUT)
+        );
+        assert_eq!(t.operation_timeout(), Some(retry::DEFAULT_DEADLINE));
+    }
+
+    #[test]
+    fn endpoints_debug_hides_passwords() {
+        let ep = Endpoints {
+            s3: Some("https://key:secret@s3.example.test".into()),
+            ..Default::default()
+        };
+        let shown = format!("{ep:?}");
+        assert!(!shown.contains("secret"), "{shown}");
+        assert!(shown.contains("https://***@s3.example.test"), "{shown}");
+    }
 }

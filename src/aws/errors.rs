@@ -21,8 +21,13 @@ pub enum ErrorKind {
     /// The endpoint could not be reached at all (connection refused, DNS): retry briefly.
     Unreachable,
     /// A freshly created IAM role or policy is not visible to the service yet: retry until
-    /// the propagation deadline.
+    /// the propagation deadline. Also what a trust policy Glue cannot satisfy looks like,
+    /// so the final error names that cause too.
     IamPropagation,
+    /// IAM refuses to delete an object something still references (`DeleteConflict`).
+    /// Right after the provider detached its policies that is IAM's eventual consistency,
+    /// so it is retried briefly; then the error says what may still reference it.
+    StillReferenced,
     /// The object already exists or is being changed by someone else.
     Conflict,
     /// AWS rejected the request's content.
@@ -38,6 +43,7 @@ impl ErrorKind {
             ErrorKind::Transient => "transient",
             ErrorKind::Unreachable => "unreachable",
             ErrorKind::IamPropagation => "iam_propagation",
+            ErrorKind::StillReferenced => "still_referenced",
             ErrorKind::Conflict => "conflict",
             ErrorKind::Validation => "validation",
             ErrorKind::Fatal => "fatal",
@@ -103,15 +109,29 @@ impl AwsError {
                 "{:?} does not exist. If it was deleted outside Terraform, run `terraform apply` to recreate it; if it should be imported, check its name and region.",
                 self.target
             ),
-            ErrorKind::Transient => "AWS throttled the request or had a transient fault and the provider's retries ran out. Run the command again, or raise `max_retries` in the provider configuration.".into(),
+            ErrorKind::Transient => match self.code.as_deref() {
+                Some(ATTEMPT_TIMEOUT | OPERATION_TIMEOUT) => format!(
+                    "AWS did not answer {action} in time, and the provider stopped waiting rather than hang. Check network access to the endpoint; if AWS is only slow, raise `http_timeout_seconds` (each attempt) or `operation_timeout_seconds` (all attempts of one call) in the provider configuration."
+                ),
+                _ => "AWS throttled the request or had a transient fault and the provider's retries ran out. Run the command again, or raise `max_retries` or `operation_timeout_seconds` in the provider configuration.".into(),
+            },
             ErrorKind::Unreachable => "The AWS endpoint could not be reached. Check network access, the `region`, and any `endpoints` / AWS_ENDPOINT_URL setting.".into(),
-            ErrorKind::IamPropagation => "The IAM role or policy was not yet usable by the service when the retry deadline passed. IAM changes usually propagate within a minute; run `terraform apply` again.".into(),
+            ErrorKind::IamPropagation => "The IAM role was still not usable by the service when the wait for IAM propagation ended. Either the role is new and IAM is slow (run `terraform apply` again), or its trust policy does not let the service assume it: the trust policy must allow the principal `Service = glue.amazonaws.com` the action `sts:AssumeRole`, with no condition Glue does not send (such as `aws:SourceIp`, `sts:ExternalId` or an MFA condition).".into(),
+            ErrorKind::StillReferenced => format!(
+                "IAM still reports something attached to {:?} after the provider removed what it manages. IAM usually catches up within seconds; if this persists, something outside this configuration references it: for a role, an inline or managed policy (`aws iam list-role-policies`, `aws iam list-attached-role-policies`) or an instance profile (`aws iam list-instance-profiles-for-role`). Remove that reference and run the command again.",
+                self.target
+            ),
             ErrorKind::Conflict => format!(
                 "{:?} already exists or is being modified concurrently. If it exists outside this configuration, import it with `terraform import`, or choose another name.",
                 self.target
             ),
             ErrorKind::Validation => "AWS rejected the request's values. Check the configuration of this object against the AWS documentation for the operation.".into(),
             ErrorKind::Fatal => match self.code.as_deref() {
+                Some(c) if is_access_denied(c) && is_pass_role_denied(&self.message.to_ascii_lowercase()) => format!(
+                    "The principal running Terraform may not pass the IAM role {} to Glue, which {action} on {:?} needs. Grant that principal `iam:PassRole` on the role, with the condition `iam:PassedToService = glue.amazonaws.com` (the `PassRolesToGlue` statement of the deployer policy in the provider's documentation index), then run the command again. Retrying cannot fix this.",
+                    passed_role(&self.message).map_or_else(|| "the job or crawler names".to_string(), |r| format!("{r:?}")),
+                    self.target
+                ),
                 Some(c) if is_access_denied(c) => format!(
                     "The credentials in use are not allowed to call {action} on this object. Grant it in their IAM policy (the provider's documentation lists the full policy it needs)."
                 ),
@@ -196,14 +216,18 @@ pub fn classify(code: Option<&str>, status: Option<u16>, message: &str) -> Error
             | "RequestTimeoutException"
             | "OperationTimeoutException"
             | "ConcurrentModificationException"
+            // IAM's own spellings: another change to the same entity is in flight, or the
+            // entity is briefly locked (a service-linked role being changed).
+            | "ConcurrentModification"
+            | "EntityTemporarilyUnmodifiable"
             | "OperationAborted" => return ErrorKind::Transient,
+            "DeleteConflict" => return ErrorKind::StillReferenced,
             "AlreadyExistsException"
             | "EntityAlreadyExists"
             | "BucketAlreadyExists"
             | "BucketAlreadyOwnedByYou"
             | "IdempotentParameterMismatch"
             | "CrawlerRunningException"
-            | "DeleteConflict"
             | "BucketNotEmpty" => return ErrorKind::Conflict,
             _ => {}
         }
@@ -241,7 +265,8 @@ pub fn classify(code: Option<&str>, status: Option<u16>, message: &str) -> Error
 }
 
 /// The messages AWS sends while a new role is not yet assumable by Glue or a new
-/// principal is not yet valid in a policy.
+/// principal is not yet valid in a policy. A PassRole denial is not one of them: it is a
+/// permission of the caller, which waiting does not change.
 fn is_iam_propagation(code: &str, msg: &str) -> bool {
     let code_fits = matches!(
         code,
@@ -251,13 +276,35 @@ fn is_iam_propagation(code: &str, msg: &str) -> bool {
             | "AccessDeniedException"
     );
     code_fits
+        && !is_pass_role_denied(msg)
         && (msg.contains("unable to assume")
             || msg.contains("cannot be assumed")
             || msg.contains("invalid principal")
             || msg.contains("verify role's trustpolicy")
-            || msg.contains("role does not have")
-            || msg.contains("not authorized to perform: iam:passrole"))
+            || msg.contains("role does not have"))
 }
+
+/// "User: arn:... is not authorized to perform: iam:PassRole on resource: arn:..." (`msg`
+/// lowercased).
+fn is_pass_role_denied(msg: &str) -> bool {
+    msg.contains("iam:passrole")
+}
+
+/// The role a PassRole denial names ("... on resource: <arn>").
+fn passed_role(message: &str) -> Option<&str> {
+    let lower = message.to_ascii_lowercase();
+    let at = lower.find("on resource: ")? + "on resource: ".len();
+    message[at..]
+        .split(|c: char| c.is_whitespace() || c == '"' || c == ',')
+        .next()
+        .map(|r| r.trim_end_matches('.'))
+        .filter(|r| !r.is_empty())
+}
+
+/// The pseudo-codes of a call that got no answer: one attempt ran past
+/// `http_timeout_seconds`, or the whole call past `operation_timeout_seconds`.
+pub const ATTEMPT_TIMEOUT: &str = "AttemptTimeout";
+pub const OPERATION_TIMEOUT: &str = "OperationTimeout";
 
 /// Converts any SDK error into an [`AwsError`] for the given call.
 pub fn from_sdk<E>(
@@ -278,7 +325,14 @@ where
             let kind = classify(code.as_deref(), status, &message);
             (code, message, kind)
         }
-        SdkError::TimeoutError(_) => (None, "request timed out".into(), ErrorKind::Transient),
+        // The attempt timeout (`connect`): the request may have taken effect, so only calls
+        // whose retry is safe are retried, which they all are: a create retried after its
+        // answer was lost meets "already exists", which the engine recognises as its own.
+        SdkError::TimeoutError(_) => (
+            Some(ATTEMPT_TIMEOUT.to_string()),
+            "no answer within the per-attempt timeout".into(),
+            ErrorKind::Transient,
+        ),
         SdkError::DispatchFailure(df) => {
             let message = describe_chain(err);
             // The SDK reports a failed credential chain as a dispatch failure; it is not
@@ -290,13 +344,24 @@ where
                     target: target.to_string(),
                     kind: ErrorKind::Fatal,
                     code: Some("NoCredentials".into()),
-                    message,
+                    message: redact_userinfo(&message),
+                    status,
+                };
+            }
+            if df.is_timeout() {
+                return AwsError {
+                    service,
+                    operation,
+                    target: target.to_string(),
+                    kind: ErrorKind::Transient,
+                    code: Some(ATTEMPT_TIMEOUT.into()),
+                    message: redact_userinfo(&message),
                     status,
                 };
             }
             let kind = if df.is_user() || message.contains("not a valid URI") {
                 ErrorKind::Fatal
-            } else if df.is_io() || df.is_timeout() {
+            } else if df.is_io() {
                 if message.contains("refused") || message.contains("dns") {
                     ErrorKind::Unreachable
                 } else {
@@ -328,10 +393,36 @@ where
         message: if message.is_empty() {
             "no message".into()
         } else {
-            message
+            redact_userinfo(&message)
         },
         status,
     }
+}
+
+/// `text` with the user name and password of every URL in it replaced by `***`
+/// (`http://user:secret@host:4566` becomes `http://***@host:4566`): endpoints appear in
+/// diagnostics and logs, and a password there must not.
+pub fn redact_userinfo(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("://") {
+        let (head, tail) = rest.split_at(at + 3);
+        out.push_str(head);
+        let authority_end = tail
+            .find(|c: char| c.is_whitespace() || "/?#\"'`<>(){},;\\".contains(c))
+            .unwrap_or(tail.len());
+        let authority = &tail[..authority_end];
+        match authority.rfind('@') {
+            Some(userinfo_end) => {
+                out.push_str("***");
+                out.push_str(&authority[userinfo_end..]);
+            }
+            None => out.push_str(authority),
+        }
+        rest = &tail[authority_end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The error's source chain on one line; SDK errors hide the useful part in sources.
@@ -410,6 +501,38 @@ mod tests {
                 ErrorKind::Fatal,
             ),
             (Some("ExpiredToken"), Some(403), "", ErrorKind::Fatal),
+            // A PassRole denial is the caller's permission, not propagation.
+            (
+                Some("AccessDeniedException"),
+                Some(400),
+                "User: arn:aws:sts::123456789012:assumed-role/deployer/tf is not authorized to perform: iam:PassRole on resource: arn:aws:iam::123456789012:role/etl-glue",
+                ErrorKind::Fatal,
+            ),
+            (
+                Some("AccessDeniedException"),
+                Some(400),
+                "Service is unable to assume provided role",
+                ErrorKind::IamPropagation,
+            ),
+            // IAM's spellings of "try again".
+            (
+                Some("ConcurrentModification"),
+                Some(409),
+                "",
+                ErrorKind::Transient,
+            ),
+            (
+                Some("EntityTemporarilyUnmodifiable"),
+                Some(409),
+                "",
+                ErrorKind::Transient,
+            ),
+            (
+                Some("DeleteConflict"),
+                Some(409),
+                "Cannot delete entity, must detach all policies first.",
+                ErrorKind::StillReferenced,
+            ),
             (Some("SomethingNew"), Some(403), "", ErrorKind::Fatal),
             (Some("SomethingNew"), Some(400), "", ErrorKind::Validation),
         ];
@@ -463,6 +586,104 @@ mod tests {
             &fail("connection reset by peer", true),
         );
         assert_eq!(reset.kind, ErrorKind::Transient);
+    }
+
+    #[test]
+    fn pass_role_denial_says_what_to_grant_to_whom() {
+        let err = AwsError {
+            service: "glue",
+            operation: "CreateJob",
+            target: "etl-x".into(),
+            kind: classify(
+                Some("AccessDeniedException"),
+                Some(400),
+                "User: arn:aws:sts::123456789012:assumed-role/deployer/tf is not authorized to perform: iam:PassRole on resource: arn:aws:iam::123456789012:role/etl-glue",
+            ),
+            code: Some("AccessDeniedException".into()),
+            message: "User: arn:aws:sts::123456789012:assumed-role/deployer/tf is not authorized to perform: iam:PassRole on resource: arn:aws:iam::123456789012:role/etl-glue".into(),
+            status: Some(400),
+        };
+        let d = err.to_diagnostic();
+        assert!(d.summary.contains("\"etl-x\""), "{}", d.summary);
+        for want in [
+            "\"arn:aws:iam::123456789012:role/etl-glue\"",
+            "`iam:PassRole`",
+            "iam:PassedToService = glue.amazonaws.com",
+            "deployer policy",
+            "Retrying cannot fix this",
+        ] {
+            assert!(d.detail.contains(want), "{want}: {}", d.detail);
+        }
+    }
+
+    #[test]
+    fn propagation_advice_names_the_trust_policy() {
+        let err = AwsError {
+            service: "glue",
+            operation: "CreateJob",
+            target: "etl-x".into(),
+            kind: ErrorKind::IamPropagation,
+            code: Some("InvalidInputException".into()),
+            message: "Service is unable to assume provided role.".into(),
+            status: Some(400),
+        };
+        let detail = err.to_diagnostic().detail;
+        assert!(detail.contains("trust policy"), "{detail}");
+        assert!(detail.contains("`sts:AssumeRole`"), "{detail}");
+        assert!(detail.contains("glue.amazonaws.com"), "{detail}");
+    }
+
+    #[test]
+    fn userinfo_is_redacted_from_every_url() {
+        let cases = [
+            ("http://user:secret@host:4566", "http://***@host:4566"),
+            (
+                "endpoint \"https://me:p%40ss@glue.example.test/x?y\" refused",
+                "endpoint \"https://***@glue.example.test/x?y\" refused",
+            ),
+            ("http://token@[::1]:4566/", "http://***@[::1]:4566/"),
+            (
+                "a http://a:b@h1 and http://h2:1/p@q",
+                "a http://***@h1 and http://h2:1/p@q",
+            ),
+            (
+                "no url here: user:secret@host",
+                "no url here: user:secret@host",
+            ),
+            ("http://127.0.0.1:4566", "http://127.0.0.1:4566"),
+        ];
+        for (text, want) in cases {
+            assert_eq!(redact_userinfo(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn sdk_errors_never_show_an_endpoint_password() {
+        use aws_smithy_runtime_api::client::result::ConnectorError;
+        let source: Box<dyn std::error::Error + Send + Sync> =
+            "error sending request for url (http://user:secret@127.0.0.1:1/): connection refused"
+                .to_string()
+                .into();
+        let err: SdkError<
+            aws_sdk_sts::operation::get_caller_identity::GetCallerIdentityError,
+            HttpResponse,
+        > = SdkError::dispatch_failure(ConnectorError::io(source));
+        let e = from_sdk("sts", "GetCallerIdentity", "caller", &err);
+        let shown = format!("{e} {:?}", e.to_diagnostic());
+        assert!(!shown.contains("secret"), "{shown}");
+        assert!(shown.contains("http://***@127.0.0.1:1/"), "{shown}");
+    }
+
+    #[test]
+    fn attempt_timeouts_are_transient_and_marked() {
+        let err: SdkError<
+            aws_sdk_sts::operation::get_caller_identity::GetCallerIdentityError,
+            HttpResponse,
+        > = SdkError::timeout_error("timed out".to_string());
+        let e = from_sdk("sts", "GetCallerIdentity", "caller", &err);
+        assert_eq!(e.kind, ErrorKind::Transient);
+        assert_eq!(e.code.as_deref(), Some(ATTEMPT_TIMEOUT));
+        assert!(e.to_diagnostic().detail.contains("http_timeout_seconds"));
     }
 
     #[test]

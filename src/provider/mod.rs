@@ -62,6 +62,8 @@ impl Provider for FlywheelProvider {
             partition = ctx.partition,
             endpoints = ?settings.endpoints,
             assume_role = settings.assume_role.as_ref().map(|a| a.role_arn.as_str()),
+            http_timeout_s = ctx.retry.attempt_timeout.as_secs(),
+            operation_timeout_s = ctx.retry.deadline.as_secs(),
             "configuring provider"
         );
 
@@ -141,7 +143,9 @@ fn provider_block() -> tf_provider::schema::Block {
             ("skip_region_validation", attr(bool(), Optional, "Accept a region that is not in the provider's list of known regions (for regions newer than the provider). Default `false`.")),
             ("allowed_account_ids", attr(string_set(), Optional, "Account IDs the provider may run against. Configuration fails, naming the account found, when the credentials belong to any other account.")),
             ("default_tags", attr(string_map(), Optional, "Tags added to every AWS object the provider creates that supports tags. Resource `tags` win on conflicts.")),
-            ("max_retries", attr(number(), Optional, "How many times to retry an AWS call that was throttled or failed transiently, with exponential backoff and jitter, within a 5-minute deadline per call. From 0 to 100. Default `25`.")),
+            ("max_retries", attr(number(), Optional, "How many times to retry an AWS call that was throttled, failed transiently or got no answer in time, with exponential backoff and jitter, within `operation_timeout_seconds`. From 0 to 100. Default `25`.")),
+            ("http_timeout_seconds", attr(number(), Optional, "Seconds one attempt of an AWS call may take (connecting included, at most 10 of them) before it is abandoned and retried like a transient fault. A create whose answer was lost this way is recognised as the provider's own on retry. From 1 to 900. Default `60`, or `operation_timeout_seconds` when that is shorter.")),
+            ("operation_timeout_seconds", attr(number(), Optional, "Seconds one AWS call may take in all, its attempts, backoff and waits for IAM propagation included; then it fails with an error naming the call. Waits for IAM propagation also end after 120 seconds, and for IAM `DeleteConflict` after 30 seconds, whichever comes first. From 1 to 3600, and at least `http_timeout_seconds` when both are set. Default `300`.")),
         ],
         [
             (

@@ -3,11 +3,13 @@
 //! `terraform validate` reports every mistake, naming the attribute, before any AWS call.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use tf_provider::value::Value;
 use tf_provider::{AttributePath, Diagnostics};
 
+use crate::aws::errors::redact_userinfo;
 use crate::aws::regions;
 use crate::validate;
 use crate::values::Number;
@@ -36,6 +38,10 @@ pub struct ProviderConfig {
     pub default_tags: Value<BTreeMap<String, Value<String>>>,
     #[serde(default)]
     pub max_retries: Value<Number>,
+    #[serde(default)]
+    pub http_timeout_seconds: Value<Number>,
+    #[serde(default)]
+    pub operation_timeout_seconds: Value<Number>,
 }
 
 #[derive(Serialize, Deserialize, Debug, Default, Clone)]
@@ -76,6 +82,10 @@ pub struct Settings {
     pub allowed_account_ids: Option<BTreeSet<String>>,
     pub default_tags: BTreeMap<String, String>,
     pub max_retries: u32,
+    /// `None`: the default (`aws::retry::DEFAULT_ATTEMPT_TIMEOUT`).
+    pub http_timeout: Option<Duration>,
+    /// `None`: the default (`aws::retry::DEFAULT_DEADLINE`).
+    pub operation_timeout: Option<Duration>,
 }
 
 pub use crate::aws::connect::{AssumeRole, Endpoints};
@@ -91,12 +101,16 @@ impl Settings {
             s3_use_path_style: self.s3_use_path_style,
             default_tags: self.default_tags.clone(),
             max_retries: self.max_retries,
+            http_timeout: self.http_timeout,
+            operation_timeout: self.operation_timeout,
         }
     }
 }
 
-pub const DEFAULT_MAX_RETRIES: u32 = 25;
+pub const DEFAULT_MAX_RETRIES: u32 = crate::aws::retry::DEFAULT_MAX_RETRIES;
 const MAX_MAX_RETRIES: i64 = 100;
+pub const MAX_HTTP_TIMEOUT_SECONDS: i64 = 900;
+pub const MAX_OPERATION_TIMEOUT_SECONDS: i64 = 3600;
 
 /// Validates the provider block. Errors go to `diags` with their attribute paths; the
 /// returned settings are only meaningful when `diags` has no errors.
@@ -214,7 +228,57 @@ pub fn from_config(config: &ProviderConfig, diags: &mut Diagnostics) -> Settings
             ),
         }
     }
+    s.http_timeout = seconds(
+        &config.http_timeout_seconds,
+        "http_timeout_seconds",
+        MAX_HTTP_TIMEOUT_SECONDS,
+        diags,
+    );
+    s.operation_timeout = seconds(
+        &config.operation_timeout_seconds,
+        "operation_timeout_seconds",
+        MAX_OPERATION_TIMEOUT_SECONDS,
+        diags,
+    );
+    // Unset, the attempt timeout simply follows a shorter operation timeout.
+    if let (Some(http), Some(operation)) = (s.http_timeout, s.operation_timeout) {
+        if operation < http {
+            diags.error(
+                "Invalid operation_timeout_seconds",
+                format!(
+                    "operation_timeout_seconds ({}) bounds all attempts of one call, so it must be at least http_timeout_seconds ({}), which bounds one attempt.",
+                    operation.as_secs(),
+                    http.as_secs()
+                ),
+                AttributePath::new("operation_timeout_seconds"),
+            );
+        }
+    }
     s
+}
+
+/// A whole number of seconds from 1 to `max`; `None` when unset or unknown.
+fn seconds(
+    v: &Value<Number>,
+    name: &'static str,
+    max: i64,
+    diags: &mut Diagnostics,
+) -> Option<Duration> {
+    let n = v.as_ref_option()?;
+    match n.as_i64() {
+        Some(secs) if (1..=max).contains(&secs) => Some(Duration::from_secs(secs as u64)),
+        _ => {
+            diags.error(
+                format!("Invalid {name}"),
+                format!(
+                    "{name} must be a whole number of seconds from 1 to {max}; got {}.",
+                    n.0
+                ),
+                AttributePath::new(name),
+            );
+            None
+        }
+    }
 }
 
 fn assume_role(ar: &AssumeRoleConfig, diags: &mut Diagnostics) -> Option<AssumeRole> {
@@ -284,9 +348,10 @@ fn endpoints(ep: &EndpointsConfig, diags: &mut Diagnostics) -> Endpoints {
     let mut check = |name: &'static str, v: &Value<String>| -> Option<String> {
         let url = known(v)?;
         if let Err(msg) = validate::endpoint_url(&url) {
+            let shown = redact_userinfo(&url);
             diags.error(
                 "Invalid endpoint URL",
-                format!("endpoints.{name} = {url:?} {msg}. Use a URL such as \"http://127.0.0.1:4566\"."),
+                format!("endpoints.{name} = {shown:?} {msg}. Use a URL such as \"http://127.0.0.1:4566\"."),
                 AttributePath::new("endpoints").index(0).attribute(name),
             );
         }
@@ -471,12 +536,108 @@ mod tests {
                 },
                 "default_tags",
             ),
+            (
+                ProviderConfig {
+                    http_timeout_seconds: Value::Value(Number(0.0)),
+                    ..Default::default()
+                },
+                "http_timeout_seconds",
+            ),
+            (
+                ProviderConfig {
+                    http_timeout_seconds: Value::Value(Number(2.5)),
+                    ..Default::default()
+                },
+                "http_timeout_seconds",
+            ),
+            (
+                ProviderConfig {
+                    http_timeout_seconds: Value::Value(Number(901.0)),
+                    operation_timeout_seconds: Value::Value(Number(1000.0)),
+                    ..Default::default()
+                },
+                "http_timeout_seconds",
+            ),
+            (
+                ProviderConfig {
+                    operation_timeout_seconds: Value::Value(Number(-5.0)),
+                    ..Default::default()
+                },
+                "operation_timeout_seconds",
+            ),
+            (
+                ProviderConfig {
+                    operation_timeout_seconds: Value::Value(Number(3601.0)),
+                    ..Default::default()
+                },
+                "operation_timeout_seconds",
+            ),
+            // One call's bound below one attempt's.
+            (
+                ProviderConfig {
+                    http_timeout_seconds: Value::Value(Number(30.0)),
+                    operation_timeout_seconds: Value::Value(Number(10.0)),
+                    ..Default::default()
+                },
+                "operation_timeout_seconds",
+            ),
         ];
         for (config, attr) in cases {
             let errs = errors_for(config);
             assert_eq!(errs.len(), 1, "{attr}: {errs:?}");
             assert!(errs[0].1.contains(attr), "{attr}: {errs:?}");
         }
+    }
+
+    #[test]
+    fn timeouts_reach_the_connect_options() {
+        let config = ProviderConfig {
+            http_timeout_seconds: Value::Value(Number(5.0)),
+            operation_timeout_seconds: Value::Value(Number(20.0)),
+            ..Default::default()
+        };
+        let mut diags = Diagnostics::default();
+        let options = from_config(&config, &mut diags).connect_options();
+        assert!(diags.errors.is_empty(), "{:?}", diags.errors);
+        let policy = options.retry_policy();
+        assert_eq!(policy.attempt_timeout, Duration::from_secs(5));
+        assert_eq!(policy.deadline, Duration::from_secs(20));
+        let defaults = from_config(&ProviderConfig::default(), &mut diags).connect_options();
+        let policy = defaults.retry_policy();
+        assert_eq!(policy.attempt_timeout, Duration::from_secs(60));
+        assert_eq!(policy.deadline, Duration::from_secs(300));
+    }
+
+    #[test]
+    fn the_attempt_timeout_follows_a_shorter_operation_timeout() {
+        let config = ProviderConfig {
+            operation_timeout_seconds: Value::Value(Number(8.0)),
+            ..Default::default()
+        };
+        let mut diags = Diagnostics::default();
+        let policy = from_config(&config, &mut diags)
+            .connect_options()
+            .retry_policy();
+        assert!(diags.errors.is_empty(), "{:?}", diags.errors);
+        assert_eq!(policy.attempt_timeout, Duration::from_secs(8));
+        assert_eq!(policy.deadline, Duration::from_secs(8));
+    }
+
+    #[test]
+    fn an_endpoint_password_is_never_shown() {
+        let config = ProviderConfig {
+            endpoints: Value::Value(EndpointsConfig {
+                glue: s("http://admin:hunter2@127.0.0.1:4566"),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let mut diags = Diagnostics::default();
+        let settings = from_config(&config, &mut diags);
+        assert_eq!(diags.errors.len(), 1);
+        let shown = format!("{:?} {:?}", diags.errors, settings.endpoints);
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("http://***@127.0.0.1:4566"), "{shown}");
     }
 
     #[test]

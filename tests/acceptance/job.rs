@@ -668,8 +668,31 @@ async fn job_create_waits_for_iam_propagation() {
         .await
         .expect("fault injection");
     let fx = f.clone();
+    let job = f.job.clone();
     TestCase::new()
-        .step(Step::config(f.config(8, None)).check(check_attr(ADDR, "number_of_workers", "8")))
+        .step(
+            Step::config(f.config(8, None))
+                .check(check_attr(ADDR, "number_of_workers", "8"))
+                // The fault leaves the list only once it has fired both times.
+                .emulator_check(move |_| {
+                    let job = job.clone();
+                    async move {
+                        let listed = crate::pipeline::control("GET", "/_flywheel/faults", "")?;
+                        let listed: serde_json::Value = serde_json::from_str(&listed)?;
+                        let left: Vec<&serde_json::Value> = listed["faults"]
+                            .as_array()
+                            .into_iter()
+                            .flatten()
+                            .filter(|f| f["match"] == job.as_str())
+                            .collect();
+                        ensure!(
+                            left.is_empty(),
+                            "the injected fault did not fire twice: {left:?}"
+                        );
+                        Ok(())
+                    }
+                }),
+        )
         .check_destroy(move |ctx| {
             let f = fx.clone();
             async move { check_nothing_left(&ctx.aws, &f).await }

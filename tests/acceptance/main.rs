@@ -17,6 +17,7 @@
 
 mod harness;
 
+mod aws_calls;
 mod caller_identity;
 mod crawler;
 mod examples;
