@@ -13,6 +13,8 @@
 //! (`aws_iam_role_policy.<role>:<policy>`, `aws_iam_role_policy_attachment.<role>/<arn>`),
 //! so plans name the drifted object in terms platform engineers already know.
 
+#[cfg(test)]
+mod bucket_tests;
 mod buckets;
 mod context;
 mod expand;

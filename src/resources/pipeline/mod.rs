@@ -29,6 +29,8 @@ use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostic, Diagnostics, Resource};
 
 mod apply;
+#[cfg(test)]
+mod bucket_tests;
 mod buckets;
 mod import;
 mod plan;
