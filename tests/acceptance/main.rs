@@ -25,5 +25,6 @@ mod job;
 mod kill;
 mod ownership;
 mod pipeline;
+mod pipeline_buckets;
 mod pipeline_ownership;
 mod provider;

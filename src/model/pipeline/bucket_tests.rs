@@ -81,7 +81,9 @@ fn created_buckets_keep_sse_s3() {
     assert_eq!(want, enc(SSE_S3, None));
     assert_eq!(
         compare(&want, Some(&enc(SSE_KMS, Some(KEY)))),
-        Status::Differs(format!("encryption is aws:kms with KMS key {KEY}, want AES256"))
+        Status::Differs(format!(
+            "encryption is aws:kms with KMS key {KEY}, want AES256"
+        ))
     );
 }
 
@@ -95,7 +97,9 @@ fn explicit_encryption_is_exact_on_adopted_buckets() {
     assert_eq!(want, enc(SSE_S3, None));
     assert_eq!(
         compare(&want, Some(&enc(SSE_DSSE, None))),
-        Status::Differs("encryption is aws:kms:dsse with the AWS managed key aws/s3, want AES256".into())
+        Status::Differs(
+            "encryption is aws:kms:dsse with the AWS managed key aws/s3, want AES256".into()
+        )
     );
     // A key alone means SSE-KMS with it; with DSSE, DSSE-KMS with it.
     s.data.sse_algorithm = None;
@@ -136,9 +140,9 @@ fn intelligent_tiering_defaults() {
     let has_tiering = |s: &Settings, bucket: &str| {
         let d = expand(s, &env());
         match spec(&d, Kind::BucketLifecycle, bucket) {
-            Some(Spec::Lifecycle { rules }) => rules
-                .iter()
-                .any(|r| r.id == "flywheel-intelligent-tiering" && r.intelligent_tiering_days == Some(0)),
+            Some(Spec::Lifecycle { rules }) => rules.iter().any(|r| {
+                r.id == "flywheel-intelligent-tiering" && r.intelligent_tiering_days == Some(0)
+            }),
             other => panic!("{other:?}"),
         }
     };
@@ -214,7 +218,10 @@ fn bucket_policy_statement_by_statement() {
     };
     assert_eq!(
         sids("assets"),
-        ["FlywheelDenyInsecureTransport", "FlywheelRestrictObjectAccess"]
+        [
+            "FlywheelDenyInsecureTransport",
+            "FlywheelRestrictObjectAccess"
+        ]
     );
     assert_eq!(sids("data"), ["FlywheelDenyInsecureTransport"]);
 }
@@ -266,7 +273,10 @@ fn created_bucket_policy_is_compared_whole_adopted_only_ours() {
     let have = observed_policy(
         &d,
         "data",
-        vec![policy::tls_only_statement("aws", "data"), data_theirs.clone()],
+        vec![
+            policy::tls_only_statement("aws", "data"),
+            data_theirs.clone(),
+        ],
     );
     assert_eq!(compare(&want, have.as_ref()), Status::Ok);
     // ... but a changed statement of ours is.
@@ -275,9 +285,7 @@ fn created_bucket_policy_is_compared_whole_adopted_only_ours() {
     let have = observed_policy(&d, "data", vec![tls, data_theirs]);
     assert_eq!(
         compare(&want, have.as_ref()),
-        Status::Differs(
-            "statements missing or changed: \"FlywheelDenyInsecureTransport\"".into()
-        )
+        Status::Differs("statements missing or changed: \"FlywheelDenyInsecureTransport\"".into())
     );
 }
 
@@ -344,8 +352,8 @@ fn principal_arns_are_checked_offline() {
     ] {
         assert!(check_principal_arn(bad).is_err(), "{bad}");
     }
-    let session = check_principal_arn("arn:aws:sts::239083076653:assumed-role/deploy/ci-123")
-        .unwrap_err();
+    let session =
+        check_principal_arn("arn:aws:sts::239083076653:assumed-role/deploy/ci-123").unwrap_err();
     assert!(
         session.contains("arn:aws:iam::239083076653:role/deploy"),
         "{session}"
@@ -386,7 +394,10 @@ fn caller_is_matched_as_aws_principal_arn_sees_it() {
     assert!(!caller_allowed("arn:aws:iam::239083076653:root", &allowed));
     assert!(caller_allowed(
         "arn:aws:sts::239083076653:assumed-role/AWSReservedSSO_Admin_12ab/me@example.com",
-        &["arn:aws:iam::239083076653:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_*".to_string()]
+        &[
+            "arn:aws:iam::239083076653:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_*"
+                .to_string()
+        ]
     ));
 }
 

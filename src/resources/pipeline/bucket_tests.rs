@@ -51,14 +51,15 @@ fn new_bucket_settings_fail_validate_at_their_attribute() {
         (
             Box::new(|b| {
                 b.sse_algorithm = Value::Value("AES256".into());
-                b.kms_key_arn =
-                    Value::Value("arn:aws:kms:us-east-1:123456789012:key/abc".into());
+                b.kms_key_arn = Value::Value("arn:aws:kms:us-east-1:123456789012:key/abc".into());
             }),
             "kms_key_arn",
             "SSE-S3",
         ),
         (
-            Box::new(|b| b.allowed_principal_arns = strings(&["arn:aws:iam::123456789012:group/admins"])),
+            Box::new(|b| {
+                b.allowed_principal_arns = strings(&["arn:aws:iam::123456789012:group/admins"])
+            }),
             "allowed_principal_arns",
             "not an IAM role or user ARN",
         ),
@@ -78,7 +79,11 @@ fn new_bucket_settings_fail_validate_at_their_attribute() {
         (
             Box::new(|b| {
                 b.expire_prefixes = Value::Value(
-                    [("tmp/${aws:username}/".to_string(), Value::Value(Number::from(7)))].into(),
+                    [(
+                        "tmp/${aws:username}/".to_string(),
+                        Value::Value(Number::from(7)),
+                    )]
+                    .into(),
                 )
             }),
             "expire_prefixes",
@@ -89,7 +94,10 @@ fn new_bucket_settings_fail_validate_at_their_attribute() {
         let errs = errors(&config(f));
         assert_eq!(errs.len(), 1, "{attr}: {errs:?}");
         let (path, text) = &errs[0];
-        assert!(path.contains("data_bucket") && path.contains(attr), "{path}");
+        assert!(
+            path.contains("data_bucket") && path.contains(attr),
+            "{path}"
+        );
         assert!(text.contains(detail), "{attr}: {text}");
     }
     // Valid values pass.
@@ -159,16 +167,24 @@ fn deployer_left_out_of_allowed_principals_is_warned() {
         full.unwrap().0
     };
     let caller = "arn:aws:sts::123456789012:assumed-role/deploy/ci-1";
-    let w = deployer_warnings(Some(caller), &allowed(&["arn:aws:iam::123456789012:role/admin"]));
+    let w = deployer_warnings(
+        Some(caller),
+        &allowed(&["arn:aws:iam::123456789012:role/admin"]),
+    );
     assert_eq!(w.len(), 1);
-    assert_eq!(format!("{}", w[0].attribute), "data_bucket.allowed_principal_arns");
+    assert_eq!(
+        format!("{}", w[0].attribute),
+        "data_bucket.allowed_principal_arns"
+    );
     assert!(w[0].detail.contains(caller), "{}", w[0].detail);
     // The role, with a path the session ARN does not show: no warning.
     let s = allowed(&["arn:aws:iam::123456789012:role/platform/deploy"]);
     assert!(deployer_warnings(Some(caller), &s).is_empty());
     // No list, or no caller known: nothing to warn about.
     assert!(deployer_warnings(Some(caller), &allowed(&[])).is_empty());
-    assert!(deployer_warnings(None, &allowed(&["arn:aws:iam::123456789012:role/admin"])).is_empty());
+    assert!(
+        deployer_warnings(None, &allowed(&["arn:aws:iam::123456789012:role/admin"])).is_empty()
+    );
 }
 
 #[test]
