@@ -49,7 +49,7 @@ fn child(kind: &str, id: &str) -> String {
 
 /// The plan proposes the child's status as unknown: it names the child the apply rewrites.
 fn rewrites(kind: &str, id: &str) -> String {
-    format!(r#"{} = "ok" -> \(known after apply\)"#, child(kind, id))
+    format!(r#"{} += "ok" -> \(known after apply\)"#, child(kind, id))
 }
 
 async fn create_bucket_with_data(aws: &Clients, b: &str) -> Result<()> {
@@ -272,7 +272,7 @@ async fn pipeline_buckets_adoption_keeps_encryption() {
         })
         .expect_resource_action(ADDR, &["update"])
         .expect_plan_text(&format!(
-            r#"{} = "missing" -> "ok""#,
+            r#"{} += "missing" -> "ok""#,
             child("aws_s3_bucket_ownership_controls", &n.assets)
         ))
         .emulator_check(move |ctx| {
