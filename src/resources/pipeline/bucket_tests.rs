@@ -42,7 +42,8 @@ fn errors(c: &State) -> Vec<(String, String)> {
 
 #[test]
 fn new_bucket_settings_fail_validate_at_their_attribute() {
-    let cases: Vec<(Box<dyn Fn(&mut BucketBlock)>, &str, &str)> = vec![
+    type Mutation = Box<dyn Fn(&mut BucketBlock)>;
+    let cases: Vec<(Mutation, &str, &str)> = vec![
         (
             Box::new(|b| b.sse_algorithm = Value::Value("SSE-KMS".into())),
             "sse_algorithm",
@@ -113,7 +114,7 @@ fn new_bucket_settings_fail_validate_at_their_attribute() {
 fn tiering(s: &State, role: BucketRole) -> Value<bool> {
     s.bucket_block(role)
         .as_ref_option()
-        .map(|b| b.intelligent_tiering.clone())
+        .map(|b| b.intelligent_tiering)
         .unwrap_or(Value::Null)
 }
 
