@@ -19,6 +19,12 @@ pub const STATUS_OK: &str = "ok";
 pub const STATUS_MISSING: &str = "missing";
 pub const SSE_S3: &str = "AES256";
 pub const SSE_KMS: &str = "aws:kms";
+pub const SSE_DSSE: &str = "aws:kms:dsse";
+/// Every default-encryption algorithm S3 offers; an adopted bucket with any of them is
+/// kept as it is unless the configuration says otherwise.
+pub const SSE_ALGORITHMS: [&str; 3] = [SSE_S3, SSE_KMS, SSE_DSSE];
+/// Object Ownership that disables ACLs: the bucket owner owns every object.
+pub const BUCKET_OWNER_ENFORCED: &str = "BucketOwnerEnforced";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
@@ -27,6 +33,7 @@ pub enum Kind {
     BucketPublicAccessBlock,
     BucketPolicy,
     BucketLifecycle,
+    BucketOwnershipControls,
     GlueDatabase,
     IamRole,
     IamRolePolicy,
@@ -53,6 +60,7 @@ impl Kind {
             Kind::BucketPublicAccessBlock => "aws_s3_bucket_public_access_block",
             Kind::BucketPolicy => "aws_s3_bucket_policy",
             Kind::BucketLifecycle => "aws_s3_bucket_lifecycle_configuration",
+            Kind::BucketOwnershipControls => "aws_s3_bucket_ownership_controls",
             Kind::GlueDatabase => "aws_glue_catalog_database",
             Kind::IamRole => "aws_iam_role",
             Kind::IamRolePolicy => "aws_iam_role_policy",
@@ -74,6 +82,7 @@ impl Kind {
                 | Kind::BucketPublicAccessBlock
                 | Kind::BucketPolicy
                 | Kind::BucketLifecycle
+                | Kind::BucketOwnershipControls
         )
     }
 }
@@ -156,9 +165,19 @@ pub enum Spec {
         create: bool,
         tags: Tags,
     },
+    /// Default encryption: `sse` is one of [`SSE_ALGORITHMS`]; `kms_key_arn` `None` with a
+    /// KMS algorithm is the AWS managed key `aws/s3`.
     Encryption {
         sse: String,
         kms_key_arn: Option<String>,
+    },
+    /// Desired only, for an adopted bucket without an explicit encryption setting: the
+    /// default encryption it has (any of [`SSE_ALGORITHMS`], any key) is kept, so adopting
+    /// never weakens SSE-KMS or DSSE-KMS to SSE-S3; a bucket without one gets SSE-S3.
+    EncryptionKept,
+    /// Object Ownership (one rule): [`BUCKET_OWNER_ENFORCED`] on the buckets it creates.
+    OwnershipControls {
+        object_ownership: String,
     },
     /// The four flags: BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy,
     /// RestrictPublicBuckets.
@@ -251,6 +270,8 @@ impl Spec {
             Spec::JobTrigger { trigger } | Spec::CrawlerTrigger(trigger) => Some(&trigger.tags),
             Spec::Crawler(c) => Some(&c.tags),
             Spec::Encryption { .. }
+            | Spec::EncryptionKept
+            | Spec::OwnershipControls { .. }
             | Spec::PublicAccessBlock { .. }
             | Spec::BucketPolicy { .. }
             | Spec::Lifecycle { .. }
@@ -297,6 +318,37 @@ pub fn tag_diff(want: &Tags, have: &Tags) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join("; "))
 }
 
+/// How the observed bucket policy statements `have` differ from the wanted `want` (both
+/// normalised, in any order): the wanted ones missing or changed, and the others (which
+/// the observation holds only where the whole policy is compared: created buckets).
+fn policy_diff(want: &[Value], have: &[Value]) -> Option<String> {
+    let sid = |s: &Value| {
+        s.get("Sid")
+            .and_then(Value::as_str)
+            .map(|x| format!("{x:?}"))
+            .unwrap_or_else(|| "(no Sid)".into())
+    };
+    let missing: Vec<String> = want.iter().filter(|s| !have.contains(s)).map(sid).collect();
+    // A changed statement of ours is named once, as changed.
+    let extra: Vec<String> = have
+        .iter()
+        .filter(|s| !want.contains(s))
+        .map(sid)
+        .filter(|s| !missing.contains(s))
+        .collect();
+    let mut parts = Vec::new();
+    if !missing.is_empty() {
+        parts.push(format!(
+            "statements missing or changed: {}",
+            missing.join(", ")
+        ));
+    }
+    if !extra.is_empty() {
+        parts.push(format!("unexpected statements: {}", extra.join(", ")));
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
+}
+
 /// Compares one child; `observed` is `None` when it does not exist.
 pub fn compare(want: &Spec, observed: Option<&Spec>) -> Status {
     let Some(have) = observed else {
@@ -314,14 +366,42 @@ pub fn compare(want: &Spec, observed: Option<&Spec>) -> Status {
                 kms_key_arn: hk,
             },
         ) => {
+            let key = |k: &Option<String>| match k {
+                Some(k) => format!("KMS key {k}"),
+                None => "the AWS managed key aws/s3".to_string(),
+            };
             if ws != hs {
-                Some(format!("encryption is {hs}, want {ws}"))
-            } else if ws == SSE_KMS && wk != hk {
-                Some(format!("KMS key is {hk:?}, want {wk:?}"))
+                Some(match (hs.as_str(), ws.as_str()) {
+                    (SSE_S3, _) => format!("encryption is {hs}, want {ws} with {}", key(wk)),
+                    (_, SSE_S3) => format!("encryption is {hs} with {}, want {ws}", key(hk)),
+                    _ => format!(
+                        "encryption is {hs} with {}, want {ws} with {}",
+                        key(hk),
+                        key(wk)
+                    ),
+                })
+            } else if ws != SSE_S3 && wk != hk {
+                Some(format!("{ws} uses {}, want {}", key(hk), key(wk)))
             } else {
                 None
             }
         }
+        (Spec::EncryptionKept, Spec::Encryption { sse, .. }) => {
+            (!SSE_ALGORITHMS.contains(&sse.as_str())).then(|| {
+                format!(
+                    "encryption is {sse}, want one of {}",
+                    SSE_ALGORITHMS.join(", ")
+                )
+            })
+        }
+        (
+            Spec::OwnershipControls {
+                object_ownership: w,
+            },
+            Spec::OwnershipControls {
+                object_ownership: h,
+            },
+        ) => (w != h).then(|| format!("object ownership is {h}, want {w}")),
         (Spec::PublicAccessBlock { flags: w }, Spec::PublicAccessBlock { flags: h }) => {
             const NAMES: [&str; 4] = [
                 "block_public_acls",
@@ -336,7 +416,7 @@ pub fn compare(want: &Spec, observed: Option<&Spec>) -> Status {
             (!off.is_empty()).then(|| format!("{} not as wanted (all on)", off.join(", ")))
         }
         (Spec::BucketPolicy { statements: w }, Spec::BucketPolicy { statements: h }) => {
-            (w != h).then(|| "the TLS-only statement was changed".to_string())
+            policy_diff(w, h)
         }
         (Spec::Lifecycle { rules: w }, Spec::Lifecycle { rules: h }) => {
             let missing: Vec<&str> = w

@@ -21,12 +21,12 @@ pub struct PipelineBackend<'a> {
 }
 
 impl PipelineBackend<'_> {
-    /// Reads every child concurrently: five calls per bucket, two for the database, three
-    /// for the role.
+    /// Reads every child concurrently: five calls per bucket (six for a created one, with
+    /// its Object Ownership), two for the database, three for the role.
     pub async fn read(&self) -> Result<Observed, AwsError> {
         let (ctx, d) = (self.ctx, self.desired);
         let reads = futures::future::join_all(d.buckets.iter().map(|b| async move {
-            buckets::read(ctx, &b.name)
+            buckets::read(ctx, &b.name, b.create)
                 .await
                 .map(|o| (b.name.clone(), o))
         }));
@@ -72,7 +72,7 @@ impl PipelineBackend<'_> {
             other => other.map(|()| false),
         };
         if gone(buckets::put_lifecycle_rules(ctx, bucket, &[]).await)?
-            || gone(buckets::put_policy_statements(ctx, bucket, &[]).await)?
+            || gone(buckets::put_policy_statements(ctx, bucket, &[], false).await)?
         {
             return Ok(());
         }
@@ -83,10 +83,10 @@ impl PipelineBackend<'_> {
     async fn delete_bucket(&self, name: &str, force: bool) -> Result<(), AwsError> {
         let ctx = self.ctx;
         if force {
-            // The pipeline's policy statement goes first, so no Deny of ours stands between
-            // the provider and the objects it deletes. A bucket already gone (a destroy
-            // that stopped partway deleted it) is done.
-            match buckets::put_policy_statements(ctx, name, &[]).await {
+            // The policy goes first (the bucket's policy is the pipeline's), so no Deny
+            // stands between the provider and the objects it deletes. A bucket already
+            // gone (a destroy that stopped partway deleted it) is done.
+            match buckets::put_policy_statements(ctx, name, &[], true).await {
                 Err(e) if buckets::no_such_bucket(&e) => return Ok(()),
                 other => other?,
             }
@@ -137,14 +137,26 @@ impl Backend for PipelineBackend<'_> {
         let (ctx, key) = (self.ctx, &child.key);
         let r = match &child.spec {
             Spec::Bucket { create, tags } => buckets::put_tags(ctx, &key.name, tags, *create).await,
-            Spec::Encryption { kms_key_arn, .. } => {
-                buckets::put_encryption(ctx, &key.owner, kms_key_arn.as_deref()).await
+            Spec::Encryption { sse, kms_key_arn } => {
+                buckets::put_encryption(ctx, &key.owner, sse, kms_key_arn.as_deref()).await
+            }
+            // Only a bucket without default encryption is written: SSE-S3.
+            Spec::EncryptionKept => {
+                buckets::put_encryption(ctx, &key.owner, model::SSE_S3, None).await
+            }
+            Spec::OwnershipControls { object_ownership } => {
+                buckets::put_ownership_controls(ctx, &key.owner, object_ownership).await
             }
             Spec::PublicAccessBlock { .. } => {
                 buckets::put_public_access_block(ctx, &key.owner).await
             }
             Spec::BucketPolicy { statements } => {
-                buckets::put_policy_statements(ctx, &key.owner, statements).await
+                let whole = self
+                    .desired
+                    .buckets
+                    .iter()
+                    .any(|b| b.name == key.owner && b.create);
+                buckets::put_policy_statements(ctx, &key.owner, statements, whole).await
             }
             Spec::Lifecycle { rules } => buckets::put_lifecycle_rules(ctx, &key.owner, rules).await,
             Spec::Database { description, tags } => {

@@ -27,6 +27,7 @@ mod job;
 mod kill;
 mod ownership;
 mod pipeline;
+mod pipeline_buckets;
 mod pipeline_ownership;
 mod policy_lint;
 mod provider;

@@ -480,8 +480,9 @@ async fn pipeline_lifecycle() {
                 "tags_all.flywheel:managed-by",
                 "terraform-provider-flywheel",
             ),
-            check_attr(ADDR, "managed_objects.#", "19"),
-            check_attr(ADDR, "children.%", "19"),
+            // 19, and Object Ownership on the two created buckets.
+            check_attr(ADDR, "managed_objects.#", "21"),
+            check_attr(ADDR, "children.%", "21"),
             check_attr(ADDR, "data_bucket.create", "false"),
             check_attr(ADDR, "assets_bucket.create", "true"),
         ])
@@ -538,12 +539,13 @@ async fn pipeline_lifecycle() {
                     )),
                     "{rules:?}"
                 );
+                // Adopted: no Intelligent-Tiering unless asked (pipeline_buckets.rs).
                 ensure!(
-                    lifecycle(aws, &n.data)
+                    !lifecycle(aws, &n.data)
                         .await?
                         .iter()
                         .any(|r| r.0 == "flywheel-intelligent-tiering"),
-                    "no intelligent tiering rule on the data bucket"
+                    "intelligent tiering rule on the adopted data bucket"
                 );
                 // The adopted bucket's data is untouched.
                 ensure!(object_exists(aws, &n.data, "opus/raw/part-0000.csv").await?);
@@ -1309,7 +1311,7 @@ async fn pipeline_refresh_call_count() {
                     }
                 }
                 eprintln!("refresh calls ({} total, {s3_ours} S3 on this pipeline's buckets): {per_op:?}", reqs.len());
-                ensure!(s3_ours == 15, "S3 calls on the three buckets: {s3_ours} (want 5 per bucket)");
+                ensure!(s3_ours == 17, "S3 calls on the three buckets: {s3_ours} (want 5 per bucket, and GetBucketOwnershipControls on the two created ones)");
                 Ok(())
             }
         }))

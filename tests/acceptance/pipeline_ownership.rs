@@ -569,8 +569,19 @@ async fn pipeline_state_from_0_1_0_gains_its_identity() {
             }
         }
         changed.sort();
+        // Besides the identity: each bucket block gains `intelligent_tiering` (resolved at
+        // plan) and `managed_objects` the buckets' Object Ownership, which 0.1.0 lacked.
         ensure!(
-            changed == ["context", "owner_id", "tags_all"],
+            changed
+                == [
+                    "analysis_bucket",
+                    "assets_bucket",
+                    "context",
+                    "data_bucket",
+                    "managed_objects",
+                    "owner_id",
+                    "tags_all"
+                ],
             "the upgrade plan changes {changed:?}:\n{change:#}"
         );
         ensure!(unknown["owner_id"] == Json::Bool(true), "{unknown}");

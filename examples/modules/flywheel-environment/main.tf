@@ -21,21 +21,31 @@ resource "flywheel_pipeline" "this" {
     prefixes        = var.data_bucket.prefixes
     expire_prefixes = var.data_bucket.expire_prefixes
     kms_key_arn     = var.data_bucket.kms_key_arn
+    sse_algorithm   = var.data_bucket.sse_algorithm
+    # null: the provider's default (on for a created data bucket, off otherwise).
+    intelligent_tiering    = var.data_bucket.intelligent_tiering
+    allowed_principal_arns = var.data_bucket.allowed_principal_arns
   }
 
   assets_bucket {
-    name            = var.assets_bucket.name
-    create          = var.assets_bucket.create
-    expire_prefixes = var.assets_bucket.expire_prefixes
-    kms_key_arn     = var.assets_bucket.kms_key_arn
+    name                   = var.assets_bucket.name
+    create                 = var.assets_bucket.create
+    expire_prefixes        = var.assets_bucket.expire_prefixes
+    kms_key_arn            = var.assets_bucket.kms_key_arn
+    sse_algorithm          = var.assets_bucket.sse_algorithm
+    intelligent_tiering    = var.assets_bucket.intelligent_tiering
+    allowed_principal_arns = var.assets_bucket.allowed_principal_arns
   }
 
   analysis_bucket {
-    name            = var.analysis_bucket.name
-    create          = var.analysis_bucket.create
-    prefixes        = var.analysis_bucket.prefixes
-    expire_prefixes = var.analysis_bucket.expire_prefixes
-    kms_key_arn     = var.analysis_bucket.kms_key_arn
+    name                   = var.analysis_bucket.name
+    create                 = var.analysis_bucket.create
+    prefixes               = var.analysis_bucket.prefixes
+    expire_prefixes        = var.analysis_bucket.expire_prefixes
+    kms_key_arn            = var.analysis_bucket.kms_key_arn
+    sse_algorithm          = var.analysis_bucket.sse_algorithm
+    intelligent_tiering    = var.analysis_bucket.intelligent_tiering
+    allowed_principal_arns = var.analysis_bucket.allowed_principal_arns
   }
 
   force_destroy = var.force_destroy

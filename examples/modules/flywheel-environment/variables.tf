@@ -25,34 +25,43 @@ variable "role" {
 }
 
 variable "data_bucket" {
-  description = "Bucket for raw and processed data. `create = false` adopts an existing bucket: the provider configures it but never deletes it or its data. `prefixes` are the top-level prefixes the Glue role may read and write (empty: the whole bucket). `expire_prefixes` maps a prefix to the days after which its objects expire. `kms_key_arn` selects SSE-KMS instead of SSE-S3."
+  description = "Bucket for raw and processed data. `create = false` adopts an existing bucket: the provider configures it but never deletes it or its data. `prefixes` are the top-level prefixes the Glue role may read and write (empty: the whole bucket). `expire_prefixes` maps a prefix to the days after which its objects expire. `kms_key_arn` selects SSE-KMS instead of SSE-S3 (`sse_algorithm = \"aws:kms:dsse\"`: DSSE-KMS); without either, an adopted bucket keeps the encryption it has. `intelligent_tiering` (default: on only when the bucket is created) moves objects to Intelligent-Tiering, at a per-object transition fee. `allowed_principal_arns` limits object reads and writes to the Glue role and these IAM roles or users."
   type = object({
-    name            = string
-    create          = optional(bool, true)
-    prefixes        = optional(list(string), [])
-    expire_prefixes = optional(map(number), {})
-    kms_key_arn     = optional(string)
+    name                   = string
+    create                 = optional(bool, true)
+    prefixes               = optional(list(string), [])
+    expire_prefixes        = optional(map(number), {})
+    kms_key_arn            = optional(string)
+    sse_algorithm          = optional(string)
+    intelligent_tiering    = optional(bool)
+    allowed_principal_arns = optional(list(string))
   })
 }
 
 variable "assets_bucket" {
-  description = "Bucket for Glue scripts (`scripts/`), temporary files (`temporary/`, expired after 7 days unless `expire_prefixes` says otherwise) and Spark UI logs (`sparkHistoryLogs/`). `create = false` adopts an existing bucket."
+  description = "Bucket for Glue scripts (`scripts/`), temporary files (`temporary/`, expired after 7 days unless `expire_prefixes` says otherwise) and Spark UI logs (`sparkHistoryLogs/`). `create = false` adopts an existing bucket. `kms_key_arn`, `sse_algorithm`, `intelligent_tiering` (default off) and `allowed_principal_arns` as on `data_bucket`; include the principal Terraform runs as in `allowed_principal_arns`, since it uploads the job scripts here."
   type = object({
-    name            = string
-    create          = optional(bool, true)
-    expire_prefixes = optional(map(number), {})
-    kms_key_arn     = optional(string)
+    name                   = string
+    create                 = optional(bool, true)
+    expire_prefixes        = optional(map(number), {})
+    kms_key_arn            = optional(string)
+    sse_algorithm          = optional(string)
+    intelligent_tiering    = optional(bool)
+    allowed_principal_arns = optional(list(string))
   })
 }
 
 variable "analysis_bucket" {
-  description = "Bucket for analysis results. `expire_prefixes` maps a prefix to the number of days after which its objects expire (lifecycle cleanup of temporary data). `create = false` adopts an existing bucket."
+  description = "Bucket for analysis results. `expire_prefixes` maps a prefix to the number of days after which its objects expire (lifecycle cleanup of temporary data). `create = false` adopts an existing bucket. `kms_key_arn`, `sse_algorithm`, `intelligent_tiering` (default off) and `allowed_principal_arns` as on `data_bucket`."
   type = object({
-    name            = string
-    create          = optional(bool, true)
-    prefixes        = optional(list(string), [])
-    expire_prefixes = optional(map(number), {})
-    kms_key_arn     = optional(string)
+    name                   = string
+    create                 = optional(bool, true)
+    prefixes               = optional(list(string), [])
+    expire_prefixes        = optional(map(number), {})
+    kms_key_arn            = optional(string)
+    sse_algorithm          = optional(string)
+    intelligent_tiering    = optional(bool)
+    allowed_principal_arns = optional(list(string))
   })
 }
 

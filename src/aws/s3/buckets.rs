@@ -3,19 +3,23 @@
 //!
 //! A refresh reads a bucket with five concurrent calls (GetBucketTagging,
 //! GetBucketEncryption, GetPublicAccessBlock, GetBucketPolicy,
-//! GetBucketLifecycleConfiguration); any of them answering NoSuchBucket means the bucket
-//! is gone, so no HeadBucket is needed. Where only existence matters (releasing an adopted
-//! bucket), [`exists`] asks with one HeadBucket.
+//! GetBucketLifecycleConfiguration), and a sixth (GetBucketOwnershipControls) for a bucket
+//! the pipeline creates; any of them answering NoSuchBucket means the bucket is gone, so no
+//! HeadBucket is needed. Where only existence matters (releasing an adopted bucket),
+//! [`exists`] asks with one HeadBucket.
 //!
-//! Policies and lifecycle configurations are single documents per bucket. The pipeline owns
-//! only the statements whose Sid starts with `Flywheel` and the rules whose ID starts with
-//! `flywheel-`: writes read the document, keep everything else, and put the merge back, so
-//! an adopted bucket's own rules survive, and releasing it removes only what was added.
+//! Policies and lifecycle configurations are single documents per bucket. On an adopted
+//! bucket the pipeline owns only the statements whose Sid starts with `Flywheel` and the
+//! rules whose ID starts with `flywheel-`: writes read the document, keep everything else,
+//! and put the merge back, so the owner's rules survive, and releasing it removes only what
+//! was added. A created bucket's policy is the pipeline's alone and is written whole. A
+//! policy that cannot be read as a policy document is an error, never replaced.
 
 use aws_sdk_s3::types::{
     AbortIncompleteMultipartUpload, BucketLifecycleConfiguration, BucketLocationConstraint,
     CreateBucketConfiguration, Delete, ExpirationStatus, LifecycleExpiration, LifecycleRule,
-    LifecycleRuleFilter, ObjectIdentifier, PublicAccessBlockConfiguration, ServerSideEncryption,
+    LifecycleRuleFilter, ObjectIdentifier, ObjectOwnership, OwnershipControls,
+    OwnershipControlsRule, PublicAccessBlockConfiguration, ServerSideEncryption,
     ServerSideEncryptionByDefault, ServerSideEncryptionConfiguration, ServerSideEncryptionRule,
     Tag, Tagging, Transition, TransitionStorageClass,
 };
@@ -69,9 +73,56 @@ fn optional<T>(r: Result<T, AwsError>) -> Result<Option<T>, Option<AwsError>> {
     }
 }
 
+/// A bucket policy as S3 returns it; an error naming the bucket when it
+/// is not a policy document (S3 validates policies, but one the provider cannot read must
+/// stop it rather than be overwritten with the owner's statements lost).
+fn policy_document(bucket: &str, operation: &'static str, text: &str) -> Result<Value, AwsError> {
+    let doc = policy::parse(text).filter(|d| {
+        d.is_object()
+            && matches!(
+                d.get("Statement"),
+                None | Some(Value::Array(_) | Value::Object(_))
+            )
+    });
+    doc.ok_or_else(|| AwsError {
+        service: "s3",
+        operation,
+        target: bucket.to_string(),
+        kind: ErrorKind::Fatal,
+        code: Some("MalformedPolicy".into()),
+        message: format!(
+            "the bucket policy of {bucket:?} is not a policy document the provider can read, so it was left as it is. Fix or delete it (aws s3api get-bucket-policy --bucket {bucket}), then run Terraform again."
+        ),
+        status: None,
+    })
+}
+
+/// Whether `e` says the bucket has no ownership controls.
+fn no_ownership_controls(e: &AwsError) -> bool {
+    e.code.as_deref() == Some("OwnershipControlsNotFoundError")
+}
+
 /// Everything the pipeline manages on `bucket`, or `None` when the bucket does not exist.
-pub async fn read(ctx: &AwsContext, bucket: &str) -> Result<Option<ObservedBucket>, AwsError> {
-    let (tags, enc, pab, pol, life) = futures::join!(
+/// `ownership`: also read Object Ownership (only buckets the pipeline creates manage it).
+pub async fn read(
+    ctx: &AwsContext,
+    bucket: &str,
+    ownership: bool,
+) -> Result<Option<ObservedBucket>, AwsError> {
+    let own = async {
+        if !ownership {
+            return None;
+        }
+        Some(
+            call(
+                &ctx.retry,
+                Op::new("s3", "GetBucketOwnershipControls", bucket),
+                || ctx.s3.get_bucket_ownership_controls().bucket(bucket).send(),
+            )
+            .await,
+        )
+    };
+    let (tags, enc, pab, pol, life, own) = futures::join!(
         call(
             &ctx.retry,
             Op::new("s3", "GetBucketTagging", bucket),
@@ -99,6 +150,7 @@ pub async fn read(ctx: &AwsContext, bucket: &str) -> Result<Option<ObservedBucke
                 .bucket(bucket)
                 .send()
         ),
+        own,
     );
     let gone = |e: Option<AwsError>| match e {
         None => Ok(None),
@@ -139,13 +191,30 @@ pub async fn read(ctx: &AwsContext, bucket: &str) -> Result<Option<ObservedBucke
         Err(e) => return gone(e),
     };
     let policy_statements = match optional(pol) {
-        Ok(o) => o
-            .and_then(|o| o.policy().and_then(policy::parse))
-            .map(|doc| {
-                let (ours, _) = policy::split_by_sid(&doc, SID_PREFIX);
-                ours.iter().map(policy::normalize).collect()
-            }),
+        Ok(Some(o)) => match o.policy() {
+            Some(text) => Some(
+                policy::statements(&policy_document(bucket, "GetBucketPolicy", text)?)
+                    .iter()
+                    .map(policy::normalize)
+                    .collect(),
+            ),
+            None => None,
+        },
+        Ok(None) => None,
         Err(e) => return gone(e),
+    };
+    let object_ownership = match own {
+        None => None,
+        Some(Err(e)) if no_ownership_controls(&e) => None,
+        Some(r) => match optional(r) {
+            Ok(o) => o.and_then(|o| {
+                o.ownership_controls()?
+                    .rules()
+                    .first()
+                    .map(|r| r.object_ownership().as_str().to_string())
+            }),
+            Err(e) => return gone(e),
+        },
     };
     let lifecycle_rules = match optional(life) {
         Ok(o) => o.map(|o| o.rules().iter().filter_map(to_model_rule).collect()),
@@ -156,6 +225,7 @@ pub async fn read(ctx: &AwsContext, bucket: &str) -> Result<Option<ObservedBucke
         encryption,
         public_access_block,
         policy_statements,
+        object_ownership,
         lifecycle_rules,
     }))
 }
@@ -326,27 +396,29 @@ pub async fn remove_tags(ctx: &AwsContext, bucket: &str, keys: &[String]) -> Res
     write_tags(ctx, bucket, &all).await
 }
 
-/// Default encryption: SSE-KMS with `kms_key_arn`, else SSE-S3. With KMS, S3 Bucket Keys
-/// are on (fewer KMS calls, lower cost).
+/// Default encryption with `sse` (`AES256`, `aws:kms` or `aws:kms:dsse`) and, for the KMS
+/// ones, `kms_key_arn` (`None`: the AWS managed key `aws/s3`). S3 Bucket Keys (fewer KMS
+/// calls, lower cost) are on with SSE-KMS; DSSE-KMS does not support them.
 pub async fn put_encryption(
     ctx: &AwsContext,
     bucket: &str,
+    sse: &str,
     kms_key_arn: Option<&str>,
 ) -> Result<(), AwsError> {
     let by_default = ServerSideEncryptionByDefault::builder()
-        .sse_algorithm(if kms_key_arn.is_some() {
-            ServerSideEncryption::AwsKms
-        } else {
-            ServerSideEncryption::Aes256
-        })
-        .set_kms_master_key_id(kms_key_arn.map(str::to_string))
+        .sse_algorithm(ServerSideEncryption::from(sse))
+        .set_kms_master_key_id(
+            kms_key_arn
+                .filter(|_| sse != model::SSE_S3)
+                .map(str::to_string),
+        )
         .build()
         .map_err(|e| build_error("PutBucketEncryption", bucket, e))?;
     let config = ServerSideEncryptionConfiguration::builder()
         .rules(
             ServerSideEncryptionRule::builder()
                 .apply_server_side_encryption_by_default(by_default)
-                .bucket_key_enabled(kms_key_arn.is_some())
+                .bucket_key_enabled(sse == model::SSE_KMS)
                 .build(),
         )
         .build()
@@ -359,6 +431,35 @@ pub async fn put_encryption(
                 .put_bucket_encryption()
                 .bucket(bucket)
                 .server_side_encryption_configuration(config.clone())
+                .send()
+        },
+    )
+    .await
+    .map(|_| ())
+}
+
+/// Object Ownership: one rule, `ownership` (`BucketOwnerEnforced` disables ACLs).
+pub async fn put_ownership_controls(
+    ctx: &AwsContext,
+    bucket: &str,
+    ownership: &str,
+) -> Result<(), AwsError> {
+    let rule = OwnershipControlsRule::builder()
+        .object_ownership(ObjectOwnership::from(ownership))
+        .build()
+        .map_err(|e| build_error("PutBucketOwnershipControls", bucket, e))?;
+    let controls = OwnershipControls::builder()
+        .rules(rule)
+        .build()
+        .map_err(|e| build_error("PutBucketOwnershipControls", bucket, e))?;
+    call(
+        &ctx.retry,
+        Op::new("s3", "PutBucketOwnershipControls", bucket),
+        || {
+            ctx.s3
+                .put_bucket_ownership_controls()
+                .bucket(bucket)
+                .ownership_controls(controls.clone())
                 .send()
         },
     )
@@ -389,24 +490,31 @@ pub async fn put_public_access_block(ctx: &AwsContext, bucket: &str) -> Result<(
     .map(|_| ())
 }
 
-/// Makes the pipeline's statements in the bucket policy exactly `ours`, keeping the rest.
+/// Makes the pipeline's statements in the bucket policy exactly `ours`. `whole`: the
+/// policy becomes exactly `ours` (a created bucket); otherwise the statements whose Sid is
+/// not the pipeline's are kept (an adopted bucket).
 pub async fn put_policy_statements(
     ctx: &AwsContext,
     bucket: &str,
     ours: &[Value],
+    whole: bool,
 ) -> Result<(), AwsError> {
-    let current = match call(&ctx.retry, Op::new("s3", "GetBucketPolicy", bucket), || {
-        ctx.s3.get_bucket_policy().bucket(bucket).send()
-    })
-    .await
-    {
-        Ok(o) => o.policy().and_then(policy::parse),
-        Err(e) if e.is_not_found() && !no_such_bucket(&e) => None,
-        Err(e) => return Err(e),
-    };
-    let mut statements = current
-        .map(|doc| policy::split_by_sid(&doc, SID_PREFIX).1)
-        .unwrap_or_default();
+    let mut statements = Vec::new();
+    if !whole {
+        let current = match call(&ctx.retry, Op::new("s3", "GetBucketPolicy", bucket), || {
+            ctx.s3.get_bucket_policy().bucket(bucket).send()
+        })
+        .await
+        {
+            Ok(o) => o.policy().map(str::to_string),
+            Err(e) if e.is_not_found() && !no_such_bucket(&e) => None,
+            Err(e) => return Err(e),
+        };
+        if let Some(text) = current {
+            let doc = policy_document(bucket, "PutBucketPolicy", &text)?;
+            statements = policy::split_by_sid(&doc, SID_PREFIX).1;
+        }
+    }
     statements.extend(ours.iter().cloned());
     if statements.is_empty() {
         return call(

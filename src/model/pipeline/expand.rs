@@ -58,6 +58,7 @@ pub fn context_tags(s: &Settings) -> Tags {
 }
 
 fn lifecycle_rules(s: &Settings, role: BucketRole) -> Vec<LifecycleRule> {
+    let tiering = intelligent_tiering(s.bucket(role), role);
     let mut expire: BTreeMap<String, i64> = BTreeMap::new();
     if role == BucketRole::Assets {
         expire.insert(TEMP_PREFIX.into(), DEFAULT_TEMP_EXPIRY_DAYS);
@@ -70,7 +71,7 @@ fn lifecycle_rules(s: &Settings, role: BucketRole) -> Vec<LifecycleRule> {
         abort_multipart_days: Some(ABORT_MULTIPART_DAYS),
         intelligent_tiering_days: None,
     }];
-    if role == BucketRole::Data {
+    if tiering {
         rules.push(LifecycleRule {
             id: format!("{RULE_PREFIX}intelligent-tiering"),
             prefix: String::new(),
@@ -263,15 +264,7 @@ pub fn expand(s: &Settings, env: &Env) -> Desired {
         }
         children.push(Child {
             key: sub(Kind::BucketEncryption),
-            spec: Spec::Encryption {
-                sse: if cfg.kms_key_arn.is_some() {
-                    SSE_KMS
-                } else {
-                    SSE_S3
-                }
-                .into(),
-                kms_key_arn: cfg.kms_key_arn.clone(),
-            },
+            spec: encryption_spec(cfg, b.create),
         });
         children.push(Child {
             key: sub(Kind::BucketPublicAccessBlock),
@@ -280,9 +273,24 @@ pub fn expand(s: &Settings, env: &Env) -> Desired {
         children.push(Child {
             key: sub(Kind::BucketPolicy),
             spec: Spec::BucketPolicy {
-                statements: vec![policy::normalize(&policy::tls_only_statement(p, &name))],
+                statements: bucket_policy_statements(
+                    p,
+                    &name,
+                    &role_arn(p, &env.account, &role_name(s)),
+                    &cfg.allowed_principal_arns,
+                ),
             },
         });
+        // ACLs off on the buckets it creates; an adopted bucket's Object Ownership is its
+        // owner's (enforcing it would cut off ACL-based writers and log delivery).
+        if b.create {
+            children.push(Child {
+                key: sub(Kind::BucketOwnershipControls),
+                spec: Spec::OwnershipControls {
+                    object_ownership: BUCKET_OWNER_ENFORCED.into(),
+                },
+            });
+        }
         children.push(Child {
             key: sub(Kind::BucketLifecycle),
             spec: Spec::Lifecycle {

@@ -13,6 +13,9 @@
 //! (`aws_iam_role_policy.<role>:<policy>`, `aws_iam_role_policy_attachment.<role>/<arn>`),
 //! so plans name the drifted object in terms platform engineers already know.
 
+#[cfg(test)]
+mod bucket_tests;
+mod buckets;
 mod context;
 mod expand;
 mod import_id;
@@ -32,6 +35,7 @@ use super::policy;
 use super::tags::{self, Tags};
 
 pub use super::children::*;
+pub use buckets::*;
 pub use context::*;
 pub use expand::*;
 pub use import_id::*;
@@ -94,6 +98,12 @@ pub struct BucketSettings {
     pub prefixes: Vec<String>,
     pub expire_prefixes: BTreeMap<String, i64>,
     pub kms_key_arn: Option<String>,
+    /// `AES256`, `aws:kms` or `aws:kms:dsse`; see [`encryption_spec`].
+    pub sse_algorithm: Option<String>,
+    /// `None`: the default of [`intelligent_tiering`].
+    pub intelligent_tiering: Option<bool>,
+    /// Principals allowed object access besides the Glue role; empty: no restriction.
+    pub allowed_principal_arns: Vec<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]

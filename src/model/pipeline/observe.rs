@@ -9,8 +9,10 @@ pub struct ObservedBucket {
     pub tags: Tags,
     pub encryption: Option<(String, Option<String>)>,
     pub public_access_block: Option<[bool; 4]>,
-    /// The pipeline's statements (Sid starts with [`SID_PREFIX`]), normalised.
+    /// Every statement of the bucket policy, normalised.
     pub policy_statements: Option<Vec<Value>>,
+    /// Object Ownership, when it was read (only on buckets the pipeline creates).
+    pub object_ownership: Option<String>,
     /// The pipeline's rules (ID starts with [`RULE_PREFIX`]).
     pub lifecycle_rules: Option<Vec<LifecycleRule>>,
 }
@@ -81,11 +83,29 @@ pub fn observed_children(d: &Desired, o: &Observed) -> BTreeMap<ChildKey, Spec> 
                 Spec::PublicAccessBlock { flags },
             );
         }
-        if let Some(st) = ob.policy_statements.as_ref().filter(|s| !s.is_empty()) {
+        // A created bucket's whole policy is the pipeline's; an adopted bucket's owner
+        // keeps their statements, and only ours (Sid prefix) are compared.
+        let statements: Vec<Value> = ob
+            .policy_statements
+            .iter()
+            .flatten()
+            .filter(|st| {
+                b.create
+                    || st
+                        .get("Sid")
+                        .and_then(Value::as_str)
+                        .is_some_and(|sid| sid.starts_with(SID_PREFIX))
+            })
+            .cloned()
+            .collect();
+        if !statements.is_empty() {
+            out.insert(sub(Kind::BucketPolicy), Spec::BucketPolicy { statements });
+        }
+        if let Some(o) = &ob.object_ownership {
             out.insert(
-                sub(Kind::BucketPolicy),
-                Spec::BucketPolicy {
-                    statements: st.clone(),
+                sub(Kind::BucketOwnershipControls),
+                Spec::OwnershipControls {
+                    object_ownership: o.clone(),
                 },
             );
         }

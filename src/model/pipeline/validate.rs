@@ -86,6 +86,13 @@ pub fn check_prefix(v: &str) -> Result<(), String> {
     if v.chars().any(|c| c.is_control()) {
         return Err(format!("prefix {v:?} must not contain control characters"));
     }
+    // The role's policy names `<bucket>/<prefix>*` and `s3:prefix` like `<prefix>*`: IAM
+    // would read these as wildcards or a policy variable and grant more than the prefix.
+    if let Some(w) = ["*", "?", "${"].iter().find(|w| v.contains(**w)) {
+        return Err(format!(
+            "prefix {v:?} must not contain {w:?} (IAM reads `*`, `?` and `${{...}}` as wildcards and policy variables, which would widen the Glue role's policy beyond the prefix)"
+        ));
+    }
     Ok(())
 }
 

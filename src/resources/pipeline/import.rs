@@ -27,7 +27,8 @@ pub(super) fn imported_owner(d: &Desired, o: &Observed) -> String {
 /// The configuration an existing pipeline implies, read back from AWS: `tags` from the
 /// role's tags (without ownership and provider default tags), the database description,
 /// extra managed policies, the data/analysis buckets' `prefixes` (from the inline policy),
-/// `expire_prefixes` and KMS keys (from each bucket).
+/// and from each bucket `expire_prefixes`, `intelligent_tiering`, `allowed_principal_arns`
+/// and (unless adopted) its encryption.
 pub(super) fn imported_settings(mut s: Settings, env: &Env, o: &Observed) -> Settings {
     if let Some(r) = &o.role {
         s.tags = r
@@ -65,6 +66,7 @@ pub(super) fn imported_settings(mut s: Settings, env: &Env, o: &Observed) -> Set
     if let Some(db) = &o.database {
         s.database_description = db.description.clone().filter(|d| !d.is_empty());
     }
+    let role_arn = model::role_arn(&env.partition, &env.account, &model::role_name(&s));
     for role in BucketRole::ALL {
         let name = model::bucket_name(&s, role);
         let Some(Some(b)) = o.buckets.get(&name) else {
@@ -81,18 +83,45 @@ pub(super) fn imported_settings(mut s: Settings, env: &Env, o: &Observed) -> Set
                 }
             }
         }
-        let kms = b
-            .encryption
-            .as_ref()
-            .filter(|(sse, _)| sse == model::SSE_KMS)
-            .and_then(|(_, k)| k.clone());
+        let tiering = b
+            .lifecycle_rules
+            .iter()
+            .flatten()
+            .any(|r| r.intelligent_tiering_days.is_some());
         let bs = match role {
             BucketRole::Data => &mut s.data,
             BucketRole::Assets => &mut s.assets,
             BucketRole::Analysis => &mut s.analysis,
         };
+        // An adopted bucket keeps its encryption without a setting; a created one is
+        // described exactly (SSE-KMS with a key needs only `kms_key_arn`).
+        let adopted = bs.create == Some(false);
+        if let Some((sse, key)) = b.encryption.as_ref().filter(|_| !adopted) {
+            bs.kms_key_arn = key.clone().filter(|_| sse != model::SSE_S3);
+            let implied = if bs.kms_key_arn.is_some() {
+                model::SSE_KMS
+            } else {
+                model::SSE_S3
+            };
+            bs.sse_algorithm = (sse != implied).then(|| sse.clone());
+        }
         bs.expire_prefixes = expire;
-        bs.kms_key_arn = kms;
+        bs.intelligent_tiering = Some(tiering);
+        bs.allowed_principal_arns = b
+            .policy_statements
+            .iter()
+            .flatten()
+            .find(|st| st.get("Sid").and_then(Json::as_str) == Some(model::RESTRICT_SID))
+            .and_then(|st| st.pointer("/Condition/ArnNotLike/aws:PrincipalArn"))
+            .and_then(Json::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Json::as_str)
+                    .filter(|p| *p != role_arn)
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default();
     }
     s
 }
@@ -122,6 +151,9 @@ pub(super) fn state_from_settings(s: &Settings) -> State {
                 )
             },
             kms_key_arn: opt_value(b.kms_key_arn.clone()),
+            sse_algorithm: opt_value(b.sse_algorithm.clone()),
+            intelligent_tiering: opt_value(b.intelligent_tiering),
+            allowed_principal_arns: list(&b.allowed_principal_arns),
         })
     };
     State {

@@ -29,6 +29,9 @@ use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostic, Diagnostics, Resource};
 
 mod apply;
+#[cfg(test)]
+mod bucket_tests;
+mod buckets;
 mod import;
 mod plan;
 mod schema;
@@ -37,6 +40,7 @@ mod tests;
 mod validate;
 
 use apply::*;
+use buckets::*;
 use import::*;
 use plan::*;
 use schema::*;
@@ -87,6 +91,12 @@ pub struct BucketBlock {
     pub expire_prefixes: Value<BTreeMap<String, Value<Number>>>,
     #[serde(default)]
     pub kms_key_arn: Value<String>,
+    #[serde(default)]
+    pub sse_algorithm: Value<String>,
+    #[serde(default)]
+    pub intelligent_tiering: Value<bool>,
+    #[serde(default)]
+    pub allowed_principal_arns: Value<Vec<Value<String>>>,
 }
 
 #[derive(Serialize, Deserialize, Debug, Default, Clone, PartialEq)]
@@ -131,6 +141,11 @@ pub struct State {
     pub children: Value<Map>,
     #[serde(default)]
     pub owner_id: Value<String>,
+}
+
+/// The ARN the provider runs as, when STS was asked at configure time.
+fn caller_arn(ctx: &AwsContext) -> Option<&str> {
+    ctx.identity.as_ref().map(|i| i.arn.as_str())
 }
 
 /// The identity in `s`, when it has one (a state from 0.1.0, or a plan for a create,
@@ -261,7 +276,14 @@ impl Resource for PipelineResource {
         // The identity is made at apply (see `crate::model::ownership`).
         let planned = env_of(&ctx).and_then(|env| plan(&env, &config, None));
         match planned {
-            Ok((s, _)) => Some((s, ValueEmpty::default())),
+            Ok((s, full)) => {
+                if let Some((settings, _)) = &full {
+                    for w in deployer_warnings(caller_arn(&ctx), settings) {
+                        diags.add_warning(w);
+                    }
+                }
+                Some((s, ValueEmpty::default()))
+            }
             Err(d) => {
                 diags.add_error(d);
                 None
@@ -280,8 +302,25 @@ impl Resource for PipelineResource {
     ) -> Option<(State, ValueEmpty, Vec<AttributePath>)> {
         let ctx = self.ctx.get_or_diag(diags)?;
         let owner = owner_of(&prior);
-        let planned = match env_of(&ctx).and_then(|env| plan(&env, &config, owner.as_deref())) {
-            Ok((s, _)) => s,
+        let env = match env_of(&ctx) {
+            Ok(e) => e,
+            Err(d) => {
+                diags.add_error(d);
+                return None;
+            }
+        };
+        let planned = match plan(&env, &config, owner.as_deref()) {
+            Ok((mut s, full)) => {
+                if let Some((settings, desired)) = &full {
+                    for w in deployer_warnings(caller_arn(&ctx), settings) {
+                        diags.add_warning(w);
+                    }
+                    if let Ok((_, Some((_, before)))) = plan(&env, &prior, owner.as_deref()) {
+                        mark_changed_children(&before, desired, &mut s);
+                    }
+                }
+                s
+            }
             Err(d) => {
                 diags.add_error(d);
                 return None;

@@ -68,6 +68,13 @@ pub(super) fn bucket_settings(b: &Value<BucketBlock>) -> Result<BucketSettings, 
         prefixes: known_list(&b.prefixes)?,
         expire_prefixes,
         kms_key_arn: known_str(&b.kms_key_arn)?,
+        sse_algorithm: known_str(&b.sse_algorithm)?,
+        intelligent_tiering: match &b.intelligent_tiering {
+            Value::Value(t) => Some(*t),
+            Value::Null => None,
+            Value::Unknown => return Err(Unknown),
+        },
+        allowed_principal_arns: known_list(&b.allowed_principal_arns)?,
     })
 }
 
@@ -122,6 +129,18 @@ pub(super) fn unknown_paths(c: &State) -> Vec<String> {
                     },
                 );
                 check(format!("{block}.kms_key_arn"), b.kms_key_arn.is_unknown());
+                check(
+                    format!("{block}.sse_algorithm"),
+                    b.sse_algorithm.is_unknown(),
+                );
+                check(
+                    format!("{block}.intelligent_tiering"),
+                    b.intelligent_tiering.is_unknown(),
+                );
+                check(
+                    format!("{block}.allowed_principal_arns"),
+                    known_list(&b.allowed_principal_arns).is_err(),
+                );
             }
             Value::Null => {}
         }
@@ -238,6 +257,8 @@ pub(super) fn plan_known_owner(
         if let Value::Value(block) = s.bucket_block_mut(b.role) {
             block.name = Value::Value(b.name.clone());
             block.create = Value::Value(b.create);
+            block.intelligent_tiering =
+                Value::Value(model::intelligent_tiering(settings.bucket(b.role), b.role));
         }
         let arn = Value::Value(b.arn.clone());
         match b.role {
@@ -338,6 +359,12 @@ pub(super) fn plan_partly_known(env: &Env, config: &State, owner: Option<&str>, 
             b.name = known(&bucket(role));
             if b.create.is_null() {
                 b.create = Value::Value(true);
+            }
+            if b.intelligent_tiering.is_null() {
+                b.intelligent_tiering = match &b.create {
+                    Value::Value(create) => Value::Value(role == BucketRole::Data && *create),
+                    _ => Value::Unknown,
+                };
             }
         }
         let arn = known(&bucket(role).map(|n| model::bucket_arn(&env.partition, &n)));

@@ -182,7 +182,9 @@ fn plans_fill_names_and_computed_values() {
         Value::Value("s3://acme-dev-assets/temporary/".into())
     );
     let children = s.children.as_ref_option().unwrap();
-    assert_eq!(children.len(), 19);
+    // Three created buckets of six children (with Object Ownership), database, role,
+    // its policy and attachment.
+    assert_eq!(children.len(), 22);
     assert!(children
         .values()
         .all(|v| v == &Value::Value("ok".to_string())));

@@ -69,6 +69,27 @@ pub fn validate_config(config: &State, diags: &mut Diagnostics) {
             "Invalid KMS key ARN",
             &model::check_kms_key_arn,
         );
+        c.string(
+            p("sse_algorithm"),
+            &b.sse_algorithm,
+            "Invalid encryption algorithm",
+            &model::check_sse_algorithm,
+        );
+        if let (Value::Value(sse), Value::Value(_)) = (&b.sse_algorithm, &b.kms_key_arn) {
+            if sse == model::SSE_S3 {
+                c.fail(
+                    p("kms_key_arn"),
+                    "KMS key with SSE-S3",
+                    "`kms_key_arn` needs `sse_algorithm` \"aws:kms\" or \"aws:kms:dsse\"; SSE-S3 (AES256) uses no KMS key",
+                );
+            }
+        }
+        c.each(
+            p("allowed_principal_arns"),
+            &b.allowed_principal_arns,
+            "Invalid principal ARN",
+            &model::check_principal_arn,
+        );
         c.each(
             p("prefixes"),
             &b.prefixes,
