@@ -134,15 +134,27 @@ pub async fn sha256(
     };
     // The ETag of the bytes hashed, which a write between the two calls may have changed.
     let etag = out.e_tag().map(str::to_string).or(etag);
-    let bytes = out.body.collect().await.map_err(|e| AwsError {
+    // The attempt timeout ends when the headers arrive; the body gets a bound of its own,
+    // so a stream that stalls midway fails instead of hanging the apply.
+    let body_error = |message: String| AwsError {
         service: "s3",
         operation: "GetObject",
         target: t.clone(),
         kind: ErrorKind::Transient,
         code: None,
-        message: format!("reading the object's body: {e}"),
+        message,
         status: None,
-    })?;
+    };
+    let limit = ctx.retry.attempt_timeout;
+    let bytes = match tokio::time::timeout(limit, out.body.collect()).await {
+        Ok(read) => read.map_err(|e| body_error(format!("reading the object's body: {e}")))?,
+        Err(_) => {
+            return Err(body_error(format!(
+                "the object's body did not arrive within {} s (http_timeout_seconds)",
+                limit.as_secs()
+            )))
+        }
+    };
     Ok(Some(ContentHash {
         sha256: sha256_hex(&bytes.into_bytes()),
         etag,
