@@ -26,4 +26,5 @@ mod kill;
 mod ownership;
 mod pipeline;
 mod pipeline_ownership;
+mod pipeline_role;
 mod provider;
