@@ -383,6 +383,7 @@ IAM_NOTES = {
     ("glue", "UpdateCrawler"): "also `iam:PassRole` for the crawler's role",
     ("glue", "UpdateJob"): "also `iam:PassRole` for the job's role",
     ("iam", "CreateRole"): "also `iam:TagRole` for the tags given at creation",
+    ("iam", "DeleteRolePermissionsBoundary"): "not granted by the policy above (see why)",
     ("s3", "DeleteObjects"): "`s3:DeleteObjectVersion` for the object versions a bucket holds",
     ("sts", "GetCallerIdentity"): "no permission needed",
 }
@@ -410,6 +411,115 @@ def iam_actions(service, operation):
     return [f"{service}:{operation}"]
 
 
+# The deployer policy's IAM statements: every IAM action the provider calls on the Glue
+# role, scoped to roles under one path, with the condition that keeps the deployer from
+# granting more than the permissions boundary allows. Each entry: Sid, actions, condition,
+# and why (rendered under the policy on the index page). An IAM action the provider calls
+# must be in exactly one statement or in IAM_NOT_GRANTED; the generator refuses otherwise.
+ROLE_PATH = "flywheel/"
+ROLE_RESOURCE = f"arn:aws:iam::*:role/{ROLE_PATH}*"
+BOUNDARY = "arn:aws:iam::<account-id>:policy/<glue-permissions-boundary>"
+GLUE_SERVICE_ROLE = "arn:aws:iam::aws:policy/service-role/AWSGlueServiceRole"
+ATTACHABLE = [GLUE_SERVICE_ROLE, "arn:aws:iam::<account-id>:policy/<extra-policy-for-glue>"]
+REQUIRE_BOUNDARY = {"StringEquals": {"iam:PermissionsBoundary": BOUNDARY}}
+ONLY_KNOWN_POLICIES = {"ArnEquals": {"iam:PolicyARN": ATTACHABLE}}
+
+IAM_ROLE_STATEMENTS = [
+    (
+        "IamGlueRoleRead",
+        ["iam:GetRole", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies", "iam:ListRolePolicies"],
+        None,
+        "reads for refresh and drift detection, on roles under the path only.",
+    ),
+    (
+        "IamGlueRoleCreateAndWrite",
+        ["iam:CreateRole", "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy"],
+        REQUIRE_BOUNDARY,
+        "`iam:PermissionsBoundary` (`StringEquals`): CreateRole only with the boundary, "
+        "PutRolePermissionsBoundary only to set that boundary, PutRolePolicy only on a role "
+        "that has it. Whatever the deployer writes into the role, the role can never do more "
+        "than the boundary allows, so the deployer cannot make itself a more powerful role.",
+    ),
+    (
+        "IamGlueRoleAttachKnownPolicies",
+        ["iam:AttachRolePolicy"],
+        {**REQUIRE_BOUNDARY, **ONLY_KNOWN_POLICIES},
+        "attaching needs the boundary on the role and `iam:PolicyARN` (`ArnEquals`) among "
+        "AWSGlueServiceRole and the policies you list (your `managed_policy_arns`). Without "
+        "it, the deployer could attach AdministratorAccess to a role it can pass to Glue, "
+        "run a job with it, and so act as an administrator.",
+    ),
+    (
+        "IamGlueRoleDetachKnownPolicies",
+        ["iam:DetachRolePolicy"],
+        ONLY_KNOWN_POLICIES,
+        "detaching is limited to the same list, so the deployer cannot strip a guardrail "
+        "policy (an explicit Deny) that your security team attached to the role. The cost: "
+        "a policy outside the list attached out of band is named by the plan but cannot be "
+        "detached by Terraform (AccessDenied, naming the attachment); an administrator "
+        "removes it.",
+    ),
+    (
+        "IamGlueRoleChange",
+        ["iam:DeleteRole", "iam:DeleteRolePolicy", "iam:TagRole", "iam:UntagRole", "iam:UpdateAssumeRolePolicy"],
+        None,
+        "deleting the role and its inline policies, tagging, and rewriting the trust policy, "
+        "on roles under the path only. They need no boundary condition: deleting takes "
+        "permissions away (a Deny meant to stay belongs in the boundary, which the deployer "
+        "cannot lift, or in a service control policy), tags grant none (unless your account grants access by tag, see the "
+        "security guide), and a trust policy rewritten to let someone else assume the role "
+        "still leads only to a role the boundary limits.",
+    ),
+]
+IAM_NOT_GRANTED = {
+    "iam:DeleteRolePermissionsBoundary": "not granted: with it the deployer could lift the "
+    "boundary every other statement relies on. Removing `permissions_boundary` from a "
+    "configuration then fails with AccessDenied, by design.",
+}
+PASS_ROLE_WHY = (
+    "jobs and crawlers name the role, and Glue checks that the caller may pass it: only "
+    "roles under the path, and only to Glue (`iam:PassedToService`), so the deployer "
+    "cannot hand them to EC2, Lambda or any other service."
+)
+
+
+def iam_role_statements(actions):
+    """The IAM statements of the deployer policy for the IAM `actions` the provider needs."""
+    needed = {a for a in actions if a.startswith("iam:") and a != "iam:PassRole"}
+    covered = {a for _, acts, _, _ in IAM_ROLE_STATEMENTS for a in acts} | set(IAM_NOT_GRANTED)
+    unknown = sorted(needed - covered)
+    if unknown:
+        sys.exit(
+            f"generate.py: the provider calls {', '.join(unknown)}, which no statement of the "
+            f"deployer policy covers: add it to IAM_ROLE_STATEMENTS (or IAM_NOT_GRANTED) in {Path(__file__).name}"
+        )
+    statements = []
+    for sid, acts, condition, _ in IAM_ROLE_STATEMENTS:
+        acts = sorted(a for a in acts if a in needed)
+        if not acts:
+            continue
+        st = {"Sid": sid, "Effect": "Allow", "Action": acts, "Resource": ROLE_RESOURCE}
+        if condition:
+            st["Condition"] = condition
+        statements.append(st)
+    return statements
+
+
+def iam_policy_notes(ops):
+    """Why each IAM statement and condition of the deployer policy is there."""
+    actions = {a for s, o in ops for a in iam_actions(s, o)}
+    lines = []
+    for sid, acts, _, why in IAM_ROLE_STATEMENTS:
+        if any(a in actions for a in acts):
+            lines.append(f"- `{sid}`: {why}")
+    for action, why in sorted(IAM_NOT_GRANTED.items()):
+        if action in actions:
+            lines.append(f"- `{action}` is {why}")
+    if "iam:PassRole" in actions:
+        lines.append(f"- `PassRolesToGlue`: {PASS_ROLE_WHY}")
+    return "\n".join(lines)
+
+
 def iam_policy(ops):
     actions = sorted({a for s, o in ops for a in iam_actions(s, o)})
     by_prefix = lambda prefix: [a for a in actions if a.startswith(prefix + ":") and a != "iam:PassRole"]
@@ -417,11 +527,13 @@ def iam_policy(ops):
     resources = {
         "glue": ["*"],
         "s3": ["arn:aws:s3:::*"],
-        "iam": ["arn:aws:iam::*:role/*"],
         "sts": ["*"],
     }
-    sids = {"glue": "GlueCatalogJobsCrawlersTriggers", "s3": "S3BucketsAndScripts", "iam": "IamGlueRole", "sts": "Sts"}
+    sids = {"glue": "GlueCatalogJobsCrawlersTriggers", "s3": "S3BucketsAndScripts", "sts": "Sts"}
     for prefix in ("glue", "s3", "iam", "sts"):
+        if prefix == "iam":
+            statements.extend(iam_role_statements(actions))
+            continue
         acts = by_prefix(prefix)
         if not acts:
             continue
@@ -440,7 +552,7 @@ def iam_policy(ops):
                 "Sid": "PassRolesToGlue",
                 "Effect": "Allow",
                 "Action": "iam:PassRole",
-                "Resource": "arn:aws:iam::*:role/*",
+                "Resource": ROLE_RESOURCE,
                 "Condition": {"StringEquals": {"iam:PassedToService": "glue.amazonaws.com"}},
             }
         )
@@ -541,6 +653,8 @@ def generate(schema, out):
         "provider_description": (provider.get("description") or "").strip(),
         "provider_schema": provider_schema,
         "iam_policy": fenced("json", iam_policy(ops)),
+        "iam_policy_notes": iam_policy_notes(ops),
+        "role_path": "/" + ROLE_PATH,
         "iam_table": iam_table(ops),
         "resource_list": "\n".join(
             [f"- [`{n}`](resources/{short(n)}.md)" for n in sorted(resources)]

@@ -1,9 +1,12 @@
-//! IAM roles for Glue: the role with its trust policy and tags, one inline policy, and
-//! managed-policy attachments.
+//! IAM roles for Glue: the role with its path, trust policy, permissions boundary and tags,
+//! its inline policies, and managed-policy attachments.
 //!
-//! A refresh reads a role with three concurrent calls: GetRole (trust policy and tags),
-//! GetRolePolicy for the pipeline's inline policy, and ListAttachedRolePolicies.
-//! IAM returns policy documents percent-encoded; `model::policy::parse` decodes them.
+//! A refresh reads a role with four concurrent calls: GetRole (path, trust policy,
+//! permissions boundary and tags), GetRolePolicy for the pipeline's inline policy,
+//! ListRolePolicies (every inline policy's name, so one the configuration does not want
+//! shows as drift without reading its document) and ListAttachedRolePolicies; both lists
+//! are followed page by page. IAM returns policy documents percent-encoded;
+//! `model::policy::parse` decodes them.
 
 use std::collections::BTreeSet;
 
@@ -54,7 +57,7 @@ pub async fn read(
     role: &str,
     policy_name: &str,
 ) -> Result<Option<ObservedRole>, AwsError> {
-    let (got, inline, attached) = futures::join!(
+    let (got, inline, names, attached) = futures::join!(
         call(&ctx.retry, Op::new("iam", "GetRole", role), || {
             ctx.iam.get_role().role_name(role).send()
         }),
@@ -65,6 +68,7 @@ pub async fn read(
                 .policy_name(policy_name)
                 .send()
         }),
+        inline_policy_names(ctx, role),
         attached_policies(ctx, role),
     );
     let got = match got {
@@ -85,22 +89,50 @@ pub async fn read(
         Err(e) if e.is_not_found() => None,
         Err(e) => return Err(e),
     };
-    let attached = match attached {
-        Ok(a) => a,
-        Err(e) if e.is_not_found() => return Ok(None),
-        Err(e) => return Err(e),
+    let (inline_policy_names, attached) = match (names, attached) {
+        (Ok(n), Ok(a)) => (n, a),
+        (Err(e), _) | (_, Err(e)) if e.is_not_found() => return Ok(None),
+        (Err(e), _) | (_, Err(e)) => return Err(e),
     };
     Ok(Some(ObservedRole {
         arn: r.arn().to_string(),
+        path: r.path().to_string(),
         trust_policy,
+        permissions_boundary: r
+            .permissions_boundary()
+            .and_then(|b| b.permissions_boundary_arn())
+            .map(str::to_string),
         tags: r
             .tags()
             .iter()
             .map(|t| (t.key().to_string(), t.value().to_string()))
             .collect(),
         inline_policy,
+        inline_policy_names,
         attached,
     }))
+}
+
+/// Every inline policy's name, page by page (IAM may answer with fewer names than exist
+/// and `IsTruncated`, even below `MaxItems`).
+async fn inline_policy_names(ctx: &AwsContext, role: &str) -> Result<BTreeSet<String>, AwsError> {
+    let mut out = BTreeSet::new();
+    let mut marker: Option<String> = None;
+    loop {
+        let page = call(&ctx.retry, Op::new("iam", "ListRolePolicies", role), || {
+            ctx.iam
+                .list_role_policies()
+                .role_name(role)
+                .set_marker(marker.clone())
+                .send()
+        })
+        .await?;
+        out.extend(page.policy_names().iter().cloned());
+        match page.marker() {
+            Some(m) if page.is_truncated() => marker = Some(m.to_string()),
+            _ => return Ok(out),
+        }
+    }
 }
 
 async fn attached_policies(ctx: &AwsContext, role: &str) -> Result<BTreeSet<String>, AwsError> {
@@ -131,20 +163,28 @@ async fn attached_policies(ctx: &AwsContext, role: &str) -> Result<BTreeSet<Stri
     }
 }
 
-/// Creates the role with its trust policy and tags.
-pub async fn create(
-    ctx: &AwsContext,
-    role: &str,
-    trust_policy: &Value,
-    tags: &Tags,
-) -> Result<(), AwsError> {
-    let tags = sdk_tags(role, tags)?;
-    let doc = trust_policy.to_string();
+/// What a role is created with.
+pub struct NewRole<'a> {
+    pub name: &'a str,
+    pub path: &'a str,
+    pub trust_policy: &'a Value,
+    /// Set in the same call, so the role never exists without it.
+    pub permissions_boundary: Option<&'a str>,
+    pub tags: &'a Tags,
+}
+
+/// Creates the role with its path, trust policy, permissions boundary and tags.
+pub async fn create(ctx: &AwsContext, new: &NewRole<'_>) -> Result<(), AwsError> {
+    let role = new.name;
+    let tags = sdk_tags(role, new.tags)?;
+    let doc = new.trust_policy.to_string();
     call(&ctx.retry, Op::new("iam", "CreateRole", role), || {
         ctx.iam
             .create_role()
             .role_name(role)
+            .path(new.path)
             .assume_role_policy_document(&doc)
+            .set_permissions_boundary(new.permissions_boundary.map(str::to_string))
             .description(
                 "Glue service role managed by terraform-provider-flywheel (flywheel_pipeline)",
             )
@@ -166,6 +206,43 @@ pub async fn put_trust_policy(ctx: &AwsContext, role: &str, doc: &Value) -> Resu
                 .update_assume_role_policy()
                 .role_name(role)
                 .policy_document(&doc)
+                .send()
+        },
+    )
+    .await
+    .map(|_| ())
+}
+
+/// Sets (or replaces) the role's permissions boundary.
+pub async fn put_permissions_boundary(
+    ctx: &AwsContext,
+    role: &str,
+    policy_arn: &str,
+) -> Result<(), AwsError> {
+    call(
+        &ctx.retry,
+        Op::new("iam", "PutRolePermissionsBoundary", role),
+        || {
+            ctx.iam
+                .put_role_permissions_boundary()
+                .role_name(role)
+                .permissions_boundary(policy_arn)
+                .send()
+        },
+    )
+    .await
+    .map(|_| ())
+}
+
+/// Removes the role's permissions boundary.
+pub async fn delete_permissions_boundary(ctx: &AwsContext, role: &str) -> Result<(), AwsError> {
+    call(
+        &ctx.retry,
+        Op::new("iam", "DeleteRolePermissionsBoundary", role),
+        || {
+            ctx.iam
+                .delete_role_permissions_boundary()
+                .role_name(role)
                 .send()
         },
     )
@@ -270,12 +347,8 @@ pub async fn delete_inline_policy(
 /// Deletes the role after removing every inline policy and attachment it still has (IAM
 /// refuses to delete a role that has any). A role already gone is fine.
 pub async fn delete(ctx: &AwsContext, role: &str) -> Result<(), AwsError> {
-    let inline = match call(&ctx.retry, Op::new("iam", "ListRolePolicies", role), || {
-        ctx.iam.list_role_policies().role_name(role).send()
-    })
-    .await
-    {
-        Ok(o) => o.policy_names().to_vec(),
+    let inline = match inline_policy_names(ctx, role).await {
+        Ok(names) => names,
         Err(e) if e.is_not_found() => return Ok(()),
         Err(e) => return Err(e),
     };

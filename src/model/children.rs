@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use super::crawler::{self, DesiredCrawler, ObservedCrawler};
 use super::job::{JobDefinition, ObservedJob};
+use super::policy;
 use super::tags::Tags;
 use super::trigger::{ObservedTrigger, TriggerSpec};
 
@@ -196,13 +197,21 @@ pub enum Spec {
         description: Option<String>,
         tags: Tags,
     },
+    /// The role: its trust policy (normalised), IAM path, permissions boundary (a managed
+    /// policy ARN) and tags.
     Role {
         trust_policy: Value,
+        path: String,
+        permissions_boundary: Option<String>,
         tags: Tags,
     },
     RolePolicy {
         document: Value,
     },
+    /// An inline policy ListRolePolicies named that the pipeline does not want (not
+    /// [`INLINE_POLICY_NAME`](super::pipeline::INLINE_POLICY_NAME)). Its document is never
+    /// read: whatever it says, it is deleted, so a refresh costs no GetRolePolicy per policy.
+    UnwantedRolePolicy,
     Attachment,
     // Jobs
     /// The Glue job wanted, with its tags (owner tags included).
@@ -276,6 +285,7 @@ impl Spec {
             | Spec::BucketPolicy { .. }
             | Spec::Lifecycle { .. }
             | Spec::RolePolicy { .. }
+            | Spec::UnwantedRolePolicy
             | Spec::Attachment => None,
         }
     }
@@ -457,18 +467,36 @@ pub fn compare(want: &Spec, observed: Option<&Spec>) -> Status {
         (
             Spec::Role {
                 trust_policy: wp,
+                path: wpath,
+                permissions_boundary: wb,
                 tags: wt,
             },
             Spec::Role {
                 trust_policy: hp,
+                path: hpath,
+                permissions_boundary: hb,
                 tags: ht,
             },
         ) => {
-            if wp != hp {
-                Some("the trust policy was changed".into())
-            } else {
-                tag_diff(wt, ht)
+            let mut parts = Vec::new();
+            if wpath != hpath {
+                parts.push(format!(
+                    "path is {hpath:?}, want {wpath:?} (IAM cannot move a role to another path)"
+                ));
             }
+            if wp != hp {
+                parts.push(policy::trust_difference(wp, hp));
+            }
+            if wb != hb {
+                let show = |b: &Option<String>| b.clone().unwrap_or_else(|| "none".into());
+                parts.push(format!(
+                    "permissions boundary is {}, want {}",
+                    show(hb),
+                    show(wb)
+                ));
+            }
+            parts.extend(tag_diff(wt, ht));
+            (!parts.is_empty()).then(|| parts.join("; "))
         }
         (Spec::RolePolicy { document: w }, Spec::RolePolicy { document: h }) => {
             (w != h).then(|| "the policy document was changed".to_string())
@@ -530,7 +558,8 @@ pub fn compare(want: &Spec, observed: Option<&Spec>) -> Status {
     }
 }
 
-/// The status of every desired child, and of extra observed ones (attachments).
+/// The status of every desired child, and of extra observed ones (a role's attachments
+/// and inline policies the configuration does not name).
 pub fn statuses(
     children: &[Child],
     observed: &BTreeMap<ChildKey, Spec>,

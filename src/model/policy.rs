@@ -37,10 +37,32 @@ pub fn document(statements: Vec<Value>) -> Value {
     json!({ "Version": VERSION, "Statement": statements })
 }
 
-/// The trust policy: Glue may assume the role only on behalf of this account
-/// (`aws:SourceAccount`) and only for Glue resources of this account and region
-/// (`aws:SourceArn`): the confused-deputy guards AWS recommends for service roles.
-pub fn glue_trust_policy(partition: &str, region: &str, account: &str) -> Value {
+/// The trust policy AWS documents for a Glue service role: `glue.amazonaws.com` may call
+/// `sts:AssumeRole`, with no condition. This is the default.
+///
+/// Why no `aws:SourceAccount` / `aws:SourceArn` conditions: AWS recommends them against the
+/// confused deputy for services that send them, but does not document Glue sending them when
+/// it assumes a job's or crawler's role. A condition on a key the request does not carry
+/// evaluates to false, so with them real Glue could fail to assume the role ("Service is
+/// unable to assume provided role"). [`glue_trust_policy_confused_deputy`] adds them when a
+/// configuration asks for it (`role { confused_deputy_conditions = true }`).
+pub fn glue_trust_policy() -> Value {
+    document(vec![json!({
+        "Effect": "Allow",
+        "Principal": { "Service": "glue.amazonaws.com" },
+        "Action": "sts:AssumeRole",
+    })])
+}
+
+/// Condition keys of the confused-deputy guards [`glue_trust_policy_confused_deputy`] adds.
+pub const CONFUSED_DEPUTY_KEYS: [&str; 2] = ["aws:SourceAccount", "aws:SourceArn"];
+
+/// [`glue_trust_policy`] with the confused-deputy guards: Glue may assume the role only on
+/// behalf of this account (`aws:SourceAccount`) and only for Glue resources of this account
+/// and region (`aws:SourceArn`). Opt-in (`confused_deputy_conditions = true`): AWS does not
+/// document Glue sending these keys, so check in your own account that jobs and crawlers
+/// still start before relying on it.
+pub fn glue_trust_policy_confused_deputy(partition: &str, region: &str, account: &str) -> Value {
     document(vec![json!({
         "Effect": "Allow",
         "Principal": { "Service": "glue.amazonaws.com" },
@@ -50,6 +72,52 @@ pub fn glue_trust_policy(partition: &str, region: &str, account: &str) -> Value 
             "ArnLike": { "aws:SourceArn": format!("arn:{partition}:glue:{region}:{account}:*") },
         },
     })])
+}
+
+/// The condition keys a policy document's statements test, sorted.
+pub fn condition_keys(doc: &Value) -> Vec<String> {
+    let mut keys: Vec<String> = statements(doc)
+        .iter()
+        .filter_map(|s| s.get("Condition").and_then(Value::as_object))
+        .flat_map(|ops| ops.values())
+        .filter_map(Value::as_object)
+        .flat_map(|m| m.keys().cloned())
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// How a role's trust policy `have` differs from `want`, in words a plan can show: which
+/// conditions are there that the configuration does not ask for, or missing.
+pub fn trust_difference(want: &Value, have: &Value) -> String {
+    let (w, h) = (condition_keys(want), condition_keys(have));
+    let extra: Vec<&str> = h
+        .iter()
+        .filter(|k| !w.contains(k))
+        .map(String::as_str)
+        .collect();
+    let missing: Vec<&str> = w
+        .iter()
+        .filter(|k| !h.contains(k))
+        .map(String::as_str)
+        .collect();
+    match (extra.is_empty(), missing.is_empty()) {
+        (false, true) => format!(
+            "the trust policy has conditions the configuration does not ask for ({})",
+            extra.join(", ")
+        ),
+        (true, false) => format!(
+            "the trust policy lacks conditions the configuration asks for ({})",
+            missing.join(", ")
+        ),
+        (false, false) => format!(
+            "the trust policy has conditions ({}) the configuration does not ask for and lacks ({}) that it does",
+            extra.join(", "),
+            missing.join(", ")
+        ),
+        (true, true) => "the trust policy was changed".into(),
+    }
 }
 
 /// The statements of a policy document (any spelling), or none.
@@ -177,6 +245,48 @@ mod tests {
         );
         assert_eq!(parse("{\"a\":1}"), Some(json!({"a": 1})));
         assert_eq!(parse("%zz"), None);
+    }
+
+    #[test]
+    fn the_default_trust_policy_is_the_documented_one() {
+        let trust = glue_trust_policy();
+        assert_eq!(
+            trust,
+            json!({"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow",
+                "Principal": {"Service": "glue.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            }]})
+        );
+        assert!(condition_keys(&trust).is_empty());
+        let guarded = glue_trust_policy_confused_deputy("aws", "us-east-1", "239083076653");
+        assert_eq!(condition_keys(&guarded), CONFUSED_DEPUTY_KEYS);
+        // Only the conditions differ.
+        let mut without = guarded.clone();
+        without["Statement"][0]
+            .as_object_mut()
+            .unwrap()
+            .remove("Condition");
+        assert_eq!(without, trust);
+    }
+
+    #[test]
+    fn trust_differences_name_the_conditions() {
+        let plain = normalize(&glue_trust_policy());
+        let guarded = normalize(&glue_trust_policy_confused_deputy("aws", "us-east-1", "1"));
+        assert_eq!(
+            trust_difference(&plain, &guarded),
+            "the trust policy has conditions the configuration does not ask for (aws:SourceAccount, aws:SourceArn)"
+        );
+        assert_eq!(
+            trust_difference(&guarded, &plain),
+            "the trust policy lacks conditions the configuration asks for (aws:SourceAccount, aws:SourceArn)"
+        );
+        let other = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]});
+        assert_eq!(
+            trust_difference(&plain, &normalize(&other)),
+            "the trust policy was changed"
+        );
     }
 
     #[test]

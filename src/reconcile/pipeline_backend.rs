@@ -22,7 +22,8 @@ pub struct PipelineBackend<'a> {
 
 impl PipelineBackend<'_> {
     /// Reads every child concurrently: five calls per bucket (six for a created one, with
-    /// its Object Ownership), two for the database, three for the role.
+    /// its Object Ownership), two for the database, four for the role (more when its lists
+    /// run over one page).
     pub async fn read(&self) -> Result<Observed, AwsError> {
         let (ctx, d) = (self.ctx, self.desired);
         let reads = futures::future::join_all(d.buckets.iter().map(|b| async move {
@@ -80,6 +81,64 @@ impl PipelineBackend<'_> {
         gone(buckets::remove_tags(ctx, bucket, &keys).await).map(|_| ())
     }
 
+    /// Brings an existing role to `child`: trust policy, permissions boundary and tags, each
+    /// only when `observed` (the refresh's read) shows it differs. Without `observed` (a
+    /// create whose answer was lost) the trust policy is written again and a wanted
+    /// boundary set; the role was created with both, so nothing is removed. A role under
+    /// another path cannot be moved (IAM has no such call): refused with advice.
+    async fn update_role(
+        &self,
+        role: &str,
+        child: &Child,
+        observed: Option<&Spec>,
+    ) -> Result<(), OpError> {
+        let ctx = self.ctx;
+        let Spec::Role {
+            trust_policy,
+            path,
+            permissions_boundary,
+            tags,
+        } = &child.spec
+        else {
+            return Err(OpError::Refused {
+                summary: "Unexpected child".into(),
+                detail: "The role's spec is not a role. This is a bug in the provider.".into(),
+            });
+        };
+        let have = match observed {
+            Some(Spec::Role {
+                trust_policy,
+                path,
+                permissions_boundary,
+                tags,
+            }) => Some((trust_policy, path, permissions_boundary, tags)),
+            _ => None,
+        };
+        if let Some((_, have_path, _, _)) = have {
+            if have_path != path {
+                return Err(OpError::Refused {
+                    summary: "The role is under another IAM path".into(),
+                    detail: format!(
+                        "The role {role:?} exists under the path {have_path:?}, and the configuration wants {path:?}. IAM cannot move a role to another path, and the provider does not delete and re-create it on its own (jobs and crawlers use it). Set `role.path = {have_path:?}`, or delete the role and apply again."
+                    ),
+                });
+            }
+        }
+        if have.map(|h| h.0) != Some(trust_policy) {
+            iam::put_trust_policy(ctx, role, trust_policy).await?;
+        }
+        match (permissions_boundary, have.map(|h| h.2)) {
+            (Some(want), Some(Some(h))) if h == want => {}
+            (Some(want), _) => iam::put_permissions_boundary(ctx, role, want).await?,
+            (None, Some(Some(_))) => iam::delete_permissions_boundary(ctx, role).await?,
+            (None, _) => {}
+        }
+        let have_tags = have.map(|h| h.3.clone()).unwrap_or_default();
+        iam::change_tags(ctx, role, &tags::delta(&have_tags, tags))
+            .await
+            .map_err(OpError::from)
+    }
+
     async fn delete_bucket(&self, name: &str, force: bool) -> Result<(), AwsError> {
         let ctx = self.ctx;
         if force {
@@ -126,9 +185,21 @@ impl Backend for PipelineBackend<'_> {
                     .await
                     .map_err(conflict)
             }
-            Spec::Role { trust_policy, tags } => iam::create(ctx, &key.name, trust_policy, tags)
-                .await
-                .map_err(conflict),
+            Spec::Role {
+                trust_policy,
+                path,
+                permissions_boundary,
+                tags,
+            } => {
+                let new = iam::NewRole {
+                    name: &key.name,
+                    path,
+                    trust_policy,
+                    permissions_boundary: permissions_boundary.as_deref(),
+                    tags,
+                };
+                iam::create(ctx, &new).await.map_err(conflict)
+            }
             _ => self.update(child, None).await,
         }
     }
@@ -170,16 +241,7 @@ impl Backend for PipelineBackend<'_> {
                 let delta = tags::delta(&have, tags);
                 databases::update(ctx, &key.name, description.as_deref(), differs, &delta).await
             }
-            Spec::Role { trust_policy, tags } => {
-                let (have_trust, have) = match observed {
-                    Some(Spec::Role { trust_policy, tags }) => (Some(trust_policy), tags.clone()),
-                    _ => (None, Tags::new()),
-                };
-                if have_trust != Some(trust_policy) {
-                    iam::put_trust_policy(ctx, &key.name, trust_policy).await?;
-                }
-                iam::change_tags(ctx, &key.name, &tags::delta(&have, tags)).await
-            }
+            Spec::Role { .. } => return self.update_role(&key.name, child, observed).await,
             Spec::RolePolicy { document } => {
                 iam::put_inline_policy(ctx, &key.owner, &key.name, document).await
             }
@@ -205,6 +267,9 @@ impl Backend for PipelineBackend<'_> {
         let ctx = self.ctx;
         let r = match key.kind {
             Kind::IamRolePolicyAttachment => iam::detach(ctx, &key.owner, &key.name).await,
+            // An inline policy the configuration does not want (the pipeline's own goes
+            // with the role).
+            Kind::IamRolePolicy => iam::delete_inline_policy(ctx, &key.owner, &key.name).await,
             Kind::GlueDatabase => databases::delete(ctx, &key.name).await,
             Kind::IamRole => iam::delete(ctx, &key.name).await,
             Kind::Bucket => match spec {

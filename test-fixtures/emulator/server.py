@@ -6,6 +6,8 @@ moto's server (S3, IAM, STS, Glue, ...) on one port, as `moto_server` runs it, p
   re-serialised (glue_crawler_answers.py);
 - Glue GetTables in pages (MaxResults, NextToken), which moto ignores (glue_tables.py);
 - AWS managed IAM policies loaded (MOTO_IAM_LOAD_MANAGED_POLICIES=true unless set);
+- IAM ListRolePolicies in pages (MaxItems, Marker), which moto ignores, and permissions
+  boundaries that must name an existing managed policy (iam_roles.py);
 - S3 bucket Intelligent-Tiering configurations, which moto lacks (s3_intelligent_tiering.py);
 - S3 CreateBucket resetting the ACL of a bucket re-created in us-east-1 (s3_create_bucket.py);
 - S3 DeleteBucket forgetting the bucket's tags, which moto kept for the next bucket of the
@@ -51,6 +53,7 @@ def main(argv: list) -> None:
     import glue_tables
     import glue_updates
     import iam_conditions
+    import iam_roles
     import s3_create_bucket
     import s3_delete_bucket
     import s3_intelligent_tiering
@@ -60,6 +63,7 @@ def main(argv: list) -> None:
     glue_crawler_answers.install()  # after glue_updates: it wraps that one's crawler shape
     glue_tables.install()
     iam_conditions.install()
+    iam_roles.install()
     s3_intelligent_tiering.install()
     s3_create_bucket.install()  # after s3_intelligent_tiering: it wraps that one's patch
     s3_delete_bucket.install()

@@ -29,5 +29,6 @@ mod ownership;
 mod pipeline;
 mod pipeline_buckets;
 mod pipeline_ownership;
+mod pipeline_role;
 mod policy_lint;
 mod provider;

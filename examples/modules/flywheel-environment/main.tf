@@ -11,8 +11,12 @@ resource "flywheel_pipeline" "this" {
   }
 
   role {
-    name                = var.role.name
-    managed_policy_arns = var.role.managed_policy_arns
+    name                       = var.role.name
+    managed_policy_arns        = var.role.managed_policy_arns
+    path                       = var.role.path                       # null: "/"
+    permissions_boundary       = var.role.permissions_boundary       # null: none
+    attach_glue_service_role   = var.role.attach_glue_service_role   # null: true
+    confused_deputy_conditions = var.role.confused_deputy_conditions # null: false
   }
 
   data_bucket {

@@ -17,10 +17,14 @@ variable "database" {
 }
 
 variable "role" {
-  description = "The IAM role Glue runs jobs and crawlers as. The provider attaches AWSGlueServiceRole and a least-privilege inline policy; `managed_policy_arns` are extra attachments."
+  description = "The IAM role Glue runs jobs and crawlers as, with a least-privilege inline policy. `managed_policy_arns` are extra attachments. `path` (default `/`; changing it replaces the pipeline) and `permissions_boundary` (a managed policy ARN) let a tightened deployer policy manage only roles under that path and with that boundary. `attach_glue_service_role = false` leaves AWSGlueServiceRole out and grants the Data Catalog actions on this environment's database in the inline policy instead. `confused_deputy_conditions = true` adds `aws:SourceAccount` / `aws:SourceArn` conditions to the trust policy; AWS does not document Glue sending these keys, so turn it on only after checking in your own account that jobs and crawlers still start."
   type = object({
-    name                = string
-    managed_policy_arns = optional(list(string), [])
+    name                       = string
+    managed_policy_arns        = optional(list(string), [])
+    path                       = optional(string)
+    permissions_boundary       = optional(string)
+    attach_glue_service_role   = optional(bool)
+    confused_deputy_conditions = optional(bool)
   })
 }
 

@@ -36,11 +36,20 @@ resource "flywheel_pipeline" "prod" {
 
 # A development environment with every name derived from `name` and `environment`:
 # buckets acme-flywheel-dev-data, -assets and -analysis, database acme_flywheel_dev,
-# role acme-flywheel-dev-glue-role. SSE-KMS on the data bucket.
+# role acme-flywheel-dev-glue-role. SSE-KMS on the data bucket. The role sits under
+# /flywheel/ with a permissions boundary (what the deployer policy on the index page
+# requires), and without AWSGlueServiceRole: its inline policy grants the Data Catalog
+# actions on acme_flywheel_dev only.
 resource "flywheel_pipeline" "dev" {
   name          = "acme-flywheel"
   environment   = "dev"
   force_destroy = true
+
+  role {
+    path                     = "/flywheel/"
+    permissions_boundary     = "arn:aws:iam::239083076653:policy/flywheel-glue-boundary"
+    attach_glue_service_role = false
+  }
 
   data_bucket {
     kms_key_arn = "arn:aws:kms:us-east-1:239083076653:key/1234abcd-12ab-34cd-56ef-1234567890ab"

@@ -124,6 +124,7 @@ fn explicit_encryption_is_exact_on_adopted_buckets() {
         &env(),
         &d.buckets,
         &[KEY.to_string()].into(),
+        None,
     ));
     assert!(doc.to_string().contains(KEY));
     // DSSE with the AWS managed key.

@@ -19,7 +19,7 @@ pub struct Context {
 pub fn context(s: &Settings, env: &Env) -> Context {
     let assets = bucket_name(s, BucketRole::Assets);
     Context {
-        role_arn: role_arn(&env.partition, &env.account, &role_name(s)),
+        role_arn: role_arn(&env.partition, &env.account, &role_path(s), &role_name(s)),
         database: database_name(s),
         data_bucket: bucket_name(s, BucketRole::Data),
         analysis_bucket: bucket_name(s, BucketRole::Analysis),

@@ -1,5 +1,5 @@
 //! The expansion: settings in, every child the pipeline manages out, with tags, lifecycle
-//! rules and the Glue role's least-privilege policy.
+//! rules and the Glue role's trust policy, least-privilege inline policy and attachments.
 
 use super::*;
 
@@ -104,7 +104,9 @@ fn object_arns(partition: &str, bucket: &str, prefixes: &[String]) -> Vec<String
     }
 }
 
-/// The role's inline policy: least privilege for Glue jobs and crawlers on these buckets.
+/// The role's inline policy: least privilege for Glue jobs and crawlers on these buckets
+/// and, without the AWSGlueServiceRole attachment (`catalog_database` set), on this
+/// pipeline's Data Catalog database.
 ///
 /// - `BucketLocation`: `s3:GetBucketLocation` on the three bucket ARNs.
 /// - `ListBuckets`: `s3:ListBucket` on the buckets the role may read as a whole (the assets
@@ -120,16 +122,43 @@ fn object_arns(partition: &str, bucket: &str, prefixes: &[String]) -> Vec<String
 ///   `scripts/`. The AWSGlueServiceRole attachment allows get, put and delete on every
 ///   `aws-glue-*` bucket's objects (`arn:aws:s3:::aws-glue-*/*` and
 ///   `arn:aws:s3:::*/*aws-glue-*/*`), which would otherwise let a job rewrite the scripts
-///   in a default-named assets bucket; an explicit Deny wins over any Allow.
+///   in a default-named assets bucket; an explicit Deny wins over any Allow. It stays
+///   without the attachment too: a policy in `managed_policy_arns` may allow the same.
 /// - `ReadWriteObjects`: get, put and delete objects on the data and analysis buckets
 ///   (limited to their `prefixes`, when given) and the assets bucket's `temporary/` and
 ///   `sparkHistoryLogs/`.
+/// - `CatalogRead` (only without AWSGlueServiceRole): what crawlers and jobs read from the
+///   Data Catalog, on the catalog, this database and its tables (Glue authorises a table
+///   action against all three ARNs): `glue:GetDatabase` (a crawler checks its target
+///   database; a job resolves a catalog table's database), `glue:GetDatabases` (Spark's Glue
+///   catalog client lists databases; the resources limit it to this one), `glue:GetTable`
+///   and `glue:GetTables` (a crawler compares what it found with the tables there; a job
+///   reads a table's schema and location), `glue:GetPartition`, `glue:GetPartitions` and
+///   `glue:BatchGetPartition` (a crawler compares partitions; a job prunes them).
+/// - `CatalogWrite` (only without AWSGlueServiceRole): what crawlers (schema change policy
+///   `UPDATE_IN_DATABASE`, and `DELETE_FROM_DATABASE` when chosen) and jobs that update the
+///   catalog write, on the same three ARNs: `glue:CreateTable`, `glue:UpdateTable`,
+///   `glue:DeleteTable`, `glue:CreatePartition`, `glue:BatchCreatePartition`,
+///   `glue:UpdatePartition`, `glue:BatchUpdatePartition`, `glue:DeletePartition`,
+///   `glue:BatchDeletePartition`. Nothing on the database itself (no `CreateDatabase`,
+///   `UpdateDatabase` or `DeleteDatabase`: the pipeline owns it), and nothing in any other
+///   database.
 /// - `GlueLogs`: CloudWatch Logs on the `/aws-glue/*` log groups of this account and region.
 /// - `GlueMetrics`: `cloudwatch:PutMetricData` has no resource-level permissions, so AWS
 ///   requires `Resource "*"`; the `cloudwatch:namespace = Glue` condition limits it.
 /// - `KmsKeys`: only when a bucket uses SSE-KMS, decrypt and generate data keys with
 ///   exactly those keys.
-pub fn inline_policy(env: &Env, buckets: &[Bucket], kms_keys: &BTreeSet<String>) -> Value {
+///
+/// Without AWSGlueServiceRole the role also lacks what that policy grants beyond these:
+/// `glue:*` on every resource, EC2 network interfaces (Glue connections in a VPC), IAM
+/// reads of roles, S3 on every `aws-glue-*` bucket, and `s3:ListAllMyBuckets`. Jobs that
+/// use Glue connections or other catalogs need them in `managed_policy_arns`.
+pub fn inline_policy(
+    env: &Env,
+    buckets: &[Bucket],
+    kms_keys: &BTreeSet<String>,
+    catalog_database: Option<&str>,
+) -> Value {
     let p = env.partition.as_str();
     let mut rw = Vec::new();
     let mut scripts = Vec::new();
@@ -199,6 +228,43 @@ pub fn inline_policy(env: &Env, buckets: &[Bucket], kms_keys: &BTreeSet<String>)
             "Action": ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"],
             "Resource": rw,
         }),
+    ]);
+    if let Some(db) = catalog_database {
+        let catalog = catalog_arns(p, &env.region, &env.account, db);
+        statements.extend([
+            json!({
+                "Sid": CATALOG_READ_SID,
+                "Effect": "Allow",
+                "Action": [
+                    "glue:BatchGetPartition",
+                    "glue:GetDatabase",
+                    "glue:GetDatabases",
+                    "glue:GetPartition",
+                    "glue:GetPartitions",
+                    "glue:GetTable",
+                    "glue:GetTables",
+                ],
+                "Resource": catalog.clone(),
+            }),
+            json!({
+                "Sid": "CatalogWrite",
+                "Effect": "Allow",
+                "Action": [
+                    "glue:BatchCreatePartition",
+                    "glue:BatchDeletePartition",
+                    "glue:BatchUpdatePartition",
+                    "glue:CreatePartition",
+                    "glue:CreateTable",
+                    "glue:DeletePartition",
+                    "glue:DeleteTable",
+                    "glue:UpdatePartition",
+                    "glue:UpdateTable",
+                ],
+                "Resource": catalog,
+            }),
+        ]);
+    }
+    statements.extend([
         json!({
             "Sid": "GlueLogs",
             "Effect": "Allow",
@@ -276,7 +342,7 @@ pub fn expand(s: &Settings, env: &Env) -> Desired {
                 statements: bucket_policy_statements(
                     p,
                     &name,
-                    &role_arn(p, &env.account, &role_name(s)),
+                    &role_arn(p, &env.account, &role_path(s), &role_name(s)),
                     &cfg.allowed_principal_arns,
                 ),
             },
@@ -308,25 +374,32 @@ pub fn expand(s: &Settings, env: &Env) -> Desired {
         },
     });
     let role = role_name(s);
+    let path = role_path(s);
+    let trust_policy = if s.confused_deputy_conditions {
+        policy::glue_trust_policy_confused_deputy(p, &env.region, &env.account)
+    } else {
+        policy::glue_trust_policy()
+    };
     children.push(Child {
         key: ChildKey::top(Kind::IamRole, &role),
         spec: Spec::Role {
-            trust_policy: policy::normalize(&policy::glue_trust_policy(
-                p,
-                &env.region,
-                &env.account,
-            )),
+            trust_policy: policy::normalize(&trust_policy),
+            path: path.clone(),
+            permissions_boundary: s.permissions_boundary.clone(),
             tags: tags.clone(),
         },
     });
+    let catalog = (!s.attaches_glue_service_role()).then_some(database.as_str());
     children.push(Child {
         key: ChildKey::new(Kind::IamRolePolicy, &role, INLINE_POLICY_NAME),
         spec: Spec::RolePolicy {
-            document: policy::normalize(&inline_policy(env, &buckets, &kms_keys)),
+            document: policy::normalize(&inline_policy(env, &buckets, &kms_keys, catalog)),
         },
     });
     let mut arns: BTreeSet<String> = s.managed_policy_arns.iter().cloned().collect();
-    arns.insert(glue_service_role_arn(p));
+    if s.attaches_glue_service_role() {
+        arns.insert(glue_service_role_arn(p));
+    }
     for arn in arns {
         children.push(Child {
             key: ChildKey::new(Kind::IamRolePolicyAttachment, &role, &arn),
@@ -336,7 +409,7 @@ pub fn expand(s: &Settings, env: &Env) -> Desired {
     Desired {
         name: s.name.clone(),
         import_id: import_id(s),
-        role_arn: role_arn(p, &env.account, &role),
+        role_arn: role_arn(p, &env.account, &path, &role),
         buckets,
         database,
         role,

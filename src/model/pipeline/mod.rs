@@ -7,7 +7,7 @@
 //! `environment` is not set):
 //! - buckets: `N-E-data`, `N-E-assets`, `N-E-analysis`;
 //! - database: `N_E` with `-` turned into `_` (Glue and Athena prefer underscores);
-//! - role: `N-E-glue-role`; its inline policy: [`INLINE_POLICY_NAME`].
+//! - role: `N-E-glue-role` at path `/`; its inline policy: [`INLINE_POLICY_NAME`].
 //!
 //! Children and their addresses use terraform-provider-aws's type names and import IDs
 //! (`aws_iam_role_policy.<role>:<policy>`, `aws_iam_role_policy_attachment.<role>/<arn>`),
@@ -45,6 +45,9 @@ pub use validate::*;
 
 pub const PIPELINE_TAG: &str = "flywheel:pipeline";
 pub const INLINE_POLICY_NAME: &str = "flywheel-pipeline-access";
+/// Sid of the inline policy's Data Catalog read statement, there only without the
+/// AWSGlueServiceRole attachment (import tells the two kinds of role apart by it).
+pub const CATALOG_READ_SID: &str = "CatalogRead";
 pub const SCRIPTS_PREFIX: &str = "scripts/";
 pub const TEMP_PREFIX: &str = "temporary/";
 pub const SPARK_LOGS_PREFIX: &str = "sparkHistoryLogs/";
@@ -58,6 +61,8 @@ pub const ABORT_MULTIPART_DAYS: i64 = 7;
 pub const RULE_PREFIX: &str = "flywheel-";
 pub const SID_PREFIX: &str = "Flywheel";
 pub const MAX_LIFECYCLE_DAYS: i64 = 36_500;
+/// The role's path unless `role.path` says otherwise (IAM's default).
+pub const DEFAULT_ROLE_PATH: &str = "/";
 
 // ---------------------------------------------------------------------------------------
 // Configuration
@@ -113,6 +118,16 @@ pub struct Settings {
     pub database_name: Option<String>,
     pub database_description: Option<String>,
     pub role_name: Option<String>,
+    /// The role's IAM path (`None`: [`DEFAULT_ROLE_PATH`]); part of its ARN.
+    pub role_path: Option<String>,
+    /// The managed policy set as the role's permissions boundary, if any.
+    pub permissions_boundary: Option<String>,
+    /// Add the `aws:SourceAccount` / `aws:SourceArn` conditions to the trust policy (see
+    /// `policy::glue_trust_policy_confused_deputy`).
+    pub confused_deputy_conditions: bool,
+    /// `None`: the default, attached. `Some(false)`: AWSGlueServiceRole is not attached and
+    /// the inline policy grants the Data Catalog actions on this pipeline's database instead.
+    pub attach_glue_service_role: Option<bool>,
     pub managed_policy_arns: Vec<String>,
     pub data: BucketSettings,
     pub assets: BucketSettings,
@@ -124,6 +139,11 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// Whether AWSGlueServiceRole is attached (the default).
+    pub fn attaches_glue_service_role(&self) -> bool {
+        self.attach_glue_service_role.unwrap_or(true)
+    }
+
     pub fn bucket(&self, role: BucketRole) -> &BucketSettings {
         match role {
             BucketRole::Data => &self.data,

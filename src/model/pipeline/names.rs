@@ -28,6 +28,13 @@ pub fn role_name(s: &Settings) -> String {
         .unwrap_or_else(|| format!("{}-glue-role", base(s)))
 }
 
+/// The role's IAM path: `role.path`, else `/`.
+pub fn role_path(s: &Settings) -> String {
+    s.role_path
+        .clone()
+        .unwrap_or_else(|| DEFAULT_ROLE_PATH.to_string())
+}
+
 pub fn glue_service_role_arn(partition: &str) -> String {
     format!("arn:{partition}:iam::aws:policy/service-role/AWSGlueServiceRole")
 }
@@ -36,8 +43,21 @@ pub fn bucket_arn(partition: &str, bucket: &str) -> String {
     format!("arn:{partition}:s3:::{bucket}")
 }
 
-pub fn role_arn(partition: &str, account: &str, role: &str) -> String {
-    format!("arn:{partition}:iam::{account}:role/{role}")
+/// A role's ARN: its path sits between `role` and the name (`role/flywheel/<name>` for path
+/// `/flywheel/`, `role/<name>` for `/`).
+pub fn role_arn(partition: &str, account: &str, path: &str, role: &str) -> String {
+    format!("arn:{partition}:iam::{account}:role{path}{role}")
+}
+
+/// The pipeline's catalog ARNs for the inline policy's Data Catalog statements: the
+/// account's catalog in this region, the database, and every table in it.
+pub fn catalog_arns(partition: &str, region: &str, account: &str, database: &str) -> Vec<String> {
+    let base = format!("arn:{partition}:glue:{region}:{account}");
+    vec![
+        format!("{base}:catalog"),
+        format!("{base}:database/{database}"),
+        format!("{base}:table/{database}/*"),
+    ]
 }
 
 /// Every problem with the names as a whole: derived names that are invalid, and two

@@ -20,10 +20,17 @@ pub struct ObservedBucket {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ObservedRole {
     pub arn: String,
+    /// The IAM path (`/` unless the role was created under another).
+    pub path: String,
     pub trust_policy: Value,
+    /// The permissions boundary's policy ARN, when the role has one.
+    pub permissions_boundary: Option<String>,
     pub tags: Tags,
     /// The pipeline's inline policy, when present.
     pub inline_policy: Option<Value>,
+    /// The names of every inline policy the role has (ListRolePolicies), the pipeline's
+    /// own included.
+    pub inline_policy_names: BTreeSet<String>,
     pub attached: BTreeSet<String>,
 }
 
@@ -41,8 +48,10 @@ pub struct Observed {
     pub role: Option<ObservedRole>,
 }
 
-/// Observed children as specs, keyed like the desired ones. Attachments not in `desired`
-/// appear too: the role is the pipeline's, so they are extra and get detached.
+/// Observed children as specs, keyed like the desired ones. Attachments and inline
+/// policies not in `desired` appear too: the role is the pipeline's, so they are extra, and
+/// get detached or deleted. Only the pipeline's own inline policy is read; the others are
+/// known by name ([`Spec::UnwantedRolePolicy`]).
 pub fn observed_children(d: &Desired, o: &Observed) -> BTreeMap<ChildKey, Spec> {
     let mut out = BTreeMap::new();
     for b in &d.buckets {
@@ -129,9 +138,21 @@ pub fn observed_children(d: &Desired, o: &Observed) -> BTreeMap<ChildKey, Spec> 
             ChildKey::top(Kind::IamRole, &d.role),
             Spec::Role {
                 trust_policy: policy::normalize(&r.trust_policy),
+                path: r.path.clone(),
+                permissions_boundary: r.permissions_boundary.clone(),
                 tags: r.tags.clone(),
             },
         );
+        for name in r
+            .inline_policy_names
+            .iter()
+            .filter(|n| *n != INLINE_POLICY_NAME)
+        {
+            out.insert(
+                ChildKey::new(Kind::IamRolePolicy, &d.role, name),
+                Spec::UnwantedRolePolicy,
+            );
+        }
         if let Some(doc) = &r.inline_policy {
             out.insert(
                 ChildKey::new(Kind::IamRolePolicy, &d.role, INLINE_POLICY_NAME),

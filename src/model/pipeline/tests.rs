@@ -47,8 +47,16 @@ pub fn render(d: &Desired) -> String {
                 .collect::<Vec<_>>()
                 .join(" "),
             Spec::Database { description, .. } => format!("{description:?}"),
-            Spec::Role { .. } => "trust glue.amazonaws.com".into(),
+            Spec::Role {
+                path,
+                permissions_boundary,
+                ..
+            } => match permissions_boundary {
+                Some(b) => format!("trust glue.amazonaws.com path {path} boundary {b}"),
+                None => format!("trust glue.amazonaws.com path {path}"),
+            },
             Spec::RolePolicy { .. } => "inline".into(),
+            Spec::UnwantedRolePolicy => "unwanted".into(),
             Spec::Attachment => String::new(),
             // Another resource's kind: never in a pipeline's expansion.
             other => format!("{other:?}"),
@@ -65,6 +73,10 @@ fn prod() -> (Settings, Env) {
         database_name: Some("omc_flywheel_prod".into()),
         database_description: Some("OMC flywheel production catalog".into()),
         role_name: Some("omc_flywheel-prod-glue-role".into()),
+        role_path: None,
+        permissions_boundary: None,
+        confused_deputy_conditions: false,
+        attach_glue_service_role: None,
         managed_policy_arns: vec![],
         data: BucketSettings {
             name: Some("omc-flywheel-data-us-east-1-prod".into()),
@@ -124,7 +136,7 @@ aws_s3_bucket_policy.omc-flywheel-prod-analysis-data FlywheelDenyInsecureTranspo
 aws_s3_bucket_ownership_controls.omc-flywheel-prod-analysis-data BucketOwnerEnforced
 aws_s3_bucket_lifecycle_configuration.omc-flywheel-prod-analysis-data [\"\" abort-mpu 7d] [\"spark-logs/\" expire 30d] [\"temp/\" expire 7d]
 aws_glue_catalog_database.omc_flywheel_prod Some(\"OMC flywheel production catalog\")
-aws_iam_role.omc_flywheel-prod-glue-role trust glue.amazonaws.com
+aws_iam_role.omc_flywheel-prod-glue-role trust glue.amazonaws.com path /
 aws_iam_role_policy.omc_flywheel-prod-glue-role:flywheel-pipeline-access inline
 aws_iam_role_policy_attachment.omc_flywheel-prod-glue-role/arn:aws:iam::aws:policy/service-role/AWSGlueServiceRole
 "
@@ -177,7 +189,7 @@ fn statement<'a>(doc: &'a Value, sid: &str) -> &'a Value {
 fn inline_policy_statement_by_statement() {
     let (s, env) = prod();
     let d = expand(&s, &env);
-    let doc = inline_policy(&env, &d.buckets, &BTreeSet::new());
+    let doc = inline_policy(&env, &d.buckets, &BTreeSet::new(), None);
     assert_eq!(doc["Version"], "2012-10-17");
     let sids: Vec<String> = policy::statements(&doc)
         .iter()
@@ -305,7 +317,7 @@ fn kms_keys_get_their_own_statement() {
             kms_key_arn: Some(key.into())
         })
     );
-    let doc = inline_policy(&env, &d.buckets, &[key.to_string()].into());
+    let doc = inline_policy(&env, &d.buckets, &[key.to_string()].into(), None);
     let kms = statement(&doc, "KmsKeys");
     assert_eq!(kms["Action"], json!(["kms:Decrypt", "kms:GenerateDataKey"]));
     assert_eq!(kms["Resource"], json!([key]));
@@ -313,28 +325,45 @@ fn kms_keys_get_their_own_statement() {
 
 #[test]
 fn trust_and_bucket_policies() {
-    let trust = policy::glue_trust_policy("aws", "us-east-1", "239083076653");
-    let st = &trust["Statement"][0];
+    // The default trust policy is the one AWS documents: no condition Glue may not send.
+    let (s, env) = prod();
+    let d = expand(&s, &env);
+    let role_spec = |d: &Desired| {
+        d.child(&ChildKey::top(Kind::IamRole, &d.role))
+            .map(|c| c.spec.clone())
+            .expect("a role")
+    };
+    let Spec::Role { trust_policy, .. } = role_spec(&d) else {
+        panic!("not a role")
+    };
+    assert_eq!(
+        trust_policy,
+        policy::normalize(&policy::glue_trust_policy())
+    );
+    let st = &policy::statements(&trust_policy)[0];
     assert_eq!(st["Effect"], "Allow");
-    assert_eq!(st["Principal"], json!({"Service": "glue.amazonaws.com"}));
-    assert_eq!(st["Action"], "sts:AssumeRole");
+    assert_eq!(st["Principal"], json!({"Service": ["glue.amazonaws.com"]}));
+    assert_eq!(st["Action"], json!(["sts:AssumeRole"]));
+    assert!(st.get("Condition").is_none(), "{st}");
+
+    // confused_deputy_conditions adds today's guards, with the environment's partition,
+    // region and account.
+    let guarded = Settings {
+        confused_deputy_conditions: true,
+        ..s.clone()
+    };
+    let Spec::Role { trust_policy, .. } = role_spec(&expand(&guarded, &env)) else {
+        panic!("not a role")
+    };
+    let st = &policy::statements(&trust_policy)[0];
     assert_eq!(
         st["Condition"],
         json!({
-            "StringEquals": {"aws:SourceAccount": "239083076653"},
-            "ArnLike": {"aws:SourceArn": "arn:aws:glue:us-east-1:239083076653:*"}
+            "StringEquals": {"aws:SourceAccount": ["239083076653"]},
+            "ArnLike": {"aws:SourceArn": ["arn:aws:glue:us-east-1:239083076653:*"]}
         })
     );
-    // The expansion uses the environment's partition, region and account.
-    let (s, env) = prod();
-    let d = expand(&s, &env);
-    let role = d
-        .child(&ChildKey::top(Kind::IamRole, &d.role))
-        .map(|c| &c.spec);
-    assert!(
-        matches!(role, Some(Spec::Role { trust_policy, .. }) if *trust_policy == policy::normalize(&trust)),
-        "{role:?}"
-    );
+
     let tls = policy::tls_only_statement("aws", "b-1");
     assert_eq!(tls["Effect"], "Deny");
     assert_eq!(tls["Principal"], "*");
@@ -346,6 +375,320 @@ fn trust_and_bucket_policies() {
         tls["Condition"],
         json!({"Bool": {"aws:SecureTransport": "false"}})
     );
+}
+
+/// A role made by an earlier version (trust policy with the conditions) differs from the
+/// default configuration, and the status names the trust policy's conditions; so does a
+/// role without them when the configuration asks for them.
+#[test]
+fn a_role_with_the_old_conditions_differs_by_its_trust_policy() {
+    let (s, env) = prod();
+    let d = expand(&s, &env);
+    let old = ObservedRole {
+        arn: d.role_arn.clone(),
+        path: "/".into(),
+        trust_policy: policy::glue_trust_policy_confused_deputy("aws", "us-east-1", "239083076653"),
+        tags: d.tags.clone(),
+        ..Default::default()
+    };
+    let o = Observed {
+        role: Some(old.clone()),
+        ..Default::default()
+    };
+    let st = statuses(&d.children, &observed_children(&d, &o));
+    let role = ChildKey::top(Kind::IamRole, &d.role);
+    assert_eq!(
+        st[&role],
+        Status::Differs(
+            "the trust policy has conditions the configuration does not ask for (aws:SourceAccount, aws:SourceArn)".into()
+        )
+    );
+    assert_eq!(role.address(), "aws_iam_role.omc_flywheel-prod-glue-role");
+    // With the flag the same role is as wanted ...
+    let guarded = Settings {
+        confused_deputy_conditions: true,
+        ..s.clone()
+    };
+    let dg = expand(&guarded, &env);
+    let st = statuses(&dg.children, &observed_children(&dg, &o));
+    assert_eq!(st[&role], Status::Ok);
+    // ... and a role without the conditions lacks them.
+    let plain = Observed {
+        role: Some(ObservedRole {
+            trust_policy: policy::glue_trust_policy(),
+            ..old
+        }),
+        ..Default::default()
+    };
+    let st = statuses(&dg.children, &observed_children(&dg, &plain));
+    assert!(
+        matches!(&st[&role], Status::Differs(w) if w.starts_with("the trust policy lacks conditions")),
+        "{:?}",
+        st[&role]
+    );
+}
+
+#[test]
+fn the_role_path_is_in_every_arn() {
+    let (mut s, env) = prod();
+    s.role_path = Some("/flywheel/".into());
+    let d = expand(&s, &env);
+    let want = "arn:aws:iam::239083076653:role/flywheel/omc_flywheel-prod-glue-role";
+    assert_eq!(d.role_arn, want);
+    assert_eq!(context(&s, &env).role_arn, want);
+    let m = managed_objects(&d, &env);
+    assert_eq!(
+        m.iter()
+            .find(|o| o.kind == "aws_iam_role")
+            .map(|o| o.arn.clone()),
+        Some(Arn::Known(want.into()))
+    );
+    assert!(matches!(
+        d.child(&ChildKey::top(Kind::IamRole, &d.role)).map(|c| &c.spec),
+        Some(Spec::Role { path, .. }) if path == "/flywheel/"
+    ));
+    // The default path is IAM's, "/": the ARN has none.
+    assert_eq!(
+        role_arn("aws", "1", DEFAULT_ROLE_PATH, "r"),
+        "arn:aws:iam::1:role/r"
+    );
+}
+
+#[test]
+fn path_and_permissions_boundary_drift_name_the_role() {
+    let boundary = "arn:aws:iam::239083076653:policy/flywheel-boundary";
+    let (mut s, env) = prod();
+    s.permissions_boundary = Some(boundary.into());
+    let d = expand(&s, &env);
+    let role = ChildKey::top(Kind::IamRole, &d.role);
+    let want = d.child(&role).map(|c| c.spec.clone()).unwrap();
+    let Spec::Role {
+        trust_policy, tags, ..
+    } = want.clone()
+    else {
+        panic!("not a role")
+    };
+    let seen = |path: &str, b: Option<&str>| Spec::Role {
+        trust_policy: trust_policy.clone(),
+        path: path.into(),
+        permissions_boundary: b.map(str::to_string),
+        tags: tags.clone(),
+    };
+    assert_eq!(compare(&want, Some(&seen("/", Some(boundary)))), Status::Ok);
+    assert_eq!(
+        compare(&want, Some(&seen("/", None))),
+        Status::Differs(format!("permissions boundary is none, want {boundary}"))
+    );
+    assert_eq!(
+        compare(
+            &want,
+            Some(&seen("/", Some("arn:aws:iam::aws:policy/Other")))
+        ),
+        Status::Differs(format!(
+            "permissions boundary is arn:aws:iam::aws:policy/Other, want {boundary}"
+        ))
+    );
+    assert!(matches!(
+        compare(&want, Some(&seen("/other/", Some(boundary)))),
+        Status::Differs(w) if w.starts_with("path is \"/other/\", want \"/\"")
+    ));
+    // Observed the way the backend reads it.
+    let o = Observed {
+        role: Some(ObservedRole {
+            path: "/".into(),
+            trust_policy: policy::glue_trust_policy(),
+            permissions_boundary: None,
+            tags: d.tags.clone(),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let st = statuses(&d.children, &observed_children(&d, &o));
+    assert!(
+        matches!(&st[&role], Status::Differs(w) if w.contains("permissions boundary")),
+        "{:?}",
+        st[&role]
+    );
+}
+
+/// Inline policies the configuration does not name are children it does not want, named as
+/// terraform-provider-aws names them; the pipeline's own is compared by its document.
+#[test]
+fn unwanted_inline_policies_are_extra_children() {
+    let (s, env) = prod();
+    let d = expand(&s, &env);
+    let ours = d
+        .child(&ChildKey::new(
+            Kind::IamRolePolicy,
+            &d.role,
+            INLINE_POLICY_NAME,
+        ))
+        .map(|c| c.spec.clone());
+    let Some(Spec::RolePolicy { document }) = ours else {
+        panic!("no inline policy")
+    };
+    let o = Observed {
+        role: Some(ObservedRole {
+            path: "/".into(),
+            trust_policy: policy::glue_trust_policy(),
+            tags: d.tags.clone(),
+            inline_policy: Some(document),
+            inline_policy_names: [INLINE_POLICY_NAME.to_string(), "backdoor".to_string()].into(),
+            attached: [glue_service_role_arn("aws")].into(),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let obs = observed_children(&d, &o);
+    let extra = ChildKey::new(Kind::IamRolePolicy, &d.role, "backdoor");
+    assert_eq!(obs.get(&extra), Some(&Spec::UnwantedRolePolicy));
+    let st = statuses(&d.children, &obs);
+    assert_eq!(st[&extra], Status::Extra);
+    assert_eq!(st[&extra].text(), "not in the configuration");
+    assert_eq!(
+        extra.address(),
+        "aws_iam_role_policy.omc_flywheel-prod-glue-role:backdoor"
+    );
+    // Everything else is as wanted: the listing adds nothing for the pipeline's own.
+    assert_eq!(
+        st.iter()
+            .filter(|(k, s)| **s != Status::Ok && **k != extra)
+            .filter(|(k, _)| k.kind == Kind::IamRolePolicy || k.kind == Kind::IamRole)
+            .count(),
+        0,
+        "{st:?}"
+    );
+    // The extra one is deleted; it is the role's child.
+    let ops = crate::reconcile::plan::diff(&d.children, &st);
+    assert!(ops.iter().any(|op| op.key == extra
+        && op.action == crate::reconcile::plan::Action::Delete
+        && op.reason == "not in the configuration"));
+    assert_eq!(extra.parent(), Some(ChildKey::top(Kind::IamRole, &d.role)));
+}
+
+/// `attach_glue_service_role = false`: no AWSGlueServiceRole attachment (one that is there
+/// is extra, so apply detaches it), and the inline policy grants the Data Catalog actions
+/// on this pipeline's catalog, database and tables instead, statement by statement.
+#[test]
+fn without_glue_service_role_the_inline_policy_grants_the_catalog() {
+    let (mut s, env) = prod();
+    s.attach_glue_service_role = Some(false);
+    let d = expand(&s, &env);
+    assert!(!d
+        .children
+        .iter()
+        .any(|c| c.key.kind == Kind::IamRolePolicyAttachment));
+    let glue = ChildKey::new(
+        Kind::IamRolePolicyAttachment,
+        &d.role,
+        &glue_service_role_arn("aws"),
+    );
+    let observed: BTreeMap<ChildKey, Spec> = [(glue.clone(), Spec::Attachment)].into();
+    assert_eq!(statuses(&d.children, &observed)[&glue], Status::Extra);
+
+    let doc = inline_policy(&env, &d.buckets, &BTreeSet::new(), Some(&d.database));
+    let sids: Vec<&str> = doc["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["Sid"].as_str())
+        .collect();
+    assert_eq!(
+        sids,
+        [
+            "BucketLocation",
+            "ListBuckets",
+            "ListDataPrefixes",
+            "ReadScripts",
+            "DenyScriptWrites",
+            "ReadWriteObjects",
+            "CatalogRead",
+            "CatalogWrite",
+            "GlueLogs",
+            "GlueMetrics"
+        ]
+    );
+    let scope = json!([
+        "arn:aws:glue:us-east-1:239083076653:catalog",
+        "arn:aws:glue:us-east-1:239083076653:database/omc_flywheel_prod",
+        "arn:aws:glue:us-east-1:239083076653:table/omc_flywheel_prod/*"
+    ]);
+    let read = statement(&doc, "CatalogRead");
+    assert_eq!(read["Effect"], "Allow");
+    assert_eq!(
+        read["Action"],
+        json!([
+            "glue:BatchGetPartition",
+            "glue:GetDatabase",
+            "glue:GetDatabases",
+            "glue:GetPartition",
+            "glue:GetPartitions",
+            "glue:GetTable",
+            "glue:GetTables"
+        ])
+    );
+    assert_eq!(read["Resource"], scope);
+    assert!(read.get("Condition").is_none());
+    let write = statement(&doc, "CatalogWrite");
+    assert_eq!(write["Effect"], "Allow");
+    assert_eq!(
+        write["Action"],
+        json!([
+            "glue:BatchCreatePartition",
+            "glue:BatchDeletePartition",
+            "glue:BatchUpdatePartition",
+            "glue:CreatePartition",
+            "glue:CreateTable",
+            "glue:DeletePartition",
+            "glue:DeleteTable",
+            "glue:UpdatePartition",
+            "glue:UpdateTable"
+        ])
+    );
+    assert_eq!(write["Resource"], scope);
+    // Least privilege: no wildcard action, nothing on the database itself, no other
+    // database, and the S3, logs and metrics statements are those of the default mode.
+    for st in policy::statements(&doc) {
+        let text = st.to_string();
+        assert!(!text.contains(":*\""), "{text}");
+        for verb in ["Create", "Update", "Delete"] {
+            assert!(!text.contains(&format!("glue:{verb}Database")), "{text}");
+        }
+        assert!(!text.contains("database/*"), "{text}");
+    }
+    let default_doc = inline_policy(&env, &d.buckets, &BTreeSet::new(), None);
+    for sid in [
+        "ReadWriteObjects",
+        "DenyScriptWrites",
+        "GlueLogs",
+        "GlueMetrics",
+    ] {
+        assert_eq!(statement(&doc, sid), statement(&default_doc, sid), "{sid}");
+    }
+    // The expansion's inline policy is this document.
+    let spec = d
+        .child(&ChildKey::new(
+            Kind::IamRolePolicy,
+            &d.role,
+            INLINE_POLICY_NAME,
+        ))
+        .map(|c| c.spec.clone());
+    assert_eq!(
+        spec,
+        Some(Spec::RolePolicy {
+            document: policy::normalize(&doc)
+        })
+    );
+    // Extra managed policies are still attached.
+    s.managed_policy_arns = vec!["arn:aws:iam::aws:policy/AmazonAthenaFullAccess".into()];
+    let d = expand(&s, &env);
+    let attached: Vec<&str> = d
+        .children
+        .iter()
+        .filter(|c| c.key.kind == Kind::IamRolePolicyAttachment)
+        .map(|c| c.key.name.as_str())
+        .collect();
+    assert_eq!(attached, ["arn:aws:iam::aws:policy/AmazonAthenaFullAccess"]);
 }
 
 #[test]
@@ -424,6 +767,31 @@ fn validators() {
     assert!(check_policy_arn("arn:aws:iam::aws:policy/service-role/AWSGlueServiceRole").is_ok());
     assert!(check_policy_arn("arn:aws:iam::239083076653:policy/x").is_ok());
     assert!(check_policy_arn("arn:aws:iam::x:policy/y").is_err());
+    for good in [
+        "/",
+        "/flywheel/",
+        "/a/b-c_d/",
+        &format!("/{}/", "p".repeat(510)),
+    ] {
+        assert!(check_role_path(good).is_ok(), "{good}");
+    }
+    for bad in [
+        "",
+        "flywheel",
+        "/flywheel",
+        "flywheel/",
+        "/fly wheel/",
+        "/fly\twheel/",
+        "/flywhéel/",
+        &format!("/{}/", "p".repeat(511)),
+    ] {
+        let e = check_role_path(bad).unwrap_err();
+        assert!(e.contains("role path"), "{bad}: {e}");
+    }
+    assert!(check_not_glue_service_role("arn:aws:iam::aws:policy/AmazonAthenaFullAccess").is_ok());
+    let e = check_not_glue_service_role("arn:aws:iam::aws:policy/service-role/AWSGlueServiceRole")
+        .unwrap_err();
+    assert!(e.contains("attach_glue_service_role"), "{e}");
 }
 
 #[test]

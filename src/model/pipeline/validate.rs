@@ -42,6 +42,28 @@ pub fn check_role_name(v: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// IAM paths: `/`, or `/` + printable ASCII without spaces + `/` (IAM's pattern
+/// `(\u002F)|(\u002F[\u0021-\u007E]+\u002F)`), at most 512 characters.
+pub fn check_role_path(v: &str) -> Result<(), String> {
+    let err = |why: &str| {
+        Err(format!(
+            "role path {v:?} {why} (IAM paths are \"/\" or start and end with \"/\", like \"/flywheel/\")"
+        ))
+    };
+    if v.len() > 512 {
+        return err("is longer than 512 characters");
+    }
+    if !v.starts_with('/') || !v.ends_with('/') {
+        return err("must start and end with \"/\"");
+    }
+    if let Some(c) = v.chars().find(|c| !('\u{21}'..='\u{7e}').contains(c)) {
+        return err(&format!(
+            "has {c:?}; only printable ASCII characters other than the space are allowed"
+        ));
+    }
+    Ok(())
+}
+
 /// Glue database names: Glue stores them lowercased, so uppercase would plan a change on
 /// every run; rejected instead. 1 to 255 lowercase letters, digits, `_` and `-`.
 pub fn check_database_name(v: &str) -> Result<(), String> {
@@ -153,5 +175,16 @@ pub fn check_policy_arn(v: &str) -> Result<(), String> {
     match parts[5].strip_prefix("policy/") {
         Some(n) if !n.is_empty() && !n.ends_with('/') => Ok(()),
         _ => Err(err()),
+    }
+}
+
+/// With `attach_glue_service_role = false`, `managed_policy_arns` must not attach it anyway.
+pub fn check_not_glue_service_role(v: &str) -> Result<(), String> {
+    if v.ends_with(":policy/service-role/AWSGlueServiceRole") {
+        Err(format!(
+            "{v:?} is AWSGlueServiceRole, which `attach_glue_service_role = false` leaves out; set `attach_glue_service_role = true` (or leave it out) instead of listing it"
+        ))
+    } else {
+        Ok(())
     }
 }

@@ -17,8 +17,9 @@ pub(super) fn all_gone(d: &Desired, o: &Observed) -> bool {
             .all(|b| !matches!(o.buckets.get(&b.name), Some(Some(_))))
 }
 
-/// The configuration attribute a child comes from: its block's `name`, or the role's
-/// `managed_policy_arns` for an extra attachment.
+/// The configuration attribute a child comes from: its block's `name`; for the role's
+/// attachments, `managed_policy_arns`, or `attach_glue_service_role` for AWSGlueServiceRole
+/// when the configuration leaves it out.
 pub(super) fn child_path(d: &Desired, key: &ChildKey) -> AttributePath {
     match key.kind {
         Kind::GlueDatabase => path_of(&["database", "name"]),
@@ -29,6 +30,9 @@ pub(super) fn child_path(d: &Desired, key: &ChildKey) -> AttributePath {
                 .ends_with(":policy/service-role/AWSGlueServiceRole") =>
         {
             path_of(&["role", "managed_policy_arns"])
+        }
+        Kind::IamRolePolicyAttachment if d.child(key).is_none() => {
+            path_of(&["role", "attach_glue_service_role"])
         }
         Kind::IamRolePolicyAttachment => path_of(&["role", "name"]),
         _ => {

@@ -26,7 +26,9 @@ pub(super) fn imported_owner(d: &Desired, o: &Observed) -> String {
 
 /// The configuration an existing pipeline implies, read back from AWS: `tags` from the
 /// role's tags (without ownership and provider default tags), the database description,
-/// extra managed policies, the data/analysis buckets' `prefixes` (from the inline policy),
+/// extra managed policies, the role's path, permissions boundary, confused-deputy
+/// conditions and whether AWSGlueServiceRole is left out (a catalog-scoped inline policy
+/// without the attachment), the data/analysis buckets' `prefixes` (from the inline policy),
 /// and from each bucket `expire_prefixes`, `intelligent_tiering`, `allowed_principal_arns`
 /// and (unless adopted) its encryption.
 pub(super) fn imported_settings(mut s: Settings, env: &Env, o: &Observed) -> Settings {
@@ -39,6 +41,22 @@ pub(super) fn imported_settings(mut s: Settings, env: &Env, o: &Observed) -> Set
             .collect();
         let glue = model::glue_service_role_arn(&env.partition);
         s.managed_policy_arns = r.attached.iter().filter(|a| **a != glue).cloned().collect();
+        s.role_path = Some(r.path.clone()).filter(|p| p != model::DEFAULT_ROLE_PATH);
+        s.permissions_boundary = r.permissions_boundary.clone();
+        let has_conditions = crate::model::policy::condition_keys(&r.trust_policy)
+            .iter()
+            .any(|k| crate::model::policy::CONFUSED_DEPUTY_KEYS.contains(&k.as_str()));
+        s.confused_deputy_conditions = has_conditions;
+        // Without the attachment, the role is the catalog-scoped kind when its inline
+        // policy says so; a role that merely lost the attachment gets it back.
+        let catalog_scoped = r.inline_policy.as_ref().is_some_and(|doc| {
+            crate::model::policy::statements(doc)
+                .iter()
+                .any(|st| st.get("Sid").and_then(Json::as_str) == Some(model::CATALOG_READ_SID))
+        });
+        if !r.attached.contains(&glue) && catalog_scoped {
+            s.attach_glue_service_role = Some(false);
+        }
         if let Some(doc) = &r.inline_policy {
             for role in [BucketRole::Data, BucketRole::Analysis] {
                 let name = model::bucket_name(&s, role);
@@ -66,7 +84,12 @@ pub(super) fn imported_settings(mut s: Settings, env: &Env, o: &Observed) -> Set
     if let Some(db) = &o.database {
         s.database_description = db.description.clone().filter(|d| !d.is_empty());
     }
-    let role_arn = model::role_arn(&env.partition, &env.account, &model::role_name(&s));
+    let role_arn = model::role_arn(
+        &env.partition,
+        &env.account,
+        &model::role_path(&s),
+        &model::role_name(&s),
+    );
     for role in BucketRole::ALL {
         let name = model::bucket_name(&s, role);
         let Some(Some(b)) = o.buckets.get(&name) else {
@@ -172,6 +195,10 @@ pub(super) fn state_from_settings(s: &Settings) -> State {
         role: Value::Value(RoleBlock {
             name: opt_value(s.role_name.clone()),
             managed_policy_arns: list(&s.managed_policy_arns),
+            path: opt_value(s.role_path.clone()),
+            permissions_boundary: opt_value(s.permissions_boundary.clone()),
+            confused_deputy_conditions: opt_value(s.confused_deputy_conditions.then_some(true)),
+            attach_glue_service_role: opt_value(s.attach_glue_service_role),
         }),
         data_bucket: bucket(&s.data),
         assets_bucket: bucket(&s.assets),

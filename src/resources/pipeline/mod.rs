@@ -77,6 +77,17 @@ pub struct RoleBlock {
     pub name: Value<String>,
     #[serde(default)]
     pub managed_policy_arns: Value<Vec<Value<String>>>,
+    /// Null: `/`. Optional (not computed), so states from before it plan no change.
+    #[serde(default)]
+    pub path: Value<String>,
+    #[serde(default)]
+    pub permissions_boundary: Value<String>,
+    /// Null: false.
+    #[serde(default)]
+    pub confused_deputy_conditions: Value<bool>,
+    /// Null: true.
+    #[serde(default)]
+    pub attach_glue_service_role: Value<bool>,
 }
 
 #[derive(Serialize, Deserialize, Debug, Default, Clone, PartialEq)]

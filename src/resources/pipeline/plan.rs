@@ -20,7 +20,7 @@ pub(super) fn env_of(ctx: &AwsContext) -> Result<Env, Diagnostic> {
     let account = ctx.identity.as_ref().map(|i| i.account_id.clone()).ok_or_else(|| {
         Diagnostic::root(
             "flywheel_pipeline needs the AWS account ID",
-            "The role's trust policy (aws:SourceAccount), its ARN and the CloudWatch Logs ARNs name the account, and the provider learns it from STS at configure time. Remove `skip_requesting_account_id = true` from the provider block.",
+            "The role's ARN, the CloudWatch Logs and Data Catalog ARNs of its policy and the trust policy's confused-deputy conditions name the account, and the provider learns it from STS at configure time. Remove `skip_requesting_account_id = true` from the provider block.",
         )
     })?;
     Ok(Env {
@@ -102,6 +102,19 @@ pub(super) fn unknown_paths(c: &State) -> Vec<String> {
         Value::Unknown => check("role".into(), true),
         Value::Value(r) => {
             check("role.name".into(), r.name.is_unknown());
+            check("role.path".into(), r.path.is_unknown());
+            check(
+                "role.permissions_boundary".into(),
+                r.permissions_boundary.is_unknown(),
+            );
+            check(
+                "role.confused_deputy_conditions".into(),
+                r.confused_deputy_conditions.is_unknown(),
+            );
+            check(
+                "role.attach_glue_service_role".into(),
+                r.attach_glue_service_role.is_unknown(),
+            );
             check(
                 "role.managed_policy_arns".into(),
                 known_list(&r.managed_policy_arns).is_err(),
@@ -148,6 +161,25 @@ pub(super) fn unknown_paths(c: &State) -> Vec<String> {
     out
 }
 
+/// The `role` block's settings as written (`None`: not set).
+#[derive(Default)]
+struct RoleSettings {
+    name: Option<String>,
+    path: Option<String>,
+    permissions_boundary: Option<String>,
+    confused_deputy_conditions: Option<bool>,
+    attach_glue_service_role: Option<bool>,
+    managed_policy_arns: Vec<String>,
+}
+
+fn known_bool(v: &Value<bool>) -> Result<Option<bool>, Unknown> {
+    match v {
+        Value::Value(b) => Ok(Some(*b)),
+        Value::Null => Ok(None),
+        Value::Unknown => Err(Unknown),
+    }
+}
+
 /// The settings, `Ok(None)` while any of them is unknown.
 pub(super) fn settings(c: &State) -> Result<Option<Settings>, Diagnostic> {
     let s = (|| -> Result<Settings, Unknown> {
@@ -156,9 +188,16 @@ pub(super) fn settings(c: &State) -> Result<Option<Settings>, Diagnostic> {
             Value::Null => (None, None),
             Value::Unknown => return Err(Unknown),
         };
-        let (role_name, arns) = match &c.role {
-            Value::Value(r) => (known_str(&r.name)?, known_list(&r.managed_policy_arns)?),
-            Value::Null => (None, Vec::new()),
+        let role = match &c.role {
+            Value::Value(r) => RoleSettings {
+                name: known_str(&r.name)?,
+                path: known_str(&r.path)?,
+                permissions_boundary: known_str(&r.permissions_boundary)?,
+                confused_deputy_conditions: known_bool(&r.confused_deputy_conditions)?,
+                attach_glue_service_role: known_bool(&r.attach_glue_service_role)?,
+                managed_policy_arns: known_list(&r.managed_policy_arns)?,
+            },
+            Value::Null => RoleSettings::default(),
             Value::Unknown => return Err(Unknown),
         };
         Ok(Settings {
@@ -166,8 +205,12 @@ pub(super) fn settings(c: &State) -> Result<Option<Settings>, Diagnostic> {
             environment: known_str(&c.environment)?,
             database_name: db_name,
             database_description: db_desc,
-            role_name,
-            managed_policy_arns: arns,
+            role_name: role.name,
+            role_path: role.path,
+            permissions_boundary: role.permissions_boundary,
+            confused_deputy_conditions: role.confused_deputy_conditions.unwrap_or(false),
+            attach_glue_service_role: role.attach_glue_service_role,
+            managed_policy_arns: role.managed_policy_arns,
             data: bucket_settings(&c.data_bucket)?,
             assets: bucket_settings(&c.assets_bucket)?,
             analysis: bucket_settings(&c.analysis_bucket)?,
@@ -289,6 +332,8 @@ pub(super) fn plan_known_owner(
 pub(super) struct PlannedNames {
     database: Option<String>,
     role: Option<String>,
+    /// The role's path (`/` when not set); `None` while it is unknown.
+    role_path: Option<String>,
     buckets: BTreeMap<BucketRole, Option<String>>,
 }
 
@@ -322,6 +367,10 @@ pub(super) fn planned_names(c: &State) -> PlannedNames {
     PlannedNames {
         database: resolve(block_name(&c.database, |d| &d.name), &model::database_name),
         role: resolve(block_name(&c.role, |r| &r.name), &model::role_name),
+        role_path: match block_name(&c.role, |r| &r.path) {
+            Ok(p) => Some(p.unwrap_or_else(|| model::DEFAULT_ROLE_PATH.to_string())),
+            Err(Unknown) => None,
+        },
         buckets: BucketRole::ALL
             .into_iter()
             .map(|role| {
@@ -374,10 +423,10 @@ pub(super) fn plan_partly_known(env: &Env, config: &State, owner: Option<&str>, 
             BucketRole::Analysis => s.analysis_bucket_arn = arn,
         }
     }
-    let role_arn = names
-        .role
-        .as_ref()
-        .map(|r| model::role_arn(&env.partition, &env.account, r));
+    let role_arn = match (&names.role, &names.role_path) {
+        (Some(r), Some(path)) => Some(model::role_arn(&env.partition, &env.account, path, r)),
+        _ => None,
+    };
     s.role_arn = known(&role_arn);
     s.database_name = known(&names.database);
     // The context's tags: the resource's tags and the pipeline tag, as in the full plan.
@@ -405,13 +454,15 @@ pub(super) fn plan_partly_known(env: &Env, config: &State, owner: Option<&str>, 
 }
 
 /// The attributes that force a replacement: only a child's name (a bucket, the database or
-/// the role cannot be renamed). Everything else is updated in place.
+/// the role cannot be renamed), and the role's path (IAM cannot move a role). Everything
+/// else is updated in place.
 ///
 /// A planned name that is known replaces only when it differs. A planned name that is
 /// unknown is unknown because `name`, `environment` or the block's own `name` is (never
 /// because of another setting, see [`planned_names`]), so it may well change at apply;
 /// it replaces, as a ForceNew attribute does in terraform-provider-aws: updating in place
-/// would create the renamed children and leave the old ones behind.
+/// would create the renamed children and leave the old ones behind. The path is compared
+/// by its effect: null and `/` are the same path.
 pub(super) fn replace_paths(prior: &State, planned: &State) -> Vec<AttributePath> {
     let name_of = |s: &State, block: &str| -> Value<String> {
         match block {
@@ -424,6 +475,11 @@ pub(super) fn replace_paths(prior: &State, planned: &State) -> Vec<AttributePath
         }
         .unwrap_or(Value::Null)
     };
+    let changed = |before: &Value<String>, after: &Value<String>| match (before, after) {
+        (Value::Value(b), Value::Value(a)) => a != b,
+        (Value::Value(_), Value::Unknown) => true,
+        _ => false,
+    };
     let mut replace = Vec::new();
     for block in [
         "database",
@@ -432,15 +488,28 @@ pub(super) fn replace_paths(prior: &State, planned: &State) -> Vec<AttributePath
         "assets_bucket",
         "analysis_bucket",
     ] {
-        let (before, after) = (name_of(prior, block), name_of(planned, block));
-        let renamed = match (&before, &after) {
-            (Value::Value(b), Value::Value(a)) => a != b,
-            (Value::Value(_), Value::Unknown) => true,
-            _ => false,
-        };
-        if renamed {
+        if changed(&name_of(prior, block), &name_of(planned, block)) {
             replace.push(AttributePath::new(block).attribute("name"));
         }
+    }
+    // A state with a role (its name known) has a path: null there is `/`.
+    let path_of_role = |s: &State| -> Value<String> {
+        match s.role.as_ref_option() {
+            Some(r) if r.name.is_value() => match &r.path {
+                Value::Null => Value::Value(model::DEFAULT_ROLE_PATH.to_string()),
+                other => other.clone(),
+            },
+            _ => Value::Null,
+        }
+    };
+    let (before, after) = (path_of_role(prior), path_of_role(planned));
+    let path_unknown = planned
+        .role
+        .as_ref_option()
+        .is_some_and(|r| r.path.is_unknown());
+    let after = if path_unknown { Value::Unknown } else { after };
+    if changed(&before, &after) {
+        replace.push(AttributePath::new("role").attribute("path"));
     }
     replace
 }

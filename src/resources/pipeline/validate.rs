@@ -43,13 +43,33 @@ pub fn validate_config(config: &State, diags: &mut Diagnostics) {
             "Invalid role name",
             &model::check_role_name,
         );
+        c.string(
+            path_of(&["role", "path"]),
+            &r.path,
+            "Invalid role path",
+            &model::check_role_path,
+        );
+        c.string(
+            path_of(&["role", "permissions_boundary"]),
+            &r.permissions_boundary,
+            "Invalid permissions boundary",
+            &model::check_policy_arn,
+        );
         let p = path_of(&["role", "managed_policy_arns"]);
         c.each(
-            p,
+            p.clone(),
             &r.managed_policy_arns,
             "Invalid policy ARN",
             &model::check_policy_arn,
         );
+        if r.attach_glue_service_role == Value::Value(false) {
+            c.each(
+                p,
+                &r.managed_policy_arns,
+                "AWSGlueServiceRole listed",
+                &model::check_not_glue_service_role,
+            );
+        }
     }
     for role in BucketRole::ALL {
         let Value::Value(b) = config.bucket_block(role) else {

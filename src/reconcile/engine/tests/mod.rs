@@ -45,6 +45,8 @@ fn role(name: &str) -> Child {
         key: ChildKey::top(Kind::IamRole, name),
         spec: Spec::Role {
             trust_policy: serde_json::json!({}),
+            path: "/".into(),
+            permissions_boundary: None,
             tags: tags(Some(OURS)),
         },
     }
@@ -261,6 +263,8 @@ async fn create_refuses_what_exists_and_changes_nothing() {
             children[1].key.clone(),
             Spec::Role {
                 trust_policy: serde_json::json!({}),
+                path: "/".into(),
+                permissions_boundary: None,
                 tags: tags(found),
             },
         );
@@ -378,6 +382,8 @@ async fn a_leftover_of_the_same_pipeline_is_taken_on_create() {
         children[0].key.clone(),
         Spec::Role {
             trust_policy: serde_json::json!({}),
+            path: "/".into(),
+            permissions_boundary: None,
             tags: t,
         },
     );
@@ -423,6 +429,8 @@ async fn destroy_deletes_children_before_parents_and_releases_nothing_it_may_not
         children[2].key.clone(),
         Spec::Role {
             trust_policy: serde_json::json!({}),
+            path: "/".into(),
+            permissions_boundary: None,
             tags: tags(Some(THEIRS)),
         },
     );
