@@ -13,8 +13,11 @@ use crate::harness::*;
 use crate::pipeline::{bucket_policy, check_nothing_left, inline_policy, percent_decode, Names};
 
 /// Two pipelines: `wide` reads and writes its buckets whole, with the defaults; `narrow`
-/// limits the role to prefixes, uses SSE-KMS and attaches an extra managed policy.
-fn config(wide: &Names, narrow: &Names, kms_key: &str) -> String {
+/// limits the role to prefixes, puts it under a path with the confused-deputy conditions
+/// and without AWSGlueServiceRole (so its inline policy grants the Data Catalog), attaches
+/// an extra managed policy, uses SSE-KMS and DSSE-KMS, and restricts object access to
+/// named principals.
+fn config(wide: &Names, narrow: &Names, kms_key: &str, analyst: &str) -> String {
     format!(
         r#"
 resource "flywheel_pipeline" "wide" {{
@@ -32,16 +35,23 @@ resource "flywheel_pipeline" "narrow" {{
   environment = "acc"
   database {{}}
   role {{
-    managed_policy_arns = ["arn:aws:iam::aws:policy/AmazonAthenaFullAccess"]
+    path                       = "/flywheel/"
+    confused_deputy_conditions = true
+    attach_glue_service_role   = false
+    managed_policy_arns        = ["arn:aws:iam::aws:policy/AmazonAthenaFullAccess"]
   }}
   data_bucket {{
-    prefixes        = ["opus/", "omc_cleanroom_data/"]
-    expire_prefixes = {{ "opus/tmp/" = 3 }}
+    prefixes               = ["opus/", "omc_cleanroom_data/"]
+    expire_prefixes        = {{ "opus/tmp/" = 3 }}
+    allowed_principal_arns = ["{analyst}"]
   }}
-  assets_bucket {{}}
+  assets_bucket {{
+    allowed_principal_arns = ["{analyst}"]
+  }}
   analysis_bucket {{
-    prefixes    = ["temp/", "spark-logs/"]
-    kms_key_arn = "{kms_key}"
+    prefixes      = ["temp/", "spark-logs/"]
+    kms_key_arn   = "{kms_key}"
+    sse_algorithm = "aws:kms:dsse"
   }}
 }}
 "#,
@@ -115,11 +125,12 @@ async fn generated_policies_pass_the_policy_linter() {
     let narrow = Names::new("fw-lintn");
     let acct = emulator_account_id().await.expect("emulator account");
     let kms_key = format!("arn:aws:kms:us-east-1:{acct}:key/1234abcd-12ab-34cd-56ef-1234567890ab");
+    let analyst = format!("arn:aws:iam::{acct}:role/analyst");
     let (w, nn) = (wide.clone(), narrow.clone());
     let (wx, nx) = (wide.clone(), narrow.clone());
     TestCase::new()
         .step(
-            Step::config(config(&wide, &narrow, &kms_key)).emulator_check(move |ctx| {
+            Step::config(config(&wide, &narrow, &kms_key, &analyst)).emulator_check(move |ctx| {
                 let (w, nn) = (w.clone(), nn.clone());
                 async move {
                     let dir = tempfile::tempdir()?;
@@ -127,6 +138,15 @@ async fn generated_policies_pass_the_policy_linter() {
                     files.extend(collect(&ctx.aws, &nn, dir.path()).await?);
                     let report = lint(&files)?;
                     ensure!(report["policies"] == 10, "linted {}", report["policies"]);
+                    // The narrow pipeline's variants are really there to be linted.
+                    let all = files
+                        .iter()
+                        .map(std::fs::read_to_string)
+                        .collect::<std::io::Result<Vec<_>>>()?
+                        .join("\n");
+                    for needle in ["aws:SourceArn", "glue:CreateTable", "aws:PrincipalArn"] {
+                        ensure!(all.contains(needle), "no linted policy has {needle}");
+                    }
                     Ok(())
                 }
             }),
