@@ -520,12 +520,20 @@ def iam_policy_notes(ops):
     return "\n".join(lines)
 
 
+# Glue actions IAM authorises on `*` only (no resource-level permissions).
+GLUE_WITHOUT_RESOURCES = {"glue:CreateCrawler"}
+
+
 def iam_policy(ops):
     actions = sorted({a for s, o in ops for a in iam_actions(s, o)})
     by_prefix = lambda prefix: [a for a in actions if a.startswith(prefix + ":") and a != "iam:PassRole"]
     statements = []
+    # Glue's actions take resource-level permissions on the catalog, databases, tables
+    # (GetTables reads them; DeleteDatabase deletes them and the database's functions),
+    # jobs, crawlers and triggers, except those in GLUE_WITHOUT_RESOURCES.
+    glue_kinds = ("catalog", "database/*", "table/*/*", "userDefinedFunction/*/*", "job/*", "crawler/*", "trigger/*")
     resources = {
-        "glue": ["*"],
+        "glue": [f"arn:aws:glue:*:*:{kind}" for kind in glue_kinds],
         "s3": ["arn:aws:s3:::*"],
         "sts": ["*"],
     }
@@ -535,6 +543,16 @@ def iam_policy(ops):
             statements.extend(iam_role_statements(actions))
             continue
         acts = by_prefix(prefix)
+        if prefix == "glue" and any(a in GLUE_WITHOUT_RESOURCES for a in acts):
+            statements.append(
+                {
+                    "Sid": "GlueWithoutResourceLevelPermissions",
+                    "Effect": "Allow",
+                    "Action": [a for a in acts if a in GLUE_WITHOUT_RESOURCES],
+                    "Resource": "*",
+                }
+            )
+            acts = [a for a in acts if a not in GLUE_WITHOUT_RESOURCES]
         if not acts:
             continue
         res = resources[prefix]

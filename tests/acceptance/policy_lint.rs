@@ -1,7 +1,8 @@
 //! Every policy document the provider writes passes the policy linter (parliament, run by
 //! `test-fixtures/policy_lint.py` against the kept findings in
 //! `test-fixtures/policy-lint-allowed.json`). The documents are read back from the emulator
-//! after apply, from two pipelines that between them take each shape the settings give.
+//! after apply, from two pipelines that between them take each shape the settings give;
+//! the deployer policy the docs index publishes is linted with them.
 
 use std::path::Path;
 use std::process::Command;
@@ -92,6 +93,26 @@ async fn collect(aws: &Clients, n: &Names, dir: &Path) -> Result<Vec<String>> {
     Ok(files)
 }
 
+/// The deployer policy in `docs/index.md` (generated from the operations the provider
+/// calls), written to `dir` as `deployer.json`.
+fn deployer_policy(dir: &Path) -> Result<String> {
+    let index =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/index.md"))?;
+    let section = index
+        .split_once("## IAM permissions")
+        .context("docs/index.md has no IAM permissions section")?
+        .1;
+    let json = section
+        .split_once("```json\n")
+        .and_then(|(_, rest)| rest.split_once("```"))
+        .context("no JSON policy in the IAM permissions section")?
+        .0;
+    let doc: Json = serde_json::from_str(json).context("the deployer policy is not JSON")?;
+    let path = dir.join("deployer.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&doc)?)?;
+    Ok(path.display().to_string())
+}
+
 fn lint(files: &[String]) -> Result<Json> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let python = std::env::var("FLYWHEEL_TOOLS_DIR")
@@ -136,8 +157,9 @@ async fn generated_policies_pass_the_policy_linter() {
                     let dir = tempfile::tempdir()?;
                     let mut files = collect(&ctx.aws, &w, dir.path()).await?;
                     files.extend(collect(&ctx.aws, &nn, dir.path()).await?);
+                    files.push(deployer_policy(dir.path())?);
                     let report = lint(&files)?;
-                    ensure!(report["policies"] == 10, "linted {}", report["policies"]);
+                    ensure!(report["policies"] == 11, "linted {}", report["policies"]);
                     // The narrow pipeline's variants are really there to be linted.
                     let all = files
                         .iter()
