@@ -591,20 +591,63 @@ mod tests {
         assert!(!to.path().join("terraform.tfstate.backup").exists());
     }
 
+    /// The `"key" = { ... }` block of `key` in `text` (up to its closing brace at the same
+    /// indentation).
+    fn block<'a>(text: &'a str, key: &str) -> &'a str {
+        let open = format!("\"{key}\" = {{");
+        let start = text
+            .find(&open)
+            .unwrap_or_else(|| panic!("examples/production/main.tf has no {open}"));
+        let indent = text[..start].rsplit('\n').next().unwrap_or_default();
+        let end = text[start..]
+            .find(&format!("\n{indent}}}"))
+            .unwrap_or_else(|| panic!("{key}: block not closed"));
+        &text[start..start + end]
+    }
+
+    /// The constants the test checks the emulator against are the example's own values:
+    /// editing the example without them fails here, not as a confusing emulator mismatch.
     #[test]
-    fn the_expected_environment_matches_the_seed() {
-        assert_eq!(BUCKETS.len(), 3);
-        assert_eq!(
-            JOBS.iter().map(|(_, w)| *w).collect::<Vec<_>>(),
-            [8, 24, 24]
-        );
-        assert_eq!(CRAWLERS.len(), 4);
-        assert_eq!(
-            CRAWLERS
-                .iter()
-                .filter_map(|(_, _, p)| *p)
-                .collect::<Vec<_>>(),
-            ["addressable_", "infobase_attributes_"]
-        );
+    fn the_expected_environment_matches_the_example() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/production");
+        let main = std::fs::read_to_string(dir.join("main.tf")).unwrap();
+        let main = main.replace("${local.data}", &format!("s3://{DATA_BUCKET}"));
+        for name in [DATABASE, ROLE, DATA_BUCKET, ASSETS_BUCKET, ANALYSIS_BUCKET] {
+            assert!(
+                main.contains(&format!("\"{name}\"")),
+                "{name} is not in main.tf"
+            );
+        }
+        let keys = |prefix: &str| {
+            main.lines()
+                .filter(|l| l.trim_start().starts_with(prefix) && l.ends_with("= {"))
+                .count()
+        };
+        assert_eq!(keys("\"etl-"), JOBS.len(), "jobs in main.tf");
+        for (job, workers) in JOBS {
+            let b = block(&main, job);
+            assert!(
+                b.contains(&format!("number_of_workers = {workers}\n")),
+                "{job}: not {workers} workers in\n{b}"
+            );
+        }
+        assert_eq!(keys("\"crw-"), CRAWLERS.len(), "crawlers in main.tf");
+        for (crawler, target, prefix) in CRAWLERS {
+            let b = block(&main, crawler);
+            assert!(
+                b.contains(&format!("[\"{target}\"]")),
+                "{crawler}: target {target} not in\n{b}"
+            );
+            match prefix {
+                Some(p) => assert!(
+                    b.contains(&format!("table_prefix    = \"{p}\"")),
+                    "{crawler}: prefix {p} not in\n{b}"
+                ),
+                None => assert!(
+                    !b.contains("table_prefix"),
+                    "{crawler}: unexpected prefix in\n{b}"
+                ),
+            }
+        }
     }
 }

@@ -245,7 +245,12 @@ async fn job_lifecycle() {
                 );
                 ensure!(job.worker_type().map(|w| w.as_str()) == Some("G.1X"));
                 ensure!(job.timeout() == Some(600) && job.max_retries() == 2);
-                ensure!(job.max_capacity().is_none() || job.number_of_workers().is_some());
+                // AWS rejects MaxCapacity beside WorkerType and NumberOfWorkers: never sent.
+                ensure!(
+                    job.max_capacity().is_none(),
+                    "MaxCapacity {:?} was sent with NumberOfWorkers",
+                    job.max_capacity()
+                );
                 let args = job.default_arguments().cloned().unwrap_or_default();
                 ensure!(
                     args.get("--enable-continuous-cloudwatch-log")
