@@ -21,6 +21,7 @@ mod harness;
 mod aws_calls;
 mod caller_identity;
 mod crawler;
+mod drift;
 mod examples;
 mod glue_fidelity;
 mod harness_self_test;
