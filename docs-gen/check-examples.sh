@@ -8,8 +8,8 @@
 #      - the registry snippets, which reference each other, together in one directory:
 #        examples/provider/provider.tf plus every examples/resources/<type>/resource.tf (and
 #        what sits beside it, such as scripts/), and likewise for examples/data-sources/.
-#      A root that uses a flywheel_* type the provider's schema does not have yet is skipped,
-#      saying which type is missing.
+#      A root that uses a flywheel_* type the provider's schema does not have fails, naming
+#      the type (a typo or a removed type must not pass unvalidated).
 #
 # Usage: docs-gen/check-examples.sh   (environment: TERRAFORM, PROVIDER_DIR, PYTHON)
 set -euo pipefail
@@ -109,7 +109,8 @@ for dir in "${roots[@]}"; do
 		grep -qx "$t" <<<"$types" || missing+=("$t")
 	done
 	if [ ${#missing[@]} -gt 0 ]; then
-		echo "skip  $name: the provider has no ${missing[*]} yet"
+		echo "FAIL  $name: the provider's schema has no ${missing[*]}"
+		failed=1
 		continue
 	fi
 	if grep -qE '^[[:space:]]*module[[:space:]]+"' "$dir"/*.tf; then

@@ -7,8 +7,10 @@ Control API (JSON in, JSON out), served on the emulator's own port:
   DELETE /_flywheel/faults        remove all faults
   DELETE /_flywheel/faults/<id>   remove one fault
   GET    /_flywheel/requests      the AWS requests seen so far, oldest first; with
-                                  ?since=<seq>, only those after that one
-  DELETE /_flywheel/requests      forget them
+                                  ?since=<seq>, only those after that one; with
+                                  ?match=<text>, only those whose path, query or (non-S3)
+                                  body has the text (as a fault's `match`)
+  DELETE /_flywheel/requests      forget them (tests never do: others count in the log)
   GET    /_flywheel/health        {"status": "ok", "pid": <server pid>, ...}
 
 A fault:
@@ -186,6 +188,7 @@ class ControlMiddleware:
         self.lock = threading.Lock()
         self.faults: list[Fault] = []
         self.requests: deque[dict[str, Any]] = deque(maxlen=MAX_LOGGED_REQUESTS)
+        self.texts: dict[int, str] = {}
         self.seq = itertools.count(1)
         self.routers: dict[str, Any] = {}
         initial = os.environ.get("FLYWHEEL_EMULATOR_FAULTS")
@@ -294,8 +297,12 @@ class ControlMiddleware:
                  "operation": operation, "method": environ.get("REQUEST_METHOD"),
                  "path": path, "account": account, "status": None, "backend_status": None, "fault": None,
                  "lost_response": False, "dropped": False}
+        # Kept beside the entry, not in it: what `?match=` searches, as a fault's `match` does.
         with self.lock:
+            if len(self.requests) == self.requests.maxlen:
+                self.texts.pop(self.requests[0]["seq"], None)
             self.requests.append(entry)
+            self.texts[entry["seq"]] = text
 
         fault = self.take_fault(service, operation, text, account)
         if fault is not None:
@@ -392,12 +399,15 @@ class ControlMiddleware:
                 if method == "GET":
                     query = parse_qs(environ.get("QUERY_STRING", ""))
                     since = int(query.get("since", ["0"])[0])
+                    match = query.get("match", [None])[0]
                     with self.lock:
-                        seen = [r for r in self.requests if r["seq"] > since]
+                        seen = [r for r in self.requests if r["seq"] > since
+                                and (match is None or match in self.texts.get(r["seq"], ""))]
                     return self.reply(start_response, 200, {"requests": seen})
                 if method == "DELETE":
                     with self.lock:
                         self.requests.clear()
+                        self.texts.clear()
                     return self.reply(start_response, 200, {"requests": []})
         except (ValueError, TypeError, KeyError) as e:
             return self.reply(start_response, 400, {"error": str(e)})

@@ -21,7 +21,8 @@ UpdateCrawler(Name, Role?, DatabaseName?, Description?, Targets?, Schedule?, Cla
 
 UpdateTrigger(Name, TriggerUpdate{Description?, Schedule?, Actions?, Predicate?,
               EventBatchingCondition?}) -> {"Trigger": ...}
-    Only the members given change (Name inside TriggerUpdate is ignored: AWS reserves it);
+    TriggerUpdate is the whole new definition, as on AWS ("overwriting it completely"):
+    members left out are removed (Name inside TriggerUpdate is ignored: AWS reserves it);
     the trigger's type and state stay. Unknown trigger: EntityNotFoundException.
 
 It also makes CreateCrawler keep LakeFormationConfiguration, which moto drops, so that
@@ -114,16 +115,13 @@ def update_crawler(self: GlueBackend, name: str, changes: dict[str, Any]) -> Non
 def update_trigger(self: GlueBackend, name: str, trigger_update: dict[str, Any]) -> FakeTrigger:
     trigger: FakeTrigger = self.get_trigger(name)  # EntityNotFoundException
     u = trigger_update or {}
-    if "Description" in u:
-        trigger.description = u["Description"]
-    if "Schedule" in u:
-        trigger.schedule = u["Schedule"]
-    if "Actions" in u:
-        trigger.actions = [Action(a) for a in u["Actions"] or []]
-    if "Predicate" in u:
-        trigger.predicate = Predicate(u["Predicate"]) if u["Predicate"] else None
-    if "EventBatchingCondition" in u:
-        trigger.event_batching_condition = u["EventBatchingCondition"]
+    # The whole definition: members left out are removed (AWS: TriggerUpdate "updates the
+    # previous trigger definition by overwriting it completely").
+    trigger.description = u.get("Description")
+    trigger.schedule = u.get("Schedule")
+    trigger.actions = [Action(a) for a in u.get("Actions") or []]
+    trigger.predicate = Predicate(u["Predicate"]) if u.get("Predicate") else None
+    trigger.event_batching_condition = u.get("EventBatchingCondition")
     return trigger
 
 

@@ -50,6 +50,7 @@ def main(argv: list) -> None:
     import moto
 
     import glue_crawler_answers
+    import glue_deletes
     import glue_tables
     import glue_updates
     import iam_conditions
@@ -62,6 +63,7 @@ def main(argv: list) -> None:
     glue_updates.install()
     glue_crawler_answers.install()  # after glue_updates: it wraps that one's crawler shape
     glue_tables.install()
+    glue_deletes.install()
     iam_conditions.install()
     iam_roles.install()
     s3_intelligent_tiering.install()

@@ -90,14 +90,15 @@ class RequestLogTest(unittest.TestCase):
     def test_records_service_operation_and_status(self):
         glue, s3 = client("glue"), client("s3")
         bucket, job = unique("logged-bucket"), unique("logged-job")
-        status, _ = control("DELETE", "requests")
+        status, body = control("GET", "requests")
         self.assertEqual(status, 200)
+        since = body["requests"][-1]["seq"] if body["requests"] else 0
         s3.create_bucket(Bucket=bucket)
         s3.put_object(Bucket=bucket, Key="scripts/job.py", Body=b"print('hi')\n")
         with self.assertRaises(ClientError):
             glue.get_job(JobName=job)
         client("sts").get_caller_identity()
-        _, body = control("GET", "requests")
+        _, body = control("GET", f"requests?since={since}")
         seen = [(r["service"], r["operation"], r["status"]) for r in body["requests"]]
         expected = [("s3", "CreateBucket", 200), ("s3", "PutObject", 200),
                     ("glue", "GetJob", 400), ("sts", "GetCallerIdentity", 200)]
@@ -126,6 +127,27 @@ class RequestLogTest(unittest.TestCase):
         self.assertTrue(all(r["seq"] > last for r in body["requests"]), body)
         _, body = control("GET", "requests?since=x")
         self.assertIn("error", body)
+
+    def test_match_lists_only_calls_naming_the_text(self):
+        """`?match=` scopes the log to one test's objects, so no test needs to clear it."""
+        glue = client("glue")
+        mine, other = unique("log-match"), unique("log-other")
+        _, body = control("GET", "requests")
+        since = body["requests"][-1]["seq"] if body["requests"] else 0
+        for name in (mine, other, mine):
+            with self.assertRaises(ClientError):
+                glue.get_job(JobName=name)
+        _, body = control("GET", f"requests?since={since}&match={mine}")
+        self.assertEqual([r["operation"] for r in body["requests"]], ["GetJob", "GetJob"], body)
+        # The path counts too (S3 bodies are never read).
+        s3 = client("s3")
+        with self.assertRaises(ClientError):
+            s3.head_bucket(Bucket=mine)
+        _, body = control("GET", f"requests?since={since}&match={mine}")
+        self.assertEqual([r["operation"] for r in body["requests"]],
+                         ["GetJob", "GetJob", "HeadBucket"], body)
+        _, body = control("GET", f"requests?since={since}&match=no-such-text-{mine}")
+        self.assertEqual(body["requests"], [])
 
 
 class AccountFaultTest(unittest.TestCase):

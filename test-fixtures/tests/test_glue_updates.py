@@ -234,14 +234,27 @@ class UpdateTriggerTest(unittest.TestCase):
     def tearDown(self):
         self.glue.delete_trigger(Name=self.name)
 
-    def test_changes_given_members_only(self):
-        resp = self.glue.update_trigger(Name=self.name, TriggerUpdate={"Schedule": "cron(0 3 * * ? *)"})
+    def test_replaces_the_whole_definition(self):
+        """AWS overwrites the trigger completely: members left out are removed."""
+        resp = self.glue.update_trigger(Name=self.name, TriggerUpdate={
+            "Schedule": "cron(0 3 * * ? *)", "Actions": [{"JobName": "job-b"}]})
         self.assertEqual(resp["Trigger"]["Schedule"], "cron(0 3 * * ? *)")
         trigger = self.glue.get_trigger(Name=self.name)["Trigger"]
         self.assertEqual(trigger["Schedule"], "cron(0 3 * * ? *)")
-        self.assertEqual(trigger["Actions"], [{"JobName": "job-a"}])
-        self.assertEqual(trigger["Description"], "nightly")
+        self.assertEqual(trigger["Actions"], [{"JobName": "job-b"}])
+        self.assertNotIn("Description", trigger)
         self.assertEqual((trigger["Type"], trigger["State"]), ("SCHEDULED", "ACTIVATED"))
+
+    def test_actions_left_out_are_dropped(self):
+        self.glue.update_trigger(Name=self.name, TriggerUpdate={"Schedule": "cron(0 4 * * ? *)"})
+        trigger = self.glue.get_trigger(Name=self.name)["Trigger"]
+        self.assertEqual(trigger.get("Actions", []), [])
+
+    def test_create_trigger_with_existing_name_is_already_exists(self):
+        with self.assertRaises(ClientError) as ctx:
+            self.glue.create_trigger(Name=self.name, Type="ON_DEMAND", Actions=[{"JobName": "job-c"}])
+        self.assertEqual(error_code(ctx), "AlreadyExistsException")
+        self.assertEqual(self.glue.get_trigger(Name=self.name)["Trigger"]["Type"], "SCHEDULED")
 
     def test_unknown_trigger_is_entity_not_found(self):
         with self.assertRaises(ClientError) as ctx:

@@ -109,6 +109,7 @@ fn nothing_left(f: &Fixture) -> impl Fn(Ctx) -> BoxFuture<Result<()>> {
 /// again, and a CreateJob that took effect but whose answer never came is retried, meets
 /// "already exists", and is recognised as this apply's own. One job, converged.
 #[tokio::test]
+#[ignore = "acceptance: needs TF_ACC=1 and the emulator; run with --include-ignored"]
 async fn job_create_converges_when_attempts_time_out() {
     if !acceptance_enabled("job_create_converges_when_attempts_time_out") {
         return;
@@ -177,6 +178,7 @@ async fn job_create_converges_when_attempts_time_out() {
 /// call and the settings, instead of hanging; with the endpoint answering again the next
 /// apply converges.
 #[tokio::test]
+#[ignore = "acceptance: needs TF_ACC=1 and the emulator; run with --include-ignored"]
 async fn stalled_endpoint_fails_within_the_operation_timeout() {
     if !acceptance_enabled("stalled_endpoint_fails_within_the_operation_timeout") {
         return;
@@ -228,6 +230,7 @@ async fn stalled_endpoint_fails_within_the_operation_timeout() {
 /// The principal may not pass the role to Glue: CreateJob fails at once (one request),
 /// and the error names the job and what to grant.
 #[tokio::test]
+#[ignore = "acceptance: needs TF_ACC=1 and the emulator; run with --include-ignored"]
 async fn pass_role_denial_fails_at_once() {
     if !acceptance_enabled("pass_role_denial_fails_at_once") {
         return;
@@ -267,6 +270,7 @@ async fn pass_role_denial_fails_at_once() {
 
 /// Glue cannot assume the role yet: CreateJob is retried until it can.
 #[tokio::test]
+#[ignore = "acceptance: needs TF_ACC=1 and the emulator; run with --include-ignored"]
 async fn unable_to_assume_is_retried_until_it_succeeds() {
     if !acceptance_enabled("unable_to_assume_is_retried_until_it_succeeds") {
         return;
@@ -313,6 +317,7 @@ async fn unable_to_assume_is_retried_until_it_succeeds() {
 /// Glue never can assume the role: the wait ends at the cap (here the operation timeout)
 /// with an error that names the trust policy.
 #[tokio::test]
+#[ignore = "acceptance: needs TF_ACC=1 and the emulator; run with --include-ignored"]
 async fn unable_to_assume_forever_names_the_trust_policy() {
     if !acceptance_enabled("unable_to_assume_forever_names_the_trust_policy") {
         return;
@@ -354,6 +359,7 @@ async fn unable_to_assume_forever_names_the_trust_policy() {
 /// IAM's ConcurrentModification and EntityTemporarilyUnmodifiable on PutRolePolicy are
 /// retried, and the pipeline's role gets its policy.
 #[tokio::test]
+#[ignore = "acceptance: needs TF_ACC=1 and the emulator; run with --include-ignored"]
 async fn iam_concurrent_modification_is_retried() {
     if !acceptance_enabled("iam_concurrent_modification_is_retried") {
         return;
@@ -428,6 +434,7 @@ async fn iam_concurrent_modification_is_retried() {
 /// A password in an endpoint URL, in the provider block or in AWS_ENDPOINT_URL, is refused
 /// and never shown: the diagnostics and the provider's log show `***` instead.
 #[tokio::test]
+#[ignore = "acceptance: needs TF_ACC=1 and the emulator; run with --include-ignored"]
 async fn endpoint_passwords_are_never_shown() {
     if !acceptance_enabled("endpoint_passwords_are_never_shown") {
         return;

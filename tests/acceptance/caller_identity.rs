@@ -16,6 +16,7 @@ output "account_id" {
 "#;
 
 #[tokio::test]
+#[ignore = "acceptance: needs TF_ACC=1 and the emulator; run with --include-ignored"]
 async fn caller_identity() {
     if !acceptance_enabled("caller_identity") {
         return;
@@ -53,6 +54,7 @@ async fn caller_identity() {
 const SECRET: &str = "flywheelSECRETdoNotLog";
 
 #[tokio::test]
+#[ignore = "acceptance: needs TF_ACC=1 and the emulator; run with --include-ignored"]
 async fn tf_log_shows_aws_calls() {
     if !acceptance_enabled("tf_log_shows_aws_calls") {
         return;

@@ -1,11 +1,12 @@
 //! Acceptance tests: the real Terraform CLI drives the freshly built provider against the
-//! local AWS emulator, step by step as terraform-plugin-testing does. They run only when
-//! `TF_ACC` is set; without it each test prints that it was skipped and passes.
+//! local AWS emulator, step by step as terraform-plugin-testing does. Every test is
+//! `#[ignore]`d, so without `--include-ignored` they report *ignored*; run with it, a test
+//! fails at once when `TF_ACC` is unset or no emulator answers (`harness::acceptance_enabled`).
 //!
 //! ```sh
 //! make tools                                   # Terraform CLI wrapper in .tools/bin
 //! test-fixtures/emulator.sh start              # emulator on FLYWHEEL_EMULATOR_PORT (4566)
-//! TF_ACC=1 cargo test --test acceptance
+//! TF_ACC=1 cargo test --test acceptance -- --include-ignored
 //! ```
 //!
 //! Knobs: `TF_ACC_TERRAFORM_PATH` (another terraform binary), `TF_ACC_TERRAFORM_VERSION`
@@ -20,6 +21,7 @@ mod harness;
 mod aws_calls;
 mod caller_identity;
 mod crawler;
+mod drift;
 mod examples;
 mod glue_fidelity;
 mod harness_self_test;

@@ -195,6 +195,7 @@ fn sorted(v: &Json) -> Vec<String> {
 }
 
 #[tokio::test]
+#[ignore = "acceptance: needs TF_ACC=1 and the emulator; run with --include-ignored"]
 async fn pipeline_buckets_adoption_keeps_encryption() {
     if !acceptance_enabled("pipeline_buckets_adoption_keeps_encryption") {
         return;
@@ -340,6 +341,7 @@ async fn pipeline_buckets_adoption_keeps_encryption() {
 }
 
 #[tokio::test]
+#[ignore = "acceptance: needs TF_ACC=1 and the emulator; run with --include-ignored"]
 async fn pipeline_buckets_restricted_object_access() {
     if !acceptance_enabled("pipeline_buckets_restricted_object_access") {
         return;
@@ -478,6 +480,7 @@ async fn pipeline_buckets_restricted_object_access() {
 }
 
 #[tokio::test]
+#[ignore = "acceptance: needs TF_ACC=1 and the emulator; run with --include-ignored"]
 async fn pipeline_buckets_adopted_policy_keeps_owner_statements() {
     if !acceptance_enabled("pipeline_buckets_adopted_policy_keeps_owner_statements") {
         return;
@@ -600,6 +603,7 @@ async fn pipeline_buckets_adopted_policy_keeps_owner_statements() {
 }
 
 #[tokio::test]
+#[ignore = "acceptance: needs TF_ACC=1 and the emulator; run with --include-ignored"]
 async fn pipeline_buckets_validation_names_the_attribute() {
     if !acceptance_enabled("pipeline_buckets_validation_names_the_attribute") {
         return;

@@ -227,6 +227,7 @@ async fn boundary(aws: &Clients, role: &str) -> Result<Option<String>> {
 /// trust policy, and apply removes them; `confused_deputy_conditions` adds them and taking
 /// it out removes them again. Each step reads GetRole's AssumeRolePolicyDocument.
 #[tokio::test]
+#[ignore = "acceptance: needs TF_ACC=1 and the emulator; run with --include-ignored"]
 async fn pipeline_role_trust_policy_is_the_documented_one() {
     if !acceptance_enabled("pipeline_role_trust_policy_is_the_documented_one") {
         return;
@@ -322,6 +323,7 @@ async fn pipeline_role_trust_policy_is_the_documented_one() {
 /// CreateRole, restored after it is removed out of band (the plan names the role), changed
 /// with PutRolePermissionsBoundary and removed with DeleteRolePermissionsBoundary.
 #[tokio::test]
+#[ignore = "acceptance: needs TF_ACC=1 and the emulator; run with --include-ignored"]
 async fn pipeline_role_path_and_permissions_boundary() {
     if !acceptance_enabled("pipeline_role_path_and_permissions_boundary") {
         return;
@@ -433,6 +435,7 @@ async fn pipeline_role_path_and_permissions_boundary() {
 /// An inline policy and a managed policy attached out of band: the plan names both, apply
 /// removes both (checked in the emulator), and the next plan is empty.
 #[tokio::test]
+#[ignore = "acceptance: needs TF_ACC=1 and the emulator; run with --include-ignored"]
 async fn pipeline_role_removes_inline_policies_and_attachments_it_does_not_want() {
     if !acceptance_enabled("pipeline_role_removes_inline_policies_and_attachments_it_does_not_want")
     {
@@ -503,6 +506,7 @@ async fn pipeline_role_removes_inline_policies_and_attachments_it_does_not_want(
 /// More inline policies than one page of ListRolePolicies (100): every one is seen and
 /// removed, the last page's too.
 #[tokio::test]
+#[ignore = "acceptance: needs TF_ACC=1 and the emulator; run with --include-ignored"]
 async fn pipeline_role_inline_policies_beyond_one_page() {
     if !acceptance_enabled("pipeline_role_inline_policies_beyond_one_page") {
         return;
@@ -572,6 +576,7 @@ async fn pipeline_role_inline_policies_beyond_one_page() {
 /// A pipeline imported while its role has an inline policy the configuration does not
 /// name: the first plan names it, apply deletes it, the next plan is empty.
 #[tokio::test]
+#[ignore = "acceptance: needs TF_ACC=1 and the emulator; run with --include-ignored"]
 async fn pipeline_role_import_names_inline_policies_it_does_not_want() {
     let name = "pipeline_role_import_names_inline_policies_it_does_not_want";
     if !acceptance_enabled(name) {
@@ -646,6 +651,7 @@ async fn pipeline_role_import_names_inline_policies_it_does_not_want() {
 /// back; the attachment made out of band is named and detached; taking the setting out
 /// attaches AWSGlueServiceRole and drops the catalog statements; putting it back detaches.
 #[tokio::test]
+#[ignore = "acceptance: needs TF_ACC=1 and the emulator; run with --include-ignored"]
 async fn pipeline_role_without_glue_service_role() {
     if !acceptance_enabled("pipeline_role_without_glue_service_role") {
         return;
@@ -761,6 +767,7 @@ async fn pipeline_role_without_glue_service_role() {
 
 /// Every new `role` setting is checked at `terraform validate`, naming the attribute.
 #[tokio::test]
+#[ignore = "acceptance: needs TF_ACC=1 and the emulator; run with --include-ignored"]
 async fn pipeline_role_validation_names_the_attribute() {
     if !acceptance_enabled("pipeline_role_validation_names_the_attribute") {
         return;

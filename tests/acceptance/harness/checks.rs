@@ -42,12 +42,27 @@ pub fn check_attr_set(address: &str, path: &str) -> StateCheck {
     })
 }
 
-/// `address.path` is absent or null.
+/// `address.path` is absent or null. Fails when `path` cannot exist: `terraform show -json`
+/// lists every attribute and block of the resource's schema (null when unset), so a first
+/// segment that is not among them is a typo, and must not pass as "absent". Deeper segments
+/// are not checked against the schema: map keys and nested blocks both read as objects.
 pub fn check_no_attr(address: &str, path: &str) -> StateCheck {
     let (address, path) = (address.to_string(), path.to_string());
-    Box::new(move |s| match s.attr(&address, &path)? {
-        None => Ok(()),
-        Some(v) => bail!("{address}: attribute {path} should not be set, but is {v}"),
+    Box::new(move |s| {
+        let values = s.values(&address)?;
+        let top = path.split('.').next().unwrap_or_default();
+        let Some(fields) = values.as_object() else {
+            bail!("{address}: values are not an object: {values}");
+        };
+        if !fields.contains_key(top) {
+            let mut known: Vec<&str> = fields.keys().map(String::as_str).collect();
+            known.sort_unstable();
+            bail!("{address}: {top} is not in the resource's schema (a typo?); it has {known:?}");
+        }
+        match s.attr(&address, &path)? {
+            None => Ok(()),
+            Some(v) => bail!("{address}: attribute {path} should not be set, but is {v}"),
+        }
     })
 }
 
@@ -159,6 +174,14 @@ mod tests {
         assert!(check_attr_set(ID, "none")(&s).is_err());
         assert!(check_no_attr(ID, "none")(&s).is_ok());
         assert!(check_no_attr(ID, "arn")(&s).is_err());
+        // A name the schema does not have is a typo, not "absent".
+        let err = check_no_attr(ID, "nnoe")(&s).unwrap_err().to_string();
+        assert!(
+            err.contains("not in the resource's schema") && err.contains("\"none\""),
+            "{err}"
+        );
+        assert!(check_no_attr(ID, "nnoe.x")(&s).is_err());
+        assert!(check_no_attr("data.flywheel_caller_identity.other", "none")(&s).is_err());
         assert!(check_attr_regex(ID, "arn", r"^arn:aws:(iam|sts)::\d{12}:")(&s).is_ok());
         assert!(check_attr_regex(ID, "arn", r"^arn:aws-cn:")(&s).is_err());
         assert!(check_output("account_id", "123456789012")(&s).is_ok());

@@ -3,7 +3,7 @@
 //! AWS emulator, followed by a destroy and a direct look at the emulator.
 //!
 //! Layout: `terraform` runs the CLI, `state` reads its JSON, `checks` builds state assertions,
-//! `emulator` makes SDK clients, `steps` and `case` drive a test case.
+//! `emulator` makes SDK clients, `requests` reads the emulator's request log, `steps` and `case` drive a test case.
 //!
 //! ```text
 //! let name = unique_name("flywheel-acc");          // the emulator is shared: no collisions
@@ -25,6 +25,7 @@
 pub mod case;
 pub mod checks;
 pub mod emulator;
+pub mod requests;
 pub mod state;
 pub mod steps;
 pub mod terraform;
@@ -32,18 +33,34 @@ pub mod terraform;
 pub use case::TestCase;
 pub use checks::*;
 pub use emulator::{clients, emulator_account_id, emulator_fn, emulator_settings, Clients, Ctx};
+pub use requests::{log_mark, requests_since};
 pub use state::State;
 pub use steps::{ImportStateVerify, Plan, Step};
 pub use terraform::{Run, Spawned, Terraform, Workdir};
 
-/// Acceptance tests need a Terraform CLI and the emulator, so they only run when `TF_ACC` is
-/// set (as with terraform-plugin-testing). Returns false, and says so, when a test must skip.
+/// Why every acceptance test is `#[ignore]`d: without `TF_ACC` they report *ignored*, never
+/// a pass that ran nothing. `make testacc` runs them with `--include-ignored`.
+pub const IGNORE_REASON: &str =
+    "acceptance: needs TF_ACC=1 and the emulator; run with --include-ignored";
+
+/// Called first by every acceptance test. Acceptance tests need a Terraform CLI and the
+/// emulator: a test that runs (it is `#[ignore]`d, so it was asked for) without `TF_ACC`, or
+/// with no emulator answering, panics saying what to do. Never returns false: the `bool`
+/// keeps the `if !acceptance_enabled(..) { return; }` call sites working.
 pub fn acceptance_enabled(test: &str) -> bool {
-    if tf_acc_set(std::env::var("TF_ACC").ok().as_deref()) {
-        return true;
+    if !tf_acc_set(std::env::var("TF_ACC").ok().as_deref()) {
+        panic!("{test}: acceptance tests run only with TF_ACC=1 (and the emulator running)");
     }
-    eprintln!("{test}: skipped; acceptance tests run only with TF_ACC=1");
-    false
+    static REACHABLE: std::sync::OnceLock<Result<(), String>> = std::sync::OnceLock::new();
+    let reachable = REACHABLE.get_or_init(|| {
+        emulator_settings()
+            .check_reachable()
+            .map_err(|e| format!("{e:#}"))
+    });
+    if let Err(e) = reachable {
+        panic!("{test}: TF_ACC is set but {e}");
+    }
+    true
 }
 
 fn tf_acc_set(value: Option<&str>) -> bool {
@@ -71,6 +88,42 @@ mod tests {
         assert!(!tf_acc_set(None));
         assert!(!tf_acc_set(Some("")));
         assert!(tf_acc_set(Some("1")));
+    }
+
+    /// Every acceptance test is `#[ignore]`d with the reason above, so `cargo test` without
+    /// `TF_ACC` reports it ignored instead of passing it without running.
+    #[test]
+    fn every_acceptance_test_is_ignored_without_tf_acc() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/acceptance");
+        let mut bare = Vec::new();
+        let mut seen = 0;
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().and_then(|e| e.to_str()) != Some("rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let lines: Vec<&str> = text.lines().collect();
+            for (i, line) in lines.iter().enumerate() {
+                if *line == "#[tokio::test]" || *line == "#[test]" {
+                    seen += 1;
+                    let next = lines.get(i + 1).copied().unwrap_or_default();
+                    if next != format!("#[ignore = {IGNORE_REASON:?}]") {
+                        bare.push(format!("{}:{}", path.display(), i + 1));
+                    }
+                }
+            }
+        }
+        assert!(
+            seen > 50,
+            "found only {seen} acceptance tests in {}",
+            dir.display()
+        );
+        assert!(
+            bare.is_empty(),
+            "acceptance tests without `#[ignore = {IGNORE_REASON:?}]` (they would pass \
+             without running when TF_ACC is unset): {bare:?}"
+        );
     }
 
     #[test]
