@@ -21,6 +21,7 @@ mod aws_calls;
 mod caller_identity;
 mod crawler;
 mod examples;
+mod faults;
 mod glue_fidelity;
 mod harness_self_test;
 mod job;
