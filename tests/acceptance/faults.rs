@@ -202,11 +202,12 @@ async fn production_case(
                     .into_bytes();
                 objects.push((key, String::from_utf8_lossy(&body).to_string()));
             }
-            let expected: Vec<(String, String)> = ADOPTED_DATA
+            let mut expected: Vec<(String, String)> = ADOPTED_DATA
                 .iter()
                 .filter(|(b, _, _)| *b == bucket)
                 .map(|(_, k, v)| (k.to_string(), v.to_string()))
                 .collect();
+            expected.sort();
             ensure!(
                 objects == expected,
                 "adopted bucket {bucket} holds {objects:?} after destroy, expected its data {expected:?}"
@@ -257,11 +258,10 @@ async fn faulted_lifecycle(
         "{test}: faults fired (by kind): apply {applied:?}, plan {:?}, destroy {destroyed:?}",
         minus(&planned, &applied)
     );
-    let total: usize = applied.values().sum();
-    ensure!(
-        total >= 5,
-        "only {total} faults fired during the apply: {applied:?}"
-    );
+    // About one call in ten failed: some in each command, for every seed used.
+    for (command, fired) in [("apply", &applied), ("destroy", &destroyed)] {
+        ensure!(!fired.is_empty(), "no fault fired during the {command}");
+    }
     Ok(())
 }
 
