@@ -15,6 +15,7 @@
 #   FLYWHEEL_EMULATOR_PORT      port on 127.0.0.1 (default 4566)
 #   FLYWHEEL_EMULATOR_TIMEOUT   seconds `start` waits for it to answer (default 60)
 #   FLYWHEEL_EMULATOR_FAULTS    faults to inject from the start (JSON list; see README.md)
+#   FLYWHEEL_EMULATOR_SEED      default seed of rate and mix faults (default 0; see README.md)
 #   FLYWHEEL_TOOLS_DIR          where tools.sh installed the tools (default <repo>/.tools)
 #
 # Files: <tools>/emulator-<port>.pid and <tools>/emulator-<port>.log.

@@ -11,6 +11,8 @@ Control API (JSON in, JSON out), served on the emulator's own port:
                                   ?match=<text>, only those whose path, query or (non-S3)
                                   body has the text (as a fault's `match`)
   DELETE /_flywheel/requests      forget them (tests never do: others count in the log)
+  GET    /_flywheel/seed          {"seed": <the default seed of faults added from now on>}
+  POST   /_flywheel/seed          {"seed": N} sets it (initially FLYWHEEL_EMULATOR_SEED, or 0)
   GET    /_flywheel/health        {"status": "ok", "pid": <server pid>, ...}
 
 A fault:
@@ -26,7 +28,31 @@ A fault:
    "account": "239083076653",  # only requests filed under this account (see Accounts)
    "delay_ms": 0,              # wait this long before answering (with or without failing)
    "lost_response": false,     # true: let moto act on the request first, then fail it
-   "drop": false}              # true: close the connection instead of answering (no status)
+   "drop": false,              # true: close the connection instead of answering (no status)
+   "rate": 1.0,                # probability that a matching request is failed (0 < rate <= 1)
+   "seed": 7,                  # seed of this fault's draws; default the global seed (above)
+   "mix": ["throttle", "500"]} # pick the failure per firing from these kinds (see Mix)
+
+Which requests fail: the first `skip` matching requests pass (so `"skip": N-1, "count": 1`
+fails exactly the N-th matching call); after that each matching request fails with
+probability `rate`, until `count` of them have failed. The draws come from a random
+generator of the fault's own, seeded with `seed`: for the same seed and the same sequence
+of matching requests, the same requests fail (and, with `mix`, the same way). A request a
+rate fault lets through may still be failed by a later fault in the list.
+
+Mix: a fault with `mix` (a non-empty list) fails each firing with one of its kinds, drawn
+with equal probability from the same seeded generator; `status`, `drop` and `lost_response`
+are then not given. The kinds, as AWS and networks produce them:
+  "throttle"       the service's throttling answer: 400 ThrottlingException (Glue),
+                   400 Throttling (IAM, STS), 503 SlowDown (S3)
+  "500"            a 5xx server error with the service's code (InternalServiceException,
+                   InternalError, ServiceFailure, InternalFailure)
+  "drop"           the connection is closed before the request reaches the service
+  "lost_response"  the service acts, then the connection is closed without an answer
+  "delay"          the request is held `delay_ms` (required, > 0) before the service sees it,
+                   then answered normally: make it longer than the client's attempt timeout
+With `mix`, `delay_ms` applies only to the "delay" kind. The kind a request was failed with
+is in its log entry (`fault_kind`).
 
 A lost response is a request that reached the service and took effect, but whose answer
 the client never saw: the object exists, and the client got a 5xx (`status`) or, with
@@ -52,7 +78,8 @@ Each logged request has: seq, time, service, operation, method, path, account (t
 it was filed under), `status` (what the
 client got; null if the connection was dropped or the answer is not sent yet),
 `backend_status` (what moto answered; null if the request never reached moto), `fault`
-(the id of the fault that applied, or null), `lost_response` (moto acted but its answer
+(the id of the fault that applied, or null), `fault_kind` (how it failed the request:
+throttle, 500, error, drop, lost_response, delay; null when it only counted it), `lost_response` (moto acted but its answer
 was replaced) and `dropped` (the connection was closed without an answer).
 
 Accounts: moto files every request under account 123456789012 (or MOTO_ACCOUNT_ID, or the
@@ -67,6 +94,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import random
 import re
 import socket
 import threading
@@ -84,6 +112,7 @@ PREFIX = "/_flywheel/"
 CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/]+)/([^/]+)/aws4_request")
 QUERY_PROTOCOL = {"iam", "sts"}
 MAX_LOGGED_REQUESTS = 10000
+MIX_KINDS = ("throttle", "500", "drop", "lost_response", "delay")
 # moto's account when neither MOTO_ACCOUNT_ID nor the request chooses one.
 DEFAULT_ACCOUNT = "123456789012"
 
@@ -133,12 +162,12 @@ def default_code(service: str, status: int) -> str:
 class Fault:
     _ids = itertools.count(1)
 
-    def __init__(self, spec: dict[str, Any]):
+    def __init__(self, spec: dict[str, Any], default_seed: int = 0):
         if not isinstance(spec, dict):
             raise ValueError("a fault is a JSON object")
         unknown = set(spec) - {"service", "operation", "status", "code", "message",
                                "count", "skip", "match", "account", "delay_ms", "lost_response",
-                               "drop"}
+                               "drop", "rate", "seed", "mix"}
         if unknown:
             raise ValueError(f"unknown fault fields: {sorted(unknown)}")
         self.id = next(self._ids)
@@ -149,7 +178,9 @@ class Fault:
         if self.drop and spec.get("status"):
             raise ValueError("drop answers nothing: give no status")
         self.status = 0 if self.drop else int(spec.get("status", 500))
-        self.code = spec.get("code") or (default_code(self.service, self.status) if self.status else "")
+        # Without a code, the default is the requested service's (see firing).
+        self.explicit_code = str(spec.get("code") or "")
+        self.code = self.explicit_code or (default_code(self.service, self.status) if self.status else "")
         self.message = spec.get("message") or "Injected fault"
         self.remaining = int(spec.get("count", 1))
         self.skip = int(spec.get("skip", 0))
@@ -157,6 +188,21 @@ class Fault:
         self.account = None if spec.get("account") is None else str(spec["account"])
         self.delay_ms = int(spec.get("delay_ms", 0))
         self.fired = 0
+        self.rate = float(spec.get("rate", 1.0))
+        if not 0.0 < self.rate <= 1.0:
+            raise ValueError("rate must be in (0, 1]")
+        self.seed = int(spec["seed"]) if spec.get("seed") is not None else int(default_seed)
+        self.random = random.Random(self.seed)
+        mix = spec.get("mix")
+        self.mix: list[str] = []
+        if mix is not None:
+            if not isinstance(mix, list) or not mix or any(k not in MIX_KINDS for k in mix):
+                raise ValueError(f"mix must be a non-empty list of {list(MIX_KINDS)}")
+            if any(k in spec for k in ("status", "drop", "lost_response", "code")):
+                raise ValueError("mix chooses status, code, drop and lost_response itself")
+            if "delay" in mix and self.delay_ms <= 0:
+                raise ValueError("mix with delay needs delay_ms > 0")
+            self.mix = [str(k) for k in mix]
         if self.status and not 400 <= self.status <= 599:
             raise ValueError("status must be 0 or an HTTP error status (400-599)")
         if self.remaining == 0 or self.remaining < -1:
@@ -173,13 +219,56 @@ class Fault:
             return False
         return self.match is None or str(self.match) in text
 
+    def draw(self) -> bool:
+        """One draw per matching request past `skip`: whether this one fails."""
+        return self.rate >= 1.0 or self.random.random() < self.rate
+
+    def firing(self, service: str) -> Firing:
+        """How this firing fails a request to `service` (for a mix, one kind drawn)."""
+        if not self.mix:
+            if self.drop or self.lost_response:
+                kind = "lost_response" if self.lost_response else "drop"
+            elif self.status:
+                kind = "error"
+            else:
+                kind = "delay" if self.delay_ms > 0 else None
+            return Firing(self, service, kind, self.status, self.delay_ms,
+                          self.lost_response, self.drop)
+        kind = self.mix[self.random.randrange(len(self.mix))]
+        if kind == "throttle":
+            status = 503 if service == "s3" else 400
+            return Firing(self, service, kind, status, 0, False, False)
+        if kind == "500":
+            return Firing(self, service, kind, 500, 0, False, False)
+        if kind == "drop":
+            return Firing(self, service, kind, 0, 0, False, True)
+        if kind == "lost_response":
+            return Firing(self, service, kind, 0, 0, True, True)
+        return Firing(self, service, kind, 0, self.delay_ms, False, False)
+
     def as_dict(self) -> dict[str, Any]:
         return {"id": self.id, "service": self.service, "operation": self.operation,
                 "status": self.status, "code": self.code, "message": self.message,
                 "remaining": self.remaining, "skip": self.skip, "match": self.match,
                 "account": self.account,
                 "delay_ms": self.delay_ms, "lost_response": self.lost_response,
-                "drop": self.drop, "fired": self.fired}
+                "drop": self.drop, "fired": self.fired, "rate": self.rate,
+                "seed": self.seed, "mix": self.mix or None}
+
+
+class Firing:
+    """One application of a fault to one request."""
+
+    def __init__(self, fault: Fault, service: str, kind: str | None, status: int, delay_ms: int,
+                 lost_response: bool, drop: bool):
+        self.id = fault.id
+        self.kind = kind
+        self.status = status
+        self.message = fault.message
+        self.delay_ms = delay_ms
+        self.lost_response = lost_response
+        self.drop = drop
+        self.code = fault.explicit_code or (default_code(service, status) if status else "")
 
 
 class ControlMiddleware:
@@ -191,6 +280,7 @@ class ControlMiddleware:
         self.texts: dict[int, str] = {}
         self.seq = itertools.count(1)
         self.routers: dict[str, Any] = {}
+        self.seed = int(os.environ.get("FLYWHEEL_EMULATOR_SEED") or 0)
         initial = os.environ.get("FLYWHEEL_EMULATOR_FAULTS")
         if initial:
             self.add_faults(json.loads(initial))
@@ -199,13 +289,13 @@ class ControlMiddleware:
 
     def add_faults(self, spec: Any) -> list[Fault]:
         specs = spec if isinstance(spec, list) else [spec]
-        new = [Fault(s) for s in specs]
+        new = [Fault(s, self.seed) for s in specs]
         with self.lock:
             self.faults.extend(new)
         return new
 
     def take_fault(self, service: str, operation: str, text: str,
-                   account: str) -> Fault | None:
+                   account: str) -> Firing | None:
         with self.lock:
             for fault in self.faults:
                 if not fault.matches(service, operation, text, account):
@@ -213,12 +303,14 @@ class ControlMiddleware:
                 if fault.skip > 0:
                     fault.skip -= 1
                     continue
+                if not fault.draw():
+                    continue
                 fault.fired += 1
                 if fault.remaining > 0:
                     fault.remaining -= 1
                     if fault.remaining == 0:
                         self.faults.remove(fault)
-                return fault
+                return fault.firing(service)
         return None
 
     # --- request identification ------------------------------------------------------
@@ -296,7 +388,7 @@ class ControlMiddleware:
         entry = {"seq": next(self.seq), "time": time.time(), "service": service,
                  "operation": operation, "method": environ.get("REQUEST_METHOD"),
                  "path": path, "account": account, "status": None, "backend_status": None, "fault": None,
-                 "lost_response": False, "dropped": False}
+                 "fault_kind": None, "lost_response": False, "dropped": False}
         # Kept beside the entry, not in it: what `?match=` searches, as a fault's `match` does.
         with self.lock:
             if len(self.requests) == self.requests.maxlen:
@@ -307,6 +399,7 @@ class ControlMiddleware:
         fault = self.take_fault(service, operation, text, account)
         if fault is not None:
             entry["fault"] = fault.id
+            entry["fault_kind"] = fault.kind
             if fault.lost_response:
                 entry["backend_status"] = self.forward_and_discard(environ)
                 entry["lost_response"] = True
@@ -343,7 +436,7 @@ class ControlMiddleware:
         return statuses[-1] if statuses else None
 
     def error_response(self, environ: dict[str, Any], start_response: Callable[..., Any],
-                       service: str, fault: Fault) -> Iterable[bytes]:
+                       service: str, fault: Firing) -> Iterable[bytes]:
         request_id = str(uuid.uuid4())
         code, message = fault.code, fault.message
         content_type = environ.get("CONTENT_TYPE", "")
@@ -376,6 +469,16 @@ class ControlMiddleware:
             if parts == ["health"] and method == "GET":
                 return self.reply(start_response, 200, {"status": "ok", "pid": os.getpid(),
                                                         "faults": len(self.faults)})
+            if parts == ["seed"] and method == "GET":
+                return self.reply(start_response, 200, {"seed": self.seed})
+            if parts == ["seed"] and method == "POST":
+                length = int(environ.get("CONTENT_LENGTH") or 0)
+                spec = json.loads(environ["wsgi.input"].read(length) or b"null")
+                if not isinstance(spec, dict) or not isinstance(spec.get("seed"), int):
+                    raise ValueError('give {"seed": <integer>}')
+                with self.lock:
+                    self.seed = spec["seed"]
+                return self.reply(start_response, 200, {"seed": self.seed})
             if parts[0] == "faults":
                 if len(parts) == 1 and method == "GET":
                     with self.lock:

@@ -16,11 +16,11 @@ use crate::job::{check_nothing_left, create_bucket, get_job, Fixture, ADDR, ROLE
 use crate::pipeline::control;
 
 /// Faults armed by one test, removed when dropped so a failing test leaves none behind.
-struct Faults(Vec<u64>);
+pub(crate) struct Faults(pub(crate) Vec<u64>);
 
 impl Faults {
     /// Arms `specs` in order (the first that matches a request applies); their ids, in order.
-    fn arm(specs: &[Json]) -> Result<Faults> {
+    pub(crate) fn arm(specs: &[Json]) -> Result<Faults> {
         let added: Json = serde_json::from_str(&control(
             "POST",
             "/_flywheel/faults",
@@ -36,11 +36,11 @@ impl Faults {
         Ok(Faults(ids))
     }
 
-    fn id(&self, i: usize) -> u64 {
+    pub(crate) fn id(&self, i: usize) -> u64 {
         self.0[i]
     }
 
-    fn disarm(&mut self) -> Result<()> {
+    pub(crate) fn disarm(&mut self) -> Result<()> {
         for id in std::mem::take(&mut self.0) {
             control("DELETE", &format!("/_flywheel/faults/{id}"), "")?;
         }
@@ -55,7 +55,7 @@ impl Drop for Faults {
 }
 
 /// The logged requests a fault applied to (counters included), oldest first.
-fn requests_of(fault: u64) -> Result<Vec<Json>> {
+pub(crate) fn requests_of(fault: u64) -> Result<Vec<Json>> {
     let log: Json = serde_json::from_str(&control("GET", "/_flywheel/requests", "")?)?;
     Ok(log["requests"]
         .as_array()
@@ -66,12 +66,12 @@ fn requests_of(fault: u64) -> Result<Vec<Json>> {
         .collect())
 }
 
-fn seq(r: &Json) -> u64 {
+pub(crate) fn seq(r: &Json) -> u64 {
     r["seq"].as_u64().unwrap_or(0)
 }
 
 /// A fault that only counts the requests it matches (status 0: no failure, no delay).
-fn counter(service: &str, operation: &str, matching: &str) -> Json {
+pub(crate) fn counter(service: &str, operation: &str, matching: &str) -> Json {
     serde_json::json!({
         "service": service, "operation": operation, "status": 0, "count": -1,
         "match": matching,
@@ -82,12 +82,12 @@ fn counter(service: &str, operation: &str, matching: &str) -> Json {
 const UNABLE_TO_ASSUME: &str =
     "Service is unable to assume provided role. Please verify role's TrustPolicy";
 
-fn provider_block(settings: &str) -> String {
+pub(crate) fn provider_block(settings: &str) -> String {
     format!("provider \"flywheel\" {{\n{settings}\n}}\n")
 }
 
 /// A job fixture with its assets bucket made through the SDK.
-async fn job_fixture(dir: &std::path::Path, prefix: &str) -> Fixture {
+pub(crate) async fn job_fixture(dir: &std::path::Path, prefix: &str) -> Fixture {
     emulator_settings().check_reachable().expect("emulator");
     let f = Fixture::new(dir, prefix);
     std::fs::write(&f.script, SCRIPT_V1).expect("script");
@@ -97,7 +97,7 @@ async fn job_fixture(dir: &std::path::Path, prefix: &str) -> Fixture {
     f
 }
 
-fn nothing_left(f: &Fixture) -> impl Fn(Ctx) -> BoxFuture<Result<()>> {
+pub(crate) fn nothing_left(f: &Fixture) -> impl Fn(Ctx) -> BoxFuture<Result<()>> {
     let f = f.clone();
     move |ctx| {
         let f = f.clone();

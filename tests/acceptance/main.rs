@@ -23,6 +23,7 @@ mod caller_identity;
 mod crawler;
 mod drift;
 mod examples;
+mod faults;
 mod glue_fidelity;
 mod harness_self_test;
 mod job;
