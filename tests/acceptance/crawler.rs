@@ -9,8 +9,8 @@ use aws_sdk_glue::types::Crawler;
 use crate::harness::*;
 
 const ADDR: &str = "flywheel_crawler.c";
-const ROLE: &str = "arn:aws:iam::123456789012:role/flywheel-acc-glue-role";
-const BUCKET: &str = "flywheel-acc-data";
+pub(crate) const ROLE: &str = "arn:aws:iam::123456789012:role/flywheel-acc-glue-role";
+pub(crate) const BUCKET: &str = "flywheel-acc-data";
 
 /// A pipeline context literal whose tags carry the pipeline's identity (the crawler's own
 /// `role_arn` and `database` win over the context's).
@@ -93,13 +93,13 @@ async fn get_crawler(ctx: &Ctx, name: &str) -> Result<Option<Crawler>> {
     }
 }
 
-async fn crawler(ctx: &Ctx, name: &str) -> Result<Crawler> {
+pub(crate) async fn crawler(ctx: &Ctx, name: &str) -> Result<Crawler> {
     get_crawler(ctx, name)
         .await?
         .with_context(|| format!("crawler {name} is not in the emulator"))
 }
 
-async fn trigger(ctx: &Ctx, name: &str) -> Result<Option<aws_sdk_glue::types::Trigger>> {
+pub(crate) async fn trigger(ctx: &Ctx, name: &str) -> Result<Option<aws_sdk_glue::types::Trigger>> {
     match ctx.aws.glue.get_trigger().name(name).send().await {
         Ok(out) => Ok(out.trigger),
         Err(e)
@@ -124,7 +124,7 @@ fn paths(c: &Crawler) -> Vec<String> {
 }
 
 /// After the destroy: neither the crawler nor its trigger is left in the emulator.
-async fn nothing_left(ctx: Ctx, name: String) -> Result<()> {
+pub(crate) async fn nothing_left(ctx: Ctx, name: String) -> Result<()> {
     ensure!(
         get_crawler(&ctx, &name).await?.is_none(),
         "crawler {name} survived the destroy"
@@ -523,7 +523,11 @@ async fn crawler_out_of_band_delete_and_change_are_repaired() {
                 })
                 .plan_only()
                 .expect_non_empty_plan()
-                .expect_resource_action(ADDR, &["delete", "create"]),
+                .expect_resource_action(ADDR, &["delete", "create"])
+                .expect_plan_text(&format!(
+                    r#"(?s)flywheel_crawler\.c must be replaced.*name\s*=\s*"{}""#,
+                    regex::escape(&name)
+                )),
         )
         .step(
             Step::config(hcl.clone())

@@ -446,7 +446,12 @@ async fn job_lifecycle() {
             }
         })
         .expect_resource_action(ADDR, &["update"])
-        .expect_plan_text("script_sha256")
+        // The job names its script child by hash: the tampered object's, then the file's.
+        .expect_plan_text(&format!(
+            r#"script_sha256\s*=\s*"{}"\s*->\s*"{}""#,
+            sha256_hex(b"print('tampered')\n"),
+            sha256_hex(SCRIPT_V2.as_bytes())
+        ))
         .emulator_check({
             let fx = f.clone();
             move |ctx| {
@@ -473,6 +478,11 @@ async fn job_lifecycle() {
             }
         })
         .expect_resource_action(ADDR, &["create"])
+        // The plan names the Glue job it recreates among the objects it manages.
+        .expect_plan_text(&format!(
+            r#"name\s*=\s*"{}"[\s+]*type\s*=\s*"aws_glue_job""#,
+            regex::escape(&f.job)
+        ))
         .emulator_check({
             let fx = f.clone();
             move |ctx| {

@@ -139,7 +139,10 @@ pub(crate) async fn bucket_tags(aws: &Clients, b: &str) -> Result<Vec<(String, S
 }
 
 /// (id, prefix, expiration days) of every lifecycle rule.
-async fn lifecycle(aws: &Clients, b: &str) -> Result<Vec<(String, String, Option<i32>)>> {
+pub(crate) async fn lifecycle(
+    aws: &Clients,
+    b: &str,
+) -> Result<Vec<(String, String, Option<i32>)>> {
     match aws
         .s3
         .get_bucket_lifecycle_configuration()
@@ -181,7 +184,7 @@ pub(crate) async fn bucket_policy(aws: &Clients, b: &str) -> Result<Option<Json>
     }
 }
 
-async fn encryption(aws: &Clients, b: &str) -> Result<Option<String>> {
+pub(crate) async fn encryption(aws: &Clients, b: &str) -> Result<Option<String>> {
     match aws.s3.get_bucket_encryption().bucket(b).send().await {
         Ok(o) => Ok(o
             .server_side_encryption_configuration()
@@ -198,7 +201,7 @@ async fn encryption(aws: &Clients, b: &str) -> Result<Option<String>> {
     }
 }
 
-async fn public_access_block(aws: &Clients, b: &str) -> Result<Option<[bool; 4]>> {
+pub(crate) async fn public_access_block(aws: &Clients, b: &str) -> Result<Option<[bool; 4]>> {
     match aws.s3.get_public_access_block().bucket(b).send().await {
         Ok(o) => Ok(o.public_access_block_configuration().map(|c| {
             [
@@ -846,10 +849,10 @@ async fn pipeline_lifecycle() {
         .await;
 }
 
-type DriftFn =
+pub(crate) type DriftFn =
     std::rc::Rc<dyn Fn(Ctx) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<()>>>>>;
 
-fn boxed<F, Fut>(f: F) -> DriftFn
+pub(crate) fn boxed<F, Fut>(f: F) -> DriftFn
 where
     F: Fn(Ctx) -> Fut + 'static,
     Fut: std::future::Future<Output = Result<()>> + 'static,
