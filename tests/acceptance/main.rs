@@ -23,6 +23,7 @@ mod crawler;
 mod examples;
 mod glue_fidelity;
 mod harness_self_test;
+mod invalid_input;
 mod job;
 mod kill;
 mod ownership;
