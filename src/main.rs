@@ -2,6 +2,8 @@
 
 mod aws;
 mod data_sources;
+#[cfg(test)]
+mod fuzz;
 mod logging;
 mod model;
 mod provider;

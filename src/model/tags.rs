@@ -49,6 +49,21 @@ pub fn delta(have: &Tags, want: &Tags) -> TagDelta {
     }
 }
 
+/// AWS takes at most 50 tags on an S3 bucket, a Glue object or an IAM role; the provider
+/// adds up to four of its own (`flywheel:managed-by`, `flywheel:owner`,
+/// `flywheel:pipeline-owner`, `flywheel:pipeline`), which leaves this many for the user.
+pub const MAX_USER_TAGS: usize = 46;
+
+/// Too many tags for AWS once the provider's own are added, as a message.
+pub fn count_problem(tags: &Tags) -> Option<String> {
+    (tags.len() > MAX_USER_TAGS).then(|| {
+        format!(
+            "{} tags given; AWS allows 50 tags on an object and the provider adds up to 4 of its own, so set at most {MAX_USER_TAGS} tags",
+            tags.len()
+        )
+    })
+}
+
 /// Validates user tag keys and values; returns (key, message) for each problem.
 pub fn problems(tags: &Tags) -> Vec<(String, String)> {
     let mut out = Vec::new();
@@ -111,6 +126,18 @@ mod tests {
         assert_eq!(d.remove, vec!["a".to_string()]);
         assert_eq!(d.add, t(&[("b", "3"), ("c", "4")]));
         assert!(delta(&t(&[("a", "1")]), &t(&[("a", "1")])).is_empty());
+    }
+
+    #[test]
+    fn at_most_46_user_tags() {
+        let n = |count: usize| {
+            (0..count)
+                .map(|i| (format!("k{i}"), "v".to_string()))
+                .collect()
+        };
+        assert_eq!(count_problem(&n(MAX_USER_TAGS)), None);
+        let msg = count_problem(&n(MAX_USER_TAGS + 1)).expect("47 tags are too many");
+        assert!(msg.contains("at most 46 tags"), "{msg}");
     }
 
     #[test]

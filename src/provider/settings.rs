@@ -189,6 +189,17 @@ pub fn from_config(config: &ProviderConfig, diags: &mut Diagnostics) -> Settings
     }
 
     if let Value::Value(tags) = &config.default_tags {
+        if tags.len() > crate::model::tags::MAX_USER_TAGS {
+            diags.error(
+                "Too many default tags",
+                format!(
+                    "default_tags: {} tags given; AWS allows 50 tags on an object and the provider adds up to 4 of its own, so set at most {} tags.",
+                    tags.len(),
+                    crate::model::tags::MAX_USER_TAGS
+                ),
+                AttributePath::new("default_tags"),
+            );
+        }
         for (k, v) in tags {
             if k.is_empty() || k.chars().count() > 128 {
                 diags.error(
@@ -439,6 +450,22 @@ mod tests {
         assert!(diags.errors.is_empty());
         assert_eq!(settings.max_retries, DEFAULT_MAX_RETRIES);
         assert_eq!(settings.allowed_account_ids, None);
+    }
+
+    #[test]
+    fn more_default_tags_than_aws_allows_are_refused() {
+        let tags = |n: usize| {
+            let m = (0..n).map(|i| (format!("k{i}"), s("v"))).collect();
+            ProviderConfig {
+                default_tags: Value::Value(m),
+                ..Default::default()
+            }
+        };
+        assert!(errors_for(tags(46)).is_empty());
+        let errors = errors_for(tags(47));
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].0, "Too many default tags");
+        assert!(errors[0].1.contains("default_tags"), "{errors:?}");
     }
 
     #[test]

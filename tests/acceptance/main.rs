@@ -26,6 +26,7 @@ mod examples;
 mod faults;
 mod glue_fidelity;
 mod harness_self_test;
+mod invalid_input;
 mod job;
 mod kill;
 mod ownership;

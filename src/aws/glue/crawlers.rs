@@ -3,8 +3,8 @@
 //! role ("Service is unable to assume provided role").
 
 use aws_sdk_glue::types::{
-    CrawlerTargets, DeleteBehavior, RecrawlBehavior, RecrawlPolicy, S3Target as GlueS3Target,
-    SchemaChangePolicy, UpdateBehavior,
+    Crawler, CrawlerTargets, DeleteBehavior, RecrawlBehavior, RecrawlPolicy,
+    S3Target as GlueS3Target, SchemaChangePolicy, UpdateBehavior,
 };
 
 use crate::aws::retry::{call, Op};
@@ -22,9 +22,11 @@ pub async fn get(ctx: &AwsContext, name: &str) -> Result<Option<ObservedCrawler>
         Err(e) if e.is_not_found() => return Ok(None),
         Err(e) => return Err(e),
     };
-    let Some(c) = out.crawler else {
-        return Ok(None);
-    };
+    Ok(out.crawler.as_ref().map(|c| observed(c, name)))
+}
+
+/// GetCrawler's answer in model form; every field may be missing, as the SDK allows.
+pub(crate) fn observed(c: &Crawler, name: &str) -> ObservedCrawler {
     let targets = c
         .targets()
         .map(|t| {
@@ -38,7 +40,7 @@ pub async fn get(ctx: &AwsContext, name: &str) -> Result<Option<ObservedCrawler>
         })
         .unwrap_or_default();
     let policy = c.schema_change_policy();
-    Ok(Some(ObservedCrawler {
+    ObservedCrawler {
         name: c.name().unwrap_or(name).to_string(),
         role: c.role().map(str::to_string),
         database: c.database_name().map(str::to_string),
@@ -63,7 +65,7 @@ pub async fn get(ctx: &AwsContext, name: &str) -> Result<Option<ObservedCrawler>
             .configuration()
             .filter(|s| !s.trim().is_empty())
             .map(str::to_string),
-    }))
+    }
 }
 
 fn targets(want: &DesiredCrawler) -> CrawlerTargets {

@@ -2,7 +2,7 @@
 //! resets whatever it is not sent) and DeleteJob. CreateJob and UpdateJob go through the
 //! retry path, which waits out IAM propagation of a freshly created role.
 
-use aws_sdk_glue::types::{JobCommand, JobUpdate, WorkerType};
+use aws_sdk_glue::types::{Job, JobCommand, JobUpdate, WorkerType};
 
 use crate::aws::retry::{call, Op};
 use crate::aws::{AwsContext, AwsError};
@@ -20,9 +20,13 @@ pub async fn get(ctx: &AwsContext, name: &str) -> Result<Option<ObservedJob>, Aw
         Err(e) if e.is_not_found() => return Ok(None),
         Err(e) => return Err(e),
     };
-    let Some(job) = out.job else { return Ok(None) };
+    Ok(out.job.as_ref().map(|job| observed(job, name)))
+}
+
+/// GetJob's answer in model form; every field may be missing, as the SDK allows.
+pub(crate) fn observed(job: &Job, name: &str) -> ObservedJob {
     let command = job.command();
-    Ok(Some(ObservedJob {
+    ObservedJob {
         name: job.name().unwrap_or(name).to_string(),
         role_arn: job.role().map(str::to_string),
         command_name: command.and_then(|c| c.name()).map(str::to_string),
@@ -41,7 +45,7 @@ pub async fn get(ctx: &AwsContext, name: &str) -> Result<Option<ObservedJob>, Aw
             .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
             .unwrap_or_default(),
         created_on: job.created_on().map(|t| t.secs()),
-    }))
+    }
 }
 
 fn command(def: &JobDefinition) -> JobCommand {

@@ -2,7 +2,8 @@
 //! decided by the caller (`model::ownership`).
 
 use aws_sdk_glue::types::{
-    Action, Condition, JobRunState, Logical, LogicalOperator, Predicate, TriggerState, TriggerType,
+    Action, Condition, JobRunState, Logical, LogicalOperator, Predicate, Trigger, TriggerState,
+    TriggerType,
 };
 
 use crate::aws::retry::{call, Op};
@@ -20,7 +21,11 @@ pub async fn get(ctx: &AwsContext, name: &str) -> Result<Option<ObservedTrigger>
         Err(e) if e.is_not_found() => return Ok(None),
         Err(e) => return Err(e),
     };
-    let Some(t) = trigger else { return Ok(None) };
+    Ok(trigger.as_ref().map(|t| observed(t, name)))
+}
+
+/// GetTrigger's answer in model form; every field may be missing, as the SDK allows.
+pub(crate) fn observed(t: &Trigger, name: &str) -> ObservedTrigger {
     let start = match t.r#type() {
         Some(TriggerType::Scheduled) => t.schedule().map(|s| TriggerStart::Schedule(s.into())),
         Some(TriggerType::Conditional) => single_success_condition(t.predicate()),
@@ -38,7 +43,7 @@ pub async fn get(ctx: &AwsContext, name: &str) -> Result<Option<ObservedTrigger>
             _ => None,
         })
         .collect();
-    Ok(Some(ObservedTrigger {
+    ObservedTrigger {
         name: t.name().unwrap_or(name).to_string(),
         start,
         actions,
@@ -47,7 +52,7 @@ pub async fn get(ctx: &AwsContext, name: &str) -> Result<Option<ObservedTrigger>
             t.state(),
             Some(TriggerState::Activated | TriggerState::Activating)
         ),
-    }))
+    }
 }
 
 fn named(n: Option<&str>) -> Option<&str> {

@@ -76,7 +76,11 @@ fn optional<T>(r: Result<T, AwsError>) -> Result<Option<T>, Option<AwsError>> {
 /// A bucket policy as S3 returns it; an error naming the bucket when it
 /// is not a policy document (S3 validates policies, but one the provider cannot read must
 /// stop it rather than be overwritten with the owner's statements lost).
-fn policy_document(bucket: &str, operation: &'static str, text: &str) -> Result<Value, AwsError> {
+pub(crate) fn policy_document(
+    bucket: &str,
+    operation: &'static str,
+    text: &str,
+) -> Result<Value, AwsError> {
     let doc = policy::parse(text).filter(|d| {
         d.is_object()
             && matches!(
@@ -232,7 +236,7 @@ pub async fn read(
 
 /// One of the pipeline's enabled rules in model form; other rules (foreign or disabled)
 /// are `None`, so a disabled rule of ours reads as missing.
-fn to_model_rule(r: &LifecycleRule) -> Option<model::LifecycleRule> {
+pub(crate) fn to_model_rule(r: &LifecycleRule) -> Option<model::LifecycleRule> {
     let id = r.id().filter(|id| id.starts_with(RULE_PREFIX))?;
     if r.status() != &ExpirationStatus::Enabled {
         return None;

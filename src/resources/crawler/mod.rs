@@ -33,7 +33,7 @@ mod validate;
 use plan::plan_state;
 use state::refresh;
 pub use state::State;
-use validate::validate_config;
+pub(crate) use validate::validate_config;
 
 pub struct CrawlerResource {
     ctx: SharedContext,

@@ -27,7 +27,7 @@ pub(super) fn literals(c: &State) -> Literals<'_> {
     }
 }
 
-pub(super) fn validate_config(c: &State, diags: &mut Diagnostics) {
+pub(crate) fn validate_config(c: &State, diags: &mut Diagnostics) {
     let at = AttributePath::new;
     let mut v = Checks::new(diags);
     v.string(at("name"), &c.name, "Invalid name", &model::check_name);
@@ -117,6 +117,9 @@ pub(super) fn validate_config(c: &State, diags: &mut Diagnostics) {
     if let Some(tags) = known_tags(&c.tags) {
         for (k, msg) in tag_model::problems(&tags) {
             v.fail(at("tags").key(k), "Invalid tag", msg);
+        }
+        if let Some(msg) = tag_model::count_problem(&tags) {
+            v.fail(at("tags"), "Too many tags", msg);
         }
     }
 }

@@ -233,6 +233,9 @@ pub fn validate_config(config: &State, diags: &mut Diagnostics) {
         for (k, msg) in tags::problems(&t) {
             attr_error(diags, AttributePath::new("tags").key(k), "Invalid tag", msg);
         }
+        if let Some(msg) = tags::count_problem(&t) {
+            attr_error(diags, AttributePath::new("tags"), "Too many tags", msg);
+        }
     }
 }
 #[cfg(test)]
@@ -341,6 +344,13 @@ pub(crate) mod tests {
                 Box::new(|s| {
                     s.tags =
                         Value::Value([("aws:x".to_string(), Value::Value("x".to_string()))].into());
+                }),
+            ),
+            (
+                "tags",
+                Box::new(|s| {
+                    let many = (0..47).map(|i| (format!("k{i}"), Value::Value("v".into())));
+                    s.tags = Value::Value(many.collect());
                 }),
             ),
         ];

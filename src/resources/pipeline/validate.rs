@@ -150,6 +150,9 @@ pub fn validate_config(config: &State, diags: &mut Diagnostics) {
         for (k, msg) in tags::problems(&t) {
             c.fail(AttributePath::new("tags").key(k), "Invalid tag", msg);
         }
+        if let Some(msg) = tags::count_problem(&t) {
+            c.fail(AttributePath::new("tags"), "Too many tags", msg);
+        }
     }
     // Names as a whole (derived defaults, duplicates), when everything is known and valid.
     if !c.has_errors() {

@@ -1,0 +1,15 @@
+# stage: apply
+# attribute: schedule
+# error: Invalid schedule
+
+resource "terraform_data" "schedule" {
+  input = "cron(0 4 * * *)"
+}
+
+resource "flywheel_crawler" "x" {
+  name = "__NAME__-crw"
+  role_arn = "arn:aws:iam::123456789012:role/__NAME__-role"
+  database = "__NAME___db"
+  s3_targets = ["s3://__NAME__-data/raw/"]
+  schedule = terraform_data.schedule.output
+}

@@ -1,0 +1,11 @@
+# stage: validate
+# attribute: run_after_job
+# error: Invalid run_after_job
+
+resource "flywheel_crawler" "x" {
+  name = "__NAME__-crw"
+  role_arn = "arn:aws:iam::123456789012:role/__NAME__-role"
+  database = "__NAME___db"
+  s3_targets = ["s3://__NAME__-data/raw/"]
+  run_after_job = ""
+}

@@ -1,0 +1,11 @@
+# stage: validate
+# attribute: table_prefix
+# error: at most 128
+
+resource "flywheel_crawler" "x" {
+  name = "__NAME__-crw"
+  role_arn = "arn:aws:iam::123456789012:role/__NAME__-role"
+  database = "__NAME___db"
+  s3_targets = ["s3://__NAME__-data/raw/"]
+  table_prefix = "ppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppp"
+}

@@ -1,0 +1,10 @@
+# stage: validate
+# attribute: s3_targets
+# error: bucket name
+
+resource "flywheel_crawler" "x" {
+  name = "__NAME__-crw"
+  role_arn = "arn:aws:iam::123456789012:role/__NAME__-role"
+  database = "__NAME___db"
+  s3_targets = ["s3://__NAME__-data/a/", "s3://Bad_Bucket/a/"]
+}

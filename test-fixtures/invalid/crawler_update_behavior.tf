@@ -1,0 +1,13 @@
+# stage: validate
+# attribute: schema_change_policy.update_behavior
+# error: Invalid schema_change_policy\.update_behavior
+
+resource "flywheel_crawler" "x" {
+  name = "__NAME__-crw"
+  role_arn = "arn:aws:iam::123456789012:role/__NAME__-role"
+  database = "__NAME___db"
+  s3_targets = ["s3://__NAME__-data/raw/"]
+  schema_change_policy {
+    update_behavior = "DELETE_FROM_DATABASE"
+  }
+}

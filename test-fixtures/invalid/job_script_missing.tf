@@ -1,0 +1,9 @@
+# stage: validate
+# attribute: script
+# error: Missing script
+
+resource "flywheel_job" "x" {
+  name = "__NAME__-job"
+  role_arn = "arn:aws:iam::123456789012:role/__NAME__-role"
+  script_bucket = "__NAME__-assets"
+}

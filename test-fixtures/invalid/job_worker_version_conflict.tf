@@ -1,0 +1,12 @@
+# stage: validate
+# attribute: worker_type
+# error: not available
+
+resource "flywheel_job" "x" {
+  name = "__NAME__-job"
+  role_arn = "arn:aws:iam::123456789012:role/__NAME__-role"
+  script_location = "s3://__NAME__-assets/scripts/x.py"
+  script_bucket = "__NAME__-assets"
+  worker_type = "G.8X"
+  glue_version = "2.0"
+}

@@ -1,0 +1,8 @@
+# stage: validate
+# attribute: name
+# error: Invalid pipeline name
+
+resource "flywheel_pipeline" "x" {
+  name = "__NAME__\nx"
+  environment = "val"
+}

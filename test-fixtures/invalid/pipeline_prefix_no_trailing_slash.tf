@@ -1,0 +1,11 @@
+# stage: validate
+# attribute: data_bucket.prefixes
+# error: must end with
+
+resource "flywheel_pipeline" "x" {
+  name = "__NAME__"
+  environment = "val"
+  data_bucket {
+    prefixes = ["opus"]
+  }
+}

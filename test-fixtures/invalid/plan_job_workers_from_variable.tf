@@ -1,0 +1,16 @@
+# stage: plan
+# attribute: number_of_workers
+# error: out of range
+# var: workers=100000
+
+variable "workers" {
+  type = number
+}
+
+resource "flywheel_job" "x" {
+  name = "__NAME__-job"
+  role_arn = "arn:aws:iam::123456789012:role/__NAME__-role"
+  script_location = "s3://__NAME__-assets/scripts/x.py"
+  script_bucket = "__NAME__-assets"
+  number_of_workers = var.workers
+}

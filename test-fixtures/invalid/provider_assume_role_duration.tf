@@ -1,0 +1,17 @@
+# stage: validate
+# attribute: assume_role
+# error: duration
+
+provider "flywheel" {
+  assume_role {
+    role_arn = "arn:aws:iam::123456789012:role/deployer"
+    duration = "10m"
+  }
+}
+
+resource "flywheel_job" "x" {
+  name = "__NAME__-job"
+  role_arn = "arn:aws:iam::123456789012:role/__NAME__-role"
+  script_location = "s3://__NAME__-assets/scripts/x.py"
+  script_bucket = "__NAME__-assets"
+}

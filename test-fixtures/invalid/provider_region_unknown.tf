@@ -1,0 +1,14 @@
+# stage: validate
+# attribute: region
+# error: Unknown region
+
+provider "flywheel" {
+  region = "mars-north-1"
+}
+
+resource "flywheel_job" "x" {
+  name = "__NAME__-job"
+  role_arn = "arn:aws:iam::123456789012:role/__NAME__-role"
+  script_location = "s3://__NAME__-assets/scripts/x.py"
+  script_bucket = "__NAME__-assets"
+}

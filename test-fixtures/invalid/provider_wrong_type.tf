@@ -1,0 +1,14 @@
+# stage: validate
+# attribute: skip_region_validation
+# error: skip_region_validation
+
+provider "flywheel" {
+  skip_region_validation = "sometimes"
+}
+
+resource "flywheel_job" "x" {
+  name = "__NAME__-job"
+  role_arn = "arn:aws:iam::123456789012:role/__NAME__-role"
+  script_location = "s3://__NAME__-assets/scripts/x.py"
+  script_bucket = "__NAME__-assets"
+}
