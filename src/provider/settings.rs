@@ -297,6 +297,8 @@ fn assume_role(ar: &AssumeRoleConfig, diags: &mut Diagnostics) -> Option<AssumeR
     let role_arn = match &ar.role_arn {
         Value::Value(arn) => {
             if let Err(msg) = validate::role_arn(arn) {
+                // The detail names the attribute: Terraform shows no path for the provider block.
+                let msg = format!("assume_role.role_arn: {msg}");
                 diags.error("Invalid role_arn", msg, path().attribute("role_arn"));
             }
             arn.clone()
@@ -314,12 +316,13 @@ fn assume_role(ar: &AssumeRoleConfig, diags: &mut Diagnostics) -> Option<AssumeR
             Ok(_) => {
                 diags.error(
                     "Invalid duration",
-                    format!("duration {d:?} must be between 15m and 12h."),
+                    format!("assume_role.duration: {d:?} must be between 15m and 12h."),
                     path().attribute("duration"),
                 );
                 None
             }
             Err(msg) => {
+                let msg = format!("assume_role.duration: {msg}");
                 diags.error("Invalid duration", msg, path().attribute("duration"));
                 None
             }

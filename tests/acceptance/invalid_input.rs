@@ -25,6 +25,7 @@ use futures::StreamExt;
 use regex::Regex;
 use serde_json::Value as Json;
 
+use crate::harness::case::unwrap_diagnostics;
 use crate::harness::terraform::without_override_warning;
 use crate::harness::*;
 use crate::pipeline::control;
@@ -116,7 +117,8 @@ fn load_corpus() -> Result<Vec<Case>> {
 
 /// Output of a run that failed as the case expects, or why it did not.
 fn expect_named_failure(case: &Case, run: &Run) -> Result<()> {
-    let out = without_override_warning(&run.output());
+    // Terraform wraps diagnostics at 78 columns: match on the text with lines joined.
+    let out = unwrap_diagnostics(&without_override_warning(&run.output()));
     if Regex::new(CRASH)?.is_match(&out) {
         bail!("the provider crashed:\n{}", run.describe());
     }

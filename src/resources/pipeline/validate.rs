@@ -139,7 +139,11 @@ pub fn validate_config(config: &State, diags: &mut Diagnostics) {
                     Some((n, None)) => c.fail(
                         at,
                         "Invalid lifecycle days",
-                        format!("days must be a whole number, not {}", n.0),
+                        format!(
+                            "lifecycle days must be a whole number between 1 and {}, not {}",
+                            model::MAX_LIFECYCLE_DAYS,
+                            n.0
+                        ),
                     ),
                     None => {}
                 }
