@@ -67,6 +67,8 @@ struct KillPoint {
     /// Calls of this operation never reach the backend before the kill: they wait
     /// [`HOLD_MS`], then fail. It stands for the call the provider was about to send.
     held: Option<&'static str>,
+    /// The held calls reach the backend first (it acts), and only their answers wait.
+    held_after_acting: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -76,6 +78,9 @@ enum On {
     /// The call arrived and is still waiting ([`SLOW_MS`]): it takes effect after the
     /// kill, and no one sees its answer.
     Arrived,
+    /// The backend acted on the call, and its answer is held: the object exists, and the
+    /// provider never learns it.
+    Acted,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -104,6 +109,7 @@ const fn point(
         on,
         phase,
         held: None,
+        held_after_acting: false,
     }
 }
 
@@ -210,15 +216,21 @@ const POINTS: &[KillPoint] = &[
         On::Arrived,
         Phase::JobsAndCrawlers,
     ),
-    // Everything exists; Terraform had not recorded the last crawler.
-    point(
-        "kill_after_last_create",
-        "glue",
-        "CreateTrigger",
-        2,
-        On::Answered,
-        Phase::JobsAndCrawlers,
-    ),
+    // Everything exists; the provider had not seen the last create's answer, so Terraform
+    // had not recorded the last crawler. (Killing once that answer is out races the apply's
+    // own end: nothing follows it.)
+    KillPoint {
+        held: Some("CreateTrigger"),
+        held_after_acting: true,
+        ..point(
+            "kill_after_last_create",
+            "glue",
+            "CreateTrigger",
+            2,
+            On::Acted,
+            Phase::JobsAndCrawlers,
+        )
+    },
     // Destroying jobs: a script is gone, its job and the others are not.
     point(
         "kill_during_destroy_after_delete_object",
@@ -449,6 +461,7 @@ async fn kill_case(
         match point.on {
             On::Answered => "been answered",
             On::Arrived => "arrived",
+            On::Acted => "been acted on, its answer held",
         },
         killed.writes.join(", ")
     );
@@ -752,7 +765,7 @@ fn kill_command(
 ) -> Result<Killed> {
     let (service, operation, nth) = (point.service, point.operation, point.nth);
     let since = last_seq()?;
-    let faults = KillFaults::arm(point.held)?;
+    let faults = KillFaults::arm(point.held, point.held_after_acting)?;
     let mut args = vec![command, "-no-color", "-input=false", "-auto-approve"];
     args.extend(vars.iter().map(String::as_str));
     let mut spawned = work.tf.spawn(&work.dir, &args, &[])?;
@@ -763,7 +776,11 @@ fn kill_command(
             .filter(|c| {
                 c["service"] == service
                     && c["operation"] == operation
-                    && (point.on == On::Arrived || !c["status"].is_null())
+                    && match point.on {
+                        On::Arrived => true,
+                        On::Answered => !c["status"].is_null(),
+                        On::Acted => !c["backend_status"].is_null(),
+                    }
             })
             .collect();
         if let Some(call) = answered.get(nth - 1) {
@@ -886,7 +903,8 @@ fn calls_since(seq: u64) -> Result<Vec<Json>> {
         .collect())
 }
 
-/// The faults of a killed apply: the held operation's calls fail after [`HOLD_MS`], and
+/// The faults of a killed apply: the held operation's calls fail after [`HOLD_MS`] (after
+/// the backend acted on them, for [`KillPoint::held_after_acting`]), and
 /// every other call of the example's account only waits [`SLOW_MS`]. Removed on drop, so
 /// a failing test does not leave them armed.
 struct KillFaults {
@@ -894,13 +912,13 @@ struct KillFaults {
 }
 
 impl KillFaults {
-    fn arm(held: Option<&str>) -> Result<Self> {
+    fn arm(held: Option<&str>, after_acting: bool) -> Result<Self> {
         let mut specs = Vec::new();
         if let Some(op) = held {
             // Faults apply in the order they were added: this one first.
             specs.push(serde_json::json!({
                 "account": ACCOUNT, "operation": op, "status": 503, "delay_ms": HOLD_MS,
-                "count": -1,
+                "count": -1, "lost_response": after_acting,
             }));
         }
         specs.push(serde_json::json!({
@@ -1387,7 +1405,7 @@ async fn sigint_case(root: &Path, aws: &Clients) -> Result<Option<String>> {
 /// has been answered, then waits for it to stop by itself (bounded by [`STOP_BOUND`]).
 fn interrupt_apply(work: &Workdir, vars: &[String]) -> Result<Run> {
     let since = last_seq()?;
-    let faults = KillFaults::arm(None)?;
+    let faults = KillFaults::arm(None, false)?;
     let mut args = vec!["apply", "-no-color", "-input=false", "-auto-approve"];
     args.extend(vars.iter().map(String::as_str));
     let spawned = work.tf.spawn(&work.dir, &args, &[])?;
