@@ -61,10 +61,10 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let result = runtime.block_on(tf_provider::serve(
-        provider::NAME,
-        provider::FlywheelProvider::default(),
-    ));
+    let result = runtime.block_on(async {
+        ignore_interrupts()?;
+        tf_provider::serve(provider::NAME, provider::FlywheelProvider::default()).await
+    });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -73,4 +73,19 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// Ctrl-C in a terminal sends SIGINT to Terraform and to its provider plugins alike.
+/// Terraform stops gracefully: it asks the provider to stop (StopProvider), waits for the
+/// operations in flight and records what they created. A plugin that died of the signal
+/// would lose those operations' results ("Plugin did not respond"), so, as Go plugins do,
+/// the provider takes SIGINT and leaves stopping to Terraform.
+fn ignore_interrupts() -> anyhow::Result<()> {
+    let mut interrupts = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?;
+    tokio::spawn(async move {
+        while interrupts.recv().await.is_some() {
+            tracing::debug!("SIGINT ignored: Terraform stops the provider");
+        }
+    });
+    Ok(())
 }

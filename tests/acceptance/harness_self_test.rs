@@ -217,3 +217,60 @@ async fn harness_starts_from_an_initial_state() {
         "without the seed the output is a change"
     );
 }
+
+/// A command past its timeout is killed with everything it started (here the shell and
+/// `sleep` of a local-exec provisioner, as a provider plugin would be) and fails, naming
+/// the command and the timeout, instead of hanging the suite.
+#[tokio::test]
+#[ignore = "acceptance: needs TF_ACC=1 and the emulator; run with --include-ignored"]
+async fn harness_kills_a_command_past_its_timeout() {
+    use std::time::{Duration, Instant};
+
+    use crate::harness::terraform::{live_group_members, TimedOut};
+
+    if !acceptance_enabled("harness_kills_a_command_past_its_timeout") {
+        return;
+    }
+    let root = tempfile::tempdir().expect("temp dir");
+    let tf = Terraform::new(root.path())
+        .expect("terraform")
+        .with_timeout(Duration::from_secs(5));
+    let work = tf.workdir("hang").expect("workdir");
+    work.write_config(&data_config(
+        "resource \"terraform_data\" \"hang\" {\n  provisioner \"local-exec\" {\n    \
+         command = \"sleep 300\"\n  }\n}",
+    ))
+    .expect("config");
+    let started = Instant::now();
+    let err = work
+        .run(&["apply", "-no-color", "-input=false", "-auto-approve"])
+        .await
+        .expect_err("a command past its timeout is an error");
+    let elapsed = started.elapsed();
+    let timed_out = err
+        .downcast_ref::<TimedOut>()
+        .unwrap_or_else(|| panic!("not a timeout: {err:#}"));
+    let message = err.to_string();
+    for wanted in [
+        "`terraform apply -no-color -input=false -auto-approve`",
+        "timeout of 5 s",
+        "TF_ACC_COMMAND_TIMEOUT",
+    ] {
+        assert!(message.contains(wanted), "{wanted:?} not in:\n{message}");
+    }
+    assert!(timed_out.run.timed_out && timed_out.run.code.is_none());
+    assert!(
+        elapsed < Duration::from_secs(30),
+        "stopped after {elapsed:?}"
+    );
+    // Nothing of the group outlives the command, the provisioner's `sleep` included.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !live_group_members(timed_out.pgid).is_empty() {
+        assert!(
+            Instant::now() < deadline,
+            "processes of the timed-out group still run: {:?}",
+            live_group_members(timed_out.pgid)
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

@@ -191,25 +191,8 @@ fn counted(id: u64) -> Result<u64> {
         .ok_or_else(|| anyhow!("counter {id} not found in {faults}"))
 }
 
-#[test]
-fn invalid_input_corpus_is_well_formed() {
-    let cases = load_corpus().expect("corpus loads");
-    assert!(cases.len() >= 60, "only {} cases", cases.len());
-    for stage in [Stage::Validate, Stage::Plan, Stage::Apply] {
-        assert!(cases.iter().any(|c| c.stage == stage), "no {stage:?} case");
-    }
-    for c in &cases {
-        assert!(
-            c.body.contains("resource \"flywheel_"),
-            "{}: no resource",
-            c.name
-        );
-    }
-    assert!(parse_case("x", "# stage: later\n").is_err());
-    assert!(parse_case("x", "# stage: validate\n# error: x\n").is_err());
-}
-
 #[tokio::test]
+#[ignore = "acceptance: needs TF_ACC=1 and the emulator; run with --include-ignored"]
 async fn invalid_input_corpus() {
     if !acceptance_enabled("invalid_input_corpus") {
         return;
@@ -266,4 +249,28 @@ async fn invalid_input_corpus() {
         0,
         "AWS requests mentioned the corpus prefix {prefix}"
     );
+}
+
+/// Needs no emulator: runs with the harness's own unit tests.
+#[cfg(test)]
+mod corpus_tests {
+    use super::*;
+
+    #[test]
+    fn invalid_input_corpus_is_well_formed() {
+        let cases = load_corpus().expect("corpus loads");
+        assert!(cases.len() >= 60, "only {} cases", cases.len());
+        for stage in [Stage::Validate, Stage::Plan, Stage::Apply] {
+            assert!(cases.iter().any(|c| c.stage == stage), "no {stage:?} case");
+        }
+        for c in &cases {
+            assert!(
+                c.body.contains("resource \"flywheel_"),
+                "{}: no resource",
+                c.name
+            );
+        }
+        assert!(parse_case("x", "# stage: later\n").is_err());
+        assert!(parse_case("x", "# stage: validate\n# error: x\n").is_err());
+    }
 }

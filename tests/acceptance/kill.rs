@@ -5,13 +5,15 @@
 //!
 //! For each point of [`POINTS`], [`kill_and_recover`]:
 //! 1. starts from an emulator without the example's objects (the names are fixed, so it
-//!    holds [`PRODUCTION`]);
-//! 2. starts `terraform apply` in a process group of its own, with every call of account
-//!    239083076653 slowed by [`SLOW_MS`] so the kill lands before the next call does (and,
-//!    for a point that holds one, the calls of one operation kept from the backend);
-//! 3. polls the emulator's request log until the point's call has been answered, then
-//!    sends SIGKILL to the group (Terraform and its provider plugin). Calls already sent
-//!    still take effect, as on AWS;
+//!    holds [`PRODUCTION`]), and copies the example with one job scheduled and one crawler
+//!    chained to it, so the apply also creates a trigger of each kind;
+//! 2. starts `terraform apply` (for a destroy point: applies, then starts `terraform
+//!    destroy`) in a process group of its own, with every call of account 239083076653
+//!    slowed by [`SLOW_MS`] so the kill lands before the next call does (and, for a point
+//!    that holds one, the calls of one operation kept from the backend);
+//! 3. polls the emulator's request log until the point's call has arrived or been
+//!    answered, then sends SIGKILL to the group (Terraform and its provider plugin). Calls
+//!    already sent still take effect, as on AWS;
 //! 4. reads what Terraform's state file recorded before it died, and recovers:
 //!    - the pipeline is not recorded (killed while it was being created): the next apply
 //!      fails with "Existing objects were not taken over" and an import command; the
@@ -19,12 +21,16 @@
 //!      bucket's CreateBucket and its PutBucketTagging, the untagged bucket is imported as
 //!      adopted and the apply refuses to make it deletable ("needs proof"); the documented
 //!      recovery, deleting that empty untagged bucket, is done only then;
-//!    - the pipeline is recorded (killed while jobs and crawlers were being created): the
-//!      next apply converges by itself, adopting leftovers that carry this pipeline's
-//!      `flywheel:pipeline-owner`; each adopted job, script and crawler then carries its
-//!      own instance's `owner_id` as `flywheel:owner`;
-//! 5. then, in every case: an empty plan, exactly one of each seed object in the emulator
-//!    and nothing else in the account, destroy, and nothing left but adopted buckets.
+//!    - the pipeline is recorded (killed while jobs and crawlers were being created, or
+//!      during a destroy): the next apply converges by itself, adopting leftovers that
+//!      carry this pipeline's `flywheel:pipeline-owner`; each adopted job, script,
+//!      crawler and trigger then carries its own instance's `owner_id` as `flywheel:owner`;
+//! 5. then, in every case: an empty plan, exactly one of each seed object (and of each
+//!    trigger) in the emulator and nothing else in the account, destroy, and nothing left
+//!    but adopted buckets.
+//!
+//! [`sigint_during_apply_stops_cleanly`] sends SIGINT (Ctrl-C) instead, and checks that
+//! Terraform stops by itself with everything it created recorded.
 //!
 //! Terraform rewrites its local state file in place (truncate, then write) each time a
 //! resource completes, so a kill can also leave it empty after the pipeline was recorded;
@@ -48,99 +54,217 @@ use crate::harness::terraform::PlanOutcome;
 use crate::harness::*;
 use crate::pipeline::{bucket_tags, control};
 
-/// Where the killed apply dies: when the `nth` call of `operation` has been answered.
+/// Where the killed command dies: when the `nth` call of `operation` has arrived at the
+/// emulator, or has been answered.
 struct KillPoint {
     test: &'static str,
     service: &'static str,
     operation: &'static str,
     nth: usize,
-    /// What the apply was doing then.
+    on: On,
+    /// What the command was doing then.
     phase: Phase,
     /// Calls of this operation never reach the backend before the kill: they wait
     /// [`HOLD_MS`], then fail. It stands for the call the provider was about to send.
     held: Option<&'static str>,
+    /// The held calls reach the backend first (it acts), and only their answers wait.
+    held_after_acting: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum On {
+    /// The call was answered: it took effect, and the provider may have seen the answer.
+    Answered,
+    /// The call arrived and is still waiting ([`SLOW_MS`]): it takes effect after the
+    /// kill, and no one sees its answer.
+    Arrived,
+    /// The backend acted on the call, and its answer is held: the object exists, and the
+    /// provider never learns it.
+    Acted,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Phase {
     /// Creating the pipeline's children: its state is not written yet.
     Pipeline,
-    /// The pipeline is recorded; jobs and crawlers are being created.
+    /// The pipeline is recorded; jobs, crawlers and their triggers are being created.
     JobsAndCrawlers,
+    /// `terraform destroy` of the applied example.
+    Destroy,
 }
 
-/// The kill points, in the order the apply reaches them.
+const fn point(
+    test: &'static str,
+    service: &'static str,
+    operation: &'static str,
+    nth: usize,
+    on: On,
+    phase: Phase,
+) -> KillPoint {
+    KillPoint {
+        test,
+        service,
+        operation,
+        nth,
+        on,
+        phase,
+        held: None,
+        held_after_acting: false,
+    }
+}
+
+/// The kill points, in the order the apply (then the destroy) reaches them. The provider
+/// creates a job, then uploads its script, then creates its trigger; crawlers wait for the
+/// jobs (one is chained to a job), and the chained crawler's trigger is the apply's last
+/// create.
 const POINTS: &[KillPoint] = &[
     // Killed between a bucket's CreateBucket and its PutBucketTagging: the buckets are left
     // untagged, the case whose recovery deletes them.
     KillPoint {
-        test: "kill_after_create_bucket_before_tagging",
-        service: "s3",
-        operation: "CreateBucket",
-        nth: 1,
-        phase: Phase::Pipeline,
         held: Some("PutBucketTagging"),
+        ..point(
+            "kill_after_create_bucket_before_tagging",
+            "s3",
+            "CreateBucket",
+            1,
+            On::Answered,
+            Phase::Pipeline,
+        )
     },
+    point(
+        "kill_after_create_database",
+        "glue",
+        "CreateDatabase",
+        1,
+        On::Answered,
+        Phase::Pipeline,
+    ),
+    point(
+        "kill_after_create_role",
+        "iam",
+        "CreateRole",
+        1,
+        On::Answered,
+        Phase::Pipeline,
+    ),
+    point(
+        "kill_after_put_bucket_tagging",
+        "s3",
+        "PutBucketTagging",
+        1,
+        On::Answered,
+        Phase::Pipeline,
+    ),
+    point(
+        "kill_after_put_role_policy",
+        "iam",
+        "PutRolePolicy",
+        1,
+        On::Answered,
+        Phase::Pipeline,
+    ),
+    point(
+        "kill_after_create_job",
+        "glue",
+        "CreateJob",
+        1,
+        On::Answered,
+        Phase::JobsAndCrawlers,
+    ),
+    point(
+        "kill_after_put_object",
+        "s3",
+        "PutObject",
+        1,
+        On::Answered,
+        Phase::JobsAndCrawlers,
+    ),
+    // The scheduled job and its script exist; its trigger was about to be created.
     KillPoint {
-        test: "kill_after_create_database",
-        service: "glue",
-        operation: "CreateDatabase",
-        nth: 1,
-        phase: Phase::Pipeline,
-        held: None,
+        held: Some("CreateTrigger"),
+        ..point(
+            "kill_after_create_job_before_its_trigger",
+            "glue",
+            "CreateTrigger",
+            1,
+            On::Arrived,
+            Phase::JobsAndCrawlers,
+        )
     },
+    point(
+        "kill_during_create_crawler",
+        "glue",
+        "CreateCrawler",
+        1,
+        On::Arrived,
+        Phase::JobsAndCrawlers,
+    ),
+    point(
+        "kill_after_create_crawler",
+        "glue",
+        "CreateCrawler",
+        1,
+        On::Answered,
+        Phase::JobsAndCrawlers,
+    ),
+    // The chained crawler's trigger: sent, created after the kill.
+    point(
+        "kill_during_create_trigger_of_crawler",
+        "glue",
+        "CreateTrigger",
+        2,
+        On::Arrived,
+        Phase::JobsAndCrawlers,
+    ),
+    // Everything exists; the provider had not seen the last create's answer, so Terraform
+    // had not recorded the last crawler. (Killing once that answer is out races the apply's
+    // own end: nothing follows it.)
     KillPoint {
-        test: "kill_after_create_role",
-        service: "iam",
-        operation: "CreateRole",
-        nth: 1,
-        phase: Phase::Pipeline,
-        held: None,
+        held: Some("CreateTrigger"),
+        held_after_acting: true,
+        ..point(
+            "kill_after_last_create",
+            "glue",
+            "CreateTrigger",
+            2,
+            On::Acted,
+            Phase::JobsAndCrawlers,
+        )
     },
-    KillPoint {
-        test: "kill_after_put_bucket_tagging",
-        service: "s3",
-        operation: "PutBucketTagging",
-        nth: 1,
-        phase: Phase::Pipeline,
-        held: None,
-    },
-    KillPoint {
-        test: "kill_after_put_role_policy",
-        service: "iam",
-        operation: "PutRolePolicy",
-        nth: 1,
-        phase: Phase::Pipeline,
-        held: None,
-    },
-    KillPoint {
-        test: "kill_after_create_job",
-        service: "glue",
-        operation: "CreateJob",
-        nth: 1,
-        phase: Phase::JobsAndCrawlers,
-        held: None,
-    },
-    KillPoint {
-        test: "kill_after_put_object",
-        service: "s3",
-        operation: "PutObject",
-        nth: 1,
-        phase: Phase::JobsAndCrawlers,
-        held: None,
-    },
-    KillPoint {
-        test: "kill_after_create_crawler",
-        service: "glue",
-        operation: "CreateCrawler",
-        nth: 1,
-        phase: Phase::JobsAndCrawlers,
-        held: None,
-    },
+    // Destroying jobs: a script is gone, its job and the others are not.
+    point(
+        "kill_during_destroy_after_delete_object",
+        "s3",
+        "DeleteObject",
+        1,
+        On::Answered,
+        Phase::Destroy,
+    ),
+    // Destroying the pipeline: jobs and crawlers are gone, the database too, the buckets
+    // and the role not yet.
+    point(
+        "kill_during_destroy_after_delete_database",
+        "glue",
+        "DeleteDatabase",
+        1,
+        On::Answered,
+        Phase::Destroy,
+    ),
 ];
 
 /// The pipeline's address in the production example.
 const PIPELINE: &str = "module.flywheel.flywheel_pipeline.this";
+/// The job the kill tests schedule, and the crawler they chain to it: the example has no
+/// trigger, and these make one of each kind.
+const SCHEDULED_JOB: &str = "etl-omc-flywheel-prod-addressable-ids-compaction";
+const CHAINED_CRAWLER: &str = "crw-omc-flywheel-prod-addressable-ids-compaction";
+/// Their triggers, as the provider names them.
+fn triggers() -> [String; 2] {
+    [
+        format!("{SCHEDULED_JOB}-schedule"),
+        format!("{CHAINED_CRAWLER}-after-job"),
+    ]
+}
 /// Added before each call of the killed apply reaches the backend, so the calls after the
 /// kill point are still waiting when the kill lands.
 const SLOW_MS: u64 = 150;
@@ -195,8 +319,44 @@ async fn kill_after_put_object() {
 
 #[tokio::test]
 #[ignore = "acceptance: needs TF_ACC=1 and the emulator; run with --include-ignored"]
+async fn kill_after_create_job_before_its_trigger() {
+    kill_and_recover("kill_after_create_job_before_its_trigger").await;
+}
+
+#[tokio::test]
+#[ignore = "acceptance: needs TF_ACC=1 and the emulator; run with --include-ignored"]
+async fn kill_during_create_crawler() {
+    kill_and_recover("kill_during_create_crawler").await;
+}
+
+#[tokio::test]
+#[ignore = "acceptance: needs TF_ACC=1 and the emulator; run with --include-ignored"]
 async fn kill_after_create_crawler() {
     kill_and_recover("kill_after_create_crawler").await;
+}
+
+#[tokio::test]
+#[ignore = "acceptance: needs TF_ACC=1 and the emulator; run with --include-ignored"]
+async fn kill_during_create_trigger_of_crawler() {
+    kill_and_recover("kill_during_create_trigger_of_crawler").await;
+}
+
+#[tokio::test]
+#[ignore = "acceptance: needs TF_ACC=1 and the emulator; run with --include-ignored"]
+async fn kill_after_last_create() {
+    kill_and_recover("kill_after_last_create").await;
+}
+
+#[tokio::test]
+#[ignore = "acceptance: needs TF_ACC=1 and the emulator; run with --include-ignored"]
+async fn kill_during_destroy_after_delete_object() {
+    kill_and_recover("kill_during_destroy_after_delete_object").await;
+}
+
+#[tokio::test]
+#[ignore = "acceptance: needs TF_ACC=1 and the emulator; run with --include-ignored"]
+async fn kill_during_destroy_after_delete_database() {
+    kill_and_recover("kill_during_destroy_after_delete_database").await;
 }
 
 /// How the apply after the kill converged.
@@ -253,7 +413,7 @@ async fn kill_and_recover(test: &'static str) {
         Ok(Some(reason)) => eprintln!("{test}: skipped; {reason}"),
         Err(e) => {
             // Leave the emulator as the next test expects it; that test sweeps too.
-            if let Err(s) = sweep(&aws).await {
+            if let Err(s) = sweep_with_triggers(&aws).await {
                 eprintln!("{test}: sweeping after the failure failed: {s:#}");
             }
             let kept = root.keep();
@@ -273,30 +433,50 @@ async fn kill_case(
     let test = point.test;
     let tf = production_terraform(root)?;
     let missing = missing_types(&tf).await?;
-    if !missing.is_empty() {
-        return Ok(Some(format!(
-            "the provider has no {} yet, which examples/production uses",
-            missing.join(", ")
-        )));
-    }
-    start_clean(test, aws).await?;
+    // A missing resource type is a failure, never a skip: the test would prove nothing.
+    anyhow::ensure!(
+        missing.is_empty(),
+        "the provider has no {}, which examples/production uses",
+        missing.join(", ")
+    );
+    start_clean_with_triggers(test, aws).await?;
     let work = copy_example(&tf, root).await?;
+    add_triggers(&work)?;
     let endpoint = endpoint_var();
     let vars = ["-var-file=localstack.tfvars", endpoint.as_str()];
+    let command = if point.phase == Phase::Destroy {
+        // The example is applied in full first; the destroy is what gets killed.
+        apply(&work, &vars)
+            .await
+            .and_then(|run| {
+                ensure!(run.success(), "{}", run.describe());
+                Ok(run)
+            })
+            .context("applying the example before the destroy to kill")?;
+        "destroy"
+    } else {
+        "apply"
+    };
 
     let killed = {
         let work = work.clone();
         let args: Vec<String> = vars.iter().map(|v| v.to_string()).collect();
-        tokio::task::spawn_blocking(move || kill_apply(&work, &args, point))
+        tokio::task::spawn_blocking(move || kill_command(&work, command, &args, point))
             .await
-            .context("the killed apply's task panicked")??
+            .context("the killed command's task panicked")??
     };
     eprintln!(
-        "{test}: SIGKILL {} ms after {} #{} arrived at the emulator ({SLOW_MS} ms of it \
-         waiting); the emulator answered, by then or from calls already sent: {}",
+        "{test}: SIGKILL to `terraform {command}` {} ms after {} #{} arrived at the emulator \
+         ({SLOW_MS} ms of it waiting; killed once it had {}); the emulator answered, by then \
+         or from calls already sent: {}",
         killed.ms_after_arrival,
         point.operation,
         point.nth,
+        match point.on {
+            On::Answered => "been answered",
+            On::Arrived => "arrived",
+            On::Acted => "been acted on, its answer held",
+        },
         killed.writes.join(", ")
     );
 
@@ -320,19 +500,21 @@ async fn kill_case(
         .stdout
         .contains("flywheel_pipeline.this: Creation complete");
     match (point.phase, pipeline_recorded) {
-        (Phase::Pipeline, false) | (Phase::JobsAndCrawlers, true) => {}
+        (Phase::Pipeline, false) | (Phase::JobsAndCrawlers | Phase::Destroy, true) => {}
         (Phase::Pipeline, true) => eprintln!(
             "{test}: the kill landed after the pipeline was recorded, later than its phase"
         ),
-        (Phase::JobsAndCrawlers, false) => {
+        (Phase::JobsAndCrawlers | Phase::Destroy, false) => {
             // Terraform rewrites its local state file in place (truncate, then write) as
             // resources complete; a kill between the two leaves it empty. Anything else,
-            // a readable state without a pipeline that had completed, would be a bug.
+            // a readable state without a pipeline that had completed (or was still being
+            // destroyed), would be a bug.
             ensure!(
-                pipeline_created && state_file_empty(&work.dir),
-                "killed after {} (jobs and crawlers being created), yet the state file does \
-                 not record {PIPELINE}: {recorded:?}\n{}",
+                (pipeline_created || point.phase == Phase::Destroy) && state_file_empty(&work.dir),
+                "killed after {} ({:?}), yet the state file does not record {PIPELINE}: \
+                 {recorded:?}\n{}",
                 point.operation,
+                point.phase,
                 killed.run.describe()
             );
             eprintln!(
@@ -375,7 +557,7 @@ async fn kill_case(
     let mut args = vec!["destroy", "-no-color", "-input=false", "-auto-approve"];
     args.extend_from_slice(&vars);
     work.run_ok(&args).await.context("terraform destroy")?;
-    let mut left = leftovers(aws).await?;
+    let mut left = leftovers_with_triggers(aws).await?;
     left.sort();
     let expected: Vec<String> = adopted.iter().map(|b| format!("bucket {b}")).collect();
     ensure!(
@@ -383,10 +565,71 @@ async fn kill_case(
         "after destroy the emulator holds {left:?}; only the adopted buckets {adopted:?} \
          should be left (released, not deleted)"
     );
-    sweep(aws).await?;
+    sweep_with_triggers(aws).await?;
     ownership
         .context("the leftovers were adopted, but not as jobs and crawlers of this pipeline")?;
     Ok(None)
+}
+
+/// Schedules [`SCHEDULED_JOB`] and chains [`CHAINED_CRAWLER`] to it in the copied example,
+/// so the apply creates a trigger of each kind.
+fn add_triggers(work: &Workdir) -> Result<()> {
+    let path = work.dir.join("main.tf");
+    let mut text = std::fs::read_to_string(&path)?;
+    for (key, line) in [
+        (
+            SCHEDULED_JOB,
+            "schedule = \"cron(0 4 * * ? *)\"".to_string(),
+        ),
+        (
+            CHAINED_CRAWLER,
+            format!("run_after_job = {SCHEDULED_JOB:?}"),
+        ),
+    ] {
+        let open = format!("{key:?} = {{\n");
+        ensure!(
+            text.matches(&open).count() == 1,
+            "examples/production/main.tf no longer has one `{open}`: update the kill tests"
+        );
+        text = text.replace(&open, &format!("{open}      {line}\n"));
+    }
+    std::fs::write(&path, text)?;
+    Ok(())
+}
+
+/// The example's objects in the emulator ([`leftovers`]) and the kill tests' triggers.
+async fn leftovers_with_triggers(aws: &Clients) -> Result<Vec<String>> {
+    let mut found = leftovers(aws).await?;
+    for name in triggers() {
+        if aws.glue.get_trigger().name(&name).send().await.is_ok() {
+            found.push(format!("trigger {name}"));
+        }
+    }
+    Ok(found)
+}
+
+/// [`sweep`], and the kill tests' triggers first.
+async fn sweep_with_triggers(aws: &Clients) -> Result<()> {
+    for name in triggers() {
+        let _ = aws.glue.delete_trigger().name(&name).send().await;
+    }
+    sweep(aws).await
+}
+
+/// [`start_clean`], triggers included.
+async fn start_clean_with_triggers(test: &str, aws: &Clients) -> Result<()> {
+    for name in triggers() {
+        if aws.glue.get_trigger().name(&name).send().await.is_ok() {
+            eprintln!("{test}: sweeping the trigger {name} an earlier run left");
+            aws.glue
+                .delete_trigger()
+                .name(&name)
+                .send()
+                .await
+                .with_context(|| format!("DeleteTrigger {name}"))?;
+        }
+    }
+    start_clean(test, aws).await
 }
 
 /// `flywheel_job.this["<name>"]` or `flywheel_crawler.this["<name>"]` in the example.
@@ -428,10 +671,10 @@ async fn unrecorded_jobs_and_crawlers(aws: &Clients, recorded: &[String]) -> Res
     Ok(out)
 }
 
-/// After leftovers were adopted: every job, its script and every crawler carry their own
-/// instance's `owner_id` as `flywheel:owner` (the leftover's identity, from the killed
-/// apply, was replaced) and the pipeline's as `flywheel:pipeline-owner`, which is what
-/// proved them this pipeline's.
+/// After leftovers were adopted: every job with its script and trigger, and every crawler
+/// with its trigger, carries its own instance's `owner_id` as `flywheel:owner` (the
+/// leftover's identity, from the killed apply, was replaced) and the pipeline's as
+/// `flywheel:pipeline-owner`, which is what proved them this pipeline's.
 async fn check_jobs_and_crawlers_owned(work: &Workdir, aws: &Clients) -> Result<()> {
     let state = work.state().await?;
     let text = |addr: &str, attr: &str| -> Result<Option<String>> {
@@ -499,6 +742,18 @@ async fn check_jobs_and_crawlers_owned(work: &Workdir, aws: &Clients) -> Result<
         let tags = glue_tags(format!("arn:aws:glue:us-east-1:{ACCOUNT}:crawler/{name}")).await?;
         check(format!("crawler {name}"), &owner, &tags);
     }
+    let [job_trigger, crawler_trigger] = triggers();
+    for (trigger, addr) in [
+        (job_trigger, job_address(SCHEDULED_JOB)),
+        (crawler_trigger, crawler_address(CHAINED_CRAWLER)),
+    ] {
+        let owner = text(&addr, "owner_id")?;
+        let tags = glue_tags(format!(
+            "arn:aws:glue:us-east-1:{ACCOUNT}:trigger/{trigger}"
+        ))
+        .await?;
+        check(format!("trigger {trigger}"), &owner, &tags);
+    }
     ensure!(problems.is_empty(), "{}", problems.join("\n"));
     Ok(())
 }
@@ -507,20 +762,25 @@ async fn check_jobs_and_crawlers_owned(work: &Workdir, aws: &Clients) -> Result<
 struct Killed {
     /// Time from the point's call arriving at the emulator to the SIGKILL.
     ms_after_arrival: u128,
-    /// Successful writes of the killed apply (operation and path), in order, including
+    /// Successful writes of the killed command (operation and path), in order, including
     /// calls that were already sent when the kill landed.
     writes: Vec<String>,
     /// The killed `terraform apply`.
     run: Run,
 }
 
-/// Runs `terraform apply`, and kills its process group once the point's call for the
-/// example's account has been answered.
-fn kill_apply(work: &Workdir, vars: &[String], point: &KillPoint) -> Result<Killed> {
+/// Runs `terraform <command>` (apply or destroy), and kills its process group once the
+/// point's call for the example's account has arrived or been answered.
+fn kill_command(
+    work: &Workdir,
+    command: &str,
+    vars: &[String],
+    point: &KillPoint,
+) -> Result<Killed> {
     let (service, operation, nth) = (point.service, point.operation, point.nth);
     let since = last_seq()?;
-    let faults = KillFaults::arm(point.held)?;
-    let mut args = vec!["apply", "-no-color", "-input=false", "-auto-approve"];
+    let faults = KillFaults::arm(point.held, point.held_after_acting)?;
+    let mut args = vec![command, "-no-color", "-input=false", "-auto-approve"];
     args.extend(vars.iter().map(String::as_str));
     let mut spawned = work.tf.spawn(&work.dir, &args, &[])?;
     let (arrived_at, killed_at) = loop {
@@ -528,7 +788,13 @@ fn kill_apply(work: &Workdir, vars: &[String], point: &KillPoint) -> Result<Kill
         let answered: Vec<&Json> = calls
             .iter()
             .filter(|c| {
-                c["service"] == service && c["operation"] == operation && !c["status"].is_null()
+                c["service"] == service
+                    && c["operation"] == operation
+                    && match point.on {
+                        On::Arrived => true,
+                        On::Answered => !c["status"].is_null(),
+                        On::Acted => !c["backend_status"].is_null(),
+                    }
             })
             .collect();
         if let Some(call) = answered.get(nth - 1) {
@@ -538,8 +804,8 @@ fn kill_apply(work: &Workdir, vars: &[String], point: &KillPoint) -> Result<Kill
         if spawned.child.try_wait()?.is_some() {
             let run = spawned.finish(false)?;
             bail!(
-                "the apply ended before {operation} #{nth} was answered, so nothing was \
-                 killed ({} such calls answered); the kill point is not in this apply:\n{}",
+                "the {command} ended before {operation} #{nth} was seen, so nothing was \
+                 killed ({} such calls seen); the kill point is not in this {command}:\n{}",
                 answered.len(),
                 run.describe()
             );
@@ -558,7 +824,7 @@ fn kill_apply(work: &Workdir, vars: &[String], point: &KillPoint) -> Result<Kill
     let run = spawned.finish(false)?;
     ensure!(
         run.signal == Some(9),
-        "terraform apply was not ended by SIGKILL:\n{}",
+        "terraform {command} was not ended by SIGKILL:\n{}",
         run.describe()
     );
     // The provider plugin dies with Terraform: it is in the same group.
@@ -596,9 +862,11 @@ fn kill_apply(work: &Workdir, vars: &[String], point: &KillPoint) -> Result<Kill
             let ok = c["status"]
                 .as_u64()
                 .is_some_and(|s| (200..300).contains(&s));
-            ok && ["Create", "Put", "Attach", "Tag", "Update"]
-                .iter()
-                .any(|w| op.starts_with(w))
+            ok && [
+                "Create", "Put", "Attach", "Tag", "Update", "Delete", "Detach",
+            ]
+            .iter()
+            .any(|w| op.starts_with(w))
         })
         .map(|c| {
             let op = c["operation"].as_str().unwrap_or_default();
@@ -649,7 +917,8 @@ fn calls_since(seq: u64) -> Result<Vec<Json>> {
         .collect())
 }
 
-/// The faults of a killed apply: the held operation's calls fail after [`HOLD_MS`], and
+/// The faults of a killed apply: the held operation's calls fail after [`HOLD_MS`] (after
+/// the backend acted on them, for [`KillPoint::held_after_acting`]), and
 /// every other call of the example's account only waits [`SLOW_MS`]. Removed on drop, so
 /// a failing test does not leave them armed.
 struct KillFaults {
@@ -657,13 +926,13 @@ struct KillFaults {
 }
 
 impl KillFaults {
-    fn arm(held: Option<&str>) -> Result<Self> {
+    fn arm(held: Option<&str>, after_acting: bool) -> Result<Self> {
         let mut specs = Vec::new();
         if let Some(op) = held {
             // Faults apply in the order they were added: this one first.
             specs.push(serde_json::json!({
                 "account": ACCOUNT, "operation": op, "status": 503, "delay_ms": HOLD_MS,
-                "count": -1,
+                "count": -1, "lost_response": after_acting,
             }));
         }
         specs.push(serde_json::json!({
@@ -940,8 +1209,8 @@ async fn check_exactly_the_seed(aws: &Clients) -> Result<()> {
         "crawlers in the account: {crawlers:?}"
     );
 
-    // The example schedules nothing and chains no crawler to a job: no trigger at all.
-    let triggers: Vec<String> = aws
+    // One scheduled job and one crawler chained to it: one trigger each, nothing else.
+    let mut found: Vec<String> = aws
         .glue
         .get_triggers()
         .send()
@@ -951,7 +1220,11 @@ async fn check_exactly_the_seed(aws: &Clients) -> Result<()> {
         .iter()
         .filter_map(|t| t.name().map(str::to_string))
         .collect();
-    ensure!(triggers.is_empty(), "triggers in the account: {triggers:?}");
+    found.sort();
+    ensure!(
+        found == want(&mut triggers().iter().map(String::as_str)),
+        "triggers in the account: {found:?}"
+    );
 
     let mut scripts: Vec<String> = aws
         .s3
@@ -993,4 +1266,214 @@ async fn adopted_buckets(work: &Workdir) -> Result<Vec<String>> {
     }
     out.sort();
     Ok(out)
+}
+
+/// Ctrl-C in a terminal: SIGINT to the whole foreground process group (Terraform and its
+/// provider plugin) in the middle of the apply, once the first job exists. Terraform asks
+/// the provider to stop (StopProvider), waits for the operations in flight, records them
+/// and exits non-zero; the provider must not die of the signal nor drop the operations it
+/// is running. Then: everything in the emulator is recorded in state, and the next apply
+/// converges with no duplicate.
+#[tokio::test]
+#[ignore = "acceptance: needs TF_ACC=1 and the emulator; run with --include-ignored"]
+async fn sigint_during_apply_stops_cleanly() {
+    let test = "sigint_during_apply_stops_cleanly";
+    if !acceptance_enabled(test) {
+        return;
+    }
+    emulator_settings().check_reachable().expect("emulator");
+    let _production = PRODUCTION.lock().await;
+    let root = tempfile::Builder::new()
+        .prefix(&format!("flywheel-acc-{test}-"))
+        .tempdir()
+        .expect("temp dir");
+    let aws = production_clients().await;
+    match sigint_case(root.path(), &aws).await {
+        Ok(None) => {}
+        Ok(Some(reason)) => eprintln!("{test}: skipped; {reason}"),
+        Err(e) => {
+            if let Err(s) = sweep_with_triggers(&aws).await {
+                eprintln!("{test}: sweeping after the failure failed: {s:#}");
+            }
+            let kept = root.keep();
+            panic!(
+                "{test} failed; working files kept in {}\n\n{e:#}",
+                kept.display()
+            );
+        }
+    }
+}
+
+/// How long Terraform may take to stop after SIGINT: the calls in flight, slowed by
+/// [`SLOW_MS`] each, and nothing new.
+const STOP_BOUND: Duration = Duration::from_secs(60);
+
+async fn sigint_case(root: &Path, aws: &Clients) -> Result<Option<String>> {
+    let test = "sigint_during_apply_stops_cleanly";
+    let tf = production_terraform(root)?;
+    let missing = missing_types(&tf).await?;
+    // A missing resource type is a failure, never a skip: the test would prove nothing.
+    anyhow::ensure!(
+        missing.is_empty(),
+        "the provider has no {}, which examples/production uses",
+        missing.join(", ")
+    );
+    start_clean_with_triggers(test, aws).await?;
+    let work = copy_example(&tf, root).await?;
+    add_triggers(&work)?;
+    let endpoint = endpoint_var();
+    let vars = ["-var-file=localstack.tfvars", endpoint.as_str()];
+
+    let run = {
+        let work = work.clone();
+        let args: Vec<String> = vars.iter().map(|v| v.to_string()).collect();
+        tokio::task::spawn_blocking(move || interrupt_apply(&work, &args))
+            .await
+            .context("the interrupted apply's task panicked")??
+    };
+    eprintln!(
+        "{test}: terraform apply ended {:?} after it started, {}",
+        run.elapsed,
+        match (run.code, run.signal) {
+            (Some(c), _) => format!("exit code {c}"),
+            (None, s) => format!("killed by signal {s:?}"),
+        }
+    );
+    ensure!(
+        run.signal.is_none() && run.code.is_some_and(|c| c != 0),
+        "an interrupted apply should exit by itself with a non-zero code:\n{}",
+        run.describe()
+    );
+    let text = run.output();
+    ensure!(
+        text.contains("Interrupt received"),
+        "Terraform did not see the interrupt:\n{}",
+        run.describe()
+    );
+    // What Terraform says when a provider dies or stops answering mid-operation.
+    for sign in [
+        "panic",
+        "crashed",
+        "Plugin did not respond",
+        "plugin exited",
+        "Unavailable",
+        "connection refused",
+        "transport is closing",
+        "error reading from server",
+    ] {
+        ensure!(
+            !text.contains(sign),
+            "the interrupted apply's output says {sign:?}: the provider did not stop \
+             cleanly:\n{}",
+            run.describe()
+        );
+    }
+
+    // Everything the apply created is in state: nothing for the next apply to refuse or
+    // create twice.
+    let recorded = recorded_addresses(&work.dir)?;
+    eprintln!("{test}: the state records {}", recorded.join(", "));
+    ensure!(
+        recorded.iter().any(|a| a == PIPELINE),
+        "the pipeline completed before the interrupt, yet is not in state: {recorded:?}"
+    );
+    let unrecorded = unrecorded_jobs_and_crawlers(aws, &recorded).await?;
+    ensure!(
+        unrecorded.is_empty(),
+        "objects the interrupted apply created are not in its state: {unrecorded:?}"
+    );
+    let [job_trigger, crawler_trigger] = triggers();
+    for (trigger, owner) in [
+        (job_trigger, job_address(SCHEDULED_JOB)),
+        (crawler_trigger, crawler_address(CHAINED_CRAWLER)),
+    ] {
+        let exists = aws.glue.get_trigger().name(&trigger).send().await.is_ok();
+        ensure!(
+            !exists || recorded.contains(&owner),
+            "the trigger {trigger} exists, but {owner} is not in state"
+        );
+    }
+
+    let run = apply(&work, &vars).await?;
+    ensure!(
+        run.success(),
+        "the apply after the interrupt should converge by itself:\n{}",
+        run.describe()
+    );
+    let (plan, run) = work.plan(&vars).await?;
+    ensure!(
+        plan == PlanOutcome::Empty,
+        "the plan after the interrupted apply's successor is not empty:\n{}",
+        run.describe()
+    );
+    check_emulator(aws).await?;
+    check_exactly_the_seed(aws).await?;
+    let mut args = vec!["destroy", "-no-color", "-input=false", "-auto-approve"];
+    args.extend_from_slice(&vars);
+    work.run_ok(&args).await.context("terraform destroy")?;
+    let left = leftovers_with_triggers(aws).await?;
+    ensure!(left.is_empty(), "after destroy the emulator holds {left:?}");
+    Ok(None)
+}
+
+/// Runs `terraform apply` and sends SIGINT to its process group once the first CreateJob
+/// has been answered, then waits for it to stop by itself (bounded by [`STOP_BOUND`]).
+fn interrupt_apply(work: &Workdir, vars: &[String]) -> Result<Run> {
+    let since = last_seq()?;
+    let faults = KillFaults::arm(None, false)?;
+    let mut args = vec!["apply", "-no-color", "-input=false", "-auto-approve"];
+    args.extend(vars.iter().map(String::as_str));
+    let spawned = work.tf.spawn(&work.dir, &args, &[])?;
+    let pgid = spawned.pgid();
+    let mut spawned = spawned;
+    loop {
+        let calls = calls_since(since)?;
+        if calls
+            .iter()
+            .any(|c| c["operation"] == "CreateJob" && !c["status"].is_null())
+        {
+            break;
+        }
+        if spawned.child.try_wait()?.is_some() {
+            let run = spawned.finish(false)?;
+            bail!(
+                "the apply ended before any CreateJob was answered:\n{}",
+                run.describe()
+            );
+        }
+        if spawned.started.elapsed() > APPLY_BOUND {
+            spawned.kill_group();
+            let run = spawned.finish(true)?;
+            bail!("no CreateJob within {APPLY_BOUND:?}:\n{}", run.describe());
+        }
+        std::thread::sleep(POLL);
+    }
+    let _ = std::process::Command::new("kill")
+        .args(["-INT", "--", &format!("-{pgid}")])
+        .status();
+    let interrupted = Instant::now();
+    while spawned.child.try_wait()?.is_none() {
+        if interrupted.elapsed() > STOP_BOUND {
+            spawned.kill_group();
+            let run = spawned.finish(true)?;
+            bail!(
+                "terraform apply did not stop within {STOP_BOUND:?} of SIGINT:\n{}",
+                run.describe()
+            );
+        }
+        std::thread::sleep(POLL);
+    }
+    let run = spawned.finish(false)?;
+    // The provider plugin exits with Terraform.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !crate::harness::terraform::live_group_members(pgid).is_empty() {
+        ensure!(
+            Instant::now() < deadline,
+            "processes of the interrupted group {pgid} still run: {:?}",
+            crate::harness::terraform::live_group_members(pgid)
+        );
+        std::thread::sleep(POLL);
+    }
+    faults.disarm()?;
+    Ok(run)
 }

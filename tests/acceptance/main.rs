@@ -12,7 +12,8 @@
 //! Knobs: `TF_ACC_TERRAFORM_PATH` (another terraform binary), `TF_ACC_TERRAFORM_VERSION`
 //! (read by the wrapper), `FLYWHEEL_EMULATOR_PORT` or `AWS_ENDPOINT_URL` (emulator),
 //! `TF_LOG` (kept per command in the test's directory), `TF_ACC_COMMAND_TIMEOUT` (seconds
-//! per Terraform command, default 900). A failed test keeps its directory and prints it.
+//! per Terraform command, default 300; a command past it is killed with its provider
+//! plugins and fails its test). A failed test keeps its directory and prints it.
 //!
 //! Each resource gets its own module beside these; the harness lives in `harness/`.
 

@@ -259,11 +259,7 @@ impl Terraform {
             ("AWS_EC2_METADATA_DISABLED".into(), "true".into()),
         ];
         env.extend(emulator_settings().env());
-        let timeout = std::env::var("TF_ACC_COMMAND_TIMEOUT")
-            .ok()
-            .and_then(|s| s.parse::<u64>().ok())
-            .map(Duration::from_secs)
-            .unwrap_or(Duration::from_secs(900));
+        let timeout = command_timeout(std::env::var("TF_ACC_COMMAND_TIMEOUT").ok().as_deref())?;
         Ok(Terraform {
             bin,
             root: root.to_path_buf(),
@@ -272,6 +268,16 @@ impl Terraform {
             counter: Arc::new(AtomicUsize::new(0)),
             timeout,
         })
+    }
+
+    /// Bound every command of this CLI by `timeout` instead of `TF_ACC_COMMAND_TIMEOUT`.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    pub fn timeout(&self) -> Duration {
+        self.timeout
     }
 
     /// Add variables for every run of this CLI (a test case's `env`).
@@ -306,7 +312,10 @@ impl Terraform {
     }
 
     /// Run `terraform <args>` in `dir` and wait for it. `extra_env` wins over the defaults.
-    /// A non-zero exit is not an error here; callers decide what they expected.
+    /// A non-zero exit is not an error here; callers decide what they expected. A command
+    /// still running after the timeout is killed with its process group (Terraform and its
+    /// provider plugins) and is an error, a [`TimedOut`], whatever the caller expected: a
+    /// hung command must fail its test, never hang the suite.
     pub fn run_blocking(
         &self,
         dir: &Path,
@@ -319,8 +328,15 @@ impl Terraform {
                 return spawned.finish(false);
             }
             if spawned.started.elapsed() > self.timeout {
+                let pgid = spawned.pgid();
                 spawned.kill_group();
-                return spawned.finish(true);
+                let run = spawned.finish(true)?;
+                return Err(TimedOut {
+                    run,
+                    timeout: self.timeout,
+                    pgid,
+                }
+                .into());
             }
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -416,6 +432,48 @@ impl Terraform {
         })
     }
 }
+
+/// Default bound of one Terraform command: the slowest command of the suite (an apply of
+/// the production example under injected faults) takes well under a minute.
+pub const DEFAULT_COMMAND_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// `TF_ACC_COMMAND_TIMEOUT` (whole seconds, above 0), or [`DEFAULT_COMMAND_TIMEOUT`].
+pub fn command_timeout(value: Option<&str>) -> Result<Duration> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(DEFAULT_COMMAND_TIMEOUT),
+        Some(v) => match v.parse::<u64>() {
+            Ok(secs) if secs > 0 => Ok(Duration::from_secs(secs)),
+            _ => {
+                bail!("TF_ACC_COMMAND_TIMEOUT must be a whole number of seconds above 0, not {v:?}")
+            }
+        },
+    }
+}
+
+/// A Terraform command that ran past its timeout; its process group was killed.
+#[derive(Debug)]
+pub struct TimedOut {
+    pub run: Run,
+    pub timeout: Duration,
+    /// The killed process group (Terraform's pid).
+    pub pgid: u32,
+}
+
+impl std::fmt::Display for TimedOut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "`{}` did not finish within its timeout of {} s (TF_ACC_COMMAND_TIMEOUT); \
+             its process group {} (Terraform and its provider plugins) was killed\n{}",
+            self.run.command_line(),
+            self.timeout.as_secs(),
+            self.pgid,
+            self.run.describe()
+        )
+    }
+}
+
+impl std::error::Error for TimedOut {}
 
 /// A Terraform command started by [`Terraform::spawn`]; it leads its own process group.
 pub struct Spawned {
@@ -620,6 +678,20 @@ mod tests {
         let boxed = "╷\n│ Warning: Provider development overrides are in effect\n│ \n│ incompatible with published releases.\n╵\n╷\n│ Error: boom\n╵";
         assert_eq!(without_override_warning(boxed), "╷\n│ Error: boom\n╵");
         assert_eq!(without_override_warning("Error: boom"), "Error: boom");
+    }
+
+    #[test]
+    fn command_timeout_defaults_to_300_s_and_rejects_nonsense() {
+        assert_eq!(command_timeout(None).unwrap(), Duration::from_secs(300));
+        assert_eq!(command_timeout(Some("")).unwrap(), Duration::from_secs(300));
+        assert_eq!(
+            command_timeout(Some("42")).unwrap(),
+            Duration::from_secs(42)
+        );
+        for bad in ["0", "-1", "5m", "1.5"] {
+            let err = command_timeout(Some(bad)).unwrap_err().to_string();
+            assert!(err.contains("TF_ACC_COMMAND_TIMEOUT"), "{err}");
+        }
     }
 
     #[test]
