@@ -144,6 +144,7 @@ const SCALAR_KEYS: [&str; 3] = ["Version", "Sid", "Effect"];
 
 /// One canonical form for equivalent policy documents: single strings become one-element
 /// lists, lists are sorted and deduplicated, and `"Principal": "*"` stays as written.
+/// Idempotent for any JSON, malformed documents included.
 pub fn normalize(v: &Value) -> Value {
     fn walk(key: Option<&str>, v: &Value) -> Value {
         match v {
@@ -155,18 +156,15 @@ pub fn normalize(v: &Value) -> Value {
                 Value::Object(out)
             }
             Value::Array(a) => {
-                let mut items: Vec<Value> = a.iter().map(|x| walk(key, x)).collect();
                 // A one-element list inside a list (from a string) is flattened back.
-                items = items
-                    .into_iter()
-                    .flat_map(|x| match x {
-                        Value::Array(inner) if key != Some("Statement") => inner,
+                let items = a
+                    .iter()
+                    .flat_map(|x| match walk(key, x) {
+                        Value::Array(inner) => inner,
                         other => vec![other],
                     })
                     .collect();
-                items.sort_by_key(|x| x.to_string());
-                items.dedup();
-                Value::Array(items)
+                sorted(items)
             }
             Value::String(s) => match key {
                 Some(k) if SCALAR_KEYS.contains(&k) => v.clone(),
@@ -180,15 +178,41 @@ pub fn normalize(v: &Value) -> Value {
             other => other.clone(),
         }
     }
-    let mut out = walk(None, v);
-    if let Some(Value::Object(_)) = out.get("Statement") {
-        if let Some(m) = out.as_object_mut() {
-            if let Some(s) = m.remove("Statement") {
-                m.insert("Statement".into(), Value::Array(vec![s]));
-            }
+    /// The document's `Statement`, always a list: nested lists are flattened and a
+    /// statement that is not an object is kept as one element (a string if a bool or number)
+    /// rather than wrapped, so a second pass finds nothing to change.
+    fn statement_list(v: &Value, out: &mut Vec<Value>) {
+        match v {
+            Value::Array(a) => a.iter().for_each(|x| statement_list(x, out)),
+            Value::Object(_) => out.push(walk(None, v)),
+            Value::Bool(b) => out.push(Value::String(b.to_string())),
+            Value::Number(n) => out.push(Value::String(n.to_string())),
+            other => out.push(other.clone()),
         }
     }
-    out
+    fn sorted(mut items: Vec<Value>) -> Value {
+        items.sort_by_key(|x| x.to_string());
+        items.dedup();
+        Value::Array(items)
+    }
+    match v {
+        // Only the document's own `Statement` is a statement list; the key elsewhere is data.
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .map(|(k, v)| {
+                    let v = if k == "Statement" {
+                        let mut items = Vec::new();
+                        statement_list(v, &mut items);
+                        sorted(items)
+                    } else {
+                        walk(Some(k), v)
+                    };
+                    (k.clone(), v)
+                })
+                .collect(),
+        ),
+        other => walk(None, other),
+    }
 }
 
 /// Parses a policy as AWS returns it: IAM percent-encodes documents, S3 does not.
@@ -234,6 +258,24 @@ mod tests {
         assert!(equivalent(&a, &b), "{}\n{}", normalize(&a), normalize(&b));
         let c = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:PutObject"], "Resource": ["a", "b"]}]});
         assert!(!equivalent(&a, &c));
+    }
+
+    #[test]
+    fn malformed_statements_normalise_once() {
+        // Found by fuzz::policy_normalisation_is_idempotent: `{"Statement":false}` grew a
+        // list on every pass.
+        let doc = parse("%7B%22Statement%22%3Afalse%7D").unwrap();
+        let once = normalize(&doc);
+        assert_eq!(once, json!({"Statement": ["false"]}));
+        assert_eq!(normalize(&once), once);
+        for doc in [
+            json!({"Statement": "s"}),
+            json!({"Statement": [["a", 1], null, {"Action": "x"}]}),
+            json!({"Condition": {"Statement": false}}),
+        ] {
+            let once = normalize(&doc);
+            assert_eq!(normalize(&once), once, "{doc}");
+        }
     }
 
     #[test]

@@ -179,22 +179,27 @@ fn rate_to_cron(body: &str) -> Result<String, String> {
     let no_cron = |period: &str| {
         format!("rate({body}) has no exact Glue cron equivalent: Glue schedules are cron expressions, so the {period} must divide evenly (write cron(...) instead)")
     };
-    match singular {
-        "minute" if 60 % n == 0 => Ok(if n == 1 {
-            "cron(* * * * ? *)".into()
-        } else {
-            format!("cron(0/{n} * * * ? *)")
-        }),
-        "hour" if 24 % n == 0 => Ok(if n == 1 {
-            "cron(0 * * * ? *)".into()
-        } else {
-            format!("cron(0 0/{n} * * ? *)")
-        }),
-        "day" if n == 1 => Ok("cron(0 0 * * ? *)".into()),
-        "minute" => Err(no_cron("minutes")),
-        "hour" => Err(no_cron("hours")),
-        "day" => Err(no_cron("days (only rate(1 day))")),
-        _ => Err(bad()),
+    let minutes = match singular {
+        "minute" => n,
+        "hour" => n.saturating_mul(60),
+        "day" => n.saturating_mul(24 * 60),
+        _ => return Err(bad()),
+    };
+    // Render by the period, not the unit written: a step must stay below its field's range
+    // (`0/60` minutes and `0/24` hours are not valid cron), so rate(60 minutes) is hourly.
+    match minutes {
+        1 => Ok("cron(* * * * ? *)".into()),
+        m if m < 60 && 60 % m == 0 => Ok(format!("cron(0/{m} * * * ? *)")),
+        60 => Ok("cron(0 * * * ? *)".into()),
+        m if m < 24 * 60 && m % 60 == 0 && 24 % (m / 60) == 0 => {
+            Ok(format!("cron(0 0/{} * * ? *)", m / 60))
+        }
+        1440 => Ok("cron(0 0 * * ? *)".into()),
+        _ => Err(no_cron(match singular {
+            "minute" => "minutes",
+            "hour" => "hours",
+            _ => "days (only rate(1 day))",
+        })),
     }
 }
 
@@ -217,6 +222,10 @@ mod tests {
             ("rate(6 hours)", "cron(0 0/6 * * ? *)"),
             ("rate(15 minutes)", "cron(0/15 * * * ? *)"),
             ("rate(1 day)", "cron(0 0 * * ? *)"),
+            // Found by fuzz::parsed_schedules_are_stable: these rendered `0/60` and `0/24`.
+            ("rate(60 minutes)", "cron(0 * * * ? *)"),
+            ("rate(24 hours)", "cron(0 0 * * ? *)"),
+            ("rate(120 minutes)", "cron(0 0/2 * * ? *)"),
         ] {
             assert_eq!(
                 parse(expr).map(|s| s.glue_cron),
@@ -243,6 +252,8 @@ mod tests {
             ("rate(2 hour)", "singular"),
             ("rate(7 minutes)", "no exact"),
             ("rate(2 days)", "no exact"),
+            ("rate(90 minutes)", "no exact"),
+            ("rate(48 hours)", "no exact"),
             ("rate(0 minutes)", "not a rate"),
             ("rate(5 weeks)", "not a rate"),
         ] {
