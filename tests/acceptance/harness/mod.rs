@@ -3,7 +3,8 @@
 //! AWS emulator, followed by a destroy and a direct look at the emulator.
 //!
 //! Layout: `terraform` runs the CLI, `state` reads its JSON, `checks` builds state assertions,
-//! `emulator` makes SDK clients, `requests` reads the emulator's request log, `steps` and `case` drive a test case.
+//! `emulator` makes SDK clients, `requests` reads the emulator's request log,
+//! `schema` reads the provider schemas, `steps` and `case` drive a test case.
 //!
 //! ```text
 //! let name = unique_name("flywheel-acc");          // the emulator is shared: no collisions
@@ -26,6 +27,7 @@ pub mod case;
 pub mod checks;
 pub mod emulator;
 pub mod requests;
+pub mod schema;
 pub mod state;
 pub mod steps;
 pub mod terraform;
