@@ -91,9 +91,8 @@ fn so_far(segments: &[&str], i: usize) -> String {
 }
 
 fn walk_block(block: &Value, segments: &[&str], i: usize) -> Option<String> {
-    let Some(seg) = segments.get(i) else {
-        return None;
-    };
+    // The path ends here: it can exist.
+    let seg = segments.get(i)?;
     if let Some(attr) = block.get("attributes").and_then(|a| a.get(*seg)) {
         if let Some(nested) = attr.get("nested_type") {
             return walk_nested(nested, segments, i + 1);
@@ -128,9 +127,8 @@ fn walk_collection(
     i: usize,
     inner: &dyn Fn(usize) -> Option<String>,
 ) -> Option<String> {
-    let Some(seg) = segments.get(i) else {
-        return None;
-    };
+    // The path ends here: it can exist.
+    let seg = segments.get(i)?;
     let last = i + 1 == segments.len();
     match mode {
         Some("single") | Some("group") => inner(i),
@@ -147,9 +145,8 @@ fn walk_collection(
 
 /// A value of cty type `ty` (as `terraform providers schema -json` writes it).
 fn walk_type(ty: &Value, segments: &[&str], i: usize) -> Option<String> {
-    let Some(seg) = segments.get(i) else {
-        return None;
-    };
+    // The path ends here: it can exist.
+    let seg = segments.get(i)?;
     match ty {
         Value::String(t) if t == "dynamic" => None,
         Value::Array(parts) => match (parts.first().and_then(Value::as_str), parts.get(1)) {
