@@ -34,7 +34,9 @@ pub mod terraform;
 
 pub use case::TestCase;
 pub use checks::*;
-pub use emulator::{clients, emulator_account_id, emulator_fn, emulator_settings, Clients, Ctx};
+pub use emulator::{
+    clients, emulator_account_id, emulator_fn, emulator_settings, ensure_role, Clients, Ctx,
+};
 pub use requests::{log_mark, requests_since};
 pub use state::State;
 pub use steps::{ImportStateVerify, Plan, Step};
