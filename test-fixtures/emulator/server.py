@@ -4,6 +4,8 @@ moto's server (S3, IAM, STS, Glue, ...) on one port, as `moto_server` runs it, p
 - Glue UpdateJob, UpdateCrawler and UpdateTrigger, which moto lacks (glue_updates.py);
 - Glue crawlers read back as AWS reports them: the role by name, the configuration JSON
   re-serialised (glue_crawler_answers.py);
+- Glue CreateCrawler and UpdateCrawler refusing a role that does not exist, as AWS does
+  (glue_crawler_roles.py);
 - Glue GetTables in pages (MaxResults, NextToken), which moto ignores (glue_tables.py);
 - AWS managed IAM policies loaded (MOTO_IAM_LOAD_MANAGED_POLICIES=true unless set);
 - IAM ListRolePolicies in pages (MaxItems, Marker), which moto ignores, and permissions
@@ -50,6 +52,7 @@ def main(argv: list) -> None:
     import moto
 
     import glue_crawler_answers
+    import glue_crawler_roles
     import glue_deletes
     import glue_tables
     import glue_updates
@@ -62,6 +65,7 @@ def main(argv: list) -> None:
 
     glue_updates.install()
     glue_crawler_answers.install()  # after glue_updates: it wraps that one's crawler shape
+    glue_crawler_roles.install()  # after glue_updates: it wraps that one's UpdateCrawler
     glue_tables.install()
     glue_deletes.install()
     iam_conditions.install()

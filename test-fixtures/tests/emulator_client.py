@@ -36,6 +36,23 @@ def client(service, attempts=1, access_key="test", region=None, **config):
                         aws_access_key_id=access_key, aws_secret_access_key="test", config=cfg)
 
 
+GLUE_TRUST = json.dumps({"Version": "2012-10-17", "Statement": [{
+    "Effect": "Allow", "Principal": {"Service": "glue.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
+
+
+def ensure_role(role, access_key="test"):
+    """Makes sure the role exists (given by name, `path/name` or ARN), Glue trusted; Glue
+    CreateCrawler refuses a role that does not exist. Idempotent."""
+    path_name = role.split(":role/", 1)[-1]
+    path, _, name = path_name.rpartition("/")
+    iam = client("iam", access_key=access_key)
+    try:
+        iam.create_role(RoleName=name, Path=f"/{path}/" if path else "/",
+                        AssumeRolePolicyDocument=GLUE_TRUST)
+    except iam.exceptions.EntityAlreadyExistsException:
+        pass
+
+
 def unique(prefix):
     return f"{prefix}-{uuid.uuid4().hex[:10]}"
 

@@ -7,11 +7,15 @@ Runs against a running emulator at $AWS_ENDPOINT_URL: test-fixtures/test.sh.
 import json
 import unittest
 
-from emulator_client import DEFAULT_ACCOUNT, client, require_emulator, unique
+from emulator_client import ensure_role, DEFAULT_ACCOUNT, client, require_emulator, unique
 
 
 def setUpModule():
     require_emulator()
+    ensure_role(f"arn:aws:iam::{DEFAULT_ACCOUNT}:role/flywheel-emulator-glue-role")
+    ensure_role(f"arn:aws:iam::{DEFAULT_ACCOUNT}:role/service-role/AWSGlueServiceRole-x")
+    ensure_role("glue-role")
+    ensure_role("p/other")
 
 
 TARGETS = {"S3Targets": [{"Path": "s3://omc-flywheel-data/opus/addressable/"}]}
@@ -43,9 +47,9 @@ class CrawlerAnswersTest(unittest.TestCase):
         return got
 
     def test_role_arn_reads_back_as_the_role_name(self):
-        name = self.create(f"arn:aws:iam::{DEFAULT_ACCOUNT}:role/omc_flywheel-prod-glue-role")
+        name = self.create(f"arn:aws:iam::{DEFAULT_ACCOUNT}:role/flywheel-emulator-glue-role")
         for c in self.reads(name):
-            self.assertEqual(c["Role"], "omc_flywheel-prod-glue-role")
+            self.assertEqual(c["Role"], "flywheel-emulator-glue-role")
 
     def test_role_with_a_path_reads_back_as_path_and_name(self):
         name = self.create(f"arn:aws:iam::{DEFAULT_ACCOUNT}:role/service-role/AWSGlueServiceRole-x")

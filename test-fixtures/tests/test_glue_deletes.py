@@ -7,14 +7,15 @@ import unittest
 
 from botocore.exceptions import ClientError
 
-from emulator_client import DEFAULT_ACCOUNT, REGION, client, require_emulator, unique
+from emulator_client import ensure_role, DEFAULT_ACCOUNT, REGION, client, require_emulator, unique
 
 
 def setUpModule():
     require_emulator()
+    ensure_role(ROLE)
 
 
-ROLE = f"arn:aws:iam::{DEFAULT_ACCOUNT}:role/omc_flywheel-prod-glue-role"
+ROLE = f"arn:aws:iam::{DEFAULT_ACCOUNT}:role/flywheel-emulator-glue-role"
 COMMAND = {"Name": "glueetl", "ScriptLocation": "s3://aws-glue-assets/scripts/compact.py"}
 TARGETS = {"S3Targets": [{"Path": "s3://omc-flywheel-data-us-east-1-prod/opus/"}]}
 

@@ -9,15 +9,17 @@ import unittest
 
 from botocore.exceptions import ClientError
 
-from emulator_client import (DEFAULT_ACCOUNT, REGION, add_fault, client, control,
+from emulator_client import (ensure_role, DEFAULT_ACCOUNT, REGION, add_fault, client, control,
                              delete_fault, fault, require_emulator, unique)
 
 
 def setUpModule():
     require_emulator()
+    ensure_role(ROLE)
+    ensure_role(ROLE + "-2")
 
 
-ROLE = f"arn:aws:iam::{DEFAULT_ACCOUNT}:role/omc_flywheel-prod-glue-role"
+ROLE = f"arn:aws:iam::{DEFAULT_ACCOUNT}:role/flywheel-emulator-glue-role"
 COMMAND = {"Name": "glueetl", "ScriptLocation": "s3://aws-glue-assets/scripts/compact.py",
            "PythonVersion": "3"}
 
@@ -189,7 +191,7 @@ class UpdateCrawlerTest(unittest.TestCase):
             Configuration='{"Version":1.0}', CrawlerSecurityConfiguration="sec")
         c = self.glue.get_crawler(Name=self.name)["Crawler"]
         # Glue reports the role by name (glue_crawler_answers.py).
-        self.assertEqual(c["Role"], "omc_flywheel-prod-glue-role-2")
+        self.assertEqual(c["Role"], "flywheel-emulator-glue-role-2")
         self.assertEqual(c["DatabaseName"], "omc_flywheel_dev")
         self.assertEqual(c["Description"], "d2")
         self.assertEqual(c["Schedule"]["ScheduleExpression"], "cron(0 7 * * ? *)")

@@ -12,12 +12,13 @@ import unittest
 
 from botocore.exceptions import ClientError, ConnectionClosedError
 
-from emulator_client import (DEFAULT_ACCOUNT, add_fault, client, control, delete_fault, fault,
+from emulator_client import (ensure_role, DEFAULT_ACCOUNT, add_fault, client, control, delete_fault, fault,
                              logged, require_emulator, unique)
 
 
 def setUpModule():
     require_emulator()
+    ensure_role(ROLE_ARN)
 
 
 ROLE_ARN = f"arn:aws:iam::{DEFAULT_ACCOUNT}:role/flywheel-glue-role"

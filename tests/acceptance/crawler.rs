@@ -10,6 +10,15 @@ use crate::harness::*;
 
 const ADDR: &str = "flywheel_crawler.c";
 pub(crate) const ROLE: &str = "arn:aws:iam::123456789012:role/flywheel-acc-glue-role";
+
+/// Creates the fixture roles standalone crawlers name (this file's and `job::ROLE`), if
+/// missing: Glue refuses a crawler whose role does not exist.
+pub(crate) async fn fixture_roles() {
+    let aws = clients().await;
+    for role in [ROLE, crate::job::ROLE] {
+        ensure_role(&aws, role).await.expect("fixture role");
+    }
+}
 pub(crate) const BUCKET: &str = "flywheel-acc-data";
 
 /// A pipeline context literal whose tags carry the pipeline's identity (the crawler's own
@@ -143,6 +152,7 @@ async fn crawler_create_update_in_place_import_destroy() {
     if !acceptance_enabled("crawler_create_update_in_place_import_destroy") {
         return;
     }
+    fixture_roles().await;
     let name = unique_name("crw-acc-basic");
     let v1 = Cfg::new(&name).extra(
         r#"  exclusions    = ["**/_temporary/**"]
@@ -304,6 +314,7 @@ async fn crawler_configuration_equivalent_spellings_never_diff() {
     if !acceptance_enabled("crawler_configuration_equivalent_spellings_never_diff") {
         return;
     }
+    fixture_roles().await;
     let name = unique_name("crw-acc-config");
     let base = Cfg::new(&name);
     let jsonencoded = base.clone().extra(
@@ -368,6 +379,7 @@ async fn crawler_schedule_and_run_after_job_added_and_removed() {
     if !acceptance_enabled("crawler_schedule_and_run_after_job_added_and_removed") {
         return;
     }
+    fixture_roles().await;
     let name = unique_name("crw-acc-sched");
     let job = format!("etl-{name}");
     let plain = Cfg::new(&name);
@@ -493,6 +505,7 @@ async fn crawler_out_of_band_delete_and_change_are_repaired() {
     if !acceptance_enabled("crawler_out_of_band_delete_and_change_are_repaired") {
         return;
     }
+    fixture_roles().await;
     let name = unique_name("crw-acc-drift");
     let job = format!("etl-{name}");
     let cfg = Cfg::new(&name).extra(&format!("  run_after_job = \"{job}\""));
@@ -615,6 +628,7 @@ async fn crawler_pipeline_context_and_iam_propagation() {
     if !acceptance_enabled("crawler_pipeline_context_and_iam_propagation") {
         return;
     }
+    fixture_roles().await;
     let name = unique_name("crw-acc-ctx");
     // Glue answers the first two CreateCrawler calls for this crawler as it does while a
     // fresh role is not yet assumable; the provider must wait it out.
@@ -828,6 +842,7 @@ async fn crawler_failed_trigger_leaves_no_orphan() {
     if !acceptance_enabled("crawler_failed_trigger_leaves_no_orphan") {
         return;
     }
+    fixture_roles().await;
     let name = unique_name("crw-acc-partial");
     add_fault(serde_json::json!({
         "service": "glue",
@@ -905,6 +920,7 @@ async fn crawler_create_adopts_a_crawler_its_pipeline_left_behind() {
     if !acceptance_enabled("crawler_create_adopts_a_crawler_its_pipeline_left_behind") {
         return;
     }
+    fixture_roles().await;
     let name = unique_name("crw-acc-adopt");
     let pipeline_owner = "0123456789abcdef0123456789abcdef";
     create_crawler_out_of_band(
@@ -978,6 +994,7 @@ async fn crawler_create_refuses_a_crawler_it_did_not_create() {
     if !acceptance_enabled("crawler_create_refuses_a_crawler_it_did_not_create") {
         return;
     }
+    fixture_roles().await;
     let name = unique_name("crw-acc-foreign");
     create_crawler_out_of_band(&name, crate::job::COPIED_TAGS)
         .await

@@ -676,6 +676,7 @@ async fn crawler_drift_tags_and_trigger() {
     if !acceptance_enabled("crawler_drift_tags_and_trigger") {
         return;
     }
+    crate::crawler::fixture_roles().await;
     const ADDR: &str = "flywheel_crawler.c";
     let name = unique_name("crw-acc-odrift");
     let job = format!("etl-{name}");

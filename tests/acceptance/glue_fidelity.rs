@@ -47,6 +47,7 @@ async fn crawlers_with_roles_reported_by_name_plan_empty() {
     if !acceptance_enabled("crawlers_with_roles_reported_by_name_plan_empty") {
         return;
     }
+    crate::crawler::fixture_roles().await;
     emulator_settings().check_reachable().expect("emulator");
     let a = unique_name("crw-acc-role");
     let b = format!("{a}-ctx");

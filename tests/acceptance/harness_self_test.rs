@@ -274,3 +274,55 @@ async fn harness_kills_a_command_past_its_timeout() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+/// `check_no_attr` walks the provider's real schema (`terraform providers schema -json`):
+/// a typo at depth 1 or 2 fails, while paths that can exist but are unset pass (map keys and
+/// list indexes are free).
+#[tokio::test]
+#[ignore = "acceptance: needs TF_ACC=1 and the emulator; run with --include-ignored"]
+async fn harness_no_attr_checks_the_schema_at_every_depth() {
+    if !acceptance_enabled("harness_no_attr_checks_the_schema_at_every_depth") {
+        return;
+    }
+    use crate::job::{check_nothing_left, create_bucket, Fixture, SCRIPT_V1};
+    const ADDR: &str = "flywheel_job.test";
+    let dir = tempfile::tempdir().expect("temp dir");
+    let f = Fixture::new(dir.path(), "etl-acc-noattr");
+    std::fs::write(&f.script, SCRIPT_V1).expect("writing the script");
+    let aws = clients().await;
+    create_bucket(&aws, &f.bucket).await.expect("assets bucket");
+
+    for (path, wanted) in [
+        ("schedul", "schedul is not in the schema of the resource"),
+        (
+            "pipeline.rol_arn",
+            "rol_arn is not in the schema of pipeline",
+        ),
+        (
+            "managed_objects.0.nmae",
+            "nmae is not in the schema of managed_objects.0",
+        ),
+        ("pipline.tags.x", "pipline is not in the schema"),
+    ] {
+        let err = TestCase::new()
+            .step(Step::config(f.config(2, None)).check(check_no_attr(ADDR, path)))
+            .try_run()
+            .await
+            .expect_err(path);
+        assert!(err.contains(wanted), "{path}: {err}");
+    }
+    let fx = f.clone();
+    TestCase::new()
+        .step(Step::config(f.config(2, None)).checks([
+            check_no_attr(ADDR, "schedule"),
+            check_no_attr(ADDR, "pipeline.tags.nosuch"),
+            check_no_attr(ADDR, "tags.nosuch"),
+            check_no_attr(ADDR, "managed_objects.9.name"),
+        ]))
+        .check_destroy(move |ctx| {
+            let f = fx.clone();
+            async move { check_nothing_left(&ctx.aws, &f).await }
+        })
+        .run()
+        .await;
+}

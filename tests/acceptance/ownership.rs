@@ -275,6 +275,7 @@ async fn crawler_lost_create_responses_converge() {
     if !acceptance_enabled("crawler_lost_create_responses_converge") {
         return;
     }
+    crate::crawler::fixture_roles().await;
     emulator_settings().check_reachable().expect("emulator");
     let name = unique_name("crw-acc-lost");
     let trigger = format!("{name}-after-job");
@@ -336,6 +337,7 @@ async fn crawler_keeps_a_recorded_trigger_it_cannot_prove_is_its_own() {
     if !acceptance_enabled("crawler_keeps_a_recorded_trigger_it_cannot_prove_is_its_own") {
         return;
     }
+    crate::crawler::fixture_roles().await;
     emulator_settings().check_reachable().expect("emulator");
     let name = unique_name("crw-acc-keep");
     let trigger = format!("{name}-after-job");
@@ -509,6 +511,7 @@ async fn job_schedule_refused_when_its_trigger_name_is_taken() {
     if !acceptance_enabled("job_schedule_refused_when_its_trigger_name_is_taken") {
         return;
     }
+    crate::crawler::fixture_roles().await;
     emulator_settings().check_reachable().expect("emulator");
     let dir = tempfile::tempdir().expect("temp dir");
     let f = Fixture::new(dir.path(), "etl-acc-taken");
@@ -888,6 +891,7 @@ async fn crawler_carries_its_pipeline_identity() {
     if !acceptance_enabled("crawler_carries_its_pipeline_identity") {
         return;
     }
+    crate::crawler::fixture_roles().await;
     let name = unique_name("crw-acc-pipe");
     let p = "89abcdef0123456789abcdef01234567";
     let n = name.clone();

@@ -410,7 +410,11 @@ impl Runner {
             bail!("{}", run.describe());
         }
         self.last_good = Some(config.to_string());
-        self.state = Arc::new(self.work.state().await?);
+        let mut state = self.work.state().await?;
+        if !step.state_checks.is_empty() {
+            state.schemas = Some(super::schema::provider_schemas(&self.work, &state).await?);
+        }
+        self.state = Arc::new(state);
 
         let failures: Vec<String> = step
             .state_checks

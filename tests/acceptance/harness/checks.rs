@@ -5,6 +5,7 @@ use anyhow::{anyhow, bail, Result};
 use regex::Regex;
 use serde_json::Value;
 
+use super::schema::{path_error, resource_block};
 use super::state::{render_scalar, State};
 
 /// An assertion over the state `terraform show -json` reports after an apply.
@@ -42,22 +43,18 @@ pub fn check_attr_set(address: &str, path: &str) -> StateCheck {
     })
 }
 
-/// `address.path` is absent or null. Fails when `path` cannot exist: `terraform show -json`
-/// lists every attribute and block of the resource's schema (null when unset), so a first
-/// segment that is not among them is a typo, and must not pass as "absent". Deeper segments
-/// are not checked against the schema: map keys and nested blocks both read as objects.
+/// `address.path` is absent or null. Fails when `path` cannot exist in the resource's schema
+/// at any depth (`terraform providers schema -json`, which the test case fetches before state
+/// checks run): a typo must not pass as "absent". Map keys and list indexes are free.
 pub fn check_no_attr(address: &str, path: &str) -> StateCheck {
     let (address, path) = (address.to_string(), path.to_string());
     Box::new(move |s| {
-        let values = s.values(&address)?;
-        let top = path.split('.').next().unwrap_or_default();
-        let Some(fields) = values.as_object() else {
-            bail!("{address}: values are not an object: {values}");
+        let Some(schemas) = &s.schemas else {
+            bail!("{address}: no provider schema to check {path} against");
         };
-        if !fields.contains_key(top) {
-            let mut known: Vec<&str> = fields.keys().map(String::as_str).collect();
-            known.sort_unstable();
-            bail!("{address}: {top} is not in the resource's schema (a typo?); it has {known:?}");
+        let block = resource_block(schemas, s, &address)?;
+        if let Some(e) = path_error(block, &path) {
+            bail!("{address}: {path}: {e}");
         }
         match s.attr(&address, &path)? {
             None => Ok(()),
@@ -131,12 +128,26 @@ mod tests {
 
     fn state() -> State {
         State {
+            schemas: Some(std::sync::Arc::new(
+                json!({"provider_schemas": {"omc/flywheel": {
+                    "data_source_schemas": {"flywheel_caller_identity": {"block": {
+                        "attributes": {
+                            "account_id": {"type": "string"}, "arn": {"type": "string"},
+                            "empty": {"type": "string"}, "n": {"type": "number"},
+                            "list": {"type": ["list", "string"]}, "none": {"type": "string"},
+                            "tags": {"type": ["map", "string"]}
+                        },
+                        "block_types": {"data_bucket": {"nesting_mode": "list", "block": {
+                            "attributes": {"kms_key_arn": {"type": "string"}}}}}
+                    }}}
+                }}}),
+            )),
             raw: json!({"values": {
                 "outputs": {"account_id": {"value": "123456789012"}},
                 "root_module": {"resources": [{
                     "address": "data.flywheel_caller_identity.current",
-                    "mode": "data",
-                    "values": {"account_id": "123456789012", "arn": "arn:aws:sts::123456789012:user/moto",
+                    "mode": "data", "type": "flywheel_caller_identity", "provider_name": "omc/flywheel",
+                    "values": {"tags": {"team": "x"}, "data_bucket": [{"kms_key_arn": null}], "account_id": "123456789012", "arn": "arn:aws:sts::123456789012:user/moto",
                                "empty": "", "n": 2, "list": ["a"], "none": null}
                 }]}
             }}),
@@ -177,10 +188,29 @@ mod tests {
         // A name the schema does not have is a typo, not "absent".
         let err = check_no_attr(ID, "nnoe")(&s).unwrap_err().to_string();
         assert!(
-            err.contains("not in the resource's schema") && err.contains("\"none\""),
+            err.contains("nnoe is not in the schema of the resource") && err.contains("\"none\""),
             "{err}"
         );
         assert!(check_no_attr(ID, "nnoe.x")(&s).is_err());
+        // At every depth: a nested block's attribute, a map's key (free, but set here).
+        assert!(check_no_attr(ID, "data_bucket.0.kms_key_arn")(&s).is_ok());
+        assert!(check_no_attr(ID, "data_bucket.1.kms_key_arn")(&s).is_ok());
+        let err = check_no_attr(ID, "data_bucket.0.kms_key_ran")(&s)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("kms_key_ran is not in the schema of data_bucket.0"),
+            "{err}"
+        );
+        assert!(check_no_attr(ID, "tags.owner")(&s).is_ok());
+        assert!(check_no_attr(ID, "tags.team")(&s).is_err(), "set");
+        assert!(check_no_attr(ID, "tgas.team")(&s).is_err());
+        let mut bare = s.clone();
+        bare.schemas = None;
+        assert!(
+            check_no_attr(ID, "none")(&bare).is_err(),
+            "no schema, no check"
+        );
         assert!(check_no_attr("data.flywheel_caller_identity.other", "none")(&s).is_err());
         assert!(check_attr_regex(ID, "arn", r"^arn:aws:(iam|sts)::\d{12}:")(&s).is_ok());
         assert!(check_attr_regex(ID, "arn", r"^arn:aws-cn:")(&s).is_err());

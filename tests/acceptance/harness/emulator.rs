@@ -144,6 +144,39 @@ pub async fn clients() -> Clients {
     Clients::new(&emulator_settings()).await
 }
 
+/// Trust policy of the roles [`ensure_role`] makes: Glue may assume them.
+const GLUE_TRUST: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"glue.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+
+/// Makes sure the IAM role `role` (a name, `path/name` or a role ARN) exists in the
+/// emulator, Glue trusted: Glue's CreateCrawler refuses a role that does not exist, and the
+/// provider would wait out its IAM-propagation deadline. Idempotent (a role of that name
+/// already there, whatever its path, is enough), so tests side by side may share a role.
+pub async fn ensure_role(aws: &Clients, role: &str) -> Result<()> {
+    let path_name = role.split_once(":role/").map_or(role, |(_, rest)| rest);
+    let (path, name) = match path_name.rsplit_once('/') {
+        Some((path, name)) => (format!("/{path}/"), name),
+        None => ("/".to_string(), path_name),
+    };
+    match aws
+        .iam
+        .create_role()
+        .role_name(name)
+        .path(path)
+        .assume_role_policy_document(GLUE_TRUST)
+        .send()
+        .await
+    {
+        Ok(_) => Ok(()),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|e| e.is_entity_already_exists_exception()) =>
+        {
+            Ok(())
+        }
+        Err(e) => Err(anyhow!("CreateRole {name}: {e:?}")),
+    }
+}
+
 /// The account the emulator says the test credentials belong to.
 pub async fn emulator_account_id() -> Result<String> {
     let out = clients()

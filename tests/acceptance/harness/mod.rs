@@ -3,7 +3,8 @@
 //! AWS emulator, followed by a destroy and a direct look at the emulator.
 //!
 //! Layout: `terraform` runs the CLI, `state` reads its JSON, `checks` builds state assertions,
-//! `emulator` makes SDK clients, `requests` reads the emulator's request log, `steps` and `case` drive a test case.
+//! `emulator` makes SDK clients, `requests` reads the emulator's request log,
+//! `schema` reads the provider schemas, `steps` and `case` drive a test case.
 //!
 //! ```text
 //! let name = unique_name("flywheel-acc");          // the emulator is shared: no collisions
@@ -26,13 +27,16 @@ pub mod case;
 pub mod checks;
 pub mod emulator;
 pub mod requests;
+pub mod schema;
 pub mod state;
 pub mod steps;
 pub mod terraform;
 
 pub use case::TestCase;
 pub use checks::*;
-pub use emulator::{clients, emulator_account_id, emulator_fn, emulator_settings, Clients, Ctx};
+pub use emulator::{
+    clients, emulator_account_id, emulator_fn, emulator_settings, ensure_role, Clients, Ctx,
+};
 pub use requests::{log_mark, requests_since};
 pub use state::State;
 pub use steps::{ImportStateVerify, Plan, Step};

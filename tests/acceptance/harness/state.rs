@@ -11,13 +11,16 @@ use serde_json::Value;
 #[derive(Debug, Clone, Default)]
 pub struct State {
     pub raw: Value,
+    /// `terraform providers schema -json` of the providers in the state, when the test case
+    /// fetched it (before state checks run); `check_no_attr` needs it.
+    pub schemas: Option<std::sync::Arc<Value>>,
 }
 
 impl State {
     pub fn from_json(text: &str) -> Result<State> {
         let raw: Value =
             serde_json::from_str(text.trim()).context("parsing terraform show -json")?;
-        Ok(State { raw })
+        Ok(State { raw, schemas: None })
     }
 
     /// Every resource and data source in every module.
