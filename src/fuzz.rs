@@ -545,7 +545,7 @@ mod aws_answers {
                 b = b.filter(LifecycleRuleFilter::builder().set_prefix(p).build());
             }
             if let Ok(rule) = b.build() {
-                let _ = crate::aws::s3::buckets::to_model_rule(&rule);
+                let _ = crate::aws::s3::lifecycle::to_model_rule(&rule);
             }
         }
     }

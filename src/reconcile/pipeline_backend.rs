@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use super::engine::{Backend, OpError};
 use crate::aws::glue::databases;
 use crate::aws::iam;
-use crate::aws::s3::buckets;
+use crate::aws::s3::{buckets, lifecycle};
 use crate::aws::{AwsContext, AwsError, ErrorKind};
 use crate::model::children::{Child, ChildKey, Kind, Spec, Status};
 use crate::model::pipeline::{self as model, Desired, Observed, INLINE_POLICY_NAME};
@@ -72,7 +72,7 @@ impl PipelineBackend<'_> {
             Err(e) if buckets::no_such_bucket(&e) => Ok(true),
             other => other.map(|()| false),
         };
-        if gone(buckets::put_lifecycle_rules(ctx, bucket, &[]).await)?
+        if gone(lifecycle::put_lifecycle_rules(ctx, bucket, &[]).await)?
             || gone(buckets::put_policy_statements(ctx, bucket, &[], false).await)?
         {
             return Ok(());
@@ -229,7 +229,9 @@ impl Backend for PipelineBackend<'_> {
                     .any(|b| b.name == key.owner && b.create);
                 buckets::put_policy_statements(ctx, &key.owner, statements, whole).await
             }
-            Spec::Lifecycle { rules } => buckets::put_lifecycle_rules(ctx, &key.owner, rules).await,
+            Spec::Lifecycle { rules } => {
+                lifecycle::put_lifecycle_rules(ctx, &key.owner, rules).await
+            }
             Spec::Database { description, tags } => {
                 let (differs, have) = match observed {
                     Some(Spec::Database {
