@@ -22,6 +22,8 @@ mod import_id;
 mod names;
 mod observe;
 #[cfg(test)]
+mod role_tests;
+#[cfg(test)]
 mod tests;
 mod validate;
 
