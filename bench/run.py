@@ -153,13 +153,117 @@ def workload(args, env):
     }
 
 
+def scale_setup(endpoint, prefix):
+    """The role and buckets the scale workload's jobs and crawlers name, made directly."""
+    import boto3
+
+    kw = dict(endpoint_url=endpoint, region_name="us-east-1")
+    iam = boto3.client("iam", **kw)
+    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                     "Principal": {"Service": "glue.amazonaws.com"}}]}
+    try:
+        iam.create_role(RoleName="bench-glue", AssumeRolePolicyDocument=json.dumps(trust))
+    except iam.exceptions.EntityAlreadyExistsException:
+        pass
+    s3 = boto3.client("s3", **kw)
+    for bucket in (f"{prefix}-assets", f"{prefix}-data"):
+        s3.create_bucket(Bucket=bucket)
+    s3.put_object(Bucket=f"{prefix}-assets", Key="scripts/job.py", Body=b"print('bench')\n")
+
+
+def spread(values):
+    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
+
+
+def scale(args, env):
+    """N jobs and N crawlers: calls per resource and plan wall time at two parallelisms,
+    with and without refresh, beside Terraform's own floor (2N terraform_data)."""
+    prefix = f"bench{int(time.time()) % 100000}"
+    scale_setup(args.endpoint, prefix)
+    here = os.path.dirname(os.path.abspath(__file__))
+    scratch = tempfile.mkdtemp(prefix="flywheel-bench-scale-")
+    work = os.path.join(scratch, "scale")
+    floor = os.path.join(scratch, "floor")
+    shutil.copytree(os.path.join(here, "scale"), work)
+    shutil.copytree(os.path.join(here, "floor"), floor)
+    tf_vars = [f"-var=count_each={args.scale}", f"-var=prefix={prefix}"]
+    out = {"resources": 2 * args.scale, "runs": args.scale_runs, "by_parallelism": {}}
+    try:
+        tf(args.terraform, ["apply", "-auto-approve", "-input=false", "-parallelism=20", *tf_vars], work, env)
+        for par in (10, 50):
+            calls, refresh_s, no_refresh_s, by_op = [], [], [], Counter()
+            for _ in range(args.scale_runs):
+                requests(args.endpoint, "DELETE")
+                t, plan = tf(args.terraform, ["plan", "-input=false", "-detailed-exitcode",
+                                              f"-parallelism={par}", *tf_vars], work, env)
+                if plan.returncode != 0:
+                    sys.exit(f"scale plan not empty:\n{plan.stdout[-3000:]}")
+                log = requests(args.endpoint)
+                calls.append(len(log))
+                by_op = Counter(f"{c['service']}:{c['operation']}" for c in log)
+                refresh_s.append(t)
+                t, _ = tf(args.terraform, ["plan", "-input=false", "-refresh=false",
+                                           f"-parallelism={par}", *tf_vars], work, env)
+                no_refresh_s.append(t)
+            out["by_parallelism"][par] = {
+                "calls": spread(calls),
+                "calls_per_resource": statistics.median(calls) / (2 * args.scale),
+                "calls_by_operation": dict(sorted(by_op.items())),
+                "plan_s": spread(refresh_s),
+                "plan_no_refresh_s": spread(no_refresh_s),
+            }
+        tf(args.terraform, ["destroy", "-auto-approve", "-input=false", "-parallelism=20", *tf_vars], work, env)
+        floor_vars = [f"-var=count_all={2 * args.scale}"]
+        tf(args.terraform, ["init", "-input=false"], floor, env)
+        tf(args.terraform, ["apply", "-auto-approve", "-input=false", *floor_vars], floor, env)
+        floor_s = [tf(args.terraform, ["plan", "-input=false", *floor_vars], floor, env)[0]
+                   for _ in range(args.scale_runs)]
+        out["floor_plan_s"] = spread(floor_s)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return out
+
+
+def scale_report(s):
+    fmt = lambda d: f"{d['median']:.2f} s (min {d['min']:.2f}, max {d['max']:.2f})"
+    n = s["resources"]
+    lines = [
+        "",
+        f"## Scale: {n // 2} jobs and {n // 2} crawlers, {n} resources",
+        "",
+        f"Every other job has a schedule (a Glue trigger). Median of {s['runs']} runs, with min and max.",
+        "",
+        "| -parallelism | AWS calls per refresh | calls per resource | plan with refresh | plan -refresh=false |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for par, r in s["by_parallelism"].items():
+        c = r["calls"]
+        lines.append(
+            f"| {par} | {c['median']:.0f} (min {c['min']}, max {c['max']}) | {r['calls_per_resource']:.2f}"
+            f" | {fmt(r['plan_s'])} | {fmt(r['plan_no_refresh_s'])} |"
+        )
+    lines += [
+        "",
+        f"Terraform's own floor, {n} `terraform_data` planned the same way: {fmt(s['floor_plan_s'])}.",
+        f"terraform-provider-aws reads a Glue job or crawler with {AWS_PROVIDER['calls_glue_job']} calls"
+        " (Get and GetTags, internal/service/glue/job.go and crawler.go), plus 2 per trigger.",
+        "",
+        "Calls of the last refresh at -parallelism 10, by operation:",
+        "",
+        "| operation | calls |",
+        "| --- | --- |",
+    ]
+    lines += [f"| {op} | {k} |" for op, k in s["by_parallelism"][10]["calls_by_operation"].items()]
+    return lines
+
+
 def walk_modules(module):
     yield module
     for child in module.get("child_modules", []):
         yield from walk_modules(child)
 
 
-def report(args, startup, load, size):
+def report(args, startup, load, size, scaled=None):
     med = statistics.median(startup) * 1000
     lines = [
         "# Benchmark report",
@@ -189,6 +293,8 @@ def report(args, startup, load, size):
         lines += [f"| {op} | {n} |" for op, n in load["calls_by_operation"].items()]
         lines += ["", "## Resources in the example", "", "| type | count | AWS objects |", "| --- | --- | --- |"]
         lines += [f"| {t} | {n} | {load['aws_objects'].get(t, 0)} |" for t, n in sorted(load["resources"].items())]
+    if scaled:
+        lines += scale_report(scaled)
     lines += [
         "",
         "How: start-up is the time from exec to the go-plugin handshake line, without TLS.",
@@ -212,6 +318,8 @@ def main():
     ap.add_argument("--cli-config", required=True)
     ap.add_argument("--runs", type=int, default=20)
     ap.add_argument("--out", default="bench/REPORT.md")
+    ap.add_argument("--scale", type=int, default=0, help="jobs (and crawlers) in the scale workload; 0: skip it")
+    ap.add_argument("--scale-runs", type=int, default=3)
     args = ap.parse_args()
     args.terraform = os.path.abspath(args.terraform)
     args.example = args.example and os.path.abspath(args.example)
@@ -224,7 +332,8 @@ def main():
     env.setdefault("AWS_REGION", "us-east-1")
     env["AWS_ENDPOINT_URL"] = args.endpoint
     load = workload(args, env) if args.example else None
-    text = report(args, startup, load, os.path.getsize(args.binary))
+    scaled = scale(args, env) if args.scale else None
+    text = report(args, startup, load, os.path.getsize(args.binary), scaled)
     with open(args.out, "w") as f:
         f.write(text)
     print(text)

@@ -7,7 +7,8 @@
 #      - each directory with .tf files (the production root, the module, the quickstart...);
 #      - the registry snippets, which reference each other, together in one directory:
 #        examples/provider/provider.tf plus every examples/resources/<type>/resource.tf (and
-#        what sits beside it, such as scripts/), and likewise for examples/data-sources/.
+#        what sits beside it, such as scripts/), and likewise for examples/data-sources/ and
+#        examples/functions/.
 #      A root that uses a flywheel_* type the provider's schema does not have fails, naming
 #      the type (a typo or a removed type must not pass unvalidated).
 #
@@ -78,6 +79,7 @@ compose() { # compose <kind> <snippet file name>
 }
 compose resources resource.tf
 compose data-sources data-source.tf
+compose functions function.tf
 
 # flywheel_* types a directory declares or references, with the local modules it calls.
 types_used() { # types_used <dir>
@@ -93,7 +95,7 @@ types_used() { # types_used <dir>
 roots=()
 while IFS= read -r -d '' dir; do
 	case "$dir" in
-	*/examples/resources/* | */examples/data-sources/*) continue ;; # validated composed
+	*/examples/resources/* | */examples/data-sources/* | */examples/functions/*) continue ;; # validated composed
 	esac
 	roots+=("$dir")
 done < <(find "$work/tree/examples" -name '*.tf' -not -path '*/.terraform/*' -printf '%h\0' | sort -zu)
@@ -103,6 +105,7 @@ for dir in "${roots[@]}"; do
 	case "$name" in
 	examples/.composed-resources) name="examples/resources/*/resource.tf (with examples/provider)" ;;
 	examples/.composed-data-sources) name="examples/data-sources/*/data-source.tf (with examples/provider)" ;;
+	examples/.composed-functions) name="examples/functions/*/function.tf (with examples/provider)" ;;
 	esac
 	missing=()
 	for t in $(types_used "$dir" "" | sort -u); do

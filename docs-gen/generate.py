@@ -10,6 +10,7 @@ What tfplugindocs does for Go providers, in the standard library only:
    - examples/provider/provider.tf                      -> docs/index.md
    - examples/resources/<type>/resource.tf, import.sh    -> docs/resources/<name>.md
    - examples/data-sources/<type>/data-source.tf         -> docs/data-sources/<name>.md
+   - examples/functions/<name>/function.tf               -> docs/functions/<name>.md
 3. hand-written templates in docs-gen/templates/ (index.md.tmpl, guides/*.md.tmpl);
 4. the AWS operations in src/aws/ (`Op::new("<service>", "<Operation>", ...)`), mapped to the
    IAM actions the provider needs, for the ready-made policy on the index page.
@@ -310,6 +311,43 @@ def entity_page(kind, name, schema, example, import_script):
     return "\n\n".join(parts) + "\n"
 
 
+def function_signature(name, spec):
+    params = ", ".join(f"{p['name']} {type_name(p['type']).lower()}" for p in spec.get("parameters", []))
+    variadic = spec.get("variadic_parameter")
+    if variadic:
+        params += (", " if params else "") + f"{variadic['name']} ...{type_name(variadic['type']).lower()}"
+    return f"{name}({params}) {type_name(spec['return_type']).lower()}"
+
+
+def function_page(name, spec, example):
+    """A function page in the Registry's layout (tfplugindocs's sections)."""
+    summary = (spec.get("summary") or "").strip()
+    description = (spec.get("description") or "").strip()
+    parts = [front_matter(f"{name} function - terraform-provider-{PROVIDER_NAME}", summary)]
+    parts.append(f"# function: {name}")
+    if description:
+        parts.append(description)
+    parts.append(
+        "Provider functions need Terraform 1.8 or later (OpenTofu 1.7 or later); they are called as "
+        f"`provider::{PROVIDER_NAME}::{name}(...)`."
+    )
+    if example is not None:
+        parts.append("## Example Usage\n\n" + fenced("terraform", example))
+    parts.append("## Signature\n\n" + fenced("text", function_signature(name, spec)))
+    lines = []
+    for i, p in enumerate(spec.get("parameters", []), start=1):
+        lines.append(f"{i}. `{p['name']}` ({type_name(p['type'])}) {(p.get('description') or '').strip()}".rstrip())
+    if lines:
+        parts.append("## Arguments\n\n" + "\n".join(lines))
+    ret = spec["return_type"]
+    returns = type_name(ret)
+    fields = object_fields(ret) if isinstance(ret, list) and ret[0] == "object" else None
+    if fields:
+        returns += " with " + ", ".join(f"`{k}` ({type_name(v)})" for k, v in sorted(fields.items()))
+    parts.append("## Return Type\n\n" + returns + ".")
+    return "\n\n".join(parts) + "\n"
+
+
 # --------------------------------------------------------------------------- IAM
 
 # S3's IAM actions do not follow its API operation names; every S3 operation the provider
@@ -373,8 +411,13 @@ IAM_ACTIONS = {
     ("glue", "UpdateJob"): ["glue:UpdateJob", "iam:PassRole"],
     # Tags given to CreateRole are authorised separately.
     ("iam", "CreateRole"): ["iam:CreateRole", "iam:TagRole"],
+    # The Resource Groups Tagging API's actions are under `tag:`.
+    ("tagging", "GetResources"): ["tag:GetResources"],
     # Needs no permission: every principal may ask who it is.
     ("sts", "GetCallerIdentity"): [],
+    # Tags given at creation are authorised separately.
+    ("sns", "CreateTopic"): ["sns:CreateTopic", "sns:TagResource"],
+    ("events", "PutRule"): ["events:PutRule", "events:TagResource"],
 }
 
 IAM_NOTES = {
@@ -383,9 +426,15 @@ IAM_NOTES = {
     ("glue", "UpdateCrawler"): "also `iam:PassRole` for the crawler's role",
     ("glue", "UpdateJob"): "also `iam:PassRole` for the job's role",
     ("iam", "CreateRole"): "also `iam:TagRole` for the tags given at creation",
+    ("sns", "CreateTopic"): "also `sns:TagResource` for the tags given at creation",
+    ("events", "PutRule"): "also `events:TagResource` for the tags given at creation",
     ("iam", "DeleteRolePermissionsBoundary"): "not granted by the policy above (see why)",
     ("s3", "DeleteObjects"): "`s3:DeleteObjectVersion` for the object versions a bucket holds",
     ("sts", "GetCallerIdentity"): "no permission needed",
+    ("tagging", "GetResources"): "optional: batched tag reads; without it tags are read one object at a time (GetTags)",
+    ("glue", "BatchGetJobs"): "optional: batched reads; without it each job is read alone (GetJob)",
+    ("glue", "BatchGetCrawlers"): "optional: batched reads; without it each crawler is read alone (GetCrawler)",
+    ("glue", "BatchGetTriggers"): "optional: batched reads; without it each trigger is read alone (GetTrigger)",
 }
 
 OP_PATTERN = re.compile(r'Op::new\(\s*"([a-z0-9]+)"\s*,\s*"([A-Za-z0-9]+)"')
@@ -520,6 +569,19 @@ def iam_policy_notes(ops):
     return "\n".join(lines)
 
 
+# The alert services' resources: topics and rules take resource-level permissions (SNS
+# topics by ARN, EventBridge rules on any bus); alarms, dashboards and budgets are added
+# with them when they land.
+OTHER_RESOURCES = {
+    "sns": "arn:aws:sns:*:*:*",
+    "events": "arn:aws:events:*:*:rule/*",
+}
+OTHER_SIDS = {"sns": "SnsAlertTopics", "events": "EventBridgeAlertRules"}
+
+# Actions of the other services that IAM authorises on `*` only (the service authorization
+# reference lists no resource type for them; the policy linter checks it).
+OTHER_WITHOUT_RESOURCES = {"sns:Unsubscribe"}
+
 # Glue actions IAM authorises on `*` only (no resource-level permissions).
 GLUE_WITHOUT_RESOURCES = {"glue:CreateCrawler"}
 
@@ -563,7 +625,26 @@ def iam_policy(ops):
         )
     others = sorted({a.split(":")[0] for a in actions} - {"glue", "s3", "iam", "sts"})
     for prefix in others:
-        statements.append({"Sid": prefix.capitalize(), "Effect": "Allow", "Action": by_prefix(prefix), "Resource": "*"})
+        acts = [a for a in by_prefix(prefix) if a not in OTHER_WITHOUT_RESOURCES]
+        unscoped = [a for a in by_prefix(prefix) if a in OTHER_WITHOUT_RESOURCES]
+        if acts:
+            statements.append(
+                {
+                    "Sid": OTHER_SIDS.get(prefix, prefix.capitalize()),
+                    "Effect": "Allow",
+                    "Action": acts,
+                    "Resource": OTHER_RESOURCES.get(prefix, "*"),
+                }
+            )
+        if unscoped:
+            statements.append(
+                {
+                    "Sid": OTHER_SIDS.get(prefix, prefix.capitalize()) + "WithoutResourceLevelPermissions",
+                    "Effect": "Allow",
+                    "Action": unscoped,
+                    "Resource": "*",
+                }
+            )
     if "iam:PassRole" in actions:
         statements.append(
             {
@@ -660,6 +741,11 @@ def generate(schema, out):
             "data-sources", name, data_sources[name], read_example(d / "data-source.tf"), None
         )
 
+    functions = schema.get("functions", {})
+    for name in sorted(functions):
+        example = read_example(ROOT / "examples" / "functions" / name / "function.tf")
+        pages[f"functions/{name}.md"] = function_page(name, functions[name], example)
+
     nested = []
     provider_schema = "\n\n".join(
         ["## Schema"]
@@ -677,6 +763,7 @@ def generate(schema, out):
         "resource_list": "\n".join(
             [f"- [`{n}`](resources/{short(n)}.md)" for n in sorted(resources)]
             + [f"- data [`{n}`](data-sources/{short(n)}.md)" for n in sorted(data_sources)]
+            + [f"- function [`provider::{PROVIDER_NAME}::{n}`](functions/{n}.md)" for n in sorted(functions)]
         ),
     }
     guides = sorted((TEMPLATES / "guides").glob("*.md.tmpl"))

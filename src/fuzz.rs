@@ -161,6 +161,7 @@ const PROVIDER_ATTRS: &[&str] = &[
     "max_retries",
     "http_timeout_seconds",
     "operation_timeout_seconds",
+    "dpu_hour_price_usd",
     "skip_region_validation",
     "assume_role",
     "endpoints",

@@ -2,6 +2,7 @@
 
 mod aws;
 mod data_sources;
+mod functions;
 #[cfg(test)]
 mod fuzz;
 mod logging;
@@ -37,10 +38,10 @@ fn main() -> ExitCode {
     // theirs: RUST_LIB_BACKTRACE only governs library captures.
     std::env::set_var("RUST_LIB_BACKTRACE", "0");
     logging::init();
-    // Both rustls backends are compiled in (the AWS SDK brings aws-lc-rs, tonic brings ring),
-    // so rustls cannot pick one itself and would panic on the first TLS handshake. The plugin
-    // server needs ring: with aws-lc-rs, Terraform's P-521 client certificate is rejected
-    // ("tls: unknown certificate"). The AWS SDK's HTTPS client names its own provider.
+    // ring is the one crypto library in the binary (the AWS SDK's client is built on it too,
+    // see `aws::connect::https_client`). Installed explicitly so rustls never has to guess;
+    // the plugin server needs ring: with aws-lc-rs, Terraform's P-521 client certificate is
+    // rejected ("tls: unknown certificate").
     let _ = rustls::crypto::ring::default_provider().install_default();
 
     if std::env::var_os("TF_PLUGIN_MAGIC_COOKIE").is_none() {

@@ -19,12 +19,6 @@ pub fn attr(ty: AttributeType, constraint: AttributeConstraint, description: &st
     }
 }
 
-/// The attribute marked sensitive: Terraform shows `(sensitive value)` in plans and output.
-pub fn sensitive(mut a: Attribute) -> Attribute {
-    a.sensitive = true;
-    a
-}
-
 pub fn string() -> AttributeType {
     AttributeType::String
 }

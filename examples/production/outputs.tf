@@ -27,3 +27,8 @@ output "managed_objects" {
   description = "Every AWS object this environment expands into."
   value       = module.flywheel.managed_objects
 }
+
+output "max_dpu_hours" {
+  description = "The jobs' worst case: 80, 240 and 240 DPU-hours per run (560 in all), and per day and in USD."
+  value       = module.flywheel.max_dpu_hours
+}

@@ -6,6 +6,18 @@ provider "flywheel" {
   profile             = var.profile
   default_tags        = var.default_tags
 
+  # The runbook's cost rules, held by construction: G.1X is the standard worker (G.2X for
+  # a job that needs the memory), runs stop after 10 hours, and no run may bill more than
+  # 300 DPU-hours (the largest job today is 240). The jobs start by hand or from other
+  # tools, so no schedule is required.
+  guardrails {
+    allowed_worker_types        = ["G.1X", "G.2X"]
+    max_workers                 = 32
+    max_timeout_minutes         = 600
+    max_dpu_hours_per_run       = 300
+    require_schedule_or_trigger = false
+  }
+
   # Only for a local emulator (see localstack.tfvars). With `endpoint` null, as in
   # production, every service uses its AWS endpoint.
   endpoints {

@@ -51,6 +51,8 @@ pub struct Endpoints {
     pub s3: Option<String>,
     pub iam: Option<String>,
     pub sts: Option<String>,
+    pub sns: Option<String>,
+    pub events: Option<String>,
 }
 
 impl std::fmt::Debug for Endpoints {
@@ -61,6 +63,8 @@ impl std::fmt::Debug for Endpoints {
             .field("s3", &shown(&self.s3))
             .field("iam", &shown(&self.iam))
             .field("sts", &shown(&self.sts))
+            .field("sns", &shown(&self.sns))
+            .field("events", &shown(&self.events))
             .finish()
     }
 }
@@ -103,6 +107,7 @@ pub async fn build(settings: &ConnectOptions) -> Result<AwsContext, String> {
     let policy = settings.retry_policy();
     // The SDK's retries are off: `retry::call` owns retrying so there is one budget.
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .http_client(https_client())
         .retry_config(RetryConfig::disabled())
         .timeout_config(timeout_config(&policy));
     if let Some(region) = &settings.region {
@@ -178,17 +183,54 @@ pub async fn build(settings: &ConnectOptions) -> Result<AwsContext, String> {
         aws_sdk_sts::Client::from_conf(b.build())
     };
 
+    let tagging_override = env_endpoint_specific("RESOURCE_GROUPS_TAGGING_API");
+    let glue_override = ep.glue.is_some() || env_endpoint_specific("GLUE").is_some();
+    let tagging = (tagging_override.is_some() || !glue_override).then(|| {
+        aws_sdk_resourcegroupstagging::Client::from_conf(
+            aws_sdk_resourcegroupstagging::config::Builder::from(&base).build(),
+        )
+    });
+    // The alert services: the same shared HTTPS client and settings, each with its
+    // endpoint override.
+    macro_rules! client {
+        ($sdk:ident, $ep:expr) => {{
+            let mut b = $sdk::config::Builder::from(&base);
+            if let Some(url) = $ep {
+                b = b.endpoint_url(url);
+            }
+            $sdk::Client::from_conf(b.build())
+        }};
+    }
+    let sns = client!(aws_sdk_sns, &ep.sns);
+    let events = client!(aws_sdk_eventbridge, &ep.events);
+
     Ok(AwsContext {
         glue,
         s3,
         iam,
         sts,
+        tagging,
+        glue_reads: Default::default(),
+        tag_reads: Default::default(),
+        sns,
+        events,
         partition: regions::partition_of(&region),
         region,
         identity: None,
         default_tags: settings.default_tags.clone(),
         retry: policy,
+        dpu_hour_price_usd: None,
     })
+}
+
+/// The one HTTPS client every SDK client shares: rustls with ring (the crypto library the
+/// plugin server already needs), trusting the platform's roots (`SSL_CERT_FILE` and
+/// `SSL_CERT_DIR` are honoured, as in the SDK's default client).
+pub fn https_client() -> aws_smithy_runtime_api::client::http::SharedHttpClient {
+    use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider};
+    aws_smithy_http_client::Builder::new()
+        .tls_provider(Provider::Rustls(CryptoMode::Ring))
+        .build_https()
 }
 
 fn check_env_endpoints() -> Result<(), String> {
@@ -198,6 +240,9 @@ fn check_env_endpoints() -> Result<(), String> {
         "AWS_ENDPOINT_URL_S3",
         "AWS_ENDPOINT_URL_IAM",
         "AWS_ENDPOINT_URL_STS",
+        "AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API",
+        "AWS_ENDPOINT_URL_SNS",
+        "AWS_ENDPOINT_URL_EVENTBRIDGE",
     ] {
         if let Some(value) = std::env::var(name).ok().filter(|v| !v.is_empty()) {
             crate::validate::endpoint_url(&value).map_err(|msg| {
@@ -207,6 +252,13 @@ fn check_env_endpoints() -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// The endpoint override the environment gives one service alone, if any.
+fn env_endpoint_specific(service: &str) -> Option<String> {
+    std::env::var(format!("AWS_ENDPOINT_URL_{service}"))
+        .ok()
+        .filter(|v| !v.is_empty())
 }
 
 /// The endpoint override the environment gives a service, if any.

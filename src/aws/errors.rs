@@ -30,6 +30,10 @@ pub enum ErrorKind {
     StillReferenced,
     /// The object already exists or is being changed by someone else.
     Conflict,
+    /// The object is in use and AWS refuses to change or delete it until that ends: a Glue
+    /// crawler whose run is in progress or stopping. The caller may wait (see
+    /// `aws::glue::crawler_runs`); the retry policy does not.
+    Busy,
     /// AWS rejected the request's content.
     Validation,
     /// Anything else: credentials, permissions, quotas. Not retried.
@@ -45,6 +49,7 @@ impl ErrorKind {
             ErrorKind::IamPropagation => "iam_propagation",
             ErrorKind::StillReferenced => "still_referenced",
             ErrorKind::Conflict => "conflict",
+            ErrorKind::Busy => "busy",
             ErrorKind::Validation => "validation",
             ErrorKind::Fatal => "fatal",
         }
@@ -125,6 +130,10 @@ impl AwsError {
                 "{:?} already exists or is being modified concurrently. If it exists outside this configuration, import it with `terraform import`, or choose another name.",
                 self.target
             ),
+            ErrorKind::Busy => format!(
+                "Glue refuses to change or delete the crawler {:?} while a run of it is in progress or stopping. flywheel_crawler waits for the run to end, up to `running_crawler_timeout` (default 30m): wait for the run to end and apply again, raise `running_crawler_timeout`, or set `stop_running_crawler = true` to stop the run first.",
+                self.target
+            ),
             ErrorKind::Validation => "AWS rejected the request's values. Check the configuration of this object against the AWS documentation for the operation.".into(),
             ErrorKind::Fatal => match self.code.as_deref() {
                 Some(c) if is_access_denied(c) && is_pass_role_denied(&self.message.to_ascii_lowercase()) => format!(
@@ -156,6 +165,10 @@ fn service_title(service: &str) -> &str {
         "s3" => "S3",
         "iam" => "IAM",
         "sts" => "STS",
+        "sns" => "SNS",
+        "events" => "EventBridge",
+        "cloudwatch" => "CloudWatch",
+        "budgets" => "AWS Budgets",
         other => other,
     }
 }
@@ -198,7 +211,11 @@ pub fn classify(code: Option<&str>, status: Option<u16>, message: &str) -> Error
             | "NoSuchPublicAccessBlockConfiguration"
             | "NoSuchTagSet"
             | "NoSuchTagSetError"
-            | "NoSuchConfiguration" => return ErrorKind::NotFound,
+            | "NoSuchConfiguration"
+            // EventBridge, CloudWatch dashboards and alarms, AWS Budgets.
+            | "ResourceNotFoundException"
+            | "ResourceNotFound"
+            | "NotFoundException" => return ErrorKind::NotFound,
             "Throttling"
             | "ThrottlingException"
             | "ThrottledException"
@@ -227,9 +244,14 @@ pub fn classify(code: Option<&str>, status: Option<u16>, message: &str) -> Error
             | "BucketAlreadyExists"
             | "BucketAlreadyOwnedByYou"
             | "IdempotentParameterMismatch"
-            | "CrawlerRunningException"
             | "BucketNotEmpty" => return ErrorKind::Conflict,
+            "CrawlerRunningException" | "CrawlerStoppingException" => return ErrorKind::Busy,
             _ => {}
+        }
+        // What UpdateCrawler of a running crawler answers in practice (its API reference
+        // lists CrawlerRunningException, above): "Cannot update Crawler while running".
+        if code == "InvalidInputException" && msg.contains("while running") {
+            return ErrorKind::Busy;
         }
         if is_iam_propagation(code, &msg) {
             return ErrorKind::IamPropagation;
@@ -532,6 +554,25 @@ mod tests {
                 Some(409),
                 "Cannot delete entity, must detach all policies first.",
                 ErrorKind::StillReferenced,
+            ),
+            // A crawler's run in progress, in Glue's documented and observed spellings.
+            (
+                Some("CrawlerRunningException"),
+                Some(400),
+                "",
+                ErrorKind::Busy,
+            ),
+            (
+                Some("CrawlerStoppingException"),
+                Some(400),
+                "",
+                ErrorKind::Busy,
+            ),
+            (
+                Some("InvalidInputException"),
+                Some(400),
+                "Cannot update Crawler while running. Please stop crawl or wait until it completes to update.",
+                ErrorKind::Busy,
             ),
             (Some("SomethingNew"), Some(403), "", ErrorKind::Fatal),
             (Some("SomethingNew"), Some(400), "", ErrorKind::Validation),

@@ -512,6 +512,7 @@ mod tests {
         for k in [
             ErrorKind::NotFound,
             ErrorKind::Conflict,
+            ErrorKind::Busy,
             ErrorKind::Validation,
             ErrorKind::Fatal,
         ] {

@@ -50,6 +50,17 @@ pub enum Kind {
     GlueCrawler,
     /// The conditional trigger that starts a crawler after a job (`<crawler>-after-job`).
     GlueCrawlerTrigger,
+    // Alerts (the pipeline's `alerts` block)
+    /// The alerts topic, named by its ARN (created, or an existing one).
+    SnsTopic,
+    /// The topic's policy; `owner` is the topic ARN.
+    SnsTopicPolicy,
+    /// An email subscription to the topic: `owner` the topic ARN, `name` the address.
+    SnsSubscription,
+    /// An EventBridge rule on the default bus.
+    EventRule,
+    /// A rule's target: `owner` the rule, `name` the target ID.
+    EventTarget,
 }
 
 impl Kind {
@@ -73,7 +84,25 @@ impl Kind {
             // Crawlers
             Kind::GlueCrawler => "aws_glue_crawler",
             Kind::GlueCrawlerTrigger => "aws_glue_trigger",
+            // Alerts
+            Kind::SnsTopic => "aws_sns_topic",
+            Kind::SnsTopicPolicy => "aws_sns_topic_policy",
+            Kind::SnsSubscription => "aws_sns_topic_subscription",
+            Kind::EventRule => "aws_cloudwatch_event_rule",
+            Kind::EventTarget => "aws_cloudwatch_event_target",
         }
+    }
+
+    /// The kinds the `alerts` block expands into.
+    pub fn is_alert(self) -> bool {
+        matches!(
+            self,
+            Kind::SnsTopic
+                | Kind::SnsTopicPolicy
+                | Kind::SnsSubscription
+                | Kind::EventRule
+                | Kind::EventTarget
+        )
     }
 
     pub fn is_bucket_config(self) -> bool {
@@ -121,6 +150,11 @@ impl ChildKey {
             Kind::JobTrigger | Kind::JobScript => Some(ChildKey::top(Kind::GlueJob, &self.owner)),
             // Crawlers
             Kind::GlueCrawlerTrigger => Some(ChildKey::top(Kind::GlueCrawler, &self.owner)),
+            // Alerts
+            Kind::SnsTopicPolicy | Kind::SnsSubscription => {
+                Some(ChildKey::top(Kind::SnsTopic, &self.owner))
+            }
+            Kind::EventTarget => Some(ChildKey::top(Kind::EventRule, &self.owner)),
             _ => None,
         }
     }
@@ -130,6 +164,10 @@ impl ChildKey {
         match self.kind {
             Kind::IamRolePolicy => format!("{}:{}", self.owner, self.name),
             Kind::IamRolePolicyAttachment => format!("{}/{}", self.owner, self.name),
+            // Its ARN is unknown while the subscription is pending: topic and address.
+            Kind::SnsSubscription => format!("{}:email:{}", self.owner, self.name),
+            // terraform-provider-aws's `<rule>/<target-id>` on the default bus.
+            Kind::EventTarget => format!("{}/{}", self.owner, self.name),
             _ => self.name.clone(),
         }
     }
@@ -254,6 +292,35 @@ pub enum Spec {
         trigger: ObservedTrigger,
         tags: Tags,
     },
+    // Alerts
+    /// `create`: the pipeline created the topic (and deletes it); false: an existing one.
+    SnsTopic {
+        create: bool,
+        tags: Tags,
+    },
+    /// The pipeline's statements of the topic policy, normalised (on an existing topic
+    /// only those whose Sid starts with `alerts::TOPIC_SID_PREFIX` are compared).
+    TopicPolicy {
+        statements: Vec<Value>,
+    },
+    /// An email subscription; `arn` is `None` while it waits for confirmation (and in
+    /// the desired spec). A pending subscription is no drift.
+    Subscription {
+        arn: Option<String>,
+    },
+    /// An EventBridge rule: its event pattern (JSON), description, state and tags.
+    EventRule {
+        pattern: Value,
+        description: String,
+        enabled: bool,
+        tags: Tags,
+    },
+    /// A rule's target: the topic, and the input transformer's paths and template.
+    EventTarget {
+        arn: String,
+        input_paths: BTreeMap<String, String>,
+        input_template: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -275,7 +342,9 @@ impl Spec {
             | Spec::ObservedJobTrigger { tags, .. }
             | Spec::JobScript { tags, .. }
             | Spec::SeenCrawler { tags, .. }
-            | Spec::SeenCrawlerTrigger { tags, .. } => Some(tags),
+            | Spec::SeenCrawlerTrigger { tags, .. }
+            | Spec::SnsTopic { tags, .. }
+            | Spec::EventRule { tags, .. } => Some(tags),
             Spec::JobTrigger { trigger } | Spec::CrawlerTrigger(trigger) => Some(&trigger.tags),
             Spec::Crawler(c) => Some(&c.tags),
             Spec::Encryption { .. }
@@ -286,7 +355,10 @@ impl Spec {
             | Spec::Lifecycle { .. }
             | Spec::RolePolicy { .. }
             | Spec::UnwantedRolePolicy
-            | Spec::Attachment => None,
+            | Spec::Attachment
+            | Spec::TopicPolicy { .. }
+            | Spec::Subscription { .. }
+            | Spec::EventTarget { .. } => None,
         }
     }
 }
@@ -550,6 +622,59 @@ pub fn compare(want: &Spec, observed: Option<&Spec>) -> Status {
                 Some("its start, action or state".into())
             }
         }
+        // Alerts
+        (Spec::SnsTopic { tags: w, .. }, Spec::SnsTopic { tags: h, .. }) => tag_diff(w, h),
+        (Spec::TopicPolicy { statements: w }, Spec::TopicPolicy { statements: h }) => {
+            policy_diff(w, h)
+        }
+        (Spec::Subscription { .. }, Spec::Subscription { .. }) => None,
+        (
+            Spec::EventRule {
+                pattern: wp,
+                description: wd,
+                enabled: we,
+                tags: wt,
+            },
+            Spec::EventRule {
+                pattern: hp,
+                description: hd,
+                enabled: he,
+                tags: ht,
+            },
+        ) => {
+            let mut parts = Vec::new();
+            if wp != hp {
+                parts.push("event pattern changed".to_string());
+            }
+            if we != he {
+                parts.push(if *he { "enabled" } else { "disabled" }.to_string());
+            }
+            if wd != hd {
+                parts.push(format!("description is {hd:?}"));
+            }
+            parts.extend(tag_diff(wt, ht));
+            (!parts.is_empty()).then(|| parts.join("; "))
+        }
+        (
+            Spec::EventTarget {
+                arn: wa,
+                input_paths: wp,
+                input_template: wt,
+            },
+            Spec::EventTarget {
+                arn: ha,
+                input_paths: hp,
+                input_template: ht,
+            },
+        ) => {
+            if wa != ha {
+                Some(format!("target is {ha:?}, want {wa:?}"))
+            } else if wp != hp || wt != ht {
+                Some("input transformer changed".into())
+            } else {
+                None
+            }
+        }
         _ => Some("of a different kind".into()),
     };
     match why {
@@ -603,6 +728,7 @@ mod job_tests {
             glue_version: "4.0".into(),
             description: None,
             default_arguments: [("--TempDir".to_string(), "s3://assets/tmp/".to_string())].into(),
+            notify_delay_after: None,
         }
     }
 
@@ -622,6 +748,7 @@ mod job_tests {
             description: Some(String::new()),
             default_arguments: d.default_arguments.clone(),
             created_on: Some(1),
+            notify_delay_after: d.notify_delay_after,
         }
     }
 
@@ -753,6 +880,10 @@ mod tests {
                 schedule: Some("rate(1 day)".into()),
                 run_after_job: Some("etl".into()),
                 configuration: Some(r#"{"Version":1.0,"Grouping":{"TableGroupingPolicy":"CombineCompatibleSchemas"}}"#.into()),
+                sample_size: None,
+                event_queue_arn: None,
+                dlq_event_queue_arn: None,
+                settings: Default::default(),
                 tags,
             });
             (c, t.expect("a trigger"))
@@ -774,6 +905,10 @@ mod tests {
                     r#"{ "Grouping": { "TableGroupingPolicy": "CombineCompatibleSchemas" }, "Version": 1 }"#
                         .into(),
                 ),
+                settings: crate::model::crawler_settings::ObservedSettings {
+                    description: Some(c.settings.description_text().into()),
+                    ..Default::default()
+                },
             }
         }
 

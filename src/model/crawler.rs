@@ -1,6 +1,6 @@
 //! `flywheel_crawler`: typed configuration in, the desired Glue crawler (and the trigger that
-//! runs it after a job) out, plus the offline checks and the normalisation of the crawler's
-//! `configuration` JSON. No I/O: everything here is unit-tested without AWS.
+//! runs it after a job) out, plus the offline checks (the `configuration` JSON's are in
+//! `crawler_configuration`). No I/O: everything here is unit-tested without AWS.
 //!
 //! Schedules map to the crawler's own Glue `Schedule`, not to a SCHEDULED trigger: Glue
 //! crawlers have a native schedule, so it costs no extra object, is read back by the same
@@ -9,9 +9,8 @@
 //! (each derived trigger name holds one trigger). `run_after_job` needs a CONDITIONAL trigger,
 //! because Glue has no other way to chain a crawler after a job.
 
-use serde_json::{Map, Value as Json};
-
 use super::children::{Child, ChildKey, Kind, Spec};
+use super::crawler_settings::{self as settings, CrawlerSettings, ObservedSettings};
 use super::schedule;
 use super::tags::Tags;
 use super::trigger::{TriggerAction, TriggerSpec, TriggerStart, LONGEST_SUFFIX};
@@ -25,8 +24,13 @@ pub const TABLE_PREFIX_MAX: usize = 128;
 
 pub const UPDATE_BEHAVIORS: [&str; 2] = ["UPDATE_IN_DATABASE", "LOG"];
 pub const DELETE_BEHAVIORS: [&str; 3] = ["LOG", "DELETE_FROM_DATABASE", "DEPRECATE_IN_DATABASE"];
-/// `CRAWL_EVENT_MODE` needs an S3 event queue, which this resource does not configure.
-pub const RECRAWL_BEHAVIORS: [&str; 2] = ["CRAWL_EVERYTHING", "CRAWL_NEW_FOLDERS_ONLY"];
+/// `CRAWL_EVENT_MODE` crawls what the S3 event queue (`event_queue_arn`) names.
+pub const RECRAWL_BEHAVIORS: [&str; 3] = [
+    "CRAWL_EVERYTHING",
+    "CRAWL_NEW_FOLDERS_ONLY",
+    "CRAWL_EVENT_MODE",
+];
+pub const EVENT_MODE: &str = "CRAWL_EVENT_MODE";
 
 pub const DEFAULT_UPDATE_BEHAVIOR: &str = "UPDATE_IN_DATABASE";
 pub const DEFAULT_DELETE_BEHAVIOR: &str = "LOG";
@@ -49,6 +53,11 @@ pub struct CrawlerConfig {
     pub run_after_job: Option<String>,
     /// As the user wrote it.
     pub configuration: Option<String>,
+    /// Options of every S3 target.
+    pub sample_size: Option<i64>,
+    pub event_queue_arn: Option<String>,
+    pub dlq_event_queue_arn: Option<String>,
+    pub settings: CrawlerSettings,
     /// Effective tags (see `tags::effective`).
     pub tags: Tags,
 }
@@ -69,13 +78,19 @@ pub struct DesiredCrawler {
     pub schedule: Option<String>,
     /// The JSON sent to Glue.
     pub configuration: Option<String>,
+    pub settings: CrawlerSettings,
     pub tags: Tags,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub struct S3Target {
     pub path: String,
     pub exclusions: Vec<String>,
+    /// Files crawled per leaf folder; `None`: all.
+    pub sample_size: Option<i64>,
+    /// The SQS queue of S3 events that `CRAWL_EVENT_MODE` crawls, and its dead-letter queue.
+    pub event_queue_arn: Option<String>,
+    pub dlq_event_queue_arn: Option<String>,
 }
 
 /// The crawler as Glue reports it, reduced to what this resource manages.
@@ -91,6 +106,7 @@ pub struct ObservedCrawler {
     pub recrawl_behavior: Option<String>,
     pub schedule: Option<String>,
     pub configuration: Option<String>,
+    pub settings: ObservedSettings,
 }
 
 /// The crawler and its optional after-job trigger.
@@ -101,6 +117,9 @@ pub fn expand(cfg: &CrawlerConfig) -> (DesiredCrawler, Option<TriggerSpec>) {
         .map(|p| S3Target {
             path: p.clone(),
             exclusions: cfg.exclusions.clone(),
+            sample_size: cfg.sample_size,
+            event_queue_arn: cfg.event_queue_arn.clone(),
+            dlq_event_queue_arn: cfg.dlq_event_queue_arn.clone(),
         })
         .collect();
     // Invalid schedules never get here (validation rejects them); keep the text if one does.
@@ -120,6 +139,7 @@ pub fn expand(cfg: &CrawlerConfig) -> (DesiredCrawler, Option<TriggerSpec>) {
         recrawl_behavior: cfg.recrawl_behavior.clone(),
         schedule,
         configuration: cfg.configuration.clone(),
+        settings: cfg.settings.clone(),
         tags: cfg.tags.clone(),
     };
     let trigger = cfg
@@ -173,6 +193,7 @@ pub fn existing(crawler: &str) -> Child {
             recrawl_behavior: String::new(),
             schedule: None,
             configuration: None,
+            settings: CrawlerSettings::default(),
             tags: Tags::new(),
         })),
     }
@@ -288,9 +309,6 @@ pub fn check_delete_behavior(v: &str) -> Result<(), String> {
 }
 
 pub fn check_recrawl_behavior(v: &str) -> Result<(), String> {
-    if v == "CRAWL_EVENT_MODE" {
-        return Err("CRAWL_EVENT_MODE needs an S3 event queue, which flywheel_crawler does not configure; use CRAWL_EVERYTHING or CRAWL_NEW_FOLDERS_ONLY".into());
-    }
     one_of(v, &RECRAWL_BEHAVIORS)
 }
 
@@ -304,6 +322,8 @@ pub struct Literals<'a> {
     pub update_behavior: Option<Option<&'a str>>,
     pub delete_behavior: Option<Option<&'a str>>,
     pub recrawl_behavior: Option<Option<&'a str>>,
+    pub event_queue_arn: Option<Option<&'a str>>,
+    pub dlq_event_queue_arn: Option<Option<&'a str>>,
 }
 
 /// The mistakes that only show across values: the S3 targets (each named by its index,
@@ -358,188 +378,35 @@ pub fn problems(lit: &Literals<'_>) -> Vec<Problem> {
             ));
         }
     }
+    // Event mode crawls what the S3 event queue reports: the two go together, and a
+    // dead-letter queue belongs to an event queue.
+    let recrawl = lit
+        .recrawl_behavior
+        .map(|r| r.unwrap_or(DEFAULT_RECRAWL_BEHAVIOR));
+    match (recrawl, lit.event_queue_arn) {
+        (Some(EVENT_MODE), Some(None)) => out.push(Problem::at(
+            "event_queue_arn",
+            "recrawl_policy = \"CRAWL_EVENT_MODE\" needs event_queue_arn, the SQS queue that receives the S3 event notifications of the targets",
+        )),
+        (Some(r), Some(Some(_))) if r != EVENT_MODE => out.push(Problem::at(
+            "event_queue_arn",
+            format!("an event queue is used only with recrawl_policy = \"CRAWL_EVENT_MODE\", not {r}"),
+        )),
+        _ => {}
+    }
+    if let (Some(None), Some(Some(_))) = (lit.event_queue_arn, lit.dlq_event_queue_arn) {
+        out.push(Problem::at(
+            "dlq_event_queue_arn",
+            "a dead-letter queue needs event_queue_arn",
+        ));
+    }
     out
 }
 
-// ---------------------------------------------------------------------------------------
-// `configuration` JSON
-// ---------------------------------------------------------------------------------------
-
-/// Checks the crawler configuration JSON against what Glue accepts (version 1.0).
-pub fn check_configuration(text: &str) -> Result<(), String> {
-    let v: Json = serde_json::from_str(text).map_err(|e| format!("is not valid JSON ({e})"))?;
-    let Json::Object(top) = &v else {
-        return Err("must be a JSON object, for example jsonencode({ Version = 1.0 })".into());
-    };
-    check_keys(
-        top,
-        "",
-        &[
-            "Version",
-            "Grouping",
-            "CrawlerOutput",
-            "CreatePartitionIndex",
-        ],
-    )?;
-    match top.get("Version") {
-        Some(Json::Number(n)) if n.as_f64() == Some(1.0) => {}
-        Some(other) => return Err(format!("Version must be 1.0, not {other}")),
-        None => return Err("must set Version = 1.0 (Glue requires it)".into()),
-    }
-    if let Some(g) = top.get("Grouping") {
-        let g = object(g, "Grouping")?;
-        check_keys(
-            g,
-            "Grouping.",
-            &["TableGroupingPolicy", "TableLevelConfiguration"],
-        )?;
-        if let Some(p) = g.get("TableGroupingPolicy") {
-            if p != "CombineCompatibleSchemas" {
-                return Err(format!(
-                    "Grouping.TableGroupingPolicy must be \"CombineCompatibleSchemas\", not {p}"
-                ));
-            }
-        }
-        if let Some(l) = g.get("TableLevelConfiguration") {
-            positive_int(l, "Grouping.TableLevelConfiguration")?;
-        }
-    }
-    if let Some(o) = top.get("CrawlerOutput") {
-        let o = object(o, "CrawlerOutput")?;
-        check_keys(o, "CrawlerOutput.", &["Partitions", "Tables"])?;
-        if let Some(p) = o.get("Partitions") {
-            let p = object(p, "CrawlerOutput.Partitions")?;
-            check_keys(p, "CrawlerOutput.Partitions.", &["AddOrUpdateBehavior"])?;
-            if let Some(b) = p.get("AddOrUpdateBehavior") {
-                if b != "InheritFromTable" {
-                    return Err(format!("CrawlerOutput.Partitions.AddOrUpdateBehavior must be \"InheritFromTable\", not {b}"));
-                }
-            }
-        }
-        if let Some(t) = o.get("Tables") {
-            let t = object(t, "CrawlerOutput.Tables")?;
-            check_keys(
-                t,
-                "CrawlerOutput.Tables.",
-                &["AddOrUpdateBehavior", "TableThreshold"],
-            )?;
-            if let Some(b) = t.get("AddOrUpdateBehavior") {
-                if b != "MergeNewColumns" {
-                    return Err(format!("CrawlerOutput.Tables.AddOrUpdateBehavior must be \"MergeNewColumns\", not {b}"));
-                }
-            }
-            if let Some(n) = t.get("TableThreshold") {
-                positive_int(n, "CrawlerOutput.Tables.TableThreshold")?;
-            }
-        }
-    }
-    if let Some(b) = top.get("CreatePartitionIndex") {
-        if !b.is_boolean() {
-            return Err(format!(
-                "CreatePartitionIndex must be true or false, not {b}"
-            ));
-        }
-    }
-    Ok(())
-}
-
-fn object<'a>(v: &'a Json, path: &str) -> Result<&'a Map<String, Json>, String> {
-    v.as_object()
-        .ok_or_else(|| format!("{path} must be an object, not {v}"))
-}
-
-fn check_keys(m: &Map<String, Json>, prefix: &str, allowed: &[&str]) -> Result<(), String> {
-    let mut keys: Vec<&String> = m.keys().collect();
-    keys.sort();
-    for k in keys {
-        if !allowed.contains(&k.as_str()) {
-            return Err(format!(
-                "{prefix}{k} is not a key Glue accepts in a crawler configuration; allowed here: {}",
-                allowed.iter().map(|a| format!("{prefix}{a}")).collect::<Vec<_>>().join(", ")
-            ));
-        }
-    }
-    Ok(())
-}
-
-fn positive_int(v: &Json, path: &str) -> Result<(), String> {
-    match v.as_f64() {
-        Some(f) if f >= 1.0 && f.fract() == 0.0 => Ok(()),
-        _ => Err(format!(
-            "{path} must be a whole number of at least 1, not {v}"
-        )),
-    }
-}
-
-/// The canonical form of a configuration: keys sorted, numbers compared by value (`1` and
-/// `1.0` are the same), whitespace gone, and the defaults Glue adds removed
-/// (`CreatePartitionIndex: true`). `None` (no configuration) and `{"Version": 1.0}` are the
-/// same crawler behaviour and both canonicalise to `None`. Text that is not JSON is kept
-/// as-is so that it still compares (and shows) as a difference.
-pub fn canonical_configuration(text: Option<&str>) -> Option<String> {
-    let text = text?.trim();
-    if text.is_empty() {
-        return None;
-    }
-    let Ok(v) = serde_json::from_str::<Json>(text) else {
-        return Some(text.to_string());
-    };
-    let mut v = canonical_json(&v);
-    if let Json::Object(m) = &mut v {
-        if m.get("CreatePartitionIndex") == Some(&Json::Bool(true)) {
-            m.remove("CreatePartitionIndex");
-        }
-        let only_version = m.len() == 1 && m.get("Version").and_then(Json::as_f64) == Some(1.0);
-        if m.is_empty() || only_version {
-            return None;
-        }
-    }
-    Some(render_sorted(&v))
-}
-
-/// Whether two configurations (either absent) mean the same crawler behaviour.
-pub fn configuration_equivalent(a: Option<&str>, b: Option<&str>) -> bool {
-    canonical_configuration(a) == canonical_configuration(b)
-}
-
-fn canonical_json(v: &Json) -> Json {
-    match v {
-        Json::Number(n) => match n.as_f64() {
-            Some(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Json::from(f as i64),
-            Some(f) => serde_json::Number::from_f64(f)
-                .map(Json::Number)
-                .unwrap_or_else(|| v.clone()),
-            None => v.clone(),
-        },
-        Json::Array(a) => Json::Array(a.iter().map(canonical_json).collect()),
-        Json::Object(m) => Json::Object(
-            m.iter()
-                .map(|(k, v)| (k.clone(), canonical_json(v)))
-                .collect(),
-        ),
-        other => other.clone(),
-    }
-}
-
-/// Compact JSON with object keys sorted, whatever map order serde_json was built with.
-fn render_sorted(v: &Json) -> String {
-    match v {
-        Json::Object(m) => {
-            let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
-            let parts: Vec<String> = keys
-                .into_iter()
-                .map(|k| format!("{}:{}", Json::String(k.clone()), render_sorted(&m[k])))
-                .collect();
-            format!("{{{}}}", parts.join(","))
-        }
-        Json::Array(a) => format!(
-            "[{}]",
-            a.iter().map(render_sorted).collect::<Vec<_>>().join(",")
-        ),
-        other => other.to_string(),
-    }
-}
+// `configuration` JSON lives in `crawler_configuration`; its entry points are re-exported.
+pub use super::crawler_configuration::{
+    canonical_configuration, check_configuration, configuration_equivalent,
+};
 
 // ---------------------------------------------------------------------------------------
 // Comparison of what AWS holds with what is wanted
@@ -554,8 +421,8 @@ pub fn same_targets(a: &[S3Target], b: &[S3Target]) -> bool {
                 let mut x = t.exclusions.clone();
                 x.sort();
                 S3Target {
-                    path: t.path.clone(),
                     exclusions: x,
+                    ..t.clone()
                 }
             })
             .collect();
@@ -693,6 +560,7 @@ pub fn differences(want: &DesiredCrawler, seen: &ObservedCrawler) -> Vec<&'stati
     if !configuration_equivalent(want.configuration.as_deref(), seen.configuration.as_deref()) {
         out.push("configuration");
     }
+    out.extend(settings::differences(&want.settings, &seen.settings));
     out
 }
 
@@ -716,6 +584,10 @@ mod tests {
             schedule: Some("rate(1 day)".into()),
             run_after_job: Some("etl-omc-flywheel-prod-addressable-ids-compaction".into()),
             configuration: Some(r#"{"Version":1.0}"#.into()),
+            sample_size: None,
+            event_queue_arn: None,
+            dlq_event_queue_arn: None,
+            settings: CrawlerSettings::default(),
             tags: Tags::new(),
         }
     }
@@ -732,6 +604,7 @@ mod tests {
             recrawl_behavior: Some(want.recrawl_behavior.clone()),
             schedule: want.schedule.clone(),
             configuration: want.configuration.clone(),
+            settings: want.settings.as_observed(),
         }
     }
 
@@ -919,6 +792,7 @@ mod tests {
         let t = |p: &str, x: &[&str]| S3Target {
             path: p.into(),
             exclusions: x.iter().map(|s| s.to_string()).collect(),
+            ..S3Target::default()
         };
         assert!(same_targets(
             &[t("s3://a/1/", &["x", "y"]), t("s3://a/2/", &[])],
@@ -993,6 +867,8 @@ mod tests {
             update_behavior: Some(None),
             delete_behavior: Some(None),
             recrawl_behavior: Some(None),
+            event_queue_arn: Some(None),
+            dlq_event_queue_arn: Some(None),
         }
     }
 
@@ -1009,6 +885,11 @@ mod tests {
         incremental.update_behavior = Some(Some("LOG"));
         incremental.delete_behavior = Some(Some("LOG"));
         assert_eq!(problems(&incremental), vec![]);
+        let mut events = valid();
+        events.recrawl_behavior = Some(Some(EVENT_MODE));
+        events.event_queue_arn = Some(Some("arn:aws:sqs:us-east-1:239083076653:q"));
+        events.dlq_event_queue_arn = Some(Some("arn:aws:sqs:us-east-1:239083076653:dlq"));
+        assert_eq!(problems(&events), vec![]);
     }
 
     #[test]
@@ -1050,6 +931,21 @@ mod tests {
                 Box::new(|l| l.exclusions = Some(vec![Some(" ")])),
             ),
             (
+                "event_queue_arn",
+                "needs event_queue_arn",
+                Box::new(|l| l.recrawl_behavior = Some(Some(EVENT_MODE))),
+            ),
+            (
+                "event_queue_arn",
+                "only with recrawl_policy",
+                Box::new(|l| l.event_queue_arn = Some(Some("arn:aws:sqs:us-east-1:1:q"))),
+            ),
+            (
+                "dlq_event_queue_arn",
+                "needs event_queue_arn",
+                Box::new(|l| l.dlq_event_queue_arn = Some(Some("arn:aws:sqs:us-east-1:1:d"))),
+            ),
+            (
                 "recrawl_policy",
                 "requires schema_change_policy",
                 Box::new(|l| l.recrawl_behavior = Some(Some("CRAWL_NEW_FOLDERS_ONLY"))),
@@ -1089,7 +985,6 @@ mod tests {
             (check_update_behavior, "DELETE_FROM_DATABASE", "not one of"),
             (check_delete_behavior, "DROP", "not one of"),
             (check_recrawl_behavior, "CRAWL_SOMETIMES", "not one of"),
-            (check_recrawl_behavior, "CRAWL_EVENT_MODE", "event queue"),
             (check_schedule, "cron(0 4 * * *)", "has 5 fields"),
             (check_schedule, "daily", "not a schedule"),
             (check_run_after_job, "", "characters"),

@@ -132,6 +132,19 @@ pub fn check_range(value: i64, (lo, hi): (i64, i64)) -> Result<(), String> {
     }
 }
 
+/// `long_running_minutes` must be at least 1 and below the job's timeout: a run reaches
+/// its timeout and fails (the failure alert) before a longer delay could ever pass.
+pub fn check_long_running(minutes: i64, timeout: i64) -> Result<(), String> {
+    if minutes >= 1 && minutes < timeout {
+        Ok(())
+    } else {
+        Err(format!(
+            "must be between 1 and {} (below timeout_minutes = {timeout}, when the run is stopped anyway), not {minutes}",
+            timeout - 1
+        ))
+    }
+}
+
 pub fn check_name(name: &str) -> Result<(), String> {
     crate::validate::glue_name(name, MAX_NAME_LEN)?;
     if name.contains('/') {
@@ -417,6 +430,9 @@ pub struct JobDefinition {
     pub glue_version: String,
     pub description: Option<String>,
     pub default_arguments: BTreeMap<String, String>,
+    /// Glue's NotificationProperty.NotifyDelayAfter: minutes after which a run still going
+    /// sends the "Glue Job Run Status" event (`long_running_minutes`).
+    pub notify_delay_after: Option<i64>,
 }
 
 /// A job as GetJob reports it, reduced to what the provider manages. Every field is
@@ -437,6 +453,7 @@ pub struct ObservedJob {
     pub default_arguments: BTreeMap<String, String>,
     /// Creation time (seconds since the epoch): it changes only when the job is recreated.
     pub created_on: Option<i64>,
+    pub notify_delay_after: Option<i64>,
 }
 
 impl ObservedJob {
@@ -454,6 +471,7 @@ impl ObservedJob {
             && self.glue_version.as_deref() == Some(want.glue_version.as_str())
             && self.description.as_deref().filter(|d| !d.is_empty()) == want.description.as_deref()
             && self.default_arguments == want.default_arguments
+            && self.notify_delay_after == want.notify_delay_after
     }
 }
 
@@ -471,6 +489,8 @@ pub struct JobSettings {
     /// Validated schedule; the Glue cron is what the trigger gets.
     pub schedule: Option<String>,
     pub tags: Tags,
+    /// NotifyDelayAfter, in minutes (`long_running_minutes`).
+    pub long_running_minutes: Option<i64>,
 }
 
 /// Everything a job expands into.
@@ -537,6 +557,7 @@ pub fn expand(
             .unwrap_or_else(|| DEFAULT_GLUE_VERSION.into()),
         description: settings.description.clone().filter(|d| !d.is_empty()),
         default_arguments: effective_arguments(env, &settings.arguments),
+        notify_delay_after: settings.long_running_minutes,
     };
     Ok(Desired {
         job,
@@ -1109,8 +1130,12 @@ mod tests {
             description: Some(String::new()),
             default_arguments: d.default_arguments.clone(),
             created_on: Some(1),
+            notify_delay_after: None,
         };
         assert!(seen.matches(&d));
+        let mut notified = d.clone();
+        notified.notify_delay_after = Some(240);
+        assert!(!seen.matches(&notified), "NotifyDelayAfter is compared");
         let mut drifted = seen.clone();
         drifted.number_of_workers = Some(3);
         assert!(!drifted.matches(&d));

@@ -2,7 +2,12 @@
 //! Terraform types here, so every expansion and default is unit-tested without AWS.
 
 pub mod children;
+pub mod cost;
 pub mod crawler;
+pub mod crawler_configuration;
+pub mod crawler_run;
+pub mod crawler_settings;
+pub mod guardrails;
 pub mod job;
 pub mod managed;
 pub mod ownership;

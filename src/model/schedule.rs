@@ -41,6 +41,51 @@ pub fn equivalent(a: &str, b: &str) -> bool {
     }
 }
 
+/// The most runs a schedule starts in one day (on a day it fires at all): the minutes times
+/// the hours of the Glue cron it is sent as (a rate is translated first). `None` for a
+/// schedule that does not parse. Days of the month and week only pick which days fire, so
+/// they never raise the count; the cost arithmetic (`model::cost`) takes this as a bound.
+pub fn max_runs_per_day(expr: &str) -> Option<u32> {
+    let s = parse(expr).ok()?;
+    let body = inner(&s.glue_cron, "cron")?;
+    let mut fields = body.split_whitespace();
+    let minutes = distinct_values(fields.next()?, (0, 59))?;
+    let hours = distinct_values(fields.next()?, (0, 23))?;
+    Some(minutes * hours)
+}
+
+/// How many distinct values a (validated) minutes or hours field takes: lists of `*`,
+/// `a`, `a-b`, each with an optional `/step` (`a/step` runs from `a` to the field's end).
+fn distinct_values(field: &str, (lo, hi): (u32, u32)) -> Option<u32> {
+    let mut hit = vec![false; (hi + 1) as usize];
+    for part in field.split(',') {
+        let (range, step) = match part.split_once('/') {
+            Some((r, s)) => (r, s.parse::<u32>().ok().filter(|s| *s > 0)?),
+            None => (part, 1),
+        };
+        let (a, b) = if range == "*" {
+            (lo, hi)
+        } else if let Some((a, b)) = range.split_once('-') {
+            (a.parse().ok()?, b.parse().ok()?)
+        } else {
+            let a: u32 = range.parse().ok()?;
+            (a, if part.contains('/') { hi } else { a })
+        };
+        // A range that wraps (22-2) is read as both ends, which can only over-count.
+        let spans = if a <= b {
+            vec![(a, b)]
+        } else {
+            vec![(a, hi), (lo, b)]
+        };
+        for (from, to) in spans {
+            for v in (from..=to.min(hi)).step_by(step as usize) {
+                hit[v as usize] = true;
+            }
+        }
+    }
+    Some(hit.iter().filter(|h| **h).count() as u32)
+}
+
 fn inner<'a>(expr: &'a str, func: &str) -> Option<&'a str> {
     expr.strip_prefix(func)?
         .trim_start()
@@ -260,6 +305,29 @@ mod tests {
             let err = parse(expr).unwrap_err();
             assert!(err.contains(needle), "{expr}: {err}");
         }
+    }
+
+    #[test]
+    fn runs_per_day() {
+        for (expr, runs) in [
+            ("cron(0 3 * * ? *)", 1),
+            ("cron(15 12 ? * MON-FRI *)", 1),
+            ("cron(0/15 * * * ? *)", 96),
+            ("cron(0,30 8-17 * * ? *)", 20),
+            ("cron(5/20 0/6 * * ? *)", 12),
+            ("cron(* * * * ? *)", 1440),
+            ("cron(0 8 L * ? *)", 1),
+            ("cron(0 8 ? * MON#1 *)", 1),
+            ("cron(0 0,12,12 * * ? *)", 2),
+            ("rate(1 hour)", 24),
+            ("rate(6 hours)", 4),
+            ("rate(15 minutes)", 96),
+            ("rate(1 day)", 1),
+        ] {
+            assert_eq!(max_runs_per_day(expr), Some(runs), "{expr}");
+        }
+        assert_eq!(max_runs_per_day("cron(0 3 * * *)"), None);
+        assert_eq!(max_runs_per_day("weekly"), None);
     }
 
     #[test]

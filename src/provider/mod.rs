@@ -1,13 +1,16 @@
 //! The provider: its schema, validation of the provider block, and `configure`, which
 //! builds the AWS clients once and checks the account.
 
+pub mod cost;
 pub mod settings;
 
 use std::collections::HashMap;
 
 use async_trait::async_trait;
 use tf_provider::schema::{NestedBlock, Schema};
-use tf_provider::{AttributePath, Diagnostics, DynamicDataSource, DynamicResource, Provider};
+use tf_provider::{
+    AttributePath, Diagnostics, DynamicDataSource, DynamicFunction, DynamicResource, Provider,
+};
 
 use crate::aws::{self, SharedContext};
 use crate::data_sources::caller_identity::CallerIdentityDataSource;
@@ -35,7 +38,10 @@ impl Provider for FlywheelProvider {
     }
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: ProviderConfig) -> Option<()> {
-        settings::from_config(&config, diags);
+        let s = settings::from_config(&config, diags);
+        // Terraform validates the provider block before the resources that use it, in the
+        // same process: the jobs' validate checks literal values against these limits.
+        self.ctx.set_guardrails(s.guardrails);
         Some(())
     }
 
@@ -107,6 +113,8 @@ impl Provider for FlywheelProvider {
                 }
             }
         }
+        ctx.dpu_hour_price_usd = settings.dpu_hour_price_usd;
+        self.ctx.set_guardrails(settings.guardrails.clone());
         self.ctx.set(ctx);
         Some(())
     }
@@ -129,6 +137,13 @@ impl Provider for FlywheelProvider {
         );
         Some(m)
     }
+
+    fn get_functions(
+        &self,
+        _diags: &mut Diagnostics,
+    ) -> Option<HashMap<String, Box<dyn DynamicFunction>>> {
+        Some(crate::functions::all())
+    }
 }
 
 fn provider_block() -> tf_provider::schema::Block {
@@ -145,6 +160,7 @@ fn provider_block() -> tf_provider::schema::Block {
             ("default_tags", attr(string_map(), Optional, "Tags added to every AWS object the provider creates that supports tags. Resource `tags` win on conflicts.")),
             ("max_retries", attr(number(), Optional, "How many times to retry an AWS call that was throttled, failed transiently or got no answer in time, with exponential backoff and jitter, within `operation_timeout_seconds`. From 0 to 100. Default `25`.")),
             ("http_timeout_seconds", attr(number(), Optional, "Seconds one attempt of an AWS call may take (connecting included, at most 10 of them) before it is abandoned and retried like a transient fault. A create whose answer was lost this way is recognised as the provider's own on retry. From 1 to 900. Default `60`, or `operation_timeout_seconds` when that is shorter.")),
+            ("dpu_hour_price_usd", attr(number(), Optional, "USD per DPU-hour for `flywheel_job`'s `max_cost_per_run_usd`, in place of the provider's table of AWS's published rates by region and execution class (standard, FLEX; see the cost guide). Set it for a negotiated rate or a region the table lacks; it applies to every job, whatever its execution class. More than 0, at most 100.")),
             ("operation_timeout_seconds", attr(number(), Optional, "Seconds one AWS call may take in all, its attempts, backoff and waits for IAM propagation included; then it fails with an error naming the call. Waits for IAM propagation also end after 120 seconds, and for IAM `DeleteConflict` after 30 seconds, whichever comes first. From 1 to 3600, and at least `http_timeout_seconds` when both are set. Default `300`.")),
         ],
         [
@@ -162,6 +178,20 @@ fn provider_block() -> tf_provider::schema::Block {
                 )),
             ),
             (
+                "guardrails",
+                NestedBlock::Optional(block(
+                    "Limits every `flywheel_job` must stay within, so the cost rules hold by construction. Checked by `terraform validate` when the job's values and the limits are literal, by `plan` otherwise, and, for a value unknown until apply, by `apply` before any AWS call. A violation names the job, the attribute, the limit and the value. See the cost guide.",
+                    [
+                        ("allowed_worker_types", attr(string_set(), Optional, "Worker types a job may use, for example `[\"G.1X\", \"G.2X\"]`.")),
+                        ("max_workers", attr(number(), Optional, "The most `number_of_workers` a job may have (with auto-scaling, its maximum), 2 to 299.")),
+                        ("max_timeout_minutes", attr(number(), Optional, "The longest `timeout_minutes` a job may have, 1 to 2880.")),
+                        ("max_dpu_hours_per_run", attr(number(), Optional, "The most a job's `max_dpu_hours_per_run` (workers × DPUs per worker × timeout hours) may be.")),
+                        ("require_schedule_or_trigger", attr(bool(), Optional, "Every job must have a `schedule`. Default `false`.")),
+                    ],
+                    [],
+                )),
+            ),
+            (
                 "endpoints",
                 NestedBlock::Optional(block(
                     "Custom service endpoints, for example a local AWS emulator. Each overrides `AWS_ENDPOINT_URL_<SERVICE>` and `AWS_ENDPOINT_URL`.",
@@ -170,6 +200,8 @@ fn provider_block() -> tf_provider::schema::Block {
                         ("s3", attr(string(), Optional, "S3 endpoint URL.")),
                         ("iam", attr(string(), Optional, "IAM endpoint URL.")),
                         ("sts", attr(string(), Optional, "STS endpoint URL.")),
+                        ("sns", attr(string(), Optional, "SNS endpoint URL (the alerts topic).")),
+                        ("events", attr(string(), Optional, "EventBridge endpoint URL (the alert rules).")),
                     ],
                     [],
                 )),

@@ -42,6 +42,10 @@ pub struct ProviderConfig {
     pub http_timeout_seconds: Value<Number>,
     #[serde(default)]
     pub operation_timeout_seconds: Value<Number>,
+    #[serde(default)]
+    pub dpu_hour_price_usd: Value<Number>,
+    #[serde(default, with = "crate::values::optional_block")]
+    pub guardrails: Value<super::cost::GuardrailsConfig>,
 }
 
 #[derive(Serialize, Deserialize, Debug, Default, Clone)]
@@ -66,6 +70,10 @@ pub struct EndpointsConfig {
     pub iam: Value<String>,
     #[serde(default)]
     pub sts: Value<String>,
+    #[serde(default)]
+    pub sns: Value<String>,
+    #[serde(default)]
+    pub events: Value<String>,
 }
 
 /// Validated settings. Unknown values (sent by Terraform during plan) are `None`.
@@ -86,6 +94,9 @@ pub struct Settings {
     pub http_timeout: Option<Duration>,
     /// `None`: the default (`aws::retry::DEFAULT_DEADLINE`).
     pub operation_timeout: Option<Duration>,
+    /// `None`: the regional table's price (`model::cost`).
+    pub dpu_hour_price_usd: Option<f64>,
+    pub guardrails: Option<crate::model::guardrails::Guardrails>,
 }
 
 pub use crate::aws::connect::{AssumeRole, Endpoints};
@@ -251,6 +262,8 @@ pub fn from_config(config: &ProviderConfig, diags: &mut Diagnostics) -> Settings
         MAX_OPERATION_TIMEOUT_SECONDS,
         diags,
     );
+    s.dpu_hour_price_usd = super::cost::dpu_hour_price(&config.dpu_hour_price_usd, diags);
+    s.guardrails = super::cost::guardrails(&config.guardrails, diags);
     // Unset, the attempt timeout simply follows a shorter operation timeout.
     if let (Some(http), Some(operation)) = (s.http_timeout, s.operation_timeout) {
         if operation < http {
@@ -376,6 +389,8 @@ fn endpoints(ep: &EndpointsConfig, diags: &mut Diagnostics) -> Endpoints {
         s3: check("s3", &ep.s3),
         iam: check("iam", &ep.iam),
         sts: check("sts", &ep.sts),
+        sns: check("sns", &ep.sns),
+        events: check("events", &ep.events),
     }
 }
 

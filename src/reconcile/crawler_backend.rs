@@ -8,10 +8,11 @@ use std::collections::BTreeMap;
 use async_trait::async_trait;
 
 use super::engine::{Backend, OpError};
-use crate::aws::glue::{crawlers, tags as glue_tags, triggers};
-use crate::aws::{AwsContext, AwsError, ErrorKind};
+use crate::aws::glue::{crawler_runs, crawlers, tags as glue_tags, triggers};
+use crate::aws::{tagging, AwsContext, AwsError, ErrorKind};
 use crate::model::children::{Child, ChildKey, Kind, Spec, Status};
 use crate::model::crawler::{self as model, DesiredCrawler, ObservedCrawler};
+use crate::model::crawler_run::WhenRunning;
 use crate::model::tags::{self, Tags};
 use crate::model::trigger::{ObservedTrigger, TriggerSpec};
 
@@ -19,6 +20,11 @@ pub struct CrawlerBackend<'a> {
     pub ctx: &'a AwsContext,
     /// The crawler's name; its trigger's is derived from it.
     pub crawler: &'a str,
+    /// What an update or delete does when Glue refuses it because the crawler is running.
+    pub when_running: WhenRunning,
+    /// The tags state recorded for the crawler and its trigger (refresh only): a batched
+    /// tag read that agrees with them needs no GetTags (see `aws::tagging`).
+    pub expected_tags: Option<Tags>,
 }
 
 /// The crawler and its trigger as Glue holds them, each with its tags.
@@ -30,7 +36,18 @@ pub struct Observed {
 
 /// The Glue tags of an object; none when it does not exist.
 async fn tags_of(ctx: &AwsContext, kind: &str, name: &str) -> Result<Tags, AwsError> {
-    match glue_tags::get(ctx, &glue_tags::arn(ctx, kind, name)).await {
+    expected_tags_of(ctx, kind, name, None).await
+}
+
+/// [`tags_of`], from a batched read when it agrees with `expected` (`aws::tagging`).
+async fn expected_tags_of(
+    ctx: &AwsContext,
+    kind: &str,
+    name: &str,
+    expected: Option<&Tags>,
+) -> Result<Tags, AwsError> {
+    let arn = glue_tags::arn(ctx, kind, name);
+    match tagging::glue_tags(ctx, &arn, expected).await {
         Err(e) if e.is_not_found() => Ok(Tags::new()),
         other => other,
     }
@@ -56,16 +73,20 @@ impl CrawlerBackend<'_> {
     /// go out together, one round trip (the trigger's tags only when it exists).
     pub async fn read(&self, with_trigger: bool) -> Result<Observed, AwsError> {
         let (ctx, name) = (self.ctx, self.crawler);
+        let expected = self.expected_tags.as_ref();
         let trigger_name = model::after_job_trigger_name(name);
         let (crawler, crawler_tags, trigger) = futures::join!(
             crawlers::get(ctx, name),
-            tags_of(ctx, "crawler", name),
+            expected_tags_of(ctx, "crawler", name, expected),
             async {
                 if !with_trigger {
                     return Ok(None);
                 }
                 match triggers::get(ctx, &trigger_name).await? {
-                    Some(t) => Ok(Some((t, tags_of(ctx, "trigger", &trigger_name).await?))),
+                    Some(t) => Ok(Some((
+                        t,
+                        expected_tags_of(ctx, "trigger", &trigger_name, expected).await?,
+                    ))),
                     None => Ok(None),
                 }
             },
@@ -122,7 +143,14 @@ impl CrawlerBackend<'_> {
             // Deleted since it was read: made again.
             None => return crawlers::create(self.ctx, want).await.map_err(conflict),
             Some(s) if !model::differences(want, &s).is_empty() => {
-                crawlers::update(self.ctx, want).await?
+                crawler_runs::when_ready(
+                    self.ctx,
+                    &want.name,
+                    "UpdateCrawler",
+                    self.when_running,
+                    || crawlers::update(self.ctx, want),
+                )
+                .await?
             }
             Some(_) => {}
         }
@@ -209,7 +237,16 @@ impl Backend for CrawlerBackend<'_> {
         _force: bool,
     ) -> Result<(), OpError> {
         let r = match key.kind {
-            Kind::GlueCrawler => crawlers::delete(self.ctx, &key.name).await,
+            Kind::GlueCrawler => {
+                crawler_runs::when_ready(
+                    self.ctx,
+                    &key.name,
+                    "DeleteCrawler",
+                    self.when_running,
+                    || crawlers::delete(self.ctx, &key.name),
+                )
+                .await
+            }
             Kind::GlueCrawlerTrigger => triggers::delete(self.ctx, &key.name).await,
             _ => return Err(unexpected()),
         };

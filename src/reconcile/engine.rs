@@ -258,7 +258,9 @@ pub fn refusals(
 }
 
 /// Observes, refuses what is not this instance's (then changes nothing), and otherwise
-/// runs what each child needs.
+/// runs what each child needs. (Every resource passes what its state recorded, through
+/// [`converge_recorded`]; this is the engine tests' shorthand for a state with nothing.)
+#[cfg(test)]
 pub async fn converge(backend: &dyn Backend, children: &[Child], own: &Ownership) -> Converged {
     converge_recorded(backend, children, own, &Recorded::default()).await
 }
@@ -285,11 +287,10 @@ pub async fn converge_recorded(
     };
     let mut statuses = crate::model::children::statuses(children, &observed);
     let mut refused = refusals(children, &observed, own);
-    refused.extend(
-        children
-            .iter()
-            .filter_map(|c| trigger_refusal(c, &observed, own, recorded)),
-    );
+    refused.extend(children.iter().filter_map(|c| {
+        trigger_refusal(c, &observed, own, recorded)
+            .or_else(|| alert_refusal(c, &observed, own, recorded.keys.contains(&c.key)))
+    }));
     if !refused.is_empty() {
         return Converged {
             statuses,
@@ -419,7 +420,13 @@ pub async fn destroy(
         Ok(o) => o,
         Err(e) => return vec![Failure::Observe(e)],
     };
-    let refused = refusals(children, &observed, own);
+    let mut refused = refusals(children, &observed, own);
+    // Every child a destroy is given is in the state.
+    refused.extend(
+        children
+            .iter()
+            .filter_map(|c| alert_refusal(c, &observed, own, true)),
+    );
     if !refused.is_empty() {
         return refused;
     }

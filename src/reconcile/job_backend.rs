@@ -14,6 +14,7 @@ use crate::aws::glue::{jobs, tags as glue_tags, triggers};
 use crate::aws::s3::objects;
 /// What a read learned about a script's content (hash, and the ETag it had then).
 pub use crate::aws::s3::objects::ContentHash;
+use crate::aws::tagging;
 use crate::aws::{AwsContext, AwsError, ErrorKind};
 use crate::model::children::{Child, ChildKey, Kind, Spec};
 use crate::model::tags::{self, Tags};
@@ -36,6 +37,9 @@ pub struct JobBackend<'a> {
     /// A hash learned earlier, with the object's `bucket/key` and ETag then: reused while
     /// the ETag is unchanged, so a read does not download the object.
     pub known_hash: Option<(&'a str, &'a ContentHash)>,
+    /// The tags state recorded for the job and its trigger (refresh only): a batched tag
+    /// read that agrees with them needs no GetTags (see `aws::tagging`).
+    pub expected_tags: Option<&'a Tags>,
 }
 
 /// Splits a script child's name (`bucket/key`).
@@ -68,7 +72,8 @@ impl JobBackend<'_> {
 
     /// The tags of a Glue object; none when it does not exist.
     async fn glue_tags(&self, kind: &str, name: &str) -> Result<Tags, AwsError> {
-        match glue_tags::get(self.ctx, &glue_tags::arn(self.ctx, kind, name)).await {
+        let arn = glue_tags::arn(self.ctx, kind, name);
+        match tagging::glue_tags(self.ctx, &arn, self.expected_tags).await {
             Ok(t) => Ok(t),
             Err(e) if e.is_not_found() => Ok(Tags::new()),
             Err(e) => Err(e),

@@ -6,8 +6,9 @@
 //! - [`engine`] owns what every resource needs written once: ownership checks before any
 //!   write, recognising a lost answer, data guards before a destroy, and the failures.
 //! - A backend per resource maps each child kind to its `crate::aws` calls
-//!   ([`pipeline_backend`], [`job_backend`], [`crawler_backend`]).
+//!   ([`pipeline_backend`] with [`alerts_backend`], [`job_backend`], [`crawler_backend`]).
 
+pub mod alerts_backend;
 pub mod crawler_backend;
 pub mod engine;
 pub mod execute;
@@ -16,6 +17,5 @@ pub mod pipeline_backend;
 pub mod plan;
 
 pub use engine::{
-    converge, converge_recorded, destroy, destroy_recorded, Converged, Failure, Ownership,
-    Recorded, Refusal,
+    converge_recorded, destroy, destroy_recorded, Converged, Failure, Ownership, Recorded, Refusal,
 };

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 
+use super::alerts_backend::Alerts;
 use super::engine::{Backend, OpError};
 use crate::aws::glue::databases;
 use crate::aws::iam;
@@ -18,9 +19,20 @@ use crate::model::tags::{self, Tags};
 pub struct PipelineBackend<'a> {
     pub ctx: &'a AwsContext,
     pub desired: &'a Desired,
+    /// The children of the configuration the state last applied: its alerts are read
+    /// too, so those the configuration dropped are found and deleted.
+    pub previous: &'a [Child],
 }
 
 impl PipelineBackend<'_> {
+    fn alerts(&self) -> Alerts<'_> {
+        Alerts {
+            ctx: self.ctx,
+            wanted: &self.desired.children,
+            previous: self.previous,
+        }
+    }
+
     /// Reads every child concurrently: five calls per bucket (six for a created one, with
     /// its Object Ownership), two for the database, four for the role (more when its lists
     /// run over one page).
@@ -31,15 +43,18 @@ impl PipelineBackend<'_> {
                 .await
                 .map(|o| (b.name.clone(), o))
         }));
-        let (bs, db, role) = futures::join!(
+        let alerts = self.alerts();
+        let (bs, db, role, alerts) = futures::join!(
             reads,
             databases::read(ctx, &d.database),
             iam::read(ctx, &d.role, INLINE_POLICY_NAME),
+            alerts.read(),
         );
         Ok(Observed {
             buckets: bs.into_iter().collect::<Result<_, _>>()?,
             database: db?,
             role: role?,
+            alerts: alerts?,
         })
     }
 
@@ -170,6 +185,9 @@ impl Backend for PipelineBackend<'_> {
     }
 
     async fn create(&self, child: &Child) -> Result<(), OpError> {
+        if child.key.kind.is_alert() {
+            return self.alerts().create(child).await;
+        }
         let (ctx, key) = (self.ctx, &child.key);
         match &child.spec {
             Spec::Bucket { create: true, tags } => self.create_bucket(&key.name, tags).await,
@@ -205,6 +223,9 @@ impl Backend for PipelineBackend<'_> {
     }
 
     async fn update(&self, child: &Child, observed: Option<&Spec>) -> Result<(), OpError> {
+        if child.key.kind.is_alert() {
+            return self.alerts().update(child, observed).await;
+        }
         let (ctx, key) = (self.ctx, &child.key);
         let r = match &child.spec {
             Spec::Bucket { create, tags } => buckets::put_tags(ctx, &key.name, tags, *create).await,
@@ -266,6 +287,9 @@ impl Backend for PipelineBackend<'_> {
         spec: Option<&Spec>,
         force: bool,
     ) -> Result<(), OpError> {
+        if key.kind.is_alert() {
+            return self.alerts().delete(key, spec).await;
+        }
         let ctx = self.ctx;
         let r = match key.kind {
             Kind::IamRolePolicyAttachment => iam::detach(ctx, &key.owner, &key.name).await,
@@ -289,6 +313,9 @@ impl Backend for PipelineBackend<'_> {
     }
 
     async fn tags(&self, key: &ChildKey) -> Result<Tags, AwsError> {
+        if key.kind.is_alert() {
+            return self.alerts().tags(key).await;
+        }
         let ctx = self.ctx;
         Ok(match key.kind {
             Kind::Bucket => buckets::current_tags(ctx, &key.name).await?,

@@ -9,6 +9,7 @@ use crate::aws::SharedContext;
 
 pub mod context;
 pub mod crawler;
+pub mod generate;
 pub mod identity;
 pub mod job;
 pub mod managed;

@@ -14,6 +14,9 @@ Control API (JSON in, JSON out), served on the emulator's own port:
   GET    /_flywheel/seed          {"seed": <the default seed of faults added from now on>}
   POST   /_flywheel/seed          {"seed": N} sets it (initially FLYWHEEL_EMULATOR_SEED, or 0)
   GET    /_flywheel/health        {"status": "ok", "pid": <server pid>, ...}
+  POST   /_flywheel/crawler-runs  {"crawler": <name>, "running_seconds": N, "stopping_seconds": N,
+                                  "account": ..., "region": ...} starts a Glue crawler run
+                                  that lasts that long by the clock (glue_crawler_runs.py)
 
 A fault:
 
@@ -107,6 +110,8 @@ from urllib.parse import parse_qs
 
 from moto.core.request import Request
 from moto.core.routing import get_service_router
+
+import glue_crawler_runs
 
 PREFIX = "/_flywheel/"
 CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/]+)/([^/]+)/aws4_request")
@@ -479,6 +484,10 @@ class ControlMiddleware:
                 with self.lock:
                     self.seed = spec["seed"]
                 return self.reply(start_response, 200, {"seed": self.seed})
+            if parts == ["crawler-runs"] and method == "POST":
+                length = int(environ.get("CONTENT_LENGTH") or 0)
+                spec = json.loads(environ["wsgi.input"].read(length) or b"null")
+                return self.reply(start_response, 200, glue_crawler_runs.start_run(spec))
             if parts[0] == "faults":
                 if len(parts) == 1 and method == "GET":
                     with self.lock:

@@ -6,6 +6,9 @@ moto's server (S3, IAM, STS, Glue, ...) on one port, as `moto_server` runs it, p
   re-serialised (glue_crawler_answers.py);
 - Glue CreateCrawler and UpdateCrawler refusing a role that does not exist, as AWS does
   (glue_crawler_roles.py);
+- Glue crawler runs that last a set time (started through /_flywheel/crawler-runs), and
+  UpdateCrawler, DeleteCrawler, StartCrawler and StopCrawler refusing as AWS does while a
+  crawler is RUNNING or STOPPING (glue_crawler_runs.py);
 - Glue GetTables in pages (MaxResults, NextToken), which moto ignores (glue_tables.py);
 - AWS managed IAM policies loaded (MOTO_IAM_LOAD_MANAGED_POLICIES=true unless set);
 - IAM ListRolePolicies in pages (MaxItems, Marker), which moto ignores, and permissions
@@ -15,6 +18,8 @@ moto's server (S3, IAM, STS, Glue, ...) on one port, as `moto_server` runs it, p
 - S3 DeleteBucket forgetting the bucket's tags, which moto kept for the next bucket of the
   same name (s3_delete_bucket.py);
 - AWS's evaluation of conditional policy statements (iam_conditions.py);
+- SNS email subscriptions pending until confirmed (sns_email_pending.py);
+- EventBridge TestEventPattern, which moto answers with nothing (events_test_pattern.py);
 - fault injection, a request log and LocalStack's 12-digit-access-key accounts, under
   /_flywheel/ on the same port (control.py).
 
@@ -51,8 +56,10 @@ def main(argv: list) -> None:
                                                MotoRequestHandler, create_backend_app)
     import moto
 
+    import events_test_pattern
     import glue_crawler_answers
     import glue_crawler_roles
+    import glue_crawler_runs
     import glue_deletes
     import glue_tables
     import glue_updates
@@ -61,6 +68,7 @@ def main(argv: list) -> None:
     import s3_create_bucket
     import s3_delete_bucket
     import s3_intelligent_tiering
+    import sns_email_pending
     from control import ControlMiddleware
 
     glue_updates.install()
@@ -68,11 +76,14 @@ def main(argv: list) -> None:
     glue_crawler_roles.install()  # after glue_updates: it wraps that one's UpdateCrawler
     glue_tables.install()
     glue_deletes.install()
+    glue_crawler_runs.install()  # after glue_updates, glue_crawler_roles and glue_deletes
     iam_conditions.install()
     iam_roles.install()
     s3_intelligent_tiering.install()
     s3_create_bucket.install()  # after s3_intelligent_tiering: it wraps that one's patch
     s3_delete_bucket.install()
+    sns_email_pending.install()
+    events_test_pattern.install()
     try:
         app = ControlMiddleware(DomainDispatcherApplication(create_backend_app))
     except ValueError as e:  # includes JSON errors

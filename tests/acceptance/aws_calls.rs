@@ -105,9 +105,10 @@ pub(crate) fn nothing_left(f: &Fixture) -> impl Fn(Ctx) -> BoxFuture<Result<()>>
     }
 }
 
-/// An answer stalled past `http_timeout_seconds` is a retried attempt: a GetJob is asked
-/// again, and a CreateJob that took effect but whose answer never came is retried, meets
-/// "already exists", and is recognised as this apply's own. One job, converged.
+/// An answer stalled past `http_timeout_seconds` is a retried attempt: a job read
+/// (BatchGetJobs: reads are batched, see `aws::coalesce`) is asked again, and a CreateJob
+/// that took effect but whose answer never came is retried, meets "already exists", and
+/// is recognised as this apply's own. One job, converged.
 #[tokio::test]
 #[ignore = "acceptance: needs TF_ACC=1 and the emulator; run with --include-ignored"]
 async fn job_create_converges_when_attempts_time_out() {
@@ -118,10 +119,10 @@ async fn job_create_converges_when_attempts_time_out() {
     let f = job_fixture(dir.path(), "etl-acc-stall").await;
     let faults = Faults::arm(&[
         serde_json::json!({
-            "service": "glue", "operation": "GetJob", "status": 0, "delay_ms": 5000,
+            "service": "glue", "operation": "BatchGetJobs", "status": 0, "delay_ms": 5000,
             "count": 1, "match": f.job,
         }),
-        counter("glue", "GetJob", &f.job),
+        counter("glue", "BatchGetJobs", &f.job),
         // Moto creates the job, then the answer is held past the attempt timeout.
         serde_json::json!({
             "service": "glue", "operation": "CreateJob", "status": 500,
@@ -144,10 +145,10 @@ async fn job_create_converges_when_attempts_time_out() {
                     async move {
                         let [stalled_get, gets, stalled_create, creates] = ids;
                         let stalled = requests_of(stalled_get)?;
-                        ensure!(stalled.len() == 1, "stalled GetJob: {stalled:?}");
+                        ensure!(stalled.len() == 1, "stalled BatchGetJobs: {stalled:?}");
                         ensure!(
                             requests_of(gets)?.iter().any(|r| seq(r) > seq(&stalled[0])),
-                            "GetJob was not asked again after the stalled one"
+                            "BatchGetJobs was not asked again after the stalled one"
                         );
                         let lost = requests_of(stalled_create)?;
                         ensure!(
@@ -187,7 +188,7 @@ async fn stalled_endpoint_fails_within_the_operation_timeout() {
     let f = job_fixture(dir.path(), "etl-acc-hang").await;
     let faults = std::rc::Rc::new(std::cell::RefCell::new(
         Faults::arm(&[serde_json::json!({
-            "service": "glue", "operation": "GetJob", "status": 0, "delay_ms": 20000,
+            "service": "glue", "operation": "BatchGetJobs", "status": 0, "delay_ms": 20000,
             "count": -1, "match": f.job,
         })])
         .expect("faults"),
@@ -202,14 +203,14 @@ async fn stalled_endpoint_fails_within_the_operation_timeout() {
             // The last attempt ends at the attempt timeout or, on a loaded machine, at the
             // operation's: either way the call names the bound that ended it and the advice
             // names both settings.
-            r#"(?s)Glue GetJob failed for "{}".*operation_timeout_seconds = 6 reached.*http_timeout_seconds"#,
+            r#"(?s)Glue BatchGetJobs failed for "{}".*operation_timeout_seconds = 6 reached.*http_timeout_seconds"#,
             f.job
         )))
         .step(Step::config(config).pre_apply(move |_| {
             let held = held.clone();
             async move {
                 let log = requests_of(stalled)?;
-                ensure!(log.len() >= 3, "GetJob was not retried: {log:?}");
+                ensure!(log.len() >= 3, "BatchGetJobs was not retried: {log:?}");
                 let span = log.last().unwrap()["time"].as_f64().unwrap_or(0.0)
                     - log[0]["time"].as_f64().unwrap_or(0.0);
                 ensure!(span < 6.0, "attempts went on for {span:.1} s: {log:?}");

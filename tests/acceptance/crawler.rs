@@ -760,6 +760,8 @@ async fn crawler_invalid_configurations_fail_validate() {
         (with("  configuration = jsonencode({ Grouping = {} })"), r"Invalid configuration.*Version"),
         (with("  run_after_job = \"\""), r"Invalid run_after_job"),
         (with("  tags = { \"aws:owner\" = \"x\" }"), r"reserved prefix"),
+        (with("  running_crawler_timeout = \"thirty minutes\""), r"Invalid running_crawler_timeout.*not a duration"),
+        (with("  running_crawler_timeout = \"48h\""), r"Invalid running_crawler_timeout.*longer than a day"),
     ];
     cases.push((
         ok.hcl().replace(

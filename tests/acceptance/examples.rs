@@ -229,7 +229,40 @@ async fn apply_and_check(work: &Workdir, vars: &[&str], aws: &Clients) -> Result
     }
 
     check_managed_objects(work).await?;
+    check_max_dpu_hours(work).await?;
     check_emulator(aws).await
+}
+
+/// The seed's jobs' worst case, as the cost guide gives it: 80, 240 and 240 DPU-hours per
+/// run (8, 24 and 24 G.1X workers for 600 minutes), at us-east-1's $0.44.
+async fn check_max_dpu_hours(work: &Workdir) -> Result<()> {
+    let run = work
+        .run_ok(&["output", "-no-color", "-json", "max_dpu_hours"])
+        .await?;
+    let v: serde_json::Value = serde_json::from_str(run.stdout.trim())
+        .with_context(|| format!("max_dpu_hours is not JSON:\n{}", run.stdout))?;
+    for (job, per_run) in [
+        ("etl-omc-flywheel-prod-addressable-ids-compaction", 80.0),
+        (
+            "etl-omc-flywheel-prod-infobase-attributes-compaction",
+            240.0,
+        ),
+        ("etl-omc-flywheel-prod-infobase-cleanroom-from-csv", 240.0),
+    ] {
+        ensure!(
+            v["per_run"][job].as_f64() == Some(per_run),
+            "{job}: per run {} (want {per_run}) in {v}",
+            v["per_run"][job]
+        );
+    }
+    for (key, want) in [
+        ("total_per_run", 560.0),
+        ("total_per_day", 1344.0),
+        ("total_cost_per_run_usd", 246.4),
+    ] {
+        ensure!(v[key].as_f64() == Some(want), "{key}: want {want} in {v}");
+    }
+    Ok(())
 }
 
 /// The `managed_objects` output names every object of the environment.

@@ -231,6 +231,11 @@ async fn job_lifecycle() {
             check_attr(ADDR, "managed_objects.#", "2"),
             check_attr(ADDR, "managed_objects.0.type", "aws_s3_object"),
             check_attr(ADDR, "managed_objects.1.type", "aws_glue_job"),
+            // 8 G.1X workers for 10 hours; without a schedule, a day is at most every
+            // worker of the one run all day; at us-east-1's $0.44.
+            check_attr(ADDR, "max_dpu_hours_per_run", "80"),
+            check_attr(ADDR, "max_dpu_hours_per_day", "192"),
+            check_attr(ADDR, "max_cost_per_run_usd", "35.2"),
         ])
         .emulator_check(move |ctx| {
             let (f, seen) = (fx.clone(), seen.clone());
@@ -290,9 +295,13 @@ async fn job_lifecycle() {
         })
         .expect_resource_action(ADDR, &["update"])
         .expect_plan_text("script_sha256")
+        // The worst case is in the plan, before anything is applied.
+        .expect_plan_text(r"max_dpu_hours_per_run\s+= 80 -> 120")
         .checks([
             check_attr(ADDR, "script_sha256", &v2),
             check_attr(ADDR, "number_of_workers", "12"),
+            check_attr(ADDR, "max_dpu_hours_per_run", "120"),
+            check_attr(ADDR, "max_cost_per_run_usd", "52.8"),
         ])
         .emulator_check(move |ctx| {
             let (f, seen) = (fx.clone(), seen.clone());

@@ -20,18 +20,25 @@
 mod harness;
 
 mod aws_calls;
+mod batch_reads;
 mod caller_identity;
 mod crawler;
+mod crawler_running;
+mod crawler_settings;
 mod drift;
 mod examples;
 mod faults;
+mod functions;
+mod generate_config;
 mod glue_fidelity;
+mod guardrails;
 mod harness_self_test;
 mod invalid_input;
 mod job;
 mod kill;
 mod ownership;
 mod pipeline;
+mod pipeline_alerts;
 mod pipeline_buckets;
 mod pipeline_ownership;
 mod pipeline_role;

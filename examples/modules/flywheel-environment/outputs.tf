@@ -46,6 +46,21 @@ output "jobs" {
   }
 }
 
+# The pipeline cannot sum its jobs' worst case itself: each job takes the pipeline's
+# `context`, so a pipeline attribute that read the jobs would be a dependency cycle. The
+# cost total is rounded to the cent (the providers' figures are binary floats).
+output "max_dpu_hours" {
+  description = "The jobs' worst case (see the provider's cost guide): DPU-hours per run and per day and USD per run for each job by name, and their totals. A total cost is null when a job's cost is (a region without a price)."
+  value = {
+    per_run                = { for name, job in flywheel_job.this : name => job.max_dpu_hours_per_run }
+    per_day                = { for name, job in flywheel_job.this : name => job.max_dpu_hours_per_day }
+    cost_per_run_usd       = { for name, job in flywheel_job.this : name => job.max_cost_per_run_usd }
+    total_per_run          = sum(concat([0], [for job in flywheel_job.this : job.max_dpu_hours_per_run]))
+    total_per_day          = sum(concat([0], [for job in flywheel_job.this : job.max_dpu_hours_per_day]))
+    total_cost_per_run_usd = anytrue([for job in flywheel_job.this : job.max_cost_per_run_usd == null]) ? null : floor(100 * sum(concat([0], [for job in flywheel_job.this : job.max_cost_per_run_usd])) + 0.5) / 100
+  }
+}
+
 output "job_names" {
   description = "Names of the Glue jobs."
   value       = sort(keys(flywheel_job.this))

@@ -3,16 +3,26 @@
 //! role ("Service is unable to assume provided role").
 
 use aws_sdk_glue::types::{
-    Crawler, CrawlerTargets, DeleteBehavior, RecrawlBehavior, RecrawlPolicy,
-    S3Target as GlueS3Target, SchemaChangePolicy, UpdateBehavior,
+    Crawler, CrawlerLineageSettings, CrawlerTargets, DeleteBehavior, LakeFormationConfiguration,
+    LineageConfiguration, RecrawlBehavior, RecrawlPolicy, S3Target as GlueS3Target,
+    SchemaChangePolicy, UpdateBehavior,
 };
 
+use crate::aws::coalesce::Answer;
 use crate::aws::retry::{call, Op};
 use crate::aws::{AwsContext, AwsError};
 use crate::model::crawler::{DesiredCrawler, ObservedCrawler, S3Target};
+use crate::model::crawler_settings::{LakeFormation, ObservedSettings};
 
 /// The crawler, or `None` when it does not exist.
 pub async fn get(ctx: &AwsContext, name: &str) -> Result<Option<ObservedCrawler>, AwsError> {
+    // Usually answered by a batch shared with concurrent reads (`glue::batch`).
+    match ctx.glue_reads.crawler(ctx, name).await {
+        Answer::Found(c) => return Ok(Some(observed(&c, name))),
+        Answer::Missing => return Ok(None),
+        Answer::Failed(e) => return Err(e),
+        Answer::Unbatched => {}
+    }
     let out = match call(&ctx.retry, Op::new("glue", "GetCrawler", name), || {
         ctx.glue.get_crawler().name(name).send()
     })
@@ -35,6 +45,9 @@ pub(crate) fn observed(c: &Crawler, name: &str) -> ObservedCrawler {
                 .map(|s| S3Target {
                     path: s.path().unwrap_or_default().to_string(),
                     exclusions: s.exclusions().to_vec(),
+                    sample_size: s.sample_size().map(i64::from),
+                    event_queue_arn: named(s.event_queue_arn()),
+                    dlq_event_queue_arn: named(s.dlq_event_queue_arn()),
                 })
                 .collect()
         })
@@ -65,7 +78,25 @@ pub(crate) fn observed(c: &Crawler, name: &str) -> ObservedCrawler {
             .configuration()
             .filter(|s| !s.trim().is_empty())
             .map(str::to_string),
+        settings: ObservedSettings {
+            description: c.description().map(str::to_string),
+            classifiers: c.classifiers().to_vec(),
+            lineage: c
+                .lineage_configuration()
+                .and_then(|l| l.crawler_lineage_settings())
+                .map(|l| l.as_str().to_string()),
+            security_configuration: named(c.crawler_security_configuration()),
+            lake_formation: c.lake_formation_configuration().map(|l| LakeFormation {
+                use_credentials: l.use_lake_formation_credentials().unwrap_or(false),
+                account_id: named(l.account_id()),
+            }),
+        },
     }
+}
+
+/// A name Glue may report as empty for none.
+fn named(s: Option<&str>) -> Option<String> {
+    s.filter(|s| !s.is_empty()).map(str::to_string)
 }
 
 fn targets(want: &DesiredCrawler) -> CrawlerTargets {
@@ -77,6 +108,9 @@ fn targets(want: &DesiredCrawler) -> CrawlerTargets {
                     GlueS3Target::builder()
                         .path(&t.path)
                         .set_exclusions((!t.exclusions.is_empty()).then(|| t.exclusions.clone()))
+                        .set_sample_size(t.sample_size.and_then(|n| i32::try_from(n).ok()))
+                        .set_event_queue_arn(t.event_queue_arn.clone())
+                        .set_dlq_event_queue_arn(t.dlq_event_queue_arn.clone())
                         .build()
                 })
                 .collect(),
@@ -88,6 +122,27 @@ fn schema_change_policy(want: &DesiredCrawler) -> SchemaChangePolicy {
     SchemaChangePolicy::builder()
         .update_behavior(UpdateBehavior::from(want.update_behavior.as_str()))
         .delete_behavior(DeleteBehavior::from(want.delete_behavior.as_str()))
+        .build()
+}
+
+fn lineage(want: &DesiredCrawler) -> LineageConfiguration {
+    let setting = if want.settings.lineage {
+        CrawlerLineageSettings::Enable
+    } else {
+        CrawlerLineageSettings::Disable
+    };
+    LineageConfiguration::builder()
+        .crawler_lineage_settings(setting)
+        .build()
+}
+
+/// Off (sent to remove a configuration: UpdateCrawler keeps what it is not given) when
+/// not set.
+fn lake_formation(want: &DesiredCrawler) -> LakeFormationConfiguration {
+    let l = want.settings.lake_formation.clone().unwrap_or_default();
+    LakeFormationConfiguration::builder()
+        .use_lake_formation_credentials(l.use_credentials)
+        .set_account_id(l.account_id)
         .build()
 }
 
@@ -105,13 +160,24 @@ pub async fn create(ctx: &AwsContext, want: &DesiredCrawler) -> Result<(), AwsEr
         .name(&want.name)
         .role(&want.role)
         .database_name(&want.database)
-        .description(description())
+        .description(want.settings.description_text())
         .targets(targets(want))
         .set_table_prefix(want.table_prefix.clone())
         .schema_change_policy(schema_change_policy(want))
         .recrawl_policy(recrawl_policy(want))
         .set_schedule(want.schedule.clone())
         .set_configuration(want.configuration.clone())
+        .set_classifiers(
+            (!want.settings.classifiers.is_empty()).then(|| want.settings.classifiers.clone()),
+        )
+        .set_crawler_security_configuration(want.settings.security_configuration.clone())
+        .set_lineage_configuration(want.settings.lineage.then(|| lineage(want)))
+        .set_lake_formation_configuration(
+            want.settings
+                .lake_formation
+                .is_some()
+                .then(|| lake_formation(want)),
+        )
         .set_tags(Some(want.tags.clone().into_iter().collect()));
     call(
         &ctx.retry,
@@ -123,7 +189,9 @@ pub async fn create(ctx: &AwsContext, want: &DesiredCrawler) -> Result<(), AwsEr
 }
 
 /// Sets every managed field (UpdateCrawler changes only what it is given, so fields being
-/// removed are sent empty: no schedule, no prefix, the version-only configuration).
+/// removed are sent empty: no schedule, no prefix, the version-only configuration, no
+/// classifiers, no security configuration, lineage and Lake Formation off, the provider's
+/// description).
 pub async fn update(ctx: &AwsContext, want: &DesiredCrawler) -> Result<(), AwsError> {
     let req = ctx
         .glue
@@ -140,7 +208,17 @@ pub async fn update(ctx: &AwsContext, want: &DesiredCrawler) -> Result<(), AwsEr
             want.configuration
                 .clone()
                 .unwrap_or_else(|| EMPTY_CONFIGURATION.to_string()),
-        );
+        )
+        .description(want.settings.description_text())
+        .set_classifiers(Some(want.settings.classifiers.clone()))
+        .crawler_security_configuration(
+            want.settings
+                .security_configuration
+                .clone()
+                .unwrap_or_default(),
+        )
+        .lineage_configuration(lineage(want))
+        .lake_formation_configuration(lake_formation(want));
     call(
         &ctx.retry,
         Op::new("glue", "UpdateCrawler", &want.name),
@@ -164,8 +242,4 @@ pub async fn delete(ctx: &AwsContext, name: &str) -> Result<(), AwsError> {
         Err(e) if !e.is_not_found() => Err(e),
         _ => Ok(()),
     }
-}
-
-fn description() -> &'static str {
-    "Managed by terraform-provider-flywheel."
 }

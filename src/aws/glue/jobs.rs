@@ -2,8 +2,9 @@
 //! resets whatever it is not sent) and DeleteJob. CreateJob and UpdateJob go through the
 //! retry path, which waits out IAM propagation of a freshly created role.
 
-use aws_sdk_glue::types::{Job, JobCommand, JobUpdate, WorkerType};
+use aws_sdk_glue::types::{Job, JobCommand, JobUpdate, NotificationProperty, WorkerType};
 
+use crate::aws::coalesce::Answer;
 use crate::aws::retry::{call, Op};
 use crate::aws::{AwsContext, AwsError};
 use crate::model::job::{JobDefinition, ObservedJob, COMMAND_NAME};
@@ -11,6 +12,13 @@ use crate::model::tags::Tags;
 
 /// The job, or `None` when it does not exist.
 pub async fn get(ctx: &AwsContext, name: &str) -> Result<Option<ObservedJob>, AwsError> {
+    // Usually answered by a batch shared with concurrent reads (`glue::batch`).
+    match ctx.glue_reads.job(ctx, name).await {
+        Answer::Found(job) => return Ok(Some(observed(&job, name))),
+        Answer::Missing => return Ok(None),
+        Answer::Failed(e) => return Err(e),
+        Answer::Unbatched => {}
+    }
     let out = match call(&ctx.retry, Op::new("glue", "GetJob", name), || {
         ctx.glue.get_job().job_name(name).send()
     })
@@ -45,6 +53,10 @@ pub(crate) fn observed(job: &Job, name: &str) -> ObservedJob {
             .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
             .unwrap_or_default(),
         created_on: job.created_on().map(|t| t.secs()),
+        notify_delay_after: job
+            .notification_property()
+            .and_then(|n| n.notify_delay_after())
+            .map(i64::from),
     }
 }
 
@@ -54,6 +66,14 @@ fn command(def: &JobDefinition) -> JobCommand {
         .script_location(&def.script_location)
         .python_version(&def.python_version)
         .build()
+}
+
+fn notification(def: &JobDefinition) -> Option<NotificationProperty> {
+    def.notify_delay_after.map(|m| {
+        NotificationProperty::builder()
+            .notify_delay_after(int(m))
+            .build()
+    })
 }
 
 /// Glue counts in i32; validation keeps the values far inside that range.
@@ -78,6 +98,7 @@ pub async fn create(ctx: &AwsContext, def: &JobDefinition, tags: &Tags) -> Resul
         .glue_version(&def.glue_version)
         .set_description(def.description.clone())
         .set_default_arguments(Some(def.default_arguments.clone().into_iter().collect()))
+        .set_notification_property(notification(def))
         .set_tags(Some(tags.clone().into_iter().collect()));
     call(&ctx.retry, Op::new("glue", "CreateJob", &def.name), || {
         req.clone().send()
@@ -98,6 +119,7 @@ pub async fn update(ctx: &AwsContext, def: &JobDefinition) -> Result<(), AwsErro
         .glue_version(&def.glue_version)
         .set_description(def.description.clone())
         .set_default_arguments(Some(def.default_arguments.clone().into_iter().collect()))
+        .set_notification_property(notification(def))
         .build();
     call(&ctx.retry, Op::new("glue", "UpdateJob", &def.name), || {
         ctx.glue

@@ -6,12 +6,20 @@ use aws_sdk_glue::types::{
     TriggerType,
 };
 
+use crate::aws::coalesce::Answer;
 use crate::aws::retry::{call, Op};
 use crate::aws::{AwsContext, AwsError};
 use crate::model::trigger::{ObservedTrigger, TriggerAction, TriggerSpec, TriggerStart};
 
 /// The trigger, or `None` when it does not exist.
 pub async fn get(ctx: &AwsContext, name: &str) -> Result<Option<ObservedTrigger>, AwsError> {
+    // Usually answered by a batch shared with concurrent reads (`glue::batch`).
+    match ctx.glue_reads.trigger(ctx, name).await {
+        Answer::Found(t) => return Ok(Some(observed(&t, name))),
+        Answer::Missing => return Ok(None),
+        Answer::Failed(e) => return Err(e),
+        Answer::Unbatched => {}
+    }
     let out = call(&ctx.retry, Op::new("glue", "GetTrigger", name), || {
         ctx.glue.get_trigger().name(name).send()
     })

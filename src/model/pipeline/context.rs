@@ -58,6 +58,8 @@ pub fn managed_objects(d: &Desired, env: &Env) -> Vec<Object> {
                     &c.key.name,
                 ),
                 Kind::IamRolePolicyAttachment => Some(c.key.name.clone()),
+                Kind::SnsTopic => Some(c.key.name.clone()),
+                Kind::EventRule => Some(rule_arn(env, &c.key.name)),
                 _ => None,
             };
             let arn = arn.map(Arn::Known).unwrap_or(Arn::None);

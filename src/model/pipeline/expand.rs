@@ -406,6 +406,9 @@ pub fn expand(s: &Settings, env: &Env) -> Desired {
             spec: Spec::Attachment,
         });
     }
+    if let Some(a) = &s.alerts {
+        children.extend(alert_children(s, a, env, &tags));
+    }
     Desired {
         name: s.name.clone(),
         import_id: import_id(s),

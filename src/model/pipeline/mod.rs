@@ -13,6 +13,9 @@
 //! (`aws_iam_role_policy.<role>:<policy>`, `aws_iam_role_policy_attachment.<role>/<arn>`),
 //! so plans name the drifted object in terms platform engineers already know.
 
+mod alerts;
+#[cfg(test)]
+mod alerts_tests;
 #[cfg(test)]
 mod bucket_tests;
 mod buckets;
@@ -37,6 +40,7 @@ use super::policy;
 use super::tags::{self, Tags};
 
 pub use super::children::*;
+pub use alerts::*;
 pub use buckets::*;
 pub use context::*;
 pub use expand::*;
@@ -138,6 +142,8 @@ pub struct Settings {
     /// The instance's identity (`owner_id`), once made: written as the ownership tags.
     /// `None` while it is not known (a plan for a create) or not yet made (a 0.1.0 state).
     pub owner_id: Option<String>,
+    /// The `alerts` block; `None`: no alerts.
+    pub alerts: Option<AlertSettings>,
 }
 
 impl Settings {

@@ -40,12 +40,52 @@ pub struct ObservedDatabase {
     pub tags: Tags,
 }
 
+/// An SNS topic as read: tags, policy, email subscriptions.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ObservedTopic {
+    /// Whether the pipeline created it (then its whole policy and every email
+    /// subscription are the pipeline's).
+    pub created: bool,
+    pub tags: Tags,
+    /// The policy document, parsed (`None`: none, or not JSON).
+    pub policy: Option<Value>,
+    /// Email subscriptions: address (lowercased) to subscription ARN, `None` while pending.
+    pub subscriptions: BTreeMap<String, Option<String>>,
+}
+
+/// A rule's target as read.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ObservedTarget {
+    pub arn: String,
+    pub input_paths: BTreeMap<String, String>,
+    pub input_template: String,
+}
+
+/// An EventBridge rule as read.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ObservedRule {
+    /// The event pattern, parsed (`Null` when it is not JSON).
+    pub pattern: Value,
+    pub description: String,
+    pub enabled: bool,
+    pub tags: Tags,
+    pub targets: BTreeMap<String, ObservedTarget>,
+}
+
+/// The alert objects read, by topic ARN and rule name (`None`: it does not exist).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ObservedAlerts {
+    pub topics: BTreeMap<String, Option<ObservedTopic>>,
+    pub rules: BTreeMap<String, Option<ObservedRule>>,
+}
+
 /// Everything read for one pipeline (`None`: the object does not exist).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Observed {
     pub buckets: BTreeMap<String, Option<ObservedBucket>>,
     pub database: Option<ObservedDatabase>,
     pub role: Option<ObservedRole>,
+    pub alerts: ObservedAlerts,
 }
 
 /// Observed children as specs, keyed like the desired ones. Attachments and inline
@@ -168,5 +208,78 @@ pub fn observed_children(d: &Desired, o: &Observed) -> BTreeMap<ChildKey, Spec> 
             );
         }
     }
+    observed_alerts(d, &o.alerts, &mut out);
     out
+}
+
+/// The alert objects as children. A topic the pipeline created is wholly its own: every
+/// statement of its policy and every email subscription is compared. An existing topic
+/// keeps its owner's statements and subscriptions: only the pipeline's (Sid prefix,
+/// wanted addresses) are.
+fn observed_alerts(d: &Desired, o: &ObservedAlerts, out: &mut BTreeMap<ChildKey, Spec>) {
+    for (arn, t) in &o.topics {
+        let Some(t) = t else { continue };
+        // An existing topic keeps its own tags; only ours are compared.
+        let tags = t
+            .tags
+            .iter()
+            .filter(|(k, _)| t.created || d.tags.contains_key(*k) || k.starts_with("flywheel:"))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        out.insert(
+            ChildKey::top(Kind::SnsTopic, arn),
+            Spec::SnsTopic {
+                create: t.created,
+                tags,
+            },
+        );
+        let statements: Vec<Value> = t
+            .policy
+            .as_ref()
+            .map(|p| {
+                if t.created {
+                    policy::statements(p)
+                } else {
+                    policy::split_by_sid(p, TOPIC_SID_PREFIX).0
+                }
+            })
+            .unwrap_or_default()
+            .iter()
+            .map(policy::normalize)
+            .collect();
+        if !statements.is_empty() {
+            out.insert(
+                ChildKey::new(Kind::SnsTopicPolicy, arn, arn),
+                Spec::TopicPolicy { statements },
+            );
+        }
+        for (email, sub) in &t.subscriptions {
+            let key = ChildKey::new(Kind::SnsSubscription, arn, email);
+            if t.created || d.child(&key).is_some() {
+                out.insert(key, Spec::Subscription { arn: sub.clone() });
+            }
+        }
+    }
+    for (name, r) in &o.rules {
+        let Some(r) = r else { continue };
+        out.insert(
+            ChildKey::top(Kind::EventRule, name),
+            Spec::EventRule {
+                pattern: r.pattern.clone(),
+                description: r.description.clone(),
+                enabled: r.enabled,
+                tags: r.tags.clone(),
+            },
+        );
+        for (id, t) in &r.targets {
+            out.insert(
+                ChildKey::new(Kind::EventTarget, name, id),
+                Spec::EventTarget {
+                    arn: t.arn.clone(),
+                    input_paths: t.input_paths.clone(),
+                    input_template: t.input_template.clone(),
+                },
+            );
+        }
+    }
 }

@@ -99,6 +99,7 @@ pub(super) fn prod() -> (Settings, Env) {
         },
         tags: [("Environment".to_string(), "prod".to_string())].into(),
         owner_id: Some("0123456789abcdef0123456789abcdef".into()),
+        alerts: None,
     };
     let env = Env {
         partition: "aws".into(),

@@ -84,6 +84,39 @@ pub fn trigger_refusal(
     })
 }
 
+/// A wanted alert object (topic, rule) found under its derived name. Alerts came after
+/// 0.1.0, so none was ever made untagged by this provider: one the state recorded may be
+/// changed when it carries this instance's identity or none (its tags removed since); one
+/// it did not record (an `alerts` block added now) only when it carries this identity
+/// (this apply's own), so an existing rule or topic of the same name is never taken over.
+/// An existing topic given by ARN is configured, not owned: only another identity on it
+/// stops it.
+pub fn alert_refusal(
+    c: &Child,
+    observed: &BTreeMap<ChildKey, Spec>,
+    own: &Ownership,
+    recorded: bool,
+) -> Option<Failure> {
+    if !matches!(c.spec, Spec::SnsTopic { .. } | Spec::EventRule { .. }) {
+        return None;
+    }
+    let tags = observed.get(&c.key).and_then(Spec::tags)?;
+    let v = ownership::verdict(own.owner.as_deref(), None, tags);
+    let this_apply = ownership::verdict(own.writing.as_deref(), None, tags) == Verdict::Ours;
+    let (allowed, why) = match &c.spec {
+        Spec::SnsTopic { create: false, .. } => {
+            (!matches!(v, Verdict::Foreign { .. }), Refusal::Foreign)
+        }
+        _ if recorded => (ownership::on_change(&v) || this_apply, Refusal::Foreign),
+        _ => (v == Verdict::Ours || this_apply, Refusal::Exists),
+    };
+    (!allowed).then(|| Failure::NotOurs {
+        key: c.key.clone(),
+        verdict: v,
+        why,
+    })
+}
+
 /// A trigger without an identity is described as unproven even to a 0.1.0 state.
 pub(super) fn trigger_verdict(own: &Ownership, tags: &Tags) -> Verdict {
     match ownership::verdict(own.owner.as_deref(), None, tags) {
@@ -131,6 +164,37 @@ pub fn extras(
                     });
                 } else {
                     tracing::info!(child = %key, "leaving a trigger this resource did not create");
+                    dropped.push(key.clone());
+                }
+            }
+            // An alert the configuration dropped: deleted when it carries this instance's
+            // identity (an existing topic is only released: see the backend); otherwise left,
+            // and named when the state recorded it. Its sub-children follow it.
+            k if k.is_alert() => {
+                let top = key.parent().unwrap_or_else(|| key.clone());
+                let top_tags = observed.get(&top).and_then(Spec::tags);
+                let adopted_topic = matches!(
+                    observed.get(&top),
+                    Some(Spec::SnsTopic { create: false, .. })
+                );
+                let v = top_tags
+                    .map(|t| ownership::verdict(own.owner.as_deref(), None, t))
+                    .unwrap_or(Verdict::Ours);
+                let ours =
+                    v == Verdict::Ours || (adopted_topic && !matches!(v, Verdict::Foreign { .. }));
+                if ours {
+                    continue;
+                }
+                if recorded.keys.contains(&top) && key == &top {
+                    left_alone.insert(key.clone());
+                    failures.push(Failure::NotOurs {
+                        key: key.clone(),
+                        verdict: v,
+                        why: Refusal::Undeletable,
+                    });
+                } else if recorded.keys.contains(&top) {
+                    left_alone.insert(key.clone());
+                } else {
                     dropped.push(key.clone());
                 }
             }

@@ -152,7 +152,7 @@ pub(super) async fn create(
         failures,
         ran,
     } = reconcile::converge_recorded(
-        &backend(ctx, &cfg.name),
+        &writer(ctx, &cfg.name, &state),
         &model::children(&crawler, trigger.as_ref()),
         &own,
         &Recorded::default(),
@@ -214,7 +214,7 @@ pub(super) async fn update(
         failures,
         ran,
     } = reconcile::converge_recorded(
-        &backend(ctx, &cfg.name),
+        &writer(ctx, &cfg.name, &state),
         &model::children(&crawler, trigger.as_ref()),
         &own,
         &Recorded {
@@ -260,7 +260,7 @@ pub(super) async fn destroy(ctx: &AwsContext, diags: &mut Diagnostics, prior: St
     // Each child is deleted only when this state can prove it is its own; otherwise
     // nothing is deleted and the refused child is named.
     let failures = reconcile::destroy_recorded(
-        &backend(ctx, &name),
+        &writer(ctx, &name, &prior),
         &[model::existing(&name)],
         &own,
         &Recorded {

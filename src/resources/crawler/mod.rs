@@ -175,4 +175,22 @@ impl Resource for CrawlerResource {
         let ctx = self.ctx(diags)?;
         import::import(&ctx, diags, id).await
     }
+
+    /// What `-generate-config-out` writes: the settings the plan needs to plan this state
+    /// (see `resources::generate`).
+    async fn generate_config<'a>(&self, diags: &mut Diagnostics, state: State) -> Option<State> {
+        let ctx = self.ctx(diags)?;
+        let planned = |c: &State| {
+            let mut d = Diagnostics::default();
+            let p = plan_state(&ctx, c, c.clone(), Some(&state), &mut d);
+            d.errors.is_empty().then_some(p)
+        };
+        match crate::resources::generate::minimal_config(&state, &schema::schema().block, planned) {
+            Ok(config) => Some(config),
+            Err(e) => {
+                diags.root_error("Cannot generate the crawler's configuration", e);
+                None
+            }
+        }
+    }
 }

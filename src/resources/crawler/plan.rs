@@ -28,6 +28,22 @@ pub(super) fn plan_state(
     diags: &mut Diagnostics,
 ) -> State {
     let mut p = proposed;
+    // Optional+Computed only so that generated configuration leaves them out when null
+    // (see `resources::generate`): the configuration decides them, never the prior state
+    // Terraform proposes for a null one.
+    p.pipeline = config.pipeline.clone();
+    p.table_prefix = config.table_prefix.clone();
+    p.schedule = config.schedule.clone();
+    p.run_after_job = config.run_after_job.clone();
+    p.configuration = config.configuration.clone();
+    p.running_crawler_timeout = config.running_crawler_timeout.clone();
+    p.stop_running_crawler = config.stop_running_crawler;
+    p.sample_size = config.sample_size;
+    p.event_queue_arn = config.event_queue_arn.clone();
+    p.dlq_event_queue_arn = config.dlq_event_queue_arn.clone();
+    p.description = config.description.clone();
+    p.classifiers = config.classifiers.clone();
+    p.security_configuration = config.security_configuration.clone();
     p.id = config.name.clone();
     p.role_arn = match &config.role_arn {
         Value::Null => from_pipeline(&config.pipeline, |c| &c.role_arn),
@@ -69,6 +85,9 @@ pub(super) fn plan_state(
             })
         }
     };
+    if config.lineage.is_null() {
+        p.lineage = Value::Value(false);
+    }
     if config.recrawl_policy.is_null() {
         p.recrawl_policy = Value::Value(DEFAULT_RECRAWL_BEHAVIOR.into());
     }
@@ -177,6 +196,10 @@ pub(super) fn to_config(ctx: &AwsContext, s: &State) -> Result<CrawlerConfig, Di
         schedule: s.schedule.as_ref_option().cloned(),
         run_after_job: s.run_after_job.as_ref_option().cloned(),
         configuration: s.configuration.as_ref_option().cloned(),
+        sample_size: s.sample_size.as_ref_option().and_then(|n| n.as_i64()),
+        event_queue_arn: s.event_queue_arn.as_ref_option().cloned(),
+        dlq_event_queue_arn: s.dlq_event_queue_arn.as_ref_option().cloned(),
+        settings: settings_of(s).ok_or_else(|| unknown("the crawler's settings"))?,
         tags: tag_model::effective(&ctx.default_tags, &context, &tags),
     })
 }

@@ -18,33 +18,55 @@ pub(super) fn schema() -> Schema {
             [
                 ("id", attr(string(), Computed, "The crawler's name.")),
                 ("name", attr(string(), Required, "Name of the Glue crawler: 1 to 245 characters on one line (room is left for the derived trigger name). Changing it replaces the crawler.")),
-                ("pipeline", attr(context::attribute_type(), Optional, context::DESCRIPTION)),
+                ("pipeline", attr(context::attribute_type(), OptionalComputed, context::DESCRIPTION)),
                 ("role_arn", attr(string(), OptionalComputed, "ARN of the IAM role the crawler runs as. Defaults to the pipeline's `role_arn`. The provider waits for a freshly created role to become assumable by Glue.")),
                 ("database", attr(string(), OptionalComputed, "Glue catalog database the crawler writes tables into. Defaults to the pipeline's `database`. Changing it replaces the crawler.")),
                 ("s3_targets", attr(string_list(), Required, "S3 locations to crawl, each `s3://bucket/prefix/`. At least one. Order does not matter.")),
                 ("exclusions", attr(string_list(), OptionalComputed, "Glob patterns excluded from every S3 target, such as `**/_temporary/**`. Default: none.")),
-                ("table_prefix", attr(string(), Optional, "Prefix added to the names of the tables the crawler creates, up to 128 characters.")),
-                ("recrawl_policy", attr(string(), OptionalComputed, "`CRAWL_EVERYTHING` (default) or `CRAWL_NEW_FOLDERS_ONLY` (incremental; requires both schema change behaviours to be `LOG`).")),
-                ("schedule", attr(string(), Optional, "When the crawler runs by itself: AWS `cron(Minutes Hours Day-of-month Month Day-of-week Year)` such as `cron(0 4 * * ? *)`, or `rate(N unit)` with an exact cron equivalent. Set as the crawler's own Glue schedule.")),
-                ("run_after_job", attr(string(), Optional, "Name of a Glue job: the crawler starts whenever a run of that job SUCCEEDED, through a conditional Glue trigger named `<name>-after-job`.")),
-                ("configuration", attr(string(), Optional, "Crawler configuration JSON (version 1.0), usually written with `jsonencode`, for example `jsonencode({ Version = 1.0, Grouping = { TableGroupingPolicy = \"CombineCompatibleSchemas\" } })`. Key order, whitespace, number formatting and the defaults Glue adds never show as a diff. Keys Glue does not accept are rejected by `terraform validate`.")),
+                ("table_prefix", attr(string(), OptionalComputed, "Prefix added to the names of the tables the crawler creates, up to 128 characters.")),
+                ("recrawl_policy", attr(string(), OptionalComputed, "`CRAWL_EVERYTHING` (default), `CRAWL_NEW_FOLDERS_ONLY` (incremental; requires both schema change behaviours to be `LOG`) or `CRAWL_EVENT_MODE` (crawls only what S3 event notifications name; requires `event_queue_arn`).")),
+                ("schedule", attr(string(), OptionalComputed, "When the crawler runs by itself: AWS `cron(Minutes Hours Day-of-month Month Day-of-week Year)` such as `cron(0 4 * * ? *)`, or `rate(N unit)` with an exact cron equivalent. Set as the crawler's own Glue schedule.")),
+                ("run_after_job", attr(string(), OptionalComputed, "Name of a Glue job: the crawler starts whenever a run of that job SUCCEEDED, through a conditional Glue trigger named `<name>-after-job`.")),
+                ("configuration", attr(string(), OptionalComputed, "Crawler configuration JSON (version 1.0), usually written with `jsonencode`, for example `jsonencode({ Version = 1.0, Grouping = { TableGroupingPolicy = \"CombineCompatibleSchemas\" } })`. Key order, whitespace, number formatting and the defaults Glue adds never show as a diff. Keys Glue does not accept are rejected by `terraform validate`.")),
+                ("sample_size", attr(number(), OptionalComputed, "Files crawled in each leaf folder of every `s3_targets` path, from 1 to 249 (Glue's `SampleSize`): a faster crawl of large prefixes whose files share a schema. Default: every file.")),
+                ("event_queue_arn", attr(string(), OptionalComputed, "ARN of the SQS queue that receives the S3 event notifications of the `s3_targets` paths. With `recrawl_policy = \"CRAWL_EVENT_MODE\"`, which requires it, each crawl reads only the objects the events name instead of listing every prefix. Set on every S3 target.")),
+                ("dlq_event_queue_arn", attr(string(), OptionalComputed, "ARN of the SQS dead-letter queue for S3 events the crawler could not process. Needs `event_queue_arn`.")),
+                ("description", attr(string(), OptionalComputed, "Description of the crawler, up to 2048 characters. Unset: `Managed by terraform-provider-flywheel.`, which reads back as unset.")),
+                ("classifiers", attr(string_list(), OptionalComputed, "Names of custom Glue classifiers the crawler tries, in this order, before the built-in ones. Default: none.")),
+                ("lineage", attr(bool(), OptionalComputed, "Whether the crawler records data lineage (Glue `LineageConfiguration` `ENABLE`). Default `false`.")),
+                ("security_configuration", attr(string(), OptionalComputed, "Name of the Glue security configuration the crawler uses (encryption of its CloudWatch logs and of what it writes). Default: none.")),
+                ("running_crawler_timeout", attr(string(), OptionalComputed, "How long an apply waits when Glue refuses to update or delete the crawler because a run of it is in progress or stopping: a duration such as `30m`, `1h` or `90s`, up to `24h`. Default `30m`; `0s` fails at once. The wait polls the crawler's state and logs its progress (`TF_LOG=INFO`), then makes the change. Not read from AWS: an import leaves it unset.")),
+                ("stop_running_crawler", attr(bool(), OptionalComputed, "When `true`, an apply that must update or delete the crawler while a run of it is in progress stops the run first (StopCrawler), then waits up to `running_crawler_timeout` for it to stop. Default `false`: the run is left to finish. Not read from AWS: an import leaves it unset.")),
                 ("tags", attr(string_map(), OptionalComputed, "Tags for the crawler and its trigger, on top of the provider's `default_tags` and the pipeline's tags. Keys starting `aws:` or `flywheel:` are reserved.")),
                 ("tags_all", attr(string_map(), Computed, "Every tag on the crawler: provider `default_tags`, the pipeline's tags, `tags`, the informational `flywheel:managed-by`, and the ownership tags `flywheel:owner` (this instance's `owner_id`) and, with a pipeline, `flywheel:pipeline-owner`. An ownership tag removed outside Terraform shows as a diff here, and apply restores it.")),
                 ("owner_id", attr(string(), Computed, "This instance's identity: a random value made when the resource is created or imported, kept in state, and written as the tag `flywheel:owner` on the crawler and its trigger. The provider changes or deletes an existing object only when it carries this identity (or, for objects created by provider 0.1.0, none), so another Terraform state with the same configuration, or an object with copied tags, is never taken over. Another state cannot reproduce it. Unknown until the first apply.")),
                 ("arn", attr(string(), Computed, "ARN of the Glue crawler.")),
                 ("managed_objects", attr(crate::resources::managed::attribute_type(), Computed, crate::resources::managed::DESCRIPTION)),
             ],
-            [(
-                "schema_change_policy",
-                NestedBlock::Group(block(
-                    "What the crawler does when it finds schema changes or deleted objects. Omitted: update in the database, log deletions.",
-                    [
-                        ("update_behavior", attr(string(), OptionalComputed, "`UPDATE_IN_DATABASE` (default) or `LOG`.")),
-                        ("delete_behavior", attr(string(), OptionalComputed, "`LOG` (default), `DELETE_FROM_DATABASE` or `DEPRECATE_IN_DATABASE`.")),
-                    ],
-                    [],
-                )),
-            )],
+            [
+                (
+                    "schema_change_policy",
+                    NestedBlock::Group(block(
+                        "What the crawler does when it finds schema changes or deleted objects. Omitted: update in the database, log deletions.",
+                        [
+                            ("update_behavior", attr(string(), OptionalComputed, "`UPDATE_IN_DATABASE` (default) or `LOG`.")),
+                            ("delete_behavior", attr(string(), OptionalComputed, "`LOG` (default), `DELETE_FROM_DATABASE` or `DEPRECATE_IN_DATABASE`.")),
+                        ],
+                        [],
+                    )),
+                ),
+                (
+                    "lake_formation_configuration",
+                    NestedBlock::Optional(block(
+                        "Crawl with Lake Formation credentials instead of the crawler's IAM role's own S3 permissions. Omitted: off.",
+                        [
+                            ("use_lake_formation_credentials", attr(bool(), Optional, "Whether the crawler uses Lake Formation credentials. Default `false`.")),
+                            ("account_id", attr(string(), Optional, "For a cross-account crawl, the 12-digit ID of the account whose data is crawled. Default: the crawler's own account.")),
+                        ],
+                        [],
+                    )),
+                ),
+            ],
         ),
     }
 }

@@ -8,6 +8,8 @@ use tf_provider::Diagnostics;
 
 use crate::aws::AwsContext;
 use crate::model::crawler::{self as model, ObservedCrawler};
+use crate::model::crawler_run::WhenRunning;
+use crate::model::crawler_settings::{self as settings, CrawlerSettings, LakeFormation};
 use crate::model::managed;
 use crate::model::ownership;
 use crate::model::tags::Tags;
@@ -16,7 +18,7 @@ use crate::reconcile::crawler_backend::CrawlerBackend;
 use crate::resources::context::PipelineContextValue;
 use crate::resources::identity;
 use crate::resources::managed::ManagedObject;
-use crate::values::{known_map, to_map, StringMap};
+use crate::values::{known_map, to_map, Number, StringMap};
 
 pub(super) type StringList = Vec<Value<String>>;
 
@@ -26,6 +28,15 @@ pub struct SchemaChangePolicyBlock {
     pub update_behavior: Value<String>,
     #[serde(default)]
     pub delete_behavior: Value<String>,
+}
+
+/// `lake_formation_configuration { }`: an optional block, null when absent.
+#[derive(Serialize, Deserialize, Debug, Default, Clone, PartialEq)]
+pub struct LakeFormationBlock {
+    #[serde(default)]
+    pub use_lake_formation_credentials: Value<bool>,
+    #[serde(default)]
+    pub account_id: Value<String>,
 }
 
 #[derive(Serialize, Deserialize, Debug, Default, Clone, PartialEq)]
@@ -57,6 +68,27 @@ pub struct State {
     pub run_after_job: Value<String>,
     #[serde(default)]
     pub configuration: Value<String>,
+    #[serde(default)]
+    pub sample_size: Value<Number>,
+    #[serde(default)]
+    pub event_queue_arn: Value<String>,
+    #[serde(default)]
+    pub dlq_event_queue_arn: Value<String>,
+    #[serde(default)]
+    pub description: Value<String>,
+    #[serde(default)]
+    pub classifiers: Value<StringList>,
+    #[serde(default)]
+    pub lineage: Value<bool>,
+    #[serde(default)]
+    pub security_configuration: Value<String>,
+    #[serde(default, with = "crate::values::optional_block")]
+    pub lake_formation_configuration: Value<LakeFormationBlock>,
+    /// Apply-time behaviour, not read from AWS (null: the default).
+    #[serde(default)]
+    pub running_crawler_timeout: Value<String>,
+    #[serde(default)]
+    pub stop_running_crawler: Value<bool>,
     #[serde(default)]
     pub tags: Value<StringMap>,
     #[serde(default)]
@@ -337,6 +369,7 @@ pub(super) fn observed_state(
     } else if prior.configuration.is_unknown() {
         s.configuration = Value::Null;
     }
+    read_settings(&mut s, prior, seen);
     s.run_after_job = after_job.clone().into();
     s.tags_all = to_map(&aws_tags);
     if s.tags.is_null() || s.tags.is_unknown() {
@@ -366,6 +399,110 @@ pub(super) fn observed_state(
     s
 }
 
+/// The one value every S3 target holds, `None` when they differ (null in state makes the
+/// next plan set it again), `Some(None)` when none holds one.
+fn shared<T: Clone + PartialEq>(
+    targets: &[model::S3Target],
+    f: impl Fn(&model::S3Target) -> Option<T>,
+) -> Option<Option<T>> {
+    let first = targets.first().map(&f).unwrap_or(None);
+    targets.iter().all(|t| f(t) == first).then_some(first)
+}
+
+/// The settings beyond targets and policies, as Glue holds them; each keeps the prior
+/// state's value when that means the same (a null for Glue's spelling of "not set").
+fn read_settings(s: &mut State, prior: &State, seen: &ObservedCrawler) {
+    let want = settings_of(prior);
+    let got = &seen.settings;
+    s.sample_size = match shared(&seen.targets, |t| t.sample_size) {
+        Some(n) if n == lit_number(&prior.sample_size) => prior.sample_size,
+        Some(n) => n
+            .map(|n| Value::Value(Number::from(n)))
+            .unwrap_or(Value::Null),
+        None => Value::Null,
+    };
+    s.event_queue_arn = shared(&seen.targets, |t| t.event_queue_arn.clone())
+        .flatten()
+        .into();
+    s.dlq_event_queue_arn = shared(&seen.targets, |t| t.dlq_event_queue_arn.clone())
+        .flatten()
+        .into();
+    let differs = match want {
+        Some(w) => crate::model::crawler_settings::differences(&w, got),
+        None => vec![
+            "description",
+            "classifiers",
+            "lineage",
+            "security_configuration",
+            "lake_formation_configuration",
+        ],
+    };
+    if differs.contains(&"description") {
+        s.description = got
+            .description
+            .clone()
+            .filter(|d| !d.is_empty() && d != settings::DEFAULT_DESCRIPTION)
+            .into();
+    }
+    if differs.contains(&"classifiers") {
+        s.classifiers = if got.classifiers.is_empty() && prior.classifiers.is_null() {
+            Value::Null
+        } else {
+            to_list(&got.classifiers)
+        };
+    }
+    // A bool with a planned default: always what Glue holds.
+    s.lineage = Value::Value(settings::lineage_enabled(got.lineage.as_deref()));
+    if differs.contains(&"security_configuration") {
+        s.security_configuration = settings::normal_name(got.security_configuration.as_deref())
+            .map(str::to_string)
+            .into();
+    }
+    if differs.contains(&"lake_formation_configuration") {
+        s.lake_formation_configuration =
+            match settings::normal_lake_formation(got.lake_formation.as_ref()) {
+                None => Value::Null,
+                Some(l) => Value::Value(LakeFormationBlock {
+                    use_lake_formation_credentials: Value::Value(l.use_credentials),
+                    account_id: l.account_id.into(),
+                }),
+            };
+    }
+}
+
+fn lit_number(v: &Value<Number>) -> Option<i64> {
+    v.as_ref_option().and_then(|n| n.as_i64())
+}
+
+/// The settings a state holds, when every one is known.
+pub(super) fn settings_of(s: &State) -> Option<CrawlerSettings> {
+    let lake_formation = match &s.lake_formation_configuration {
+        Value::Unknown => return None,
+        Value::Null => None,
+        Value::Value(b) => Some(LakeFormation {
+            use_credentials: match &b.use_lake_formation_credentials {
+                Value::Unknown => return None,
+                v => v.as_ref_option().copied().unwrap_or(false),
+            },
+            account_id: match &b.account_id {
+                Value::Unknown => return None,
+                v => v.as_ref_option().cloned(),
+            },
+        }),
+    };
+    let unknown = |v: &Value<String>| v.is_unknown();
+    if unknown(&s.description) || unknown(&s.security_configuration) || s.lineage.is_unknown() {
+        return None;
+    }
+    Some(CrawlerSettings {
+        description: s.description.as_ref_option().cloned(),
+        classifiers: known_list(&s.classifiers)?,
+        lineage: s.lineage.as_ref_option().copied().unwrap_or(false),
+        security_configuration: s.security_configuration.as_ref_option().cloned(),
+        lake_formation,
+    })
+}
+
 /// Reads the crawler (and, when asked, its trigger); `None` when the crawler is gone.
 /// GetCrawler, GetTags and GetTrigger go out together: one round trip.
 pub(super) async fn refresh(
@@ -375,7 +512,10 @@ pub(super) async fn refresh(
     diags: &mut Diagnostics,
 ) -> Option<State> {
     let name = prior.name.as_ref_option()?.clone();
-    let b = backend(ctx, &name);
+    let b = CrawlerBackend {
+        expected_tags: known_map(&prior.tags_all).ok().flatten(),
+        ..backend(ctx, &name)
+    };
     let seen = match b.read(check_trigger).await {
         Ok(o) => o,
         Err(e) => {
@@ -443,8 +583,29 @@ pub(super) async fn refresh(
     ))
 }
 
+/// What an update or delete of the crawler in state `s` does while the crawler runs.
+pub(super) fn when_running(s: &State) -> WhenRunning {
+    WhenRunning::from_settings(
+        lit(&s.running_crawler_timeout),
+        s.stop_running_crawler.as_ref_option().copied(),
+    )
+}
+
+/// The backend for writes, with the state's policy for a running crawler.
+pub(super) fn writer<'a>(ctx: &'a AwsContext, name: &'a str, s: &State) -> CrawlerBackend<'a> {
+    CrawlerBackend {
+        when_running: when_running(s),
+        ..backend(ctx, name)
+    }
+}
+
 pub(super) fn backend<'a>(ctx: &'a AwsContext, name: &'a str) -> CrawlerBackend<'a> {
-    CrawlerBackend { ctx, crawler: name }
+    CrawlerBackend {
+        ctx,
+        crawler: name,
+        when_running: WhenRunning::default(),
+        expected_tags: None,
+    }
 }
 
 #[cfg(test)]
@@ -499,7 +660,21 @@ mod tests {
         assert!(state.name.is_value());
         // Nothing else is lost: it serializes back to the same attributes plus `owner_id`.
         let mut back = serde_json::to_value(&state).expect("serializes");
-        back.as_object_mut().expect("object").remove("owner_id");
+        for added in [
+            "owner_id",
+            "running_crawler_timeout",
+            "stop_running_crawler",
+            "sample_size",
+            "event_queue_arn",
+            "dlq_event_queue_arn",
+            "description",
+            "classifiers",
+            "lineage",
+            "security_configuration",
+            "lake_formation_configuration",
+        ] {
+            back.as_object_mut().expect("object").remove(added);
+        }
         assert_eq!(back, attributes);
     }
 }

@@ -8,6 +8,8 @@ use tf_provider::{AttributePath, Diagnostics};
 
 use super::state::*;
 use crate::model::crawler::{self as model, Literals};
+use crate::model::crawler_run;
+use crate::model::crawler_settings as settings;
 use crate::model::pipeline::check_database_name;
 use crate::model::tags as tag_model;
 use crate::validators::Checks;
@@ -24,6 +26,8 @@ pub(super) fn literals(c: &State) -> Literals<'_> {
         update_behavior: nested(|p| &p.update_behavior),
         delete_behavior: nested(|p| &p.delete_behavior),
         recrawl_behavior: known(&c.recrawl_policy),
+        event_queue_arn: known(&c.event_queue_arn),
+        dlq_event_queue_arn: known(&c.dlq_event_queue_arn),
     }
 }
 
@@ -87,6 +91,13 @@ pub(crate) fn validate_config(c: &State, diags: &mut Diagnostics) {
         "Invalid configuration",
         config,
     );
+    settings_checks(c, &mut v);
+    v.string(
+        at("running_crawler_timeout"),
+        &c.running_crawler_timeout,
+        "Invalid running_crawler_timeout",
+        &crawler_run::check_timeout,
+    );
     for p in model::problems(&literals(c)) {
         let mut path = AttributePath::new(p.attribute);
         if let Some(i) = p.index {
@@ -121,6 +132,70 @@ pub(crate) fn validate_config(c: &State, diags: &mut Diagnostics) {
         if let Some(msg) = tag_model::count_problem(&tags) {
             v.fail(at("tags"), "Too many tags", msg);
         }
+    }
+}
+
+/// The settings beyond targets and policies: one rule per value, classifiers by index.
+fn settings_checks(c: &State, v: &mut Checks<'_>) {
+    let at = AttributePath::new;
+    let rule = |f: fn(&str) -> Result<(), String>| f;
+    v.string(
+        at("description"),
+        &c.description,
+        "Invalid description",
+        &rule(settings::check_description),
+    );
+    v.string(
+        at("security_configuration"),
+        &c.security_configuration,
+        "Invalid security_configuration",
+        &rule(settings::check_security_configuration),
+    );
+    for (attr, value) in [
+        ("event_queue_arn", &c.event_queue_arn),
+        ("dlq_event_queue_arn", &c.dlq_event_queue_arn),
+    ] {
+        v.string(
+            at(attr),
+            value,
+            &format!("Invalid {attr}"),
+            &rule(settings::check_queue_arn),
+        );
+    }
+    if let Value::Value(n) = &c.sample_size {
+        let problem = match n.as_i64() {
+            Some(i) => settings::check_sample_size(i).err(),
+            None => Some(format!("must be a whole number, not {}", n.0)),
+        };
+        if let Some(e) = problem {
+            v.fail(at("sample_size"), "Invalid sample_size", e);
+        }
+    }
+    if let Some(names) = lit_list(&c.classifiers) {
+        let mut seen = std::collections::BTreeSet::new();
+        for (i, name) in names.iter().enumerate() {
+            let Some(name) = name else { continue };
+            let problem = match settings::check_classifier(name) {
+                Err(e) => Some(e),
+                Ok(()) if !seen.insert(*name) => Some(format!("{name:?} is listed more than once")),
+                Ok(()) => None,
+            };
+            if let Some(e) = problem {
+                v.fail(
+                    at("classifiers").index(i as i64),
+                    &format!("Invalid classifiers[{i}]"),
+                    e,
+                );
+            }
+        }
+    }
+    if let Value::Value(l) = &c.lake_formation_configuration {
+        v.string(
+            at("lake_formation_configuration").attribute("account_id"),
+            &l.account_id,
+            "Invalid lake_formation_configuration.account_id",
+            &rule(settings::check_account_id),
+        );
     }
 }
 

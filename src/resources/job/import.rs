@@ -29,6 +29,7 @@ impl JobResource {
             scripts: &[],
             script_body: None,
             known_hash: None,
+            expected_tags: None,
         };
         let found = match backend.tags(&ChildKey::top(Kind::GlueJob, &id)).await {
             Ok(t) => t,
@@ -44,7 +45,7 @@ impl JobResource {
             schedule: Value::Unknown,
             ..Default::default()
         };
-        match read_state(&ctx, &stub, &Private::default()).await {
+        match read_state(&ctx, &stub, &Private::default(), true).await {
             Ok(Read::Found(s, p)) => {
                 let mut s = *s;
                 // Read back what the job's definition carries; only the local `script` path

@@ -45,6 +45,8 @@ use crate::values::{attr_error, known_map, known_str, opt_value, to_map, Number,
 type Map = StringMap;
 
 mod apply;
+mod cost;
+mod guardrails;
 mod import;
 mod plan;
 mod schema;
@@ -52,6 +54,8 @@ mod state;
 mod validation;
 
 use self::apply::*;
+use self::cost::*;
+use self::guardrails::violations;
 use self::plan::*;
 use self::schema::*;
 pub use self::state::*;
@@ -98,6 +102,9 @@ impl Resource for JobResource {
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: State) -> Option<()> {
         validate_config(&config, diags);
+        for d in violations(self.ctx.guardrails().as_ref(), &config) {
+            diags.add_error(d);
+        }
         Some(())
     }
 
@@ -112,7 +119,7 @@ impl Resource for JobResource {
             return Some((state, private_state));
         };
         let private = private_state.clone().unwrap_or_default();
-        match read_state(&ctx, &state, &private).await {
+        match read_state(&ctx, &state, &private, false).await {
             Ok(Read::Found(s, p)) => Some((*s, Some(p))),
             // The job is gone but its trigger is still this instance's: the read keeps the
             // resource, marked gone (`id` null), so the plan replaces it. The destroy removes
@@ -146,7 +153,14 @@ impl Resource for JobResource {
     ) -> Option<(State, Option<Private>)> {
         let ctx = self.ctx.get_or_diag(diags)?;
         match plan(&ctx, &config, None) {
-            Ok(p) => Some((p.state, None)),
+            Ok(p) => {
+                let v = violations(self.ctx.guardrails().as_ref(), &p.state);
+                if !v.is_empty() {
+                    v.into_iter().for_each(|d| diags.add_error(d));
+                    return None;
+                }
+                Some((p.state, None))
+            }
             Err(d) => {
                 diags.add_error(d);
                 None
@@ -171,6 +185,11 @@ impl Resource for JobResource {
                 return None;
             }
         };
+        let v = violations(self.ctx.guardrails().as_ref(), &planned);
+        if !v.is_empty() {
+            v.into_iter().for_each(|d| diags.add_error(d));
+            return None;
+        }
         let mut replace = Vec::new();
         if planned.name != prior.name {
             replace.push(AttributePath::new("name"));
@@ -212,6 +231,12 @@ impl Resource for JobResource {
             diags.add_error(d);
             return None;
         }
+        // Values unknown at plan are known now: the guardrails hold before any AWS call.
+        let v = violations(self.ctx.guardrails().as_ref(), &now.state);
+        if !v.is_empty() {
+            v.into_iter().for_each(|d| diags.add_error(d));
+            return None;
+        }
         let Some(desired) = now.desired else {
             diags.add_error(not_known(&config));
             return None;
@@ -234,6 +259,7 @@ impl Resource for JobResource {
             scripts: &scripts,
             script_body: now.script_body.as_deref(),
             known_hash: None,
+            expected_tags: None,
         };
         let mut private = Private::default();
         let mut state = finish_state(&ctx, &backend, now.state, &desired, &mut private).await;
@@ -292,6 +318,12 @@ impl Resource for JobResource {
             diags.add_error(d);
             return None;
         }
+        // Values unknown at plan are known now: the guardrails hold before any AWS call.
+        let v = violations(self.ctx.guardrails().as_ref(), &now.state);
+        if !v.is_empty() {
+            v.into_iter().for_each(|d| diags.add_error(d));
+            return None;
+        }
         let Some(desired) = now.desired else {
             diags.add_error(not_known(&config));
             return None;
@@ -338,6 +370,7 @@ impl Resource for JobResource {
             scripts: &scripts,
             script_body: now.script_body.as_deref(),
             known_hash: known.as_ref().map(|(n, h)| (n.as_str(), h)),
+            expected_tags: None,
         };
         let mut state = finish_state(&ctx, &backend, now.state, &desired, &mut private).await;
         state.owner_id = Value::Value(who.owner.clone());
@@ -465,6 +498,7 @@ impl Resource for JobResource {
             scripts: &scripts,
             script_body: None,
             known_hash: None,
+            expected_tags: None,
         };
         let recorded = Recorded {
             keys: prior
@@ -502,5 +536,19 @@ impl Resource for JobResource {
         id: String,
     ) -> Option<(State, Option<Private>)> {
         self.import_job(diags, id).await
+    }
+
+    /// What `-generate-config-out` writes: the settings the plan needs to plan this state
+    /// (see `resources::generate`).
+    async fn generate_config<'a>(&self, diags: &mut Diagnostics, state: State) -> Option<State> {
+        let ctx = self.ctx.get_or_diag(diags)?;
+        let planned = |c: &State| plan(&ctx, c, Some(&state)).ok().map(|p| p.state);
+        match crate::resources::generate::minimal_config(&state, &schema_block(), planned) {
+            Ok(config) => Some(config),
+            Err(e) => {
+                diags.root_error("Cannot generate the job's configuration", e);
+                None
+            }
+        }
     }
 }

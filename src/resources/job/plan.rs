@@ -229,6 +229,8 @@ pub(super) fn plan(
         _ => Value::Unknown,
     };
 
+    set_cost_attributes(&ctx.region, ctx.dpu_hour_price_usd, &mut s);
+
     // The desired objects, when everything is known.
     let settings = (|| -> Option<JobSettings> {
         Some(JobSettings {
@@ -242,6 +244,11 @@ pub(super) fn plan(
             arguments: user_args.clone().ok()?.unwrap_or_default(),
             schedule: known_str(&config.schedule).ok()?,
             tags: user_tags.clone().ok()?.unwrap_or_default(),
+            long_running_minutes: match &config.long_running_minutes {
+                Value::Value(n) => Some(n.as_i64()?),
+                Value::Null => None,
+                Value::Unknown => return None,
+            },
         })
     })();
     let desired = match (settings, &env, script) {
@@ -266,7 +273,7 @@ pub(super) fn plan(
 
 /// The first attribute of `config` that is not known, by path.
 pub(super) fn unknown_attribute(config: &State) -> Option<AttributePath> {
-    let top: [(&'static str, bool); 17] = [
+    let top: [(&'static str, bool); 18] = [
         ("name", config.name.is_unknown()),
         ("pipeline", config.pipeline.is_unknown()),
         ("role_arn", config.role_arn.is_unknown()),
@@ -282,6 +289,10 @@ pub(super) fn unknown_attribute(config: &State) -> Option<AttributePath> {
         ("number_of_workers", config.number_of_workers.is_unknown()),
         ("timeout_minutes", config.timeout_minutes.is_unknown()),
         ("max_retries", config.max_retries.is_unknown()),
+        (
+            "long_running_minutes",
+            config.long_running_minutes.is_unknown(),
+        ),
         ("glue_version", config.glue_version.is_unknown()),
         ("description", config.description.is_unknown()),
         ("arguments", config.arguments.is_unknown()),

@@ -51,9 +51,18 @@ pub struct State {
     pub tags_all: Value<Map>,
     #[serde(default)]
     pub managed_objects: Value<Vec<ManagedObject>>,
+    #[serde(default)]
+    pub max_dpu_hours_per_run: Value<Number>,
+    #[serde(default)]
+    pub max_dpu_hours_per_day: Value<Number>,
+    #[serde(default)]
+    pub max_cost_per_run_usd: Value<Number>,
     /// This instance's identity (see `model::ownership`); null in a state written by 0.1.0.
     #[serde(default)]
     pub owner_id: Value<String>,
+    /// Null: no NotifyDelayAfter.
+    #[serde(default)]
+    pub long_running_minutes: Value<Number>,
 }
 
 /// What Terraform keeps for the resource beside its attributes (private state).
@@ -109,7 +118,9 @@ pub(super) fn trigger_name(job: &str) -> String {
 // Reading AWS into state
 
 /// The state AWS holds for the job named in `prior`, or `None` when the job is gone, with
-/// the private state brought up to date.
+/// the private state brought up to date. `importing`: `prior` is a stub, so which tags are
+/// the resource's own `tags` is guessed (see `model::user_tags`); otherwise they are those
+/// `prior` had, none when its `tags` is null (the pipeline's tags stay in `tags_all`).
 ///
 /// One round trip: GetJob, GetTags, GetTrigger and the script's HeadObject (at the location
 /// state records, which is where the job points unless it drifted) go out together.
@@ -117,6 +128,7 @@ pub(super) async fn read_state(
     ctx: &AwsContext,
     prior: &State,
     private: &Private,
+    importing: bool,
 ) -> Result<Read, Diagnostic> {
     let Some(name) = prior.name.as_ref_option().cloned() else {
         return Err(Diagnostic::root("Job has no name in state", "The state of this flywheel_job has no `name`; remove it from the state and import the job."));
@@ -127,6 +139,7 @@ pub(super) async fn read_state(
         .as_ref_option()
         .and_then(|u| uri_child_name(u));
     let known = known_hash(private);
+    let recorded_tags = known_map(&prior.tags_all).ok().flatten();
     let backend = JobBackend {
         ctx,
         job: &name,
@@ -134,6 +147,7 @@ pub(super) async fn read_state(
         scripts: &[],
         script_body: None,
         known_hash: known.as_ref().map(|(n, h)| (n.as_str(), h)),
+        expected_tags: recorded_tags.as_ref(),
     };
     let (observed, recorded_hash) = futures::join!(backend.observe(), async {
         match &recorded_location {
@@ -188,6 +202,7 @@ pub(super) async fn read_state(
     s.number_of_workers = job.number_of_workers.map(num).unwrap_or(Value::Null);
     s.timeout_minutes = job.timeout_minutes.map(num).unwrap_or(Value::Null);
     s.max_retries = job.max_retries.map(num).unwrap_or(Value::Null);
+    s.long_running_minutes = job.notify_delay_after.map(num).unwrap_or(Value::Null);
     s.glue_version = opt_value(job.glue_version.clone());
     s.description = opt_value(job.description.clone().filter(|d| !d.is_empty()));
     let prior_args = known_map(&prior.arguments).ok().flatten();
@@ -197,7 +212,11 @@ pub(super) async fn read_state(
     );
     s.arguments_all = to_map(&job.default_arguments);
 
-    let prior_tags = known_map(&prior.tags).ok().flatten();
+    let prior_tags = match known_map(&prior.tags) {
+        Ok(Some(t)) => Some(t),
+        _ if importing => None,
+        _ => Some(Tags::new()),
+    };
     s.tags = to_map_or_null(
         &model::user_tags(&all_tags, prior_tags.as_ref(), &ctx.default_tags),
         &prior.tags,
@@ -275,6 +294,7 @@ pub(super) async fn read_state(
         job.script_location.as_deref(),
         ctx.partition,
     ));
+    set_cost_attributes(&ctx.region, ctx.dpu_hour_price_usd, &mut s);
     Ok(Read::Found(Box::new(s), private))
 }
 
@@ -374,9 +394,23 @@ mod tests {
         let state: State = serde_json::from_value(attributes.clone()).expect("a 0.1.0 state");
         assert_eq!(state.owner_id, Value::Null);
         assert!(state.name.is_value());
-        // Nothing else is lost: it serializes back to the same attributes plus `owner_id`.
+        // Nothing else is lost: it serializes back to the same attributes plus those added
+        // since (`long_running_minutes` null).
         let mut back = serde_json::to_value(&state).expect("serializes");
-        back.as_object_mut().expect("object").remove("owner_id");
+        for added in [
+            "owner_id",
+            "max_dpu_hours_per_run",
+            "max_dpu_hours_per_day",
+            "max_cost_per_run_usd",
+        ] {
+            back.as_object_mut().expect("object").remove(added);
+        }
+        assert_eq!(
+            back.as_object_mut()
+                .expect("object")
+                .remove("long_running_minutes"),
+            Some(serde_json::Value::Null)
+        );
         assert_eq!(back, attributes);
     }
 }

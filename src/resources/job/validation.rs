@@ -142,6 +142,24 @@ pub fn validate_config(config: &State, diags: &mut Diagnostics) {
         }
     }
 
+    if let Some(m) = whole(diags, &config.long_running_minutes, "long_running_minutes") {
+        let timeout = match &config.timeout_minutes {
+            Value::Value(t) => t.as_i64(),
+            Value::Null => Some(model::DEFAULT_TIMEOUT_MINUTES),
+            Value::Unknown => None,
+        };
+        if let Some(t) = timeout {
+            if let Err(e) = model::check_long_running(m, t) {
+                attr_error(
+                    diags,
+                    AttributePath::new("long_running_minutes"),
+                    "Value out of range",
+                    format!("long_running_minutes {e}"),
+                );
+            }
+        }
+    }
+
     // The script: exactly one of `script` and `script_location`.
     match (&config.script, &config.script_location) {
         (Value::Null, Value::Null) => attr_error(

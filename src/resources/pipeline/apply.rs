@@ -2,9 +2,21 @@
 //! diagnostics at the attribute each child comes from.
 
 use super::*;
+use crate::model::pipeline::{Child, Spec};
+use crate::reconcile::Recorded;
 
-pub(super) fn backend<'a>(ctx: &'a AwsContext, desired: &'a Desired) -> PipelineBackend<'a> {
-    PipelineBackend { ctx, desired }
+/// `previous`: the children of the configuration the state last applied (see
+/// `PipelineBackend::previous`).
+pub(super) fn backend<'a>(
+    ctx: &'a AwsContext,
+    desired: &'a Desired,
+    previous: &'a [Child],
+) -> PipelineBackend<'a> {
+    PipelineBackend {
+        ctx,
+        desired,
+        previous,
+    }
 }
 
 /// Whether nothing the pipeline created exists any more (adopted buckets do not count).
@@ -21,6 +33,14 @@ pub(super) fn all_gone(d: &Desired, o: &Observed) -> bool {
 /// attachments, `managed_policy_arns`, or `attach_glue_service_role` for AWSGlueServiceRole
 /// when the configuration leaves it out.
 pub(super) fn child_path(d: &Desired, key: &ChildKey) -> AttributePath {
+    if key.kind.is_alert() {
+        let topic = ChildKey::top(Kind::SnsTopic, &key.owner);
+        let created = !matches!(
+            d.child(&topic).map(|c| &c.spec),
+            Some(Spec::SnsTopic { create: false, .. })
+        );
+        return alert_path(key, created);
+    }
     match key.kind {
         Kind::GlueDatabase => path_of(&["database", "name"]),
         Kind::IamRole | Kind::IamRolePolicy => path_of(&["role", "name"]),
@@ -151,18 +171,39 @@ impl PipelineResource {
         }
         let own = Ownership {
             creating,
-            owner: prior_owner,
+            owner: prior_owner.clone(),
             writing: Some(owner.clone()),
             pipeline_owner: None,
             needs_proof: prior
                 .map(|p| flipped_buckets(p, &desired))
                 .unwrap_or_default(),
         };
+        // The alerts the state last applied: read, so dropped ones are deleted, and
+        // recorded, so those it holds may be changed (see `reconcile::engine`).
+        let previous: Vec<Child> = match prior
+            .map(|p| env_of(&ctx).and_then(|env| plan(&env, p, prior_owner.as_deref())))
+        {
+            Some(Ok((_, Some((_, d))))) => d
+                .children
+                .into_iter()
+                .filter(|c| c.key.kind.is_alert())
+                .collect(),
+            _ => Vec::new(),
+        };
+        let recorded = Recorded {
+            keys: previous.iter().map(|c| c.key.clone()).collect(),
+        };
         let Converged {
             statuses,
             failures,
             ran,
-        } = reconcile::converge(&backend(&ctx, &desired), &desired.children, &own).await;
+        } = reconcile::converge_recorded(
+            &backend(&ctx, &desired, &previous),
+            &desired.children,
+            &own,
+            &recorded,
+        )
+        .await;
         let errors = diagnostics(&desired, &failures);
         state.children = children_value(
             &statuses

@@ -28,6 +28,7 @@ use tf_provider::schema::{NestedBlock, Schema};
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostic, Diagnostics, Resource};
 
+mod alerts;
 mod apply;
 #[cfg(test)]
 mod bucket_tests;
@@ -39,6 +40,7 @@ mod schema;
 mod tests;
 mod validate;
 
+use alerts::*;
 use apply::*;
 use buckets::*;
 use import::*;
@@ -152,6 +154,11 @@ pub struct State {
     pub children: Value<Map>,
     #[serde(default)]
     pub owner_id: Value<String>,
+    /// An optional block: absent is null (a group block would always be there).
+    #[serde(default, with = "crate::values::optional_block")]
+    pub alerts: Value<AlertsBlock>,
+    #[serde(default)]
+    pub alerts_topic_arn: Value<String>,
 }
 
 /// The ARN the provider runs as, when STS was asked at configure time.
@@ -252,7 +259,7 @@ impl Resource for PipelineResource {
                 return Some((state, private_state));
             }
         };
-        let observed = match backend(&ctx, &desired).read().await {
+        let observed = match backend(&ctx, &desired, &[]).read().await {
             Ok(o) => o,
             Err(e) => {
                 diags.add_error(e.to_diagnostic());
@@ -406,8 +413,13 @@ impl Resource for PipelineResource {
             owner,
             ..Ownership::default()
         };
-        let failures =
-            reconcile::destroy(&backend(&ctx, &desired), &desired.children, &own, force).await;
+        let failures = reconcile::destroy(
+            &backend(&ctx, &desired, &[]),
+            &desired.children,
+            &own,
+            force,
+        )
+        .await;
         if failures.is_empty() {
             return Some(());
         }
@@ -447,7 +459,7 @@ impl Resource for PipelineResource {
         };
         let base = parsed.settings();
         let desired = model::expand(&base, &env);
-        let observed = match backend(&ctx, &desired).read().await {
+        let observed = match backend(&ctx, &desired, &[]).read().await {
             Ok(o) => o,
             Err(e) => {
                 diags.add_error(e.to_diagnostic());
@@ -494,5 +506,27 @@ impl Resource for PipelineResource {
             s.children = children_value(&model::statuses(&d.children, &specs));
         }
         Some((s, ValueEmpty::default()))
+    }
+
+    /// What `-generate-config-out` writes: the settings the plan needs to plan this state
+    /// (see `resources::generate`).
+    async fn generate_config<'a>(&self, diags: &mut Diagnostics, state: State) -> Option<State> {
+        let ctx = self.ctx.get_or_diag(diags)?;
+        let env = match env_of(&ctx) {
+            Ok(e) => e,
+            Err(d) => {
+                diags.add_error(d);
+                return None;
+            }
+        };
+        let owner = owner_of(&state);
+        let planned = |c: &State| plan(&env, c, owner.as_deref()).ok().map(|(s, _)| s);
+        match crate::resources::generate::minimal_config(&state, &schema_block(), planned) {
+            Ok(config) => Some(config),
+            Err(e) => {
+                diags.root_error("Cannot generate the pipeline's configuration", e);
+                None
+            }
+        }
     }
 }

@@ -90,6 +90,7 @@ pub(super) fn unknown_paths(c: &State) -> Vec<String> {
     check("environment".into(), known_str(&c.environment).is_err());
     check("force_destroy".into(), c.force_destroy.is_unknown());
     check("tags".into(), known_map(&c.tags).is_err());
+    unknown_alert_paths(&c.alerts, &mut check);
     match &c.database {
         Value::Unknown => check("database".into(), true),
         Value::Value(d) => {
@@ -216,6 +217,11 @@ pub(super) fn settings(c: &State) -> Result<Option<Settings>, Diagnostic> {
             analysis: bucket_settings(&c.analysis_bucket)?,
             tags: known_map(&c.tags)?.unwrap_or_default(),
             owner_id: None,
+            alerts: match &c.alerts {
+                Value::Value(a) => Some(alert_settings(a)?),
+                Value::Null => None,
+                Value::Unknown => return Err(Unknown),
+            },
         })
     })();
     Ok(s.ok())
@@ -316,6 +322,12 @@ pub(super) fn plan_known_owner(
     s.tags_all = to_map(&desired.tags);
     s.context = Value::Value(context_value(&model::context(&settings, env)));
     s.managed_objects = Value::Value(tf_managed::values(&model::managed_objects(&desired, env)));
+    s.alerts_topic_arn = opt_value(
+        settings
+            .alerts
+            .as_ref()
+            .map(|a| model::topic_arn(&settings, a, env)),
+    );
     let all_ok: BTreeMap<ChildKey, Status> = desired
         .children
         .iter()
@@ -396,6 +408,11 @@ pub(super) fn plan_partly_known(env: &Env, config: &State, owner: Option<&str>, 
     s.tags_all = Value::Unknown;
     s.managed_objects = Value::Unknown;
     s.children = Value::Unknown;
+    s.alerts_topic_arn = if config.alerts.is_null() {
+        Value::Null
+    } else {
+        Value::Unknown
+    };
     if let Value::Value(d) = &mut s.database {
         d.name = known(&names.database);
     }

@@ -37,6 +37,7 @@ pub(super) fn schema_block() -> tf_provider::schema::Block {
             ("context", attr(context::attribute_type(), Computed, "What jobs and crawlers need from the environment, for their `pipeline` argument: `role_arn`, `database`, `data_bucket`, `assets_bucket`, `analysis_bucket`, `scripts_prefix` (`scripts/`), `temp_dir` (`s3://<assets>/temporary/`), `spark_event_logs_path` (`s3://<assets>/sparkHistoryLogs/`) and `tags`.")),
             ("managed_objects", attr(crate::resources::managed::attribute_type(), Computed, crate::resources::managed::DESCRIPTION)),
             ("owner_id", attr(string(), Computed, "This pipeline's identity: made at its first apply (or import), kept in state, and written as the tag `flywheel:owner` on the role, the database and the buckets it created, and as `flywheel:pipeline-owner` on its jobs and crawlers (through `context`). The pipeline changes or deletes only objects that carry it (or, for objects in its state, no identity at all); another Terraform state cannot reproduce it by copying configuration. See the ownership guide.")),
+            ("alerts_topic_arn", attr(string(), Computed, "ARN of the SNS topic alerts go to (the created one, or `alerts.sns_topic_arn`); null without `alerts`.")),
             ("children", attr(string_map(), Computed, "Every child object, by terraform-provider-aws address (`aws_s3_bucket_policy.<bucket>`, `aws_iam_role_policy.<role>:<policy>`, ...), with its status as last read: `ok`, `missing`, `differs: <how>` or `not in the configuration` (an inline policy or attachment on the role that the configuration does not name, which apply removes). Plans propose `ok` for each, so drift shows as a change naming the child, and apply repairs it.")),
         ],
         [
@@ -63,6 +64,7 @@ pub(super) fn schema_block() -> tf_provider::schema::Block {
             ("data_bucket", bucket_block("The data bucket: raw inputs and cleanroom outputs. When the pipeline creates it, its objects move to the Intelligent-Tiering storage class unless `intelligent_tiering = false`.")),
             ("assets_bucket", bucket_block("The Glue assets bucket: `scripts/`, `temporary/` and `sparkHistoryLogs/`.")),
             ("analysis_bucket", bucket_block("The analysis bucket.")),
+            ("alerts", alerts_block()),
         ],
     )
 }

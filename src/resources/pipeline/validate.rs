@@ -150,6 +150,9 @@ pub fn validate_config(config: &State, diags: &mut Diagnostics) {
             }
         }
     }
+    if let Value::Value(a) = &config.alerts {
+        validate_alerts(&mut c, a);
+    }
     if let Ok(Some(t)) = known_map(&config.tags) {
         for (k, msg) in tags::problems(&t) {
             c.fail(AttributePath::new("tags").key(k), "Invalid tag", msg);
@@ -163,6 +166,11 @@ pub fn validate_config(config: &State, diags: &mut Diagnostics) {
         if let Ok(Some(s)) = settings(config) {
             for (parts, msg) in model::check_names(&s) {
                 c.fail(path_of(&parts), "Invalid name", msg);
+            }
+            if s.alerts.is_some() {
+                for msg in model::check_alert_names(&s) {
+                    c.fail(AttributePath::new("name"), "Invalid name", msg);
+                }
             }
         }
     }

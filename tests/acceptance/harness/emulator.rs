@@ -110,11 +110,23 @@ pub struct Clients {
     pub s3: aws_sdk_s3::Client,
     pub iam: aws_sdk_iam::Client,
     pub sts: aws_sdk_sts::Client,
+    pub sns: aws_sdk_sns::Client,
+    pub events: aws_sdk_eventbridge::Client,
+    pub cloudwatch: aws_sdk_cloudwatch::Client,
+    pub budgets: aws_sdk_budgets::Client,
 }
 
 impl Clients {
     pub async fn new(settings: &EmulatorSettings) -> Clients {
+        // The provider's own HTTP stack (rustls with ring): the SDK crates are built without
+        // their default client.
+        let http = aws_smithy_http_client::Builder::new()
+            .tls_provider(aws_smithy_http_client::tls::Provider::Rustls(
+                aws_smithy_http_client::tls::rustls_provider::CryptoMode::Ring,
+            ))
+            .build_https();
         let config = aws_config::defaults(BehaviorVersion::latest())
+            .http_client(http)
             .endpoint_url(&settings.endpoint)
             .region(Region::new(settings.region.clone()))
             .credentials_provider(Credentials::new(
@@ -135,6 +147,10 @@ impl Clients {
             s3: aws_sdk_s3::Client::from_conf(s3_config),
             iam: aws_sdk_iam::Client::new(&config),
             sts: aws_sdk_sts::Client::new(&config),
+            sns: aws_sdk_sns::Client::new(&config),
+            events: aws_sdk_eventbridge::Client::new(&config),
+            cloudwatch: aws_sdk_cloudwatch::Client::new(&config),
+            budgets: aws_sdk_budgets::Client::new(&config),
         }
     }
 }

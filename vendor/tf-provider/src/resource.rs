@@ -278,6 +278,59 @@ pub trait Resource: Send + Sync {
         diags.root_error_short("Upgrade is not supported");
         None
     }
+
+    /// Move a resource of another type (possibly of another provider) into this one
+    /// (MoveResourceState, for `moved {}` blocks across types, Terraform 1.8+)
+    ///
+    /// # Remarks
+    ///
+    /// If the return is [`None`], an ad-hoc error is added to diagnostics.
+    async fn move_state<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        source: MoveSource,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        diags.root_error(
+            "Move is not supported",
+            format!(
+                "This resource type cannot be moved from {} ({}).",
+                source.type_name, source.provider_address
+            ),
+        );
+        None
+    }
+
+    /// The configuration `terraform plan -generate-config-out` writes for an imported
+    /// resource, from its state (GenerateResourceConfig, Terraform 1.14+): computed-only
+    /// attributes and values equal to defaults null
+    ///
+    /// # Remarks
+    ///
+    /// If the return is [`None`], an ad-hoc error is added to diagnostics.
+    async fn generate_config<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        state: Self::State<'a>,
+    ) -> Option<Self::State<'a>> {
+        _ = state;
+        diags.root_error_short("Configuration generation is not supported");
+        None
+    }
+}
+
+/// The resource a MoveResourceState call moves from.
+#[derive(Debug, Clone)]
+pub struct MoveSource {
+    /// Provider address of the source, such as `registry.terraform.io/hashicorp/aws`
+    pub provider_address: String,
+    /// Source resource type, such as `aws_glue_job`
+    pub type_name: String,
+    /// Schema version of the source state
+    pub schema_version: i64,
+    /// Source state (JSON)
+    pub state: RawValue,
+    /// Source private state
+    pub private: Vec<u8>,
 }
 
 /// Trait for implementing a resource *without* automatic serialization/deserialization
@@ -509,6 +562,24 @@ pub trait DynamicResource: Send + Sync {
         _ = version;
         _ = prior_state;
         diags.root_error_short("Upgrade is not supported");
+        None
+    }
+
+    /// Move a resource of another type into this one (state and private state)
+    async fn move_state(
+        &self,
+        diags: &mut Diagnostics,
+        source: MoveSource,
+    ) -> Option<(RawValue, Vec<u8>)> {
+        _ = source;
+        diags.root_error_short("Move is not supported");
+        None
+    }
+
+    /// The generated configuration of an imported resource
+    async fn generate_config(&self, diags: &mut Diagnostics, state: RawValue) -> Option<RawValue> {
+        _ = state;
+        diags.root_error_short("Configuration generation is not supported");
         None
     }
 }
@@ -756,6 +827,25 @@ impl<T: Resource> DynamicResource for T {
     ) -> Option<RawValue> {
         let state = <T as Resource>::upgrade(self, diags, version, prior_state).await?;
         RawValue::serialize(diags, &state)
+    }
+    /// Move a resource of another type into this one
+    async fn move_state(
+        &self,
+        diags: &mut Diagnostics,
+        source: MoveSource,
+    ) -> Option<(RawValue, Vec<u8>)> {
+        let (state, private_state) = <T as Resource>::move_state(self, diags, source).await?;
+        (
+            RawValue::serialize(diags, &state),
+            RawValue::serialize_vec(diags, &private_state),
+        )
+            .factor()
+    }
+    /// The generated configuration of an imported resource
+    async fn generate_config(&self, diags: &mut Diagnostics, state: RawValue) -> Option<RawValue> {
+        let state = state.deserialize(diags)?;
+        let config = <T as Resource>::generate_config(self, diags, state).await?;
+        RawValue::serialize(diags, &config)
     }
 }
 

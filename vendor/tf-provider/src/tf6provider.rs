@@ -56,6 +56,7 @@ impl tf::provider_server::Provider for Arc<Server> {
                 plan_destroy: true,
                 get_provider_schema_optional: false,
                 move_resource_state: false,
+                generate_resource_config: true,
             }),
             diagnostics: self.init_diags.clone().into(),
             data_sources,
@@ -95,6 +96,7 @@ impl tf::provider_server::Provider for Arc<Server> {
                 plan_destroy: true,
                 get_provider_schema_optional: false,
                 move_resource_state: false,
+                generate_resource_config: true,
             }),
             functions,
         }))
@@ -459,15 +461,63 @@ impl tf::provider_server::Provider for Arc<Server> {
 
     async fn move_resource_state(
         &self,
-        _request: tonic::Request<tf::move_resource_state::Request>,
+        request: tonic::Request<tf::move_resource_state::Request>,
     ) -> std::result::Result<tonic::Response<tf::move_resource_state::Response>, tonic::Status>
     {
+        let request = request.into_inner();
         let mut diags = Diagnostics::default();
-        diags.root_error_short("MoveResourceState is not implemented");
+        // Terraform sends the source state as JSON only (the flatmap form predates this call).
+        let source_state = request
+            .source_state
+            .map(|s| RawValue::Json(s.json))
+            .unwrap_or(RawValue::Json(Vec::new()));
+        let moved = if let Some(resource) = self.get_resource(&mut diags, &request.target_type_name)
+        {
+            resource
+                .move_state(
+                    &mut diags,
+                    crate::resource::MoveSource {
+                        provider_address: request.source_provider_address,
+                        type_name: request.source_type_name,
+                        schema_version: request.source_schema_version,
+                        state: source_state,
+                        private: request.source_private,
+                    },
+                )
+                .await
+        } else {
+            None
+        }
+        .collect_diagnostics(&mut diags);
+        let (target_state, target_private) = match moved {
+            Some((state, private)) => (Some(state.into()), private),
+            None => (None, vec![]),
+        };
         Ok(tonic::Response::new(tf::move_resource_state::Response {
             diagnostics: diags.into(),
-            target_private: vec![],
-            target_state: None,
+            target_private,
+            target_state,
+        }))
+    }
+    async fn generate_resource_config(
+        &self,
+        request: tonic::Request<tf::generate_resource_config::Request>,
+    ) -> std::result::Result<tonic::Response<tf::generate_resource_config::Response>, tonic::Status>
+    {
+        let request = request.into_inner();
+        let mut diags = Diagnostics::default();
+        let config = if let (Some(resource), Some(state)) = (
+            self.get_resource(&mut diags, &request.type_name),
+            request.state,
+        ) {
+            resource.generate_config(&mut diags, state.into()).await
+        } else {
+            None
+        }
+        .collect_diagnostics(&mut diags);
+        Ok(tonic::Response::new(tf::generate_resource_config::Response {
+            config: config.map(Into::into),
+            diagnostics: diags.into(),
         }))
     }
     async fn read_data_source(

@@ -20,6 +20,7 @@ fn definition() -> JobDefinition {
         glue_version: "4.0".into(),
         description: None,
         default_arguments: BTreeMap::new(),
+        notify_delay_after: None,
     }
 }
 

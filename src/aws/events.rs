@@ -1,0 +1,271 @@
+//! EventBridge rules on the default bus for alerts: DescribeRule, ListTagsForResource and
+//! ListTargetsByRule on refresh; PutRule (create and update) with tags; tag changes;
+//! PutTargets with an input transformer; RemoveTargets; DeleteRule after its targets.
+
+use std::collections::BTreeMap;
+
+use aws_sdk_eventbridge::types::{InputTransformer, RuleState, Tag, Target};
+use serde_json::Value;
+
+use crate::aws::retry::{call, Op};
+use crate::aws::{AwsContext, AwsError, ErrorKind};
+use crate::model::pipeline::{ObservedRule, ObservedTarget};
+use crate::model::tags::{TagDelta, Tags};
+
+fn request_error(operation: &'static str, target: &str, e: impl std::fmt::Display) -> AwsError {
+    AwsError {
+        service: "events",
+        operation,
+        target: target.to_string(),
+        kind: ErrorKind::Validation,
+        code: None,
+        message: format!("building the request: {e}"),
+        status: None,
+    }
+}
+
+fn tags_of(operation: &'static str, rule: &str, tags: &Tags) -> Result<Vec<Tag>, AwsError> {
+    tags.iter()
+        .map(|(k, v)| {
+            Tag::builder()
+                .key(k)
+                .value(v)
+                .build()
+                .map_err(|e| request_error(operation, rule, e))
+        })
+        .collect()
+}
+
+/// The rule with its tags and targets; `None` when it does not exist.
+pub async fn read(ctx: &AwsContext, name: &str) -> Result<Option<ObservedRule>, AwsError> {
+    let rule = match call(&ctx.retry, Op::new("events", "DescribeRule", name), || {
+        ctx.events.describe_rule().name(name).send()
+    })
+    .await
+    {
+        Ok(r) => r,
+        Err(e) if e.is_not_found() => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let arn = rule.arn().unwrap_or_default().to_string();
+    let tags = async {
+        call(
+            &ctx.retry,
+            Op::new("events", "ListTagsForResource", name),
+            || {
+                ctx.events
+                    .list_tags_for_resource()
+                    .resource_arn(&arn)
+                    .send()
+            },
+        )
+        .await
+        .map(|t| {
+            t.tags()
+                .iter()
+                .map(|t| (t.key().to_string(), t.value().to_string()))
+                .collect::<Tags>()
+        })
+    };
+    let (tags, targets) = futures::join!(tags, targets(ctx, name));
+    let (tags, targets) = match (tags, targets) {
+        (Err(e), _) | (_, Err(e)) if e.is_not_found() => return Ok(None),
+        (t, ts) => (t?, ts?),
+    };
+    Ok(Some(ObservedRule {
+        pattern: rule
+            .event_pattern()
+            .and_then(|p| serde_json::from_str(p).ok())
+            .unwrap_or(Value::Null),
+        description: rule.description().unwrap_or_default().to_string(),
+        enabled: rule.state() == Some(&RuleState::Enabled),
+        tags,
+        targets,
+    }))
+}
+
+async fn targets(
+    ctx: &AwsContext,
+    rule: &str,
+) -> Result<BTreeMap<String, ObservedTarget>, AwsError> {
+    let mut out = BTreeMap::new();
+    let mut token: Option<String> = None;
+    loop {
+        let page = call(
+            &ctx.retry,
+            Op::new("events", "ListTargetsByRule", rule),
+            || {
+                ctx.events
+                    .list_targets_by_rule()
+                    .rule(rule)
+                    .set_next_token(token.clone())
+                    .send()
+            },
+        )
+        .await?;
+        for t in page.targets() {
+            let (input_paths, input_template) = match t.input_transformer() {
+                Some(it) => (
+                    it.input_paths_map()
+                        .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+                        .unwrap_or_default(),
+                    it.input_template().to_string(),
+                ),
+                None => (BTreeMap::new(), String::new()),
+            };
+            out.insert(
+                t.id().to_string(),
+                ObservedTarget {
+                    arn: t.arn().to_string(),
+                    input_paths,
+                    input_template,
+                },
+            );
+        }
+        token = page.next_token().map(str::to_string);
+        if token.is_none() {
+            return Ok(out);
+        }
+    }
+}
+
+/// PutRule: creates the rule with its tags, or updates its pattern, description and
+/// state (EventBridge ignores the tags of a PutRule on an existing rule).
+pub async fn put_rule(
+    ctx: &AwsContext,
+    name: &str,
+    pattern: &Value,
+    description: &str,
+    tags: &Tags,
+) -> Result<String, AwsError> {
+    let tags = tags_of("PutRule", name, tags)?;
+    let pattern = pattern.to_string();
+    let out = call(&ctx.retry, Op::new("events", "PutRule", name), || {
+        ctx.events
+            .put_rule()
+            .name(name)
+            .event_pattern(pattern.clone())
+            .description(description)
+            .state(RuleState::Enabled)
+            .set_tags(Some(tags.clone()))
+            .send()
+    })
+    .await?;
+    Ok(out.rule_arn().unwrap_or_default().to_string())
+}
+
+pub async fn change_tags(
+    ctx: &AwsContext,
+    name: &str,
+    rule_arn: &str,
+    delta: &TagDelta,
+) -> Result<(), AwsError> {
+    if !delta.remove.is_empty() {
+        call(&ctx.retry, Op::new("events", "UntagResource", name), || {
+            ctx.events
+                .untag_resource()
+                .resource_arn(rule_arn)
+                .set_tag_keys(Some(delta.remove.clone()))
+                .send()
+        })
+        .await?;
+    }
+    if !delta.add.is_empty() {
+        let tags = tags_of("TagResource", name, &delta.add)?;
+        call(&ctx.retry, Op::new("events", "TagResource", name), || {
+            ctx.events
+                .tag_resource()
+                .resource_arn(rule_arn)
+                .set_tags(Some(tags.clone()))
+                .send()
+        })
+        .await?;
+    }
+    Ok(())
+}
+
+/// PutTargets of one target with an input transformer (creates or replaces it).
+pub async fn put_target(
+    ctx: &AwsContext,
+    rule: &str,
+    id: &str,
+    arn: &str,
+    input_paths: &BTreeMap<String, String>,
+    input_template: &str,
+) -> Result<(), AwsError> {
+    let transformer = InputTransformer::builder()
+        .set_input_paths_map(Some(
+            input_paths
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        ))
+        .input_template(input_template)
+        .build()
+        .map_err(|e| request_error("PutTargets", rule, e))?;
+    let target = Target::builder()
+        .id(id)
+        .arn(arn)
+        .input_transformer(transformer)
+        .build()
+        .map_err(|e| request_error("PutTargets", rule, e))?;
+    let out = call(&ctx.retry, Op::new("events", "PutTargets", rule), || {
+        ctx.events
+            .put_targets()
+            .rule(rule)
+            .targets(target.clone())
+            .send()
+    })
+    .await?;
+    // PutTargets answers 200 with the targets it could not add.
+    match out.failed_entries().first() {
+        Some(f) if out.failed_entry_count() > 0 => Err(AwsError {
+            service: "events",
+            operation: "PutTargets",
+            target: format!("{rule}/{id}"),
+            kind: ErrorKind::Validation,
+            code: f.error_code().map(str::to_string),
+            message: f.error_message().unwrap_or("target not added").to_string(),
+            status: None,
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// RemoveTargets (a rule or target already gone is done).
+pub async fn remove_targets(ctx: &AwsContext, rule: &str, ids: &[String]) -> Result<(), AwsError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    match call(&ctx.retry, Op::new("events", "RemoveTargets", rule), || {
+        ctx.events
+            .remove_targets()
+            .rule(rule)
+            .set_ids(Some(ids.to_vec()))
+            .send()
+    })
+    .await
+    {
+        Err(e) if e.is_not_found() => Ok(()),
+        other => other.map(|_| ()),
+    }
+}
+
+/// Deletes the rule after removing every target (EventBridge refuses a rule that has
+/// targets). A rule already gone is done.
+pub async fn delete(ctx: &AwsContext, name: &str) -> Result<(), AwsError> {
+    let ids: Vec<String> = match targets(ctx, name).await {
+        Ok(t) => t.into_keys().collect(),
+        Err(e) if e.is_not_found() => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    remove_targets(ctx, name, &ids).await?;
+    match call(&ctx.retry, Op::new("events", "DeleteRule", name), || {
+        ctx.events.delete_rule().name(name).send()
+    })
+    .await
+    {
+        Err(e) if e.is_not_found() => Ok(()),
+        other => other.map(|_| ()),
+    }
+}

@@ -1,0 +1,175 @@
+//! The pipeline's alert children (SNS topic, its policy and email subscriptions,
+//! EventBridge rules and their targets) mapped to `crate::aws::{sns, events}` calls, for
+//! the pipeline's [`Backend`](super::engine::Backend). It decides nothing the engine
+//! decides (ownership, order, lost answers).
+
+use std::collections::BTreeMap;
+
+use super::engine::OpError;
+use crate::aws::{events, sns, AwsContext, AwsError};
+use crate::model::children::{Child, ChildKey, Kind, Spec};
+use crate::model::pipeline::ObservedAlerts;
+use crate::model::tags::{self, Tags};
+
+/// The alert children a backend knows: the wanted ones and, so a dropped alert is found
+/// and deleted, those of the configuration the state last applied.
+pub struct Alerts<'a> {
+    pub ctx: &'a AwsContext,
+    pub wanted: &'a [Child],
+    pub previous: &'a [Child],
+}
+
+fn refused(detail: &str) -> OpError {
+    OpError::Refused {
+        summary: "Unexpected alert child".into(),
+        detail: format!("{detail} This is a bug in the provider."),
+    }
+}
+
+impl Alerts<'_> {
+    fn known(&self) -> impl Iterator<Item = &Child> {
+        self.wanted
+            .iter()
+            .chain(self.previous)
+            .filter(|c| c.key.kind.is_alert())
+    }
+
+    /// Whether the pipeline created the topic `arn` (wanted first, then as last applied).
+    fn created(&self, arn: &str) -> bool {
+        let key = ChildKey::top(Kind::SnsTopic, arn);
+        self.known()
+            .find(|c| c.key == key)
+            .is_some_and(|c| matches!(c.spec, Spec::SnsTopic { create: true, .. }))
+    }
+
+    /// Reads every known topic and rule concurrently: three calls per topic (more when its
+    /// subscriptions run over a page), three per rule.
+    pub async fn read(&self) -> Result<ObservedAlerts, AwsError> {
+        let ctx = self.ctx;
+        let mut topics: Vec<String> = Vec::new();
+        let mut rules: Vec<String> = Vec::new();
+        for c in self.known() {
+            match c.key.kind {
+                Kind::SnsTopic if !topics.contains(&c.key.name) => topics.push(c.key.name.clone()),
+                Kind::EventRule if !rules.contains(&c.key.name) => rules.push(c.key.name.clone()),
+                _ => {}
+            }
+        }
+        let topic_reads = futures::future::join_all(topics.iter().map(|arn| async move {
+            sns::read(ctx, arn, self.created(arn))
+                .await
+                .map(|t| (arn.clone(), t))
+        }));
+        let rule_reads = futures::future::join_all(
+            rules
+                .iter()
+                .map(|r| async move { events::read(ctx, r).await.map(|o| (r.clone(), o)) }),
+        );
+        let (ts, rs) = futures::join!(topic_reads, rule_reads);
+        Ok(ObservedAlerts {
+            topics: ts.into_iter().collect::<Result<_, _>>()?,
+            rules: rs.into_iter().collect::<Result<_, _>>()?,
+        })
+    }
+
+    pub async fn create(&self, child: &Child) -> Result<(), OpError> {
+        let key = &child.key;
+        match &child.spec {
+            Spec::SnsTopic { create: true, tags } => {
+                sns::create(self.ctx, &key.name, tags).await.map_err(OpError::from)
+            }
+            Spec::SnsTopic { create: false, .. } => Err(OpError::Refused {
+                summary: "The alerts topic does not exist".into(),
+                detail: format!(
+                    "`alerts.sns_topic_arn` names the topic {:?}, which does not exist (or is not visible to these credentials in this region). The pipeline uses an existing topic but never creates it: create it, or remove `sns_topic_arn` so the pipeline creates its own.",
+                    key.name
+                ),
+            }),
+            _ => self.update(child, None).await,
+        }
+    }
+
+    pub async fn update(&self, child: &Child, observed: Option<&Spec>) -> Result<(), OpError> {
+        let (ctx, key) = (self.ctx, &child.key);
+        let r = match &child.spec {
+            Spec::SnsTopic { tags: want, .. } => {
+                let have = match observed {
+                    Some(Spec::SnsTopic { tags, .. }) => tags.clone(),
+                    _ => Tags::new(),
+                };
+                sns::change_tags(ctx, &key.name, &tags::delta(&have, want)).await
+            }
+            Spec::TopicPolicy { statements } => {
+                sns::put_policy_statements(ctx, &key.owner, statements, self.created(&key.owner))
+                    .await
+            }
+            Spec::Subscription { .. } => sns::subscribe(ctx, &key.owner, &key.name).await,
+            Spec::EventRule {
+                pattern,
+                description,
+                tags: want,
+                ..
+            } => {
+                let arn = events::put_rule(ctx, &key.name, pattern, description, want).await?;
+                // PutRule tags a new rule; an existing one keeps its tags, so they are
+                // brought to the wanted ones here.
+                let have = match observed {
+                    Some(Spec::EventRule { tags, .. }) => tags.clone(),
+                    _ => want.clone(),
+                };
+                events::change_tags(ctx, &key.name, &arn, &tags::delta(&have, want)).await
+            }
+            Spec::EventTarget {
+                arn,
+                input_paths,
+                input_template,
+            } => {
+                events::put_target(ctx, &key.owner, &key.name, arn, input_paths, input_template)
+                    .await
+            }
+            _ => return Err(refused("A pipeline alert has no child of this kind.")),
+        };
+        r.map_err(OpError::from)
+    }
+
+    /// Deletes (or, on an existing topic, releases) an alert child. `observed`: what the
+    /// refresh read.
+    pub async fn delete(&self, key: &ChildKey, observed: Option<&Spec>) -> Result<(), OpError> {
+        let ctx = self.ctx;
+        let r = match key.kind {
+            Kind::SnsTopic if self.created(&key.name) => sns::delete(ctx, &key.name).await,
+            // An existing topic stays; its policy statements and subscriptions go as
+            // children of their own.
+            Kind::SnsTopic => Ok(()),
+            // Goes with the topic the pipeline created.
+            Kind::SnsTopicPolicy if self.created(&key.owner) => Ok(()),
+            Kind::SnsTopicPolicy => sns::put_policy_statements(ctx, &key.owner, &[], false).await,
+            Kind::SnsSubscription => match observed {
+                Some(Spec::Subscription { arn: Some(arn) }) => sns::unsubscribe(ctx, arn).await,
+                // Pending: SNS cannot unsubscribe it; it lapses unconfirmed after 3 days.
+                _ => Ok(()),
+            },
+            Kind::EventRule => events::delete(ctx, &key.name).await,
+            Kind::EventTarget => {
+                events::remove_targets(ctx, &key.owner, std::slice::from_ref(&key.name)).await
+            }
+            _ => return Err(refused("A pipeline alert has no child of this kind.")),
+        };
+        r.map_err(OpError::from)
+    }
+
+    /// The tags of an existing topic or rule (after a create found it there).
+    pub async fn tags(&self, key: &ChildKey) -> Result<Tags, AwsError> {
+        Ok(match key.kind {
+            Kind::SnsTopic => sns::read(self.ctx, &key.name, true)
+                .await?
+                .map(|t| t.tags)
+                .unwrap_or_default(),
+            Kind::EventRule => events::read(self.ctx, &key.name)
+                .await?
+                .map(|r| r.tags)
+                .unwrap_or_default(),
+            _ => BTreeMap::new(),
+        })
+    }
+}

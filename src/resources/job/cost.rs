@@ -1,0 +1,138 @@
+//! The job's worst case, computed through `model::cost` from the values a plan or a read
+//! holds: `max_dpu_hours_per_run`, `max_dpu_hours_per_day` and `max_cost_per_run_usd`.
+//! Each is unknown while a value it depends on is, and null when it cannot be known (a
+//! worker type outside the table, a region without a price).
+
+use super::*;
+use crate::model::cost::{self, Capacity, ExecutionClass, JobShape};
+
+/// Glue's default `MaxConcurrentRuns`: one run of a job at a time.
+const DEFAULT_MAX_CONCURRENT_RUNS: i64 = 1;
+
+/// Sets the three cost attributes of `s` from its worker type, worker count, timeout,
+/// retries and schedule, pricing in `region` (or at the provider's `price_override`).
+pub(super) fn set_cost_attributes(region: &str, price_override: Option<f64>, s: &mut State) {
+    let unknown = |s: &mut State| {
+        s.max_dpu_hours_per_run = Value::Unknown;
+        s.max_dpu_hours_per_day = Value::Unknown;
+        s.max_cost_per_run_usd = Value::Unknown;
+    };
+    let null = |s: &mut State| {
+        s.max_dpu_hours_per_run = Value::Null;
+        s.max_dpu_hours_per_day = Value::Null;
+        s.max_cost_per_run_usd = Value::Null;
+    };
+    let whole = |v: &Value<Number>| v.as_ref_option().and_then(|n| n.as_i64());
+    if [&s.number_of_workers, &s.timeout_minutes, &s.max_retries]
+        .iter()
+        .any(|v| v.is_unknown())
+        || s.worker_type.is_unknown()
+    {
+        return unknown(s);
+    }
+    let (Some(worker_type), Some(workers), Some(timeout)) = (
+        s.worker_type.as_ref_option(),
+        whole(&s.number_of_workers),
+        whole(&s.timeout_minutes),
+    ) else {
+        return null(s);
+    };
+    let Some(dpus) = cost::max_dpus(Capacity::Workers {
+        worker_type,
+        count: workers,
+    }) else {
+        return null(s);
+    };
+    let per_run = cost::max_dpu_hours_per_run(dpus, timeout);
+    s.max_dpu_hours_per_run = Value::Value(Number(per_run));
+    s.max_cost_per_run_usd = opt_value(
+        cost::dpu_hour_price(region, ExecutionClass::Standard, price_override)
+            .map(|price| Number(cost::cost_usd(per_run, price))),
+    );
+    // Only a schedule this configuration makes bounds the runs a day; an unparsable one
+    // (validation reports it) bounds nothing.
+    let runs_per_day = match &s.schedule {
+        Value::Unknown => {
+            s.max_dpu_hours_per_day = Value::Unknown;
+            return;
+        }
+        Value::Null => None,
+        Value::Value(expr) => schedule::max_runs_per_day(expr),
+    };
+    s.max_dpu_hours_per_day = Value::Value(Number(cost::max_dpu_hours_per_day(&JobShape {
+        dpus,
+        timeout_minutes: timeout,
+        max_retries: whole(&s.max_retries).unwrap_or(0),
+        runs_per_day,
+        max_concurrent_runs: DEFAULT_MAX_CONCURRENT_RUNS,
+    })));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn job(worker_type: &str, workers: f64, timeout: f64, retries: f64) -> State {
+        State {
+            worker_type: Value::Value(worker_type.into()),
+            number_of_workers: Value::Value(Number(workers)),
+            timeout_minutes: Value::Value(Number(timeout)),
+            max_retries: Value::Value(Number(retries)),
+            ..Default::default()
+        }
+    }
+
+    fn figures(s: &State) -> [Value<Number>; 3] {
+        [
+            s.max_dpu_hours_per_run,
+            s.max_dpu_hours_per_day,
+            s.max_cost_per_run_usd,
+        ]
+    }
+
+    fn n(x: f64) -> Value<Number> {
+        Value::Value(Number(x))
+    }
+
+    #[test]
+    fn the_production_jobs_and_a_schedule() {
+        let mut s = job("G.1X", 8.0, 600.0, 2.0);
+        set_cost_attributes("us-east-1", None, &mut s);
+        assert_eq!(figures(&s), [n(80.0), n(192.0), n(35.2)]);
+        let mut s = job("G.1X", 24.0, 600.0, 2.0);
+        set_cost_attributes("us-east-1", None, &mut s);
+        assert_eq!(figures(&s), [n(240.0), n(576.0), n(105.6)]);
+        // Nightly, 2 hours, 2 retries: 3 attempts of 16 DPU-hours.
+        let mut s = job("G.1X", 8.0, 120.0, 2.0);
+        s.schedule = Value::Value("cron(0 3 * * ? *)".into());
+        set_cost_attributes("us-east-1", None, &mut s);
+        assert_eq!(figures(&s), [n(16.0), n(48.0), n(7.04)]);
+        // The provider's price wins.
+        set_cost_attributes("us-east-1", Some(0.5), &mut s);
+        assert_eq!(s.max_cost_per_run_usd, n(8.0));
+    }
+
+    #[test]
+    fn unknown_and_unpriced() {
+        let mut s = job("G.1X", 8.0, 600.0, 2.0);
+        s.number_of_workers = Value::Unknown;
+        set_cost_attributes("us-east-1", None, &mut s);
+        assert_eq!(
+            figures(&s),
+            [Value::Unknown, Value::Unknown, Value::Unknown]
+        );
+        // An unknown schedule leaves only the daily figure unknown.
+        let mut s = job("G.1X", 8.0, 600.0, 2.0);
+        s.schedule = Value::Unknown;
+        set_cost_attributes("us-east-1", None, &mut s);
+        assert_eq!(figures(&s), [n(80.0), Value::Unknown, n(35.2)]);
+        // A region without a price: DPU-hours, no cost.
+        let mut s = job("G.2X", 10.0, 60.0, 0.0);
+        set_cost_attributes("ap-south-2", None, &mut s);
+        assert_eq!(figures(&s), [n(20.0), n(480.0), Value::Null]);
+        // A worker type the table does not know (a job made elsewhere): nothing.
+        let mut s = job("Standard", 10.0, 60.0, 0.0);
+        set_cost_attributes("us-east-1", None, &mut s);
+        assert_eq!(figures(&s), [Value::Null, Value::Null, Value::Null]);
+    }
+}
