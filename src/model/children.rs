@@ -729,6 +729,9 @@ mod job_tests {
             description: None,
             default_arguments: [("--TempDir".to_string(), "s3://assets/tmp/".to_string())].into(),
             notify_delay_after: None,
+            execution_class: "STANDARD".into(),
+            max_concurrent_runs: 1,
+            job_run_queuing_enabled: false,
         }
     }
 
@@ -749,6 +752,10 @@ mod job_tests {
             default_arguments: d.default_arguments.clone(),
             created_on: Some(1),
             notify_delay_after: d.notify_delay_after,
+            // Glue reports neither when they were never set.
+            execution_class: None,
+            max_concurrent_runs: None,
+            job_run_queuing_enabled: None,
         }
     }
 

@@ -40,8 +40,6 @@ pub fn dpus_per_worker(worker_type: &str) -> Option<f64> {
 pub enum ExecutionClass {
     #[default]
     Standard,
-    // Not yet chosen by any resource: `execution_class` on `flywheel_job` comes next.
-    #[allow(dead_code)]
     Flex,
 }
 

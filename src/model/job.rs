@@ -14,6 +14,17 @@
 //!   `Standard` is the deprecated pre-2.0 type, which cannot be combined with worker counts.
 //! - Glue uses `--conf`, `--debug`, `--mode` and `--JOB_NAME` internally ("never use them"),
 //!   and sets `--JOB_ID` / `--JOB_RUN_ID` on every run.
+//! - `ExecutionClass` FLEX: "only jobs with AWS Glue version 3.0 and above and command type
+//!   glueetl" (the Job structure), and "G.1X or G.2X worker types" (the FLEX announcement,
+//!   which AWS CDK's Glue constructs enforce too).
+//! - Auto scaling (`--enable-auto-scaling`): "AWS Glue version 3.0 or later";
+//!   `NumberOfWorkers` is then the maximum.
+//! - `ExecutionProperty.MaxConcurrentRuns`: "The default is 1", the maximum a service quota.
+//! - Glue 5.0 deprecates the continuous-logging arguments (`--enable-continuous-cloudwatch-log`
+//!   and its `--continuous-log-*` options): every 5.x job logs in real time to
+//!   `/aws-glue/jobs/error` and `/aws-glue/jobs/output` ("Migrating to AWS Glue 5.0").
+//! - Glue 2.0 reached end of support on 2024-01-31 and end of life on 2026-04-01 (the AWS Glue
+//!   version support policy); 3.0 and later have no published date.
 
 use std::collections::BTreeMap;
 
@@ -27,6 +38,10 @@ pub const DEFAULT_NUMBER_OF_WORKERS: i64 = 10;
 pub const DEFAULT_TIMEOUT_MINUTES: i64 = 600;
 pub const DEFAULT_MAX_RETRIES: i64 = 2;
 pub const DEFAULT_GLUE_VERSION: &str = "4.0";
+pub const DEFAULT_EXECUTION_CLASS: &str = "STANDARD";
+pub const EXECUTION_CLASSES: [&str; 2] = ["STANDARD", "FLEX"];
+/// Glue's default `MaxConcurrentRuns`: one run of a job at a time.
+pub const DEFAULT_MAX_CONCURRENT_RUNS: i64 = 1;
 pub const DEFAULT_SCRIPTS_PREFIX: &str = "scripts/";
 /// Standalone jobs put temporary files and Spark UI logs beside the script, under the same
 /// prefixes the production Glue assets bucket uses.
@@ -41,7 +56,7 @@ pub const TIMEOUT_RANGE: (i64, i64) = (1, 2880);
 pub const MAX_RETRIES_RANGE: (i64, i64) = (0, 10);
 pub const WORKERS_RANGE: (i64, i64) = (2, 299);
 
-pub const GLUE_VERSIONS: [&str; 4] = ["2.0", "3.0", "4.0", "5.0"];
+pub const GLUE_VERSIONS: [&str; 5] = ["2.0", "3.0", "4.0", "5.0", "5.1"];
 
 /// Arguments Glue reserves for itself.
 pub const RESERVED_ARGUMENTS: [&str; 6] = [
@@ -59,6 +74,16 @@ pub const ARG_SPARK_UI: &str = "--enable-spark-ui";
 pub const ARG_SPARK_LOGS: &str = "--spark-event-logs-path";
 pub const ARG_TEMP_DIR: &str = "--TempDir";
 pub const ARG_BOOKMARK: &str = "--job-bookmark-option";
+/// Set by `auto_scaling`, never in `arguments`.
+pub const ARG_AUTO_SCALING: &str = "--enable-auto-scaling";
+/// Continuous-logging arguments Glue 5.0 deprecates.
+pub const GLUE5_DEPRECATED_ARGUMENTS: [&str; 5] = [
+    ARG_CONTINUOUS_LOG,
+    "--continuous-log-logGroup",
+    "--continuous-log-logStreamPrefix",
+    "--continuous-log-conversionPattern",
+    "--enable-continuous-log-filter",
+];
 pub const BOOKMARK_OPTIONS: [&str; 3] = [
     "job-bookmark-enable",
     "job-bookmark-disable",
@@ -76,6 +101,19 @@ pub const STATIC_DEFAULTS: [(&str, &str); 4] = [
 /// Every key the provider sets by default (the static ones plus the two S3 paths).
 pub fn is_default_key(key: &str) -> bool {
     key == ARG_TEMP_DIR || key == ARG_SPARK_LOGS || STATIC_DEFAULTS.iter().any(|(k, _)| *k == key)
+}
+
+/// Glue 5.0 or later, where continuous logging is built in and its arguments deprecated.
+pub fn is_glue5(version: &str) -> bool {
+    version_number(version).is_some_and(|v| v >= (5, 0))
+}
+
+/// The static defaults for a Glue version: 5.x jobs get no continuous-logging argument.
+fn static_defaults(glue_version: &str) -> impl Iterator<Item = (&'static str, &'static str)> {
+    let glue5 = is_glue5(glue_version);
+    STATIC_DEFAULTS
+        .into_iter()
+        .filter(move |(k, _)| !(glue5 && *k == ARG_CONTINUOUS_LOG))
 }
 
 /// What a worker type is for, as far as Spark ETL jobs go.
@@ -114,6 +152,47 @@ pub fn check_glue_version(version: &str) -> Result<(), String> {
 }
 
 /// The worker type must exist in the Glue version. Only called once both are valid alone.
+/// What Glue's support policy says of a version, when it is past support.
+pub fn glue_version_warning(version: &str) -> Option<String> {
+    (version == "2.0").then(|| {
+        "Glue 2.0 reached end of support on 2024-01-31 and end of life on 2026-04-01 (AWS Glue version support policy): AWS no longer fixes it, and its jobs may stop running. Move to glue_version 4.0 or later.".to_string()
+    })
+}
+
+/// `execution_class` is STANDARD or FLEX; FLEX needs Glue 3.0 or later and G.1X or G.2X.
+/// Only called once worker type and version are valid alone.
+pub fn check_execution_class(class: &str, worker_type: &str, version: &str) -> Result<(), String> {
+    if !EXECUTION_CLASSES.contains(&class) {
+        return Err(format!(
+            "{class:?} is not a Glue execution class; use STANDARD or FLEX"
+        ));
+    }
+    if class != "FLEX" {
+        return Ok(());
+    }
+    if version_number(version).is_none_or(|v| v < (3, 0)) {
+        return Err(format!(
+            "FLEX needs Glue 3.0 or later, but glue_version is {version:?}"
+        ));
+    }
+    if !["G.1X", "G.2X"].contains(&worker_type) {
+        return Err(format!(
+            "FLEX runs only on G.1X or G.2X workers, but worker_type is {worker_type:?}"
+        ));
+    }
+    Ok(())
+}
+
+/// Auto scaling needs Glue 3.0 or later.
+pub fn check_auto_scaling(version: &str) -> Result<(), String> {
+    match version_number(version) {
+        Some(v) if v >= (3, 0) => Ok(()),
+        _ => Err(format!(
+            "auto scaling needs Glue 3.0 or later, but glue_version is {version:?}"
+        )),
+    }
+}
+
 pub fn check_compatibility(worker_type: &str, version: &str) -> Result<(), String> {
     let min = worker_type_rule(worker_type)?;
     match (version_number(version), version_number(min)) {
@@ -165,6 +244,11 @@ pub fn check_argument(key: &str, value: &str) -> Result<(), String> {
     if !key.starts_with("--") || key.len() < 3 {
         return Err(format!(
             "{key:?} must start with \"--\" (Glue passes arguments to the script as --name value, and getResolvedOptions reads them that way)"
+        ));
+    }
+    if key == ARG_AUTO_SCALING {
+        return Err(format!(
+            "{key} is set by the `auto_scaling` attribute; set `auto_scaling = true` instead"
         ));
     }
     match key {
@@ -301,10 +385,9 @@ pub fn resolve_environment(i: &EnvironmentInput) -> Result<Environment, Missing>
     })
 }
 
-/// The built-in default arguments for an environment.
-pub fn default_arguments(env: &Environment) -> BTreeMap<String, String> {
-    let mut out: BTreeMap<String, String> = STATIC_DEFAULTS
-        .iter()
+/// The built-in default arguments for an environment and Glue version.
+pub fn default_arguments(env: &Environment, glue_version: &str) -> BTreeMap<String, String> {
+    let mut out: BTreeMap<String, String> = static_defaults(glue_version)
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
     out.insert(ARG_TEMP_DIR.into(), env.temp_dir.clone());
@@ -312,14 +395,27 @@ pub fn default_arguments(env: &Environment) -> BTreeMap<String, String> {
     out
 }
 
-/// Defaults overlaid by the user's arguments: exactly what Glue is sent.
+/// Defaults overlaid by the user's arguments, plus `--enable-auto-scaling` when
+/// `auto_scaling`: exactly what Glue is sent.
 pub fn effective_arguments(
     env: &Environment,
+    glue_version: &str,
     user: &BTreeMap<String, String>,
+    auto_scaling: bool,
 ) -> BTreeMap<String, String> {
-    let mut out = default_arguments(env);
+    let mut out = default_arguments(env, glue_version);
     out.extend(user.iter().map(|(k, v)| (k.clone(), v.clone())));
+    if auto_scaling {
+        out.insert(ARG_AUTO_SCALING.into(), "true".into());
+    }
     out
+}
+
+/// Whether the arguments Glue holds turn auto scaling on.
+pub fn auto_scaling_of(arguments: &BTreeMap<String, String>) -> bool {
+    arguments
+        .get(ARG_AUTO_SCALING)
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"))
 }
 
 /// Which of the job's arguments (as AWS holds them) are the user's. An argument is the
@@ -333,6 +429,9 @@ pub fn user_arguments(
 ) -> BTreeMap<String, String> {
     all.iter()
         .filter(|(k, v)| {
+            if *k == ARG_AUTO_SCALING {
+                return false; // `auto_scaling`
+            }
             if !is_default_key(k) || prior_user.is_some_and(|p| p.contains_key(*k)) {
                 return true;
             }
@@ -433,6 +532,11 @@ pub struct JobDefinition {
     /// Glue's NotificationProperty.NotifyDelayAfter: minutes after which a run still going
     /// sends the "Glue Job Run Status" event (`long_running_minutes`).
     pub notify_delay_after: Option<i64>,
+    /// STANDARD or FLEX.
+    pub execution_class: String,
+    /// ExecutionProperty.MaxConcurrentRuns.
+    pub max_concurrent_runs: i64,
+    pub job_run_queuing_enabled: bool,
 }
 
 /// A job as GetJob reports it, reduced to what the provider manages. Every field is
@@ -454,6 +558,9 @@ pub struct ObservedJob {
     /// Creation time (seconds since the epoch): it changes only when the job is recreated.
     pub created_on: Option<i64>,
     pub notify_delay_after: Option<i64>,
+    pub execution_class: Option<String>,
+    pub max_concurrent_runs: Option<i64>,
+    pub job_run_queuing_enabled: Option<bool>,
 }
 
 impl ObservedJob {
@@ -472,6 +579,23 @@ impl ObservedJob {
             && self.description.as_deref().filter(|d| !d.is_empty()) == want.description.as_deref()
             && self.default_arguments == want.default_arguments
             && self.notify_delay_after == want.notify_delay_after
+            && self.execution_class() == want.execution_class
+            && self.max_concurrent_runs() == want.max_concurrent_runs
+            && self.job_run_queuing_enabled.unwrap_or(false) == want.job_run_queuing_enabled
+    }
+
+    /// The execution class, STANDARD when Glue reports none.
+    pub fn execution_class(&self) -> &str {
+        self.execution_class
+            .as_deref()
+            .filter(|c| !c.is_empty())
+            .unwrap_or(DEFAULT_EXECUTION_CLASS)
+    }
+
+    /// MaxConcurrentRuns, Glue's default 1 when it reports none.
+    pub fn max_concurrent_runs(&self) -> i64 {
+        self.max_concurrent_runs
+            .unwrap_or(DEFAULT_MAX_CONCURRENT_RUNS)
     }
 }
 
@@ -491,6 +615,10 @@ pub struct JobSettings {
     pub tags: Tags,
     /// NotifyDelayAfter, in minutes (`long_running_minutes`).
     pub long_running_minutes: Option<i64>,
+    pub execution_class: Option<String>,
+    pub max_concurrent_runs: Option<i64>,
+    pub job_run_queuing_enabled: Option<bool>,
+    pub auto_scaling: Option<bool>,
 }
 
 /// Everything a job expands into.
@@ -537,6 +665,10 @@ pub fn expand(
         }
         None => None,
     };
+    let glue_version = settings
+        .glue_version
+        .clone()
+        .unwrap_or_else(|| DEFAULT_GLUE_VERSION.into());
     let job = JobDefinition {
         name: settings.name.clone(),
         role_arn: env.role_arn.clone(),
@@ -551,13 +683,23 @@ pub fn expand(
             .unwrap_or(DEFAULT_NUMBER_OF_WORKERS),
         timeout_minutes: settings.timeout_minutes.unwrap_or(DEFAULT_TIMEOUT_MINUTES),
         max_retries: settings.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
-        glue_version: settings
-            .glue_version
-            .clone()
-            .unwrap_or_else(|| DEFAULT_GLUE_VERSION.into()),
         description: settings.description.clone().filter(|d| !d.is_empty()),
-        default_arguments: effective_arguments(env, &settings.arguments),
+        default_arguments: effective_arguments(
+            env,
+            &glue_version,
+            &settings.arguments,
+            settings.auto_scaling.unwrap_or(false),
+        ),
+        glue_version,
         notify_delay_after: settings.long_running_minutes,
+        execution_class: settings
+            .execution_class
+            .clone()
+            .unwrap_or_else(|| DEFAULT_EXECUTION_CLASS.into()),
+        max_concurrent_runs: settings
+            .max_concurrent_runs
+            .unwrap_or(DEFAULT_MAX_CONCURRENT_RUNS),
+        job_run_queuing_enabled: settings.job_run_queuing_enabled.unwrap_or(false),
     };
     Ok(Desired {
         job,
@@ -956,17 +1098,17 @@ mod tests {
     fn defaults_never_read_back_as_user_arguments() {
         let e = env();
         let user = m(&[("--input_path", "s3://b-1/in/")]);
-        let all = effective_arguments(&e, &user);
+        let all = effective_arguments(&e, "4.0", &user, false);
         assert_eq!(user_arguments(&all, Some(&user)), user);
         // Import: no prior state; defaults with their default value are not the user's.
         assert_eq!(user_arguments(&all, None), user);
         // An override of a fixed default is recognised on import too.
         let over = m(&[("--job-bookmark-option", "job-bookmark-disable")]);
-        let all = effective_arguments(&e, &over);
+        let all = effective_arguments(&e, "4.0", &over, false);
         assert_eq!(user_arguments(&all, None), over);
         // A user override equal to the default stays the user's when state says so.
         let same = m(&[("--enable-metrics", "true")]);
-        let all = effective_arguments(&e, &same);
+        let all = effective_arguments(&e, "4.0", &same, false);
         assert_eq!(user_arguments(&all, Some(&same)), same);
         assert_eq!(
             user_arguments(&all, Some(&BTreeMap::new())),
@@ -974,8 +1116,88 @@ mod tests {
         );
         // A path default overridden in state keeps being the user's.
         let tmp = m(&[("--TempDir", "s3://other/tmp/")]);
-        let all = effective_arguments(&e, &tmp);
+        let all = effective_arguments(&e, "4.0", &tmp, false);
         assert_eq!(user_arguments(&all, Some(&tmp)), tmp);
+    }
+
+    #[test]
+    fn glue5_jobs_get_no_continuous_logging_argument() {
+        let e = env();
+        for v in ["5.0", "5.1"] {
+            let all = effective_arguments(&e, v, &BTreeMap::new(), false);
+            assert!(!all.contains_key(ARG_CONTINUOUS_LOG), "{v}: {all:?}");
+            assert_eq!(all.len(), 5, "{v}");
+        }
+        let all = effective_arguments(&e, "4.0", &BTreeMap::new(), false);
+        assert_eq!(all[ARG_CONTINUOUS_LOG], "true");
+    }
+
+    #[test]
+    fn auto_scaling_is_an_argument_that_is_never_the_users() {
+        let e = env();
+        let all = effective_arguments(&e, "4.0", &BTreeMap::new(), true);
+        assert_eq!(all[ARG_AUTO_SCALING], "true");
+        assert!(auto_scaling_of(&all));
+        assert!(user_arguments(&all, None).is_empty());
+        assert!(user_arguments(&all, Some(&BTreeMap::new())).is_empty());
+        assert!(!auto_scaling_of(&m(&[(ARG_AUTO_SCALING, "false")])));
+        assert!(check_argument(ARG_AUTO_SCALING, "true")
+            .unwrap_err()
+            .contains("auto_scaling"));
+        assert!(check_auto_scaling("3.0").is_ok());
+        assert!(check_auto_scaling("2.0").unwrap_err().contains("3.0"));
+    }
+
+    #[test]
+    fn flex_needs_glue_3_and_small_workers() {
+        assert!(check_execution_class("STANDARD", "G.8X", "2.0").is_ok());
+        assert!(check_execution_class("FLEX", "G.1X", "3.0").is_ok());
+        assert!(check_execution_class("FLEX", "G.2X", "5.1").is_ok());
+        assert!(check_execution_class("FLEX", "G.1X", "2.0")
+            .unwrap_err()
+            .contains("Glue 3.0"));
+        assert!(check_execution_class("FLEX", "G.4X", "4.0")
+            .unwrap_err()
+            .contains("G.1X or G.2X"));
+        assert!(check_execution_class("flex", "G.1X", "4.0")
+            .unwrap_err()
+            .contains("STANDARD or FLEX"));
+        assert!(glue_version_warning("2.0").unwrap().contains("2026-04-01"));
+        assert!(glue_version_warning("3.0").is_none());
+        assert!(check_glue_version("5.1").is_ok());
+    }
+
+    #[test]
+    fn new_settings_expand_and_compare() {
+        let settings = JobSettings {
+            name: "etl".into(),
+            execution_class: Some("FLEX".into()),
+            max_concurrent_runs: Some(3),
+            job_run_queuing_enabled: Some(true),
+            auto_scaling: Some(true),
+            ..Default::default()
+        };
+        let d = expand(&settings, &env(), upload("etl"), &Tags::new()).unwrap();
+        assert_eq!(d.job.execution_class, "FLEX");
+        assert_eq!(d.job.max_concurrent_runs, 3);
+        assert!(d.job.job_run_queuing_enabled);
+        assert_eq!(d.job.default_arguments[ARG_AUTO_SCALING], "true");
+        // Glue leaving the fields out reads as its defaults.
+        let plain = expand(
+            &JobSettings {
+                name: "etl".into(),
+                ..Default::default()
+            },
+            &env(),
+            upload("etl"),
+            &Tags::new(),
+        )
+        .unwrap();
+        assert_eq!(plain.job.execution_class, "STANDARD");
+        assert_eq!(plain.job.max_concurrent_runs, 1);
+        let seen = ObservedJob::default();
+        assert_eq!(seen.execution_class(), "STANDARD");
+        assert_eq!(seen.max_concurrent_runs(), 1);
     }
 
     #[test]
@@ -1131,8 +1353,27 @@ mod tests {
             default_arguments: d.default_arguments.clone(),
             created_on: Some(1),
             notify_delay_after: None,
+            execution_class: None,
+            max_concurrent_runs: None,
+            job_run_queuing_enabled: None,
         };
         assert!(seen.matches(&d));
+        for drifted in [
+            ObservedJob {
+                execution_class: Some("FLEX".into()),
+                ..seen.clone()
+            },
+            ObservedJob {
+                max_concurrent_runs: Some(5),
+                ..seen.clone()
+            },
+            ObservedJob {
+                job_run_queuing_enabled: Some(true),
+                ..seen.clone()
+            },
+        ] {
+            assert!(!drifted.matches(&d), "{drifted:?}");
+        }
         let mut notified = d.clone();
         notified.notify_delay_after = Some(240);
         assert!(!seen.matches(&notified), "NotifyDelayAfter is compared");

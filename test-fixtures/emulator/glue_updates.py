@@ -25,8 +25,9 @@ UpdateTrigger(Name, TriggerUpdate{Description?, Schedule?, Actions?, Predicate?,
     members left out are removed (Name inside TriggerUpdate is ignored: AWS reserves it);
     the trigger's type and state stay. Unknown trigger: EntityNotFoundException.
 
-It also makes CreateCrawler keep LakeFormationConfiguration, which moto drops, so that
-GetCrawler shows what CreateCrawler or UpdateCrawler set, and makes CreateJob and
+It also makes CreateJob and UpdateJob keep JobRunQueuingEnabled, and CreateCrawler keep
+LakeFormationConfiguration, both of which moto drops, so that GetJob and GetCrawler show
+what was set (a field never set is left out, as AWS leaves it out), and makes CreateJob and
 CreateTrigger with the name of an existing job or trigger fail with AlreadyExistsException
 as on AWS (moto silently replaces the job or trigger, tags and state included; a retried
 create after a lost response succeeded). CreateCrawler and CreateDatabase already do.
@@ -96,6 +97,7 @@ def update_job(self: GlueBackend, name: str, job_update: dict[str, Any]) -> str:
     job.code_gen_configuration_nodes = u.get("CodeGenConfigurationNodes")
     job.execution_class = u.get("ExecutionClass") or "STANDARD"
     job.source_control_details = u.get("SourceControlDetails")
+    job.job_run_queuing_enabled = u.get("JobRunQueuingEnabled")
     job.last_modified_on = utcnow()
     return name
 
@@ -138,6 +140,17 @@ def crawler_as_dict(self: FakeCrawler) -> dict[str, Any]:
     return data
 
 
+_original_job_as_dict = FakeJob.as_dict
+
+
+def job_as_dict(self: FakeJob) -> dict[str, Any]:
+    data = _original_job_as_dict(self)
+    queuing = getattr(self, "job_run_queuing_enabled", None)
+    if queuing is not None:
+        data["JobRunQueuingEnabled"] = queuing
+    return data
+
+
 # --- responses -------------------------------------------------------------------------
 
 
@@ -172,6 +185,17 @@ def response_create_crawler(self: GlueResponse) -> ActionResult:
     return result
 
 
+_original_response_create_job = GlueResponse.create_job
+
+
+def response_create_job(self: GlueResponse) -> ActionResult:
+    result = _original_response_create_job(self)
+    queuing = self.parameters.get("JobRunQueuingEnabled")
+    if queuing is not None:
+        self.glue_backend.get_job(self.parameters.get("Name")).job_run_queuing_enabled = queuing
+    return result
+
+
 _original_create_job = GlueBackend.create_job
 
 
@@ -200,6 +224,8 @@ def install() -> None:
     GlueBackend.create_job = create_job
     GlueBackend.create_trigger = create_trigger
     FakeCrawler.as_dict = crawler_as_dict
+    FakeJob.as_dict = job_as_dict
+    GlueResponse.create_job = response_create_job
     GlueResponse.update_job = response_update_job
     GlueResponse.update_crawler = response_update_crawler
     GlueResponse.update_trigger = response_update_trigger

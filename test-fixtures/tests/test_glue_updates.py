@@ -74,6 +74,26 @@ class UpdateJobTest(unittest.TestCase):
         self.assertEqual(job.get("ExecutionProperty", {}).get("MaxConcurrentRuns", 1), 1)
         self.assertEqual(job["Command"], COMMAND)
 
+    def test_queuing_and_execution_class_kept_then_reset(self):
+        self.assertNotIn("JobRunQueuingEnabled", self.created)
+        self.glue.update_job(JobName=self.name, JobUpdate=self.full_update(
+            JobRunQueuingEnabled=True, ExecutionClass="FLEX", WorkerType="G.1X"))
+        job = self.glue.get_job(JobName=self.name)["Job"]
+        self.assertIs(job["JobRunQueuingEnabled"], True)
+        self.assertEqual(job["ExecutionClass"], "FLEX")
+        batch = self.glue.batch_get_jobs(JobNames=[self.name])["Jobs"][0]
+        self.assertIs(batch["JobRunQueuingEnabled"], True)
+        self.glue.update_job(JobName=self.name, JobUpdate=self.full_update())
+        job = self.glue.get_job(JobName=self.name)["Job"]
+        self.assertNotIn("JobRunQueuingEnabled", job)
+        self.assertEqual(job["ExecutionClass"], "STANDARD")
+        other = unique("job-q")
+        self.glue.create_job(Name=other, Role=ROLE, Command=COMMAND, JobRunQueuingEnabled=False)
+        try:
+            self.assertIs(self.glue.get_job(JobName=other)["Job"]["JobRunQueuingEnabled"], False)
+        finally:
+            self.glue.delete_job(JobName=other)
+
     def test_keeps_identity_tags_and_creation_time(self):
         self.glue.update_job(JobName=self.name, JobUpdate=self.full_update(Role=ROLE + "-2"))
         job = self.glue.get_job(JobName=self.name)["Job"]

@@ -373,7 +373,15 @@ async fn job_lifecycle() {
     // `script` the uploaded object reads as an existing one in `managed_objects`. The
     // pipeline's paths are its assets bucket's defaults, so they read back as that
     // `script_bucket` (the form a standalone job would write).
-    let ignore = ["pipeline", "script", "managed_objects", "script_bucket"];
+    // `script_sha256` is the hash of the local `script`: not read for a job that does not
+    // upload its script, which is what an imported job is until `script` is configured.
+    let ignore = [
+        "pipeline",
+        "script",
+        "script_sha256",
+        "managed_objects",
+        "script_bucket",
+    ];
     let step_import = Step::import_state_verify(
         ImportStateVerify::new(ADDR)
             .id(f.job.clone())
@@ -535,7 +543,8 @@ pub(crate) fn job_arn(ctx: &Ctx, job: &str) -> Result<String> {
     Ok(arn)
 }
 
-/// An existing `script_location` is pointed at, hashed, and never deleted.
+/// An existing `script_location` is pointed at, never read (it is the user's object, so
+/// `script_sha256` is null and no refresh makes a HeadObject), and never deleted.
 #[tokio::test]
 #[ignore = "acceptance: needs TF_ACC=1 and the emulator; run with --include-ignored"]
 async fn job_with_existing_script_location() {
@@ -574,10 +583,12 @@ resource "flywheel_job" "test" {{
         bucket = f.bucket,
     );
     let fx = f.clone();
+    let mark = crate::harness::requests::log_mark().expect("request log");
+    let bucket = f.bucket.clone();
     TestCase::new()
-        .step(Step::config(config).checks([
+        .step(Step::config(config.clone()).checks([
             check_attr(ADDR, "script_location", format!("s3://{}/{key}", f.bucket)),
-            check_attr(ADDR, "script_sha256", sha256_hex(SCRIPT_V1.as_bytes())),
+            check_no_attr(ADDR, "script_sha256"),
             check_attr(
                 ADDR,
                 "arguments_all.--TempDir",
@@ -586,6 +597,16 @@ resource "flywheel_job" "test" {{
             check_attr(ADDR, "managed_objects.#", "1"),
             check_no_attr(ADDR, "arguments"),
         ]))
+        // Create, then a refresh: the script object is never read.
+        .step(Step::config(config).plan_only().plan_check(move |_| {
+            let calls = crate::harness::requests::requests_since(mark, &bucket)?;
+            let heads = calls
+                .iter()
+                .filter(|r| crate::harness::requests::operation(r) == "s3:HeadObject")
+                .count();
+            ensure!(heads == 0, "{heads} HeadObject calls on the user's script");
+            Ok(())
+        }))
         .check_destroy(move |ctx| {
             let f = fx.clone();
             async move {

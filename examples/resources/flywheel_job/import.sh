@@ -4,7 +4,8 @@
 # temp_dir and spark_event_logs_path (when they are not those defaults), role_arn and the
 # schedule. Only these can differ after import, each as an in-place update in the first plan
 # that makes no AWS call (as with aws_s3_object's `source`):
-# - `script`, a local path, and `pipeline`, the pipeline's context object;
+# - `script`, a local path (and so `script_sha256`, its hash), and `pipeline`, the
+#   pipeline's context object;
 # - an argument written out with its built-in default value (for example
 #   "--job-bookmark-option" = "job-bookmark-enable"), which reads back as not set;
 # - defaults written out by hand (temp_dir = "s3://<script_bucket>/temporary/") or taken

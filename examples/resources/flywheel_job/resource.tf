@@ -25,3 +25,19 @@ resource "flywheel_job" "standalone" {
   worker_type     = "G.2X"
   arguments       = { "--job-bookmark-option" = "job-bookmark-disable" }
 }
+
+# A nightly batch job on spare capacity: FLEX costs less per DPU-hour (Glue 3.0+, G.1X or
+# G.2X), auto scaling uses up to 16 workers, and a second run queues instead of failing.
+resource "flywheel_job" "nightly_backfill" {
+  name     = "etl-omc-flywheel-prod-nightly-backfill"
+  pipeline = flywheel_pipeline.prod.context
+  script   = "${path.module}/scripts/addressable_ids_compaction.py"
+
+  glue_version            = "5.1"
+  execution_class         = "FLEX"
+  auto_scaling            = true
+  number_of_workers       = 16
+  max_concurrent_runs     = 2
+  job_run_queuing_enabled = true
+  schedule                = "cron(30 1 * * ? *)"
+}

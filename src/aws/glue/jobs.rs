@@ -2,7 +2,9 @@
 //! resets whatever it is not sent) and DeleteJob. CreateJob and UpdateJob go through the
 //! retry path, which waits out IAM propagation of a freshly created role.
 
-use aws_sdk_glue::types::{Job, JobCommand, JobUpdate, NotificationProperty, WorkerType};
+use aws_sdk_glue::types::{
+    ExecutionClass, ExecutionProperty, Job, JobCommand, JobUpdate, NotificationProperty, WorkerType,
+};
 
 use crate::aws::coalesce::Answer;
 use crate::aws::retry::{call, Op};
@@ -57,7 +59,19 @@ pub(crate) fn observed(job: &Job, name: &str) -> ObservedJob {
             .notification_property()
             .and_then(|n| n.notify_delay_after())
             .map(i64::from),
+        execution_class: job.execution_class().map(|c| c.as_str().to_string()),
+        max_concurrent_runs: job
+            .execution_property()
+            .map(|p| i64::from(p.max_concurrent_runs()))
+            .filter(|n| *n > 0),
+        job_run_queuing_enabled: job.job_run_queuing_enabled(),
     }
+}
+
+fn execution_property(def: &JobDefinition) -> ExecutionProperty {
+    ExecutionProperty::builder()
+        .max_concurrent_runs(int(def.max_concurrent_runs))
+        .build()
 }
 
 fn command(def: &JobDefinition) -> JobCommand {
@@ -99,6 +113,9 @@ pub async fn create(ctx: &AwsContext, def: &JobDefinition, tags: &Tags) -> Resul
         .set_description(def.description.clone())
         .set_default_arguments(Some(def.default_arguments.clone().into_iter().collect()))
         .set_notification_property(notification(def))
+        .execution_class(ExecutionClass::from(def.execution_class.as_str()))
+        .execution_property(execution_property(def))
+        .job_run_queuing_enabled(def.job_run_queuing_enabled)
         .set_tags(Some(tags.clone().into_iter().collect()));
     call(&ctx.retry, Op::new("glue", "CreateJob", &def.name), || {
         req.clone().send()
@@ -120,6 +137,10 @@ pub async fn update(ctx: &AwsContext, def: &JobDefinition) -> Result<(), AwsErro
         .set_description(def.description.clone())
         .set_default_arguments(Some(def.default_arguments.clone().into_iter().collect()))
         .set_notification_property(notification(def))
+        // Sent always, STANDARD, 1 and false included: UpdateJob resets what it is not sent.
+        .execution_class(ExecutionClass::from(def.execution_class.as_str()))
+        .execution_property(execution_property(def))
+        .job_run_queuing_enabled(def.job_run_queuing_enabled)
         .build();
     call(&ctx.retry, Op::new("glue", "UpdateJob", &def.name), || {
         ctx.glue

@@ -69,7 +69,7 @@ pub(super) fn check_unchanged_since_plan(planned: &State, now: &State) -> Result
     }
 }
 
-/// Fills what only apply can know (the hash of an existing script object).
+/// Fills what only apply can know (the ARN and managed objects of a new job).
 pub(super) async fn finish_state(
     ctx: &AwsContext,
     backend: &JobBackend<'_>,
@@ -77,19 +77,10 @@ pub(super) async fn finish_state(
     desired: &model::Desired,
     private: &mut Private,
 ) -> State {
-    if let (Script::Existing { uri }, true) = (&desired.script, s.script_sha256.is_unknown()) {
-        let hash = match uri_child_name(uri) {
-            Some(name) => backend.script_hash(&name).await.ok().flatten(),
-            None => None,
-        };
-        s.script_sha256 = opt_value(hash.as_ref().map(|h| h.sha256.clone()));
-        private.script_hash = hash.and_then(|h| {
-            h.etag.map(|etag| KnownHash {
-                location: uri.clone(),
-                sha256: h.sha256,
-                etag,
-            })
-        });
+    if let Script::Existing { .. } = &desired.script {
+        // The user's object: not read (see `state::read_state`).
+        s.script_sha256 = Value::Null;
+        private.script_hash = None;
     }
     if s.arn.is_unknown() {
         s.arn = Value::Value(backend.arn("job", &desired.job.name));

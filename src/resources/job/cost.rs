@@ -6,11 +6,9 @@
 use super::*;
 use crate::model::cost::{self, Capacity, ExecutionClass, JobShape};
 
-/// Glue's default `MaxConcurrentRuns`: one run of a job at a time.
-const DEFAULT_MAX_CONCURRENT_RUNS: i64 = 1;
-
-/// Sets the three cost attributes of `s` from its worker type, worker count, timeout,
-/// retries and schedule, pricing in `region` (or at the provider's `price_override`).
+/// Sets the three cost attributes of `s` from its worker type, worker count (the maximum
+/// with `auto_scaling`), timeout, retries, concurrency, execution class and schedule,
+/// pricing in `region` (or at the provider's `price_override`).
 pub(super) fn set_cost_attributes(region: &str, price_override: Option<f64>, s: &mut State) {
     let unknown = |s: &mut State| {
         s.max_dpu_hours_per_run = Value::Unknown;
@@ -23,10 +21,16 @@ pub(super) fn set_cost_attributes(region: &str, price_override: Option<f64>, s: 
         s.max_cost_per_run_usd = Value::Null;
     };
     let whole = |v: &Value<Number>| v.as_ref_option().and_then(|n| n.as_i64());
-    if [&s.number_of_workers, &s.timeout_minutes, &s.max_retries]
-        .iter()
-        .any(|v| v.is_unknown())
+    if [
+        &s.number_of_workers,
+        &s.timeout_minutes,
+        &s.max_retries,
+        &s.max_concurrent_runs,
+    ]
+    .iter()
+    .any(|v| v.is_unknown())
         || s.worker_type.is_unknown()
+        || s.execution_class.is_unknown()
     {
         return unknown(s);
     }
@@ -44,9 +48,13 @@ pub(super) fn set_cost_attributes(region: &str, price_override: Option<f64>, s: 
         return null(s);
     };
     let per_run = cost::max_dpu_hours_per_run(dpus, timeout);
+    let execution_class = match s.execution_class.as_ref_option().map(String::as_str) {
+        Some("FLEX") => ExecutionClass::Flex,
+        _ => ExecutionClass::Standard,
+    };
     s.max_dpu_hours_per_run = Value::Value(Number(per_run));
     s.max_cost_per_run_usd = opt_value(
-        cost::dpu_hour_price(region, ExecutionClass::Standard, price_override)
+        cost::dpu_hour_price(region, execution_class, price_override)
             .map(|price| Number(cost::cost_usd(per_run, price))),
     );
     // Only a schedule this configuration makes bounds the runs a day; an unparsable one
@@ -64,7 +72,8 @@ pub(super) fn set_cost_attributes(region: &str, price_override: Option<f64>, s: 
         timeout_minutes: timeout,
         max_retries: whole(&s.max_retries).unwrap_or(0),
         runs_per_day,
-        max_concurrent_runs: DEFAULT_MAX_CONCURRENT_RUNS,
+        max_concurrent_runs: whole(&s.max_concurrent_runs)
+            .unwrap_or(model::DEFAULT_MAX_CONCURRENT_RUNS),
     })));
 }
 
@@ -110,6 +119,23 @@ mod tests {
         // The provider's price wins.
         set_cost_attributes("us-east-1", Some(0.5), &mut s);
         assert_eq!(s.max_cost_per_run_usd, n(8.0));
+    }
+
+    #[test]
+    fn flex_and_concurrency() {
+        // FLEX: the same DPU-hours at the FLEX rate (us-east-1 $0.29).
+        let mut s = job("G.1X", 8.0, 600.0, 2.0);
+        s.execution_class = Value::Value("FLEX".into());
+        set_cost_attributes("us-east-1", None, &mut s);
+        assert_eq!(figures(&s), [n(80.0), n(192.0), n(23.2)]);
+        // Three concurrent runs triple the daily ceiling of an unscheduled job.
+        let mut s = job("G.1X", 8.0, 600.0, 2.0);
+        s.max_concurrent_runs = n(3.0);
+        set_cost_attributes("us-east-1", None, &mut s);
+        assert_eq!(figures(&s), [n(80.0), n(576.0), n(35.2)]);
+        s.max_concurrent_runs = Value::Unknown;
+        set_cost_attributes("us-east-1", None, &mut s);
+        assert_eq!(s.max_dpu_hours_per_run, Value::Unknown);
     }
 
     #[test]

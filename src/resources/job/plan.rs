@@ -122,6 +122,16 @@ pub(super) fn plan(
         &config.max_retries,
         Number::from(model::DEFAULT_MAX_RETRIES),
     );
+    s.execution_class = or_default(
+        &config.execution_class,
+        model::DEFAULT_EXECUTION_CLASS.into(),
+    );
+    s.max_concurrent_runs = or_default(
+        &config.max_concurrent_runs,
+        Number::from(model::DEFAULT_MAX_CONCURRENT_RUNS),
+    );
+    s.job_run_queuing_enabled = or_default(&config.job_run_queuing_enabled, false);
+    s.auto_scaling = or_default(&config.auto_scaling, false);
 
     s.role_arn = match &env {
         Some(e) => Value::Value(e.role_arn.clone()),
@@ -158,14 +168,8 @@ pub(super) fn plan(
             None
         }
         (Value::Null, Value::Value(uri)) => {
-            // Not ours: its hash is only reported. Keep what the last read saw while the
-            // location is unchanged; otherwise apply learns it.
-            s.script_sha256 = match prior {
-                Some(p) if p.script_location.as_ref_option() == Some(uri) => {
-                    p.script_sha256.clone()
-                }
-                _ => Value::Unknown,
-            };
+            // Not ours: not read (see `state::read_state`), so no hash.
+            s.script_sha256 = Value::Null;
             Some(Script::Existing { uri: uri.clone() })
         }
         (Value::Null, _) => {
@@ -181,11 +185,10 @@ pub(super) fn plan(
     // Arguments and tags.
     let user_args = known_map(&config.arguments);
     let user_tags = known_map(&config.tags);
-    s.arguments_all = match (&env, &user_args) {
-        (Some(e), Ok(a)) => to_map(&model::effective_arguments(
-            e,
-            &a.clone().unwrap_or_default(),
-        )),
+    s.arguments_all = match (&env, &user_args, &s.glue_version, &s.auto_scaling) {
+        (Some(e), Ok(a), Value::Value(v), Value::Value(scaling)) => to_map(
+            &model::effective_arguments(e, v, &a.clone().unwrap_or_default(), *scaling),
+        ),
         _ => Value::Unknown,
     };
     // The identity: kept from the prior state; made by the apply when there is none (a
@@ -249,6 +252,10 @@ pub(super) fn plan(
                 Value::Null => None,
                 Value::Unknown => return None,
             },
+            execution_class: Some(s.execution_class.as_ref_option()?.clone()),
+            max_concurrent_runs: Some(s.max_concurrent_runs.as_ref_option()?.as_i64()?),
+            job_run_queuing_enabled: Some(*s.job_run_queuing_enabled.as_ref_option()?),
+            auto_scaling: Some(*s.auto_scaling.as_ref_option()?),
         })
     })();
     let desired = match (settings, &env, script) {
@@ -273,7 +280,7 @@ pub(super) fn plan(
 
 /// The first attribute of `config` that is not known, by path.
 pub(super) fn unknown_attribute(config: &State) -> Option<AttributePath> {
-    let top: [(&'static str, bool); 18] = [
+    let top: [(&'static str, bool); 22] = [
         ("name", config.name.is_unknown()),
         ("pipeline", config.pipeline.is_unknown()),
         ("role_arn", config.role_arn.is_unknown()),
@@ -294,6 +301,16 @@ pub(super) fn unknown_attribute(config: &State) -> Option<AttributePath> {
             config.long_running_minutes.is_unknown(),
         ),
         ("glue_version", config.glue_version.is_unknown()),
+        ("execution_class", config.execution_class.is_unknown()),
+        (
+            "max_concurrent_runs",
+            config.max_concurrent_runs.is_unknown(),
+        ),
+        (
+            "job_run_queuing_enabled",
+            config.job_run_queuing_enabled.is_unknown(),
+        ),
+        ("auto_scaling", config.auto_scaling.is_unknown()),
         ("description", config.description.is_unknown()),
         ("arguments", config.arguments.is_unknown()),
         ("schedule", config.schedule.is_unknown()),

@@ -107,8 +107,8 @@ pub fn validate_config(config: &State, diags: &mut Diagnostics) {
         Value::Null => Some(model::DEFAULT_GLUE_VERSION.to_string()),
         Value::Unknown => None,
     };
-    if let (Some(w), Some(v)) = (worker_ok, version_ok) {
-        if let Err(e) = model::check_compatibility(&w, &v) {
+    if let (Some(w), Some(v)) = (&worker_ok, &version_ok) {
+        if let Err(e) = model::check_compatibility(w, v) {
             attr_error(
                 diags,
                 AttributePath::new("worker_type"),
@@ -117,6 +117,7 @@ pub fn validate_config(config: &State, diags: &mut Diagnostics) {
             );
         }
     }
+    validate_run_settings(config, worker_ok.as_deref(), version_ok.as_deref(), diags);
     for (attr, value, range) in [
         (
             "number_of_workers",
@@ -229,6 +230,18 @@ pub fn validate_config(config: &State, diags: &mut Diagnostics) {
     }
 
     if let Value::Value(args) = &config.arguments {
+        if version_ok.as_deref().is_some_and(model::is_glue5) {
+            for k in args
+                .keys()
+                .filter(|k| model::GLUE5_DEPRECATED_ARGUMENTS.contains(&k.as_str()))
+            {
+                diags.warning(
+                    "Argument deprecated in Glue 5",
+                    format!("arguments[{k:?}]: Glue 5.0 and later deprecate the continuous-logging arguments; every run already logs in real time to /aws-glue/jobs/error and /aws-glue/jobs/output (use --custom-logGroup-prefix to change the group). Remove it."),
+                    AttributePath::new("arguments").key(k.clone()),
+                );
+            }
+        }
         for (k, v) in args {
             let value = v.as_ref_option().map(String::as_str).unwrap_or("");
             if v.is_unknown()
@@ -256,6 +269,66 @@ pub fn validate_config(config: &State, diags: &mut Diagnostics) {
         }
     }
 }
+/// Execution class, concurrency, queuing, auto scaling and the Glue version's support
+/// status. `worker_type` and `version` are the effective values, `None` while unknown or
+/// invalid (already reported).
+fn validate_run_settings(
+    config: &State,
+    worker_type: Option<&str>,
+    version: Option<&str>,
+    diags: &mut Diagnostics,
+) {
+    if let Some(w) = version.and_then(model::glue_version_warning) {
+        let at = if config.glue_version.is_value() {
+            AttributePath::new("glue_version")
+        } else {
+            AttributePath::new("name")
+        };
+        diags.warning("Glue version past end of support", w, at);
+    }
+    match &config.execution_class {
+        Value::Value(c) if !model::EXECUTION_CLASSES.contains(&c.as_str()) => attr_error(
+            diags,
+            AttributePath::new("execution_class"),
+            "Invalid execution class",
+            format!("{c:?} is not a Glue execution class; use STANDARD or FLEX"),
+        ),
+        Value::Value(c) => {
+            if let (Some(w), Some(v)) = (worker_type, version) {
+                if let Err(e) = model::check_execution_class(c, w, v) {
+                    attr_error(
+                        diags,
+                        AttributePath::new("execution_class"),
+                        "FLEX not available for this job",
+                        e,
+                    );
+                }
+            }
+        }
+        _ => {}
+    }
+    if let Some(n) = whole(diags, &config.max_concurrent_runs, "max_concurrent_runs") {
+        if n < 1 {
+            attr_error(
+                diags,
+                AttributePath::new("max_concurrent_runs"),
+                "Value out of range",
+                format!("max_concurrent_runs must be at least 1, not {n}"),
+            );
+        }
+    }
+    if let (Value::Value(true), Some(v)) = (&config.auto_scaling, version) {
+        if let Err(e) = model::check_auto_scaling(v) {
+            attr_error(
+                diags,
+                AttributePath::new("auto_scaling"),
+                "Auto scaling not available",
+                e,
+            );
+        }
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -371,6 +444,47 @@ pub(crate) mod tests {
                     s.tags = Value::Value(many.collect());
                 }),
             ),
+            (
+                "execution_class",
+                Box::new(|s| s.execution_class = Value::Value("flex".into())),
+            ),
+            (
+                "execution_class",
+                Box::new(|s| {
+                    s.execution_class = Value::Value("FLEX".into());
+                    s.worker_type = Value::Value("G.4X".into());
+                }),
+            ),
+            (
+                "execution_class",
+                Box::new(|s| {
+                    s.execution_class = Value::Value("FLEX".into());
+                    s.glue_version = Value::Value("2.0".into());
+                }),
+            ),
+            (
+                "max_concurrent_runs",
+                Box::new(|s| s.max_concurrent_runs = Value::Value(Number(0.0))),
+            ),
+            (
+                "auto_scaling",
+                Box::new(|s| {
+                    s.auto_scaling = Value::Value(true);
+                    s.glue_version = Value::Value("2.0".into());
+                }),
+            ),
+            (
+                "arguments",
+                Box::new(|s| {
+                    s.arguments = Value::Value(
+                        [(
+                            "--enable-auto-scaling".to_string(),
+                            Value::Value("true".to_string()),
+                        )]
+                        .into(),
+                    );
+                }),
+            ),
         ];
         for (attr, mutate) in cases {
             let mut s = base();
@@ -381,6 +495,33 @@ pub(crate) mod tests {
                 "{attr}: {errs:?}"
             );
         }
+    }
+
+    #[test]
+    fn past_support_versions_and_glue5_logging_arguments_warn() {
+        let mut s = base();
+        s.glue_version = Value::Value("2.0".into());
+        let mut d = Diagnostics::default();
+        validate_config(&s, &mut d);
+        assert!(d.errors.is_empty(), "{:?}", d.errors);
+        assert_eq!(d.warnings.len(), 1);
+        assert!(d.warnings[0].detail.contains("2024-01-31"));
+        assert_eq!(d.warnings[0].attribute, AttributePath::new("glue_version"));
+
+        let mut s = base();
+        s.glue_version = Value::Value("5.1".into());
+        s.arguments = Value::Value(
+            [(
+                "--enable-continuous-cloudwatch-log".to_string(),
+                Value::Value("true".to_string()),
+            )]
+            .into(),
+        );
+        let mut d = Diagnostics::default();
+        validate_config(&s, &mut d);
+        assert!(d.errors.is_empty(), "{:?}", d.errors);
+        assert_eq!(d.warnings.len(), 1, "{:?}", d.warnings);
+        assert!(d.warnings[0].detail.contains("Glue 5.0"));
     }
 
     #[test]

@@ -21,6 +21,9 @@ fn definition() -> JobDefinition {
         description: None,
         default_arguments: BTreeMap::new(),
         notify_delay_after: None,
+        execution_class: "STANDARD".into(),
+        max_concurrent_runs: 1,
+        job_run_queuing_enabled: false,
     }
 }
 

@@ -1,0 +1,240 @@
+//! `flywheel_job` run settings: `execution_class` (FLEX), `max_concurrent_runs`,
+//! `job_run_queuing_enabled`, `auto_scaling`, and Glue 5.1 without the continuous-logging
+//! argument. Each is created, read from the emulator, updated in place back to its default
+//! (UpdateJob resets what it is not sent, so the defaults are sent too), changed out of
+//! band (a plan names it and the apply restores it), and imported.
+
+use anyhow::{anyhow, ensure, Result};
+use aws_sdk_glue::types::{ExecutionClass, ExecutionProperty, JobUpdate};
+
+use crate::harness::*;
+use crate::job::{create_bucket, get_job, Fixture, ADDR, SCRIPT_V1};
+
+/// The job with FLEX, three concurrent runs, queuing and auto scaling on Glue 5.1.
+fn tuned(f: &Fixture) -> String {
+    f.config(2, None).replace(
+        r#"glue_version      = "4.0""#,
+        r#"glue_version      = "5.1"
+  execution_class   = "FLEX"
+  max_concurrent_runs = 3
+  job_run_queuing_enabled = true
+  auto_scaling      = true"#,
+    )
+}
+
+/// What GetJob holds, reduced to the settings under test.
+#[derive(Debug, PartialEq)]
+struct Seen {
+    class: Option<String>,
+    concurrent: Option<i32>,
+    queuing: Option<bool>,
+    auto_scaling: Option<String>,
+    continuous_log: bool,
+    version: Option<String>,
+    created_on: Option<i64>,
+}
+
+async fn seen(aws: &Clients, name: &str) -> Result<Seen> {
+    let job = get_job(aws, name)
+        .await?
+        .ok_or_else(|| anyhow!("job {name} not found"))?;
+    let args = job.default_arguments().cloned().unwrap_or_default();
+    Ok(Seen {
+        class: job.execution_class().map(|c| c.as_str().to_string()),
+        concurrent: job.execution_property().map(|p| p.max_concurrent_runs()),
+        queuing: job.job_run_queuing_enabled(),
+        auto_scaling: args.get("--enable-auto-scaling").cloned(),
+        continuous_log: args.contains_key("--enable-continuous-cloudwatch-log"),
+        version: job.glue_version().map(str::to_string),
+        created_on: job.created_on().map(|t| t.secs()),
+    })
+}
+
+#[tokio::test]
+#[ignore = "acceptance: needs TF_ACC=1 and the emulator; run with --include-ignored"]
+async fn job_run_settings_lifecycle() {
+    if !acceptance_enabled("job_run_settings_lifecycle") {
+        return;
+    }
+    emulator_settings().check_reachable().expect("emulator");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let f = Fixture::new(dir.path(), "etl-acc-runset");
+    std::fs::write(&f.script, SCRIPT_V1).expect("writing the script");
+    let aws = clients().await;
+    create_bucket(&aws, &f.bucket).await.expect("assets bucket");
+    let created = std::rc::Rc::new(std::cell::Cell::new(None::<i64>));
+
+    let (f1, c1) = (f.clone(), created.clone());
+    let create = Step::config(tuned(&f))
+        .checks([
+            check_attr(ADDR, "execution_class", "FLEX"),
+            check_attr(ADDR, "max_concurrent_runs", "3"),
+            check_attr(ADDR, "job_run_queuing_enabled", "true"),
+            check_attr(ADDR, "auto_scaling", "true"),
+            check_attr(ADDR, "arguments_all.--enable-auto-scaling", "true"),
+            check_no_attr(ADDR, "arguments_all.--enable-continuous-cloudwatch-log"),
+            // 2 G.1X workers (the maximum, with auto scaling) for 10 hours at FLEX's $0.29;
+            // unscheduled, a day is 3 concurrent runs of 2 DPUs all day.
+            check_attr(ADDR, "max_dpu_hours_per_run", "20"),
+            check_attr(ADDR, "max_cost_per_run_usd", "5.8"),
+            check_attr(ADDR, "max_dpu_hours_per_day", "144"),
+        ])
+        .emulator_check(move |ctx| {
+            let (f, c) = (f1.clone(), c1.clone());
+            async move {
+                let s = seen(&ctx.aws, &f.job).await?;
+                ensure!(s.class.as_deref() == Some("FLEX"), "{s:?}");
+                ensure!(s.concurrent == Some(3), "{s:?}");
+                ensure!(s.queuing == Some(true), "{s:?}");
+                ensure!(s.auto_scaling.as_deref() == Some("true"), "{s:?}");
+                ensure!(
+                    !s.continuous_log,
+                    "Glue 5 job given the deprecated argument: {s:?}"
+                );
+                ensure!(s.version.as_deref() == Some("5.1"), "{s:?}");
+                c.set(s.created_on);
+                Ok(())
+            }
+        });
+
+    // Back to every default: an in-place update that sends them, so nothing stays FLEX.
+    let (f2, c2) = (f.clone(), created.clone());
+    let back = Step::config(f.config(2, None))
+        .expect_resource_action(ADDR, &["update"])
+        .expect_plan_text(r#"execution_class\s*=\s*"FLEX"\s*->\s*"STANDARD""#)
+        .checks([
+            check_attr(ADDR, "execution_class", "STANDARD"),
+            check_attr(ADDR, "max_concurrent_runs", "1"),
+            check_attr(ADDR, "job_run_queuing_enabled", "false"),
+            check_attr(ADDR, "auto_scaling", "false"),
+            check_no_attr(ADDR, "arguments_all.--enable-auto-scaling"),
+            check_attr(
+                ADDR,
+                "arguments_all.--enable-continuous-cloudwatch-log",
+                "true",
+            ),
+        ])
+        .emulator_check(move |ctx| {
+            let (f, c) = (f2.clone(), c2.clone());
+            async move {
+                let s = seen(&ctx.aws, &f.job).await?;
+                ensure!(s.class.as_deref() == Some("STANDARD"), "{s:?}");
+                ensure!(s.concurrent == Some(1), "{s:?}");
+                ensure!(s.queuing == Some(false), "{s:?}");
+                ensure!(s.auto_scaling.is_none(), "{s:?}");
+                ensure!(s.continuous_log, "{s:?}");
+                ensure!(
+                    c.get().is_some() && s.created_on == c.get(),
+                    "job recreated: {:?} -> {:?}",
+                    c.get(),
+                    s.created_on
+                );
+                Ok(())
+            }
+        });
+
+    // Out of band: someone makes the job FLEX with 5 concurrent runs (the rest of the
+    // definition kept). The plan names both; the apply sends the whole definition back.
+    let f3 = f.clone();
+    let f4 = f.clone();
+    let drift = Step::config(f.config(2, None))
+        .pre_apply(move |ctx| {
+            let f = f3.clone();
+            async move {
+                let job = get_job(&ctx.aws, &f.job)
+                    .await?
+                    .ok_or_else(|| anyhow!("job gone"))?;
+                let update = JobUpdate::builder()
+                    .set_role(job.role().map(str::to_string))
+                    .set_command(job.command().cloned())
+                    .set_worker_type(job.worker_type().cloned())
+                    .set_number_of_workers(job.number_of_workers())
+                    .set_timeout(job.timeout())
+                    .max_retries(job.max_retries())
+                    .set_glue_version(job.glue_version().map(str::to_string))
+                    .set_default_arguments(job.default_arguments().cloned())
+                    .execution_class(ExecutionClass::Flex)
+                    .execution_property(ExecutionProperty::builder().max_concurrent_runs(5).build())
+                    .build();
+                ctx.aws
+                    .glue
+                    .update_job()
+                    .job_name(&f.job)
+                    .job_update(update)
+                    .send()
+                    .await?;
+                Ok(())
+            }
+        })
+        .expect_resource_action(ADDR, &["update"])
+        .expect_plan_text(r"max_concurrent_runs\s*=\s*5\s*->\s*1")
+        .expect_plan_text(r#"execution_class\s*=\s*"FLEX"\s*->\s*"STANDARD""#)
+        .emulator_check(move |ctx| {
+            let f = f4.clone();
+            async move {
+                let s = seen(&ctx.aws, &f.job).await?;
+                ensure!(
+                    s.class.as_deref() == Some("STANDARD") && s.concurrent == Some(1),
+                    "not restored: {s:?}"
+                );
+                Ok(())
+            }
+        });
+
+    // Import reads every setting back: only the local script and the pipeline differ.
+    let import =
+        Step::import_state_verify(ImportStateVerify::new(ADDR).id(f.job.clone()).ignore([
+            "pipeline",
+            "script",
+            "script_sha256",
+            "managed_objects",
+            "script_bucket",
+        ]));
+
+    TestCase::new()
+        .step(create)
+        .step(back)
+        .step(drift)
+        .step(Step::config(tuned(&f)).expect_resource_action(ADDR, &["update"]))
+        .step(import)
+        .run()
+        .await;
+}
+
+/// Literal mistakes in the run settings fail at validate, naming the attribute.
+#[tokio::test]
+#[ignore = "acceptance: needs TF_ACC=1 and the emulator; run with --include-ignored"]
+async fn job_run_settings_validate_offline() {
+    if !acceptance_enabled("job_run_settings_validate_offline") {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let f = Fixture::new(dir.path(), "etl-acc-runbad");
+    std::fs::write(&f.script, SCRIPT_V1).expect("writing the script");
+    let cases = [
+        (
+            r#"glue_version      = "4.0"
+  worker_type       = "G.4X"
+  execution_class   = "FLEX""#,
+            r"(?s)execution_class.*G\.1X or G\.2X",
+        ),
+        (
+            r#"glue_version      = "2.0"
+  auto_scaling      = true"#,
+            r"(?s)auto_scaling.*Glue 3\.0 or later",
+        ),
+        (
+            r#"glue_version      = "4.0"
+  max_concurrent_runs = 0"#,
+            r"(?s)max_concurrent_runs.*at least 1",
+        ),
+    ];
+    let mut case = TestCase::new();
+    for (replacement, error) in cases {
+        let hcl = f
+            .config(2, None)
+            .replace(r#"glue_version      = "4.0""#, replacement);
+        case = case.step(Step::config(hcl).validate_only().expect_error(error));
+    }
+    case.run().await;
+}
