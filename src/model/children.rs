@@ -732,6 +732,8 @@ mod job_tests {
             execution_class: "STANDARD".into(),
             max_concurrent_runs: 1,
             job_run_queuing_enabled: false,
+            security_configuration: None,
+            connections: Vec::new(),
         }
     }
 
@@ -756,6 +758,8 @@ mod job_tests {
             execution_class: None,
             max_concurrent_runs: None,
             job_run_queuing_enabled: None,
+            security_configuration: None,
+            connections: Vec::new(),
         }
     }
 

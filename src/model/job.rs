@@ -537,6 +537,10 @@ pub struct JobDefinition {
     /// ExecutionProperty.MaxConcurrentRuns.
     pub max_concurrent_runs: i64,
     pub job_run_queuing_enabled: bool,
+    /// A Glue security configuration's name.
+    pub security_configuration: Option<String>,
+    /// Glue connection names (Connections.Connections), in order.
+    pub connections: Vec<String>,
 }
 
 /// A job as GetJob reports it, reduced to what the provider manages. Every field is
@@ -561,6 +565,8 @@ pub struct ObservedJob {
     pub execution_class: Option<String>,
     pub max_concurrent_runs: Option<i64>,
     pub job_run_queuing_enabled: Option<bool>,
+    pub security_configuration: Option<String>,
+    pub connections: Vec<String>,
 }
 
 impl ObservedJob {
@@ -582,6 +588,12 @@ impl ObservedJob {
             && self.execution_class() == want.execution_class
             && self.max_concurrent_runs() == want.max_concurrent_runs
             && self.job_run_queuing_enabled.unwrap_or(false) == want.job_run_queuing_enabled
+            && self
+                .security_configuration
+                .as_deref()
+                .filter(|s| !s.is_empty())
+                == want.security_configuration.as_deref()
+            && self.connections == want.connections
     }
 
     /// The execution class, STANDARD when Glue reports none.
@@ -619,6 +631,8 @@ pub struct JobSettings {
     pub max_concurrent_runs: Option<i64>,
     pub job_run_queuing_enabled: Option<bool>,
     pub auto_scaling: Option<bool>,
+    pub security_configuration: Option<String>,
+    pub connections: Vec<String>,
 }
 
 /// Everything a job expands into.
@@ -700,6 +714,11 @@ pub fn expand(
             .max_concurrent_runs
             .unwrap_or(DEFAULT_MAX_CONCURRENT_RUNS),
         job_run_queuing_enabled: settings.job_run_queuing_enabled.unwrap_or(false),
+        security_configuration: settings
+            .security_configuration
+            .clone()
+            .filter(|s| !s.is_empty()),
+        connections: settings.connections.clone(),
     };
     Ok(Desired {
         job,
@@ -1356,6 +1375,9 @@ mod tests {
             execution_class: None,
             max_concurrent_runs: None,
             job_run_queuing_enabled: None,
+            // Glue may report an empty name for none.
+            security_configuration: Some(String::new()),
+            connections: Vec::new(),
         };
         assert!(seen.matches(&d));
         for drifted in [
@@ -1369,6 +1391,14 @@ mod tests {
             },
             ObservedJob {
                 job_run_queuing_enabled: Some(true),
+                ..seen.clone()
+            },
+            ObservedJob {
+                security_configuration: Some("sec".into()),
+                ..seen.clone()
+            },
+            ObservedJob {
+                connections: vec!["vpc".into()],
                 ..seen.clone()
             },
         ] {

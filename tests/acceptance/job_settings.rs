@@ -1,6 +1,6 @@
 //! `flywheel_job` run settings: `execution_class` (FLEX), `max_concurrent_runs`,
-//! `job_run_queuing_enabled`, `auto_scaling`, and Glue 5.1 without the continuous-logging
-//! argument. Each is created, read from the emulator, updated in place back to its default
+//! `job_run_queuing_enabled`, `auto_scaling`, `security_configuration`, `connections`, and
+//! Glue 5.1 without the continuous-logging argument. Each is created, read from the emulator, updated in place back to its default
 //! (UpdateJob resets what it is not sent, so the defaults are sent too), changed out of
 //! band (a plan names it and the apply restores it), and imported.
 
@@ -10,16 +10,64 @@ use aws_sdk_glue::types::{ExecutionClass, ExecutionProperty, JobUpdate};
 use crate::harness::*;
 use crate::job::{create_bucket, get_job, Fixture, ADDR, SCRIPT_V1};
 
-/// The job with FLEX, three concurrent runs, queuing and auto scaling on Glue 5.1.
+/// The job with FLEX, three concurrent runs, queuing and auto scaling on Glue 5.1, a
+/// security configuration and a connection.
 fn tuned(f: &Fixture) -> String {
     f.config(2, None).replace(
         r#"glue_version      = "4.0""#,
-        r#"glue_version      = "5.1"
+        &format!(
+            r#"glue_version      = "5.1"
   execution_class   = "FLEX"
   max_concurrent_runs = 3
   job_run_queuing_enabled = true
-  auto_scaling      = true"#,
+  auto_scaling      = true
+  security_configuration = "{sec}"
+  connections       = ["{conn}"]"#,
+            sec = security_configuration(f),
+            conn = connection(f),
+        ),
     )
+}
+
+fn security_configuration(f: &Fixture) -> String {
+    format!("{}-sec", f.job)
+}
+
+fn connection(f: &Fixture) -> String {
+    format!("{}-conn", f.job)
+}
+
+/// The security configuration and connection the job names, made as a user would.
+async fn create_glue_dependencies(aws: &Clients, f: &Fixture) -> Result<()> {
+    use aws_sdk_glue::types::{
+        ConnectionInput, ConnectionType, EncryptionConfiguration, S3Encryption, S3EncryptionMode,
+    };
+    aws.glue
+        .create_security_configuration()
+        .name(security_configuration(f))
+        .encryption_configuration(
+            EncryptionConfiguration::builder()
+                .s3_encryption(
+                    S3Encryption::builder()
+                        .s3_encryption_mode(S3EncryptionMode::Sses3)
+                        .build(),
+                )
+                .build(),
+        )
+        .send()
+        .await?;
+    aws.glue
+        .create_connection()
+        .connection_input(
+            ConnectionInput::builder()
+                .name(connection(f))
+                .connection_type(ConnectionType::Network)
+                .set_connection_properties(Some(Default::default()))
+                .build()?,
+        )
+        .send()
+        .await?;
+    Ok(())
 }
 
 /// What GetJob holds, reduced to the settings under test.
@@ -30,6 +78,8 @@ struct Seen {
     queuing: Option<bool>,
     auto_scaling: Option<String>,
     continuous_log: bool,
+    security_configuration: Option<String>,
+    connections: Vec<String>,
     version: Option<String>,
     created_on: Option<i64>,
 }
@@ -45,6 +95,14 @@ async fn seen(aws: &Clients, name: &str) -> Result<Seen> {
         queuing: job.job_run_queuing_enabled(),
         auto_scaling: args.get("--enable-auto-scaling").cloned(),
         continuous_log: args.contains_key("--enable-continuous-cloudwatch-log"),
+        security_configuration: job
+            .security_configuration()
+            .filter(|s| !s.is_empty())
+            .map(str::to_string),
+        connections: job
+            .connections()
+            .map(|c| c.connections().to_vec())
+            .unwrap_or_default(),
         version: job.glue_version().map(str::to_string),
         created_on: job.created_on().map(|t| t.secs()),
     })
@@ -62,6 +120,9 @@ async fn job_run_settings_lifecycle() {
     std::fs::write(&f.script, SCRIPT_V1).expect("writing the script");
     let aws = clients().await;
     create_bucket(&aws, &f.bucket).await.expect("assets bucket");
+    create_glue_dependencies(&aws, &f)
+        .await
+        .expect("security configuration and connection");
     let created = std::rc::Rc::new(std::cell::Cell::new(None::<i64>));
 
     let (f1, c1) = (f.clone(), created.clone());
@@ -71,6 +132,9 @@ async fn job_run_settings_lifecycle() {
             check_attr(ADDR, "max_concurrent_runs", "3"),
             check_attr(ADDR, "job_run_queuing_enabled", "true"),
             check_attr(ADDR, "auto_scaling", "true"),
+            check_attr(ADDR, "security_configuration", security_configuration(&f)),
+            check_attr(ADDR, "connections.#", "1"),
+            check_attr(ADDR, "connections.0", connection(&f)),
             check_attr(ADDR, "arguments_all.--enable-auto-scaling", "true"),
             check_no_attr(ADDR, "arguments_all.--enable-continuous-cloudwatch-log"),
             // 2 G.1X workers (the maximum, with auto scaling) for 10 hours at FLEX's $0.29;
@@ -92,6 +156,11 @@ async fn job_run_settings_lifecycle() {
                     "Glue 5 job given the deprecated argument: {s:?}"
                 );
                 ensure!(s.version.as_deref() == Some("5.1"), "{s:?}");
+                ensure!(
+                    s.security_configuration == Some(security_configuration(&f)),
+                    "{s:?}"
+                );
+                ensure!(s.connections == [connection(&f)], "{s:?}");
                 c.set(s.created_on);
                 Ok(())
             }
@@ -107,6 +176,8 @@ async fn job_run_settings_lifecycle() {
             check_attr(ADDR, "max_concurrent_runs", "1"),
             check_attr(ADDR, "job_run_queuing_enabled", "false"),
             check_attr(ADDR, "auto_scaling", "false"),
+            check_no_attr(ADDR, "security_configuration"),
+            check_no_attr(ADDR, "connections"),
             check_no_attr(ADDR, "arguments_all.--enable-auto-scaling"),
             check_attr(
                 ADDR,
@@ -122,6 +193,8 @@ async fn job_run_settings_lifecycle() {
                 ensure!(s.concurrent == Some(1), "{s:?}");
                 ensure!(s.queuing == Some(false), "{s:?}");
                 ensure!(s.auto_scaling.is_none(), "{s:?}");
+                ensure!(s.security_configuration.is_none(), "{s:?}");
+                ensure!(s.connections.is_empty(), "{s:?}");
                 ensure!(s.continuous_log, "{s:?}");
                 ensure!(
                     c.get().is_some() && s.created_on == c.get(),
@@ -155,6 +228,7 @@ async fn job_run_settings_lifecycle() {
                     .set_default_arguments(job.default_arguments().cloned())
                     .execution_class(ExecutionClass::Flex)
                     .execution_property(ExecutionProperty::builder().max_concurrent_runs(5).build())
+                    .security_configuration(security_configuration(&f))
                     .build();
                 ctx.aws
                     .glue
@@ -168,13 +242,16 @@ async fn job_run_settings_lifecycle() {
         })
         .expect_resource_action(ADDR, &["update"])
         .expect_plan_text(r"max_concurrent_runs\s*=\s*5\s*->\s*1")
+        .expect_plan_text(r#"security_configuration\s*=\s*"[^"]+-sec"\s*->\s*null"#)
         .expect_plan_text(r#"execution_class\s*=\s*"FLEX"\s*->\s*"STANDARD""#)
         .emulator_check(move |ctx| {
             let f = f4.clone();
             async move {
                 let s = seen(&ctx.aws, &f.job).await?;
                 ensure!(
-                    s.class.as_deref() == Some("STANDARD") && s.concurrent == Some(1),
+                    s.class.as_deref() == Some("STANDARD")
+                        && s.concurrent == Some(1)
+                        && s.security_configuration.is_none(),
                     "not restored: {s:?}"
                 );
                 Ok(())
@@ -227,6 +304,11 @@ async fn job_run_settings_validate_offline() {
             r#"glue_version      = "4.0"
   max_concurrent_runs = 0"#,
             r"(?s)max_concurrent_runs.*at least 1",
+        ),
+        (
+            r#"glue_version      = "4.0"
+  connections       = ["vpc", "vpc"]"#,
+            r"(?s)connections\[1\].*more than once",
         ),
     ];
     let mut case = TestCase::new();

@@ -3,7 +3,8 @@
 //! retry path, which waits out IAM propagation of a freshly created role.
 
 use aws_sdk_glue::types::{
-    ExecutionClass, ExecutionProperty, Job, JobCommand, JobUpdate, NotificationProperty, WorkerType,
+    ConnectionsList, ExecutionClass, ExecutionProperty, Job, JobCommand, JobUpdate,
+    NotificationProperty, WorkerType,
 };
 
 use crate::aws::coalesce::Answer;
@@ -65,7 +66,21 @@ pub(crate) fn observed(job: &Job, name: &str) -> ObservedJob {
             .map(|p| i64::from(p.max_concurrent_runs()))
             .filter(|n| *n > 0),
         job_run_queuing_enabled: job.job_run_queuing_enabled(),
+        security_configuration: job.security_configuration().map(str::to_string),
+        connections: job
+            .connections()
+            .map(|c| c.connections().to_vec())
+            .unwrap_or_default(),
     }
+}
+
+/// None for no connections: Glue holds no empty list.
+fn connections(def: &JobDefinition) -> Option<ConnectionsList> {
+    (!def.connections.is_empty()).then(|| {
+        ConnectionsList::builder()
+            .set_connections(Some(def.connections.clone()))
+            .build()
+    })
 }
 
 fn execution_property(def: &JobDefinition) -> ExecutionProperty {
@@ -116,6 +131,8 @@ pub async fn create(ctx: &AwsContext, def: &JobDefinition, tags: &Tags) -> Resul
         .execution_class(ExecutionClass::from(def.execution_class.as_str()))
         .execution_property(execution_property(def))
         .job_run_queuing_enabled(def.job_run_queuing_enabled)
+        .set_security_configuration(def.security_configuration.clone())
+        .set_connections(connections(def))
         .set_tags(Some(tags.clone().into_iter().collect()));
     call(&ctx.retry, Op::new("glue", "CreateJob", &def.name), || {
         req.clone().send()
@@ -141,6 +158,8 @@ pub async fn update(ctx: &AwsContext, def: &JobDefinition) -> Result<(), AwsErro
         .execution_class(ExecutionClass::from(def.execution_class.as_str()))
         .execution_property(execution_property(def))
         .job_run_queuing_enabled(def.job_run_queuing_enabled)
+        .set_security_configuration(def.security_configuration.clone())
+        .set_connections(connections(def))
         .build();
     call(&ctx.retry, Op::new("glue", "UpdateJob", &def.name), || {
         ctx.glue

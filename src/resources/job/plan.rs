@@ -256,6 +256,15 @@ pub(super) fn plan(
             max_concurrent_runs: Some(s.max_concurrent_runs.as_ref_option()?.as_i64()?),
             job_run_queuing_enabled: Some(*s.job_run_queuing_enabled.as_ref_option()?),
             auto_scaling: Some(*s.auto_scaling.as_ref_option()?),
+            security_configuration: known_str(&config.security_configuration).ok()?,
+            connections: match &config.connections {
+                Value::Value(l) => l
+                    .iter()
+                    .map(|c| c.as_ref_option().cloned())
+                    .collect::<Option<Vec<_>>>()?,
+                Value::Null => Vec::new(),
+                Value::Unknown => return None,
+            },
         })
     })();
     let desired = match (settings, &env, script) {
@@ -280,7 +289,7 @@ pub(super) fn plan(
 
 /// The first attribute of `config` that is not known, by path.
 pub(super) fn unknown_attribute(config: &State) -> Option<AttributePath> {
-    let top: [(&'static str, bool); 22] = [
+    let top: [(&'static str, bool); 24] = [
         ("name", config.name.is_unknown()),
         ("pipeline", config.pipeline.is_unknown()),
         ("role_arn", config.role_arn.is_unknown()),
@@ -311,6 +320,11 @@ pub(super) fn unknown_attribute(config: &State) -> Option<AttributePath> {
             config.job_run_queuing_enabled.is_unknown(),
         ),
         ("auto_scaling", config.auto_scaling.is_unknown()),
+        (
+            "security_configuration",
+            config.security_configuration.is_unknown(),
+        ),
+        ("connections", config.connections.is_unknown()),
         ("description", config.description.is_unknown()),
         ("arguments", config.arguments.is_unknown()),
         ("schedule", config.schedule.is_unknown()),

@@ -71,6 +71,10 @@ pub struct State {
     pub job_run_queuing_enabled: Value<bool>,
     #[serde(default)]
     pub auto_scaling: Value<bool>,
+    #[serde(default)]
+    pub security_configuration: Value<String>,
+    #[serde(default)]
+    pub connections: Value<Vec<Value<String>>>,
 }
 
 /// What Terraform keeps for the resource beside its attributes (private state).
@@ -222,6 +226,14 @@ pub(super) async fn read_state(
     s.max_concurrent_runs = num(job.max_concurrent_runs());
     s.job_run_queuing_enabled = Value::Value(job.job_run_queuing_enabled.unwrap_or(false));
     s.auto_scaling = Value::Value(model::auto_scaling_of(&job.default_arguments));
+    s.security_configuration =
+        opt_value(job.security_configuration.clone().filter(|c| !c.is_empty()));
+    // None reads as null, unless the configuration wrote an empty list.
+    s.connections = match (&prior.connections, job.connections.is_empty()) {
+        (Value::Value(l), true) if l.is_empty() => prior.connections.clone(),
+        (_, true) => Value::Null,
+        (_, false) => Value::Value(job.connections.iter().cloned().map(Value::Value).collect()),
+    };
     s.glue_version = opt_value(job.glue_version.clone());
     s.description = opt_value(job.description.clone().filter(|d| !d.is_empty()));
     let prior_args = known_map(&prior.arguments).ok().flatten();
@@ -422,6 +434,8 @@ mod tests {
             "max_concurrent_runs",
             "job_run_queuing_enabled",
             "auto_scaling",
+            "security_configuration",
+            "connections",
             "max_dpu_hours_per_run",
             "max_dpu_hours_per_day",
             "max_cost_per_run_usd",

@@ -317,6 +317,35 @@ fn validate_run_settings(
             );
         }
     }
+    if let Value::Value(name) = &config.security_configuration {
+        if let Err(e) = crate::model::crawler_settings::check_security_configuration(name) {
+            attr_error(
+                diags,
+                AttributePath::new("security_configuration"),
+                "Invalid security_configuration",
+                e,
+            );
+        }
+    }
+    if let Value::Value(names) = &config.connections {
+        let mut seen = std::collections::BTreeSet::new();
+        for (i, name) in names.iter().enumerate() {
+            let Value::Value(name) = name else { continue };
+            let problem = match crate::validate::glue_name(name, 255) {
+                Err(e) => Some(format!("connection name {e}")),
+                Ok(()) if !seen.insert(name) => Some(format!("{name:?} is listed more than once")),
+                Ok(()) => None,
+            };
+            if let Some(e) = problem {
+                attr_error(
+                    diags,
+                    AttributePath::new("connections").index(i as i64),
+                    "Invalid connection",
+                    e,
+                );
+            }
+        }
+    }
     if let (Value::Value(true), Some(v)) = (&config.auto_scaling, version) {
         if let Err(e) = model::check_auto_scaling(v) {
             attr_error(
@@ -465,6 +494,17 @@ pub(crate) mod tests {
             (
                 "max_concurrent_runs",
                 Box::new(|s| s.max_concurrent_runs = Value::Value(Number(0.0))),
+            ),
+            (
+                "security_configuration",
+                Box::new(|s| s.security_configuration = Value::Value("a\nb".into())),
+            ),
+            (
+                "connections",
+                Box::new(|s| {
+                    s.connections =
+                        Value::Value(vec![Value::Value("vpc".into()), Value::Value("vpc".into())]);
+                }),
             ),
             (
                 "auto_scaling",

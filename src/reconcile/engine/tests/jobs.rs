@@ -24,6 +24,8 @@ fn definition() -> JobDefinition {
         execution_class: "STANDARD".into(),
         max_concurrent_runs: 1,
         job_run_queuing_enabled: false,
+        security_configuration: None,
+        connections: Vec::new(),
     }
 }
 
