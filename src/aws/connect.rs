@@ -53,6 +53,8 @@ pub struct Endpoints {
     pub sts: Option<String>,
     pub sns: Option<String>,
     pub events: Option<String>,
+    /// The Resource Groups Tagging API (batched tag reads).
+    pub tagging: Option<String>,
 }
 
 impl std::fmt::Debug for Endpoints {
@@ -65,6 +67,7 @@ impl std::fmt::Debug for Endpoints {
             .field("sts", &shown(&self.sts))
             .field("sns", &shown(&self.sns))
             .field("events", &shown(&self.events))
+            .field("tagging", &shown(&self.tagging))
             .finish()
     }
 }
@@ -183,12 +186,15 @@ pub async fn build(settings: &ConnectOptions) -> Result<AwsContext, String> {
         aws_sdk_sts::Client::from_conf(b.build())
     };
 
-    let tagging_override = env_endpoint_specific("RESOURCE_GROUPS_TAGGING_API");
+    let tagging_override =
+        ep.tagging.is_some() || env_endpoint_specific("RESOURCE_GROUPS_TAGGING_API").is_some();
     let glue_override = ep.glue.is_some() || env_endpoint_specific("GLUE").is_some();
-    let tagging = (tagging_override.is_some() || !glue_override).then(|| {
-        aws_sdk_resourcegroupstagging::Client::from_conf(
-            aws_sdk_resourcegroupstagging::config::Builder::from(&base).build(),
-        )
+    let tagging = (tagging_override || !glue_override).then(|| {
+        let mut b = aws_sdk_resourcegroupstagging::config::Builder::from(&base);
+        if let Some(url) = &ep.tagging {
+            b = b.endpoint_url(url);
+        }
+        aws_sdk_resourcegroupstagging::Client::from_conf(b.build())
     });
     // The alert services: the same shared HTTPS client and settings, each with its
     // endpoint override.

@@ -74,6 +74,8 @@ pub struct EndpointsConfig {
     pub sns: Value<String>,
     #[serde(default)]
     pub events: Value<String>,
+    #[serde(default)]
+    pub tagging: Value<String>,
 }
 
 /// Validated settings. Unknown values (sent by Terraform during plan) are `None`.
@@ -391,6 +393,7 @@ fn endpoints(ep: &EndpointsConfig, diags: &mut Diagnostics) -> Endpoints {
         sts: check("sts", &ep.sts),
         sns: check("sns", &ep.sns),
         events: check("events", &ep.events),
+        tagging: check("tagging", &ep.tagging),
     }
 }
 
