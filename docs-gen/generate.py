@@ -418,6 +418,7 @@ IAM_ACTIONS = {
     # Tags given at creation are authorised separately.
     ("sns", "CreateTopic"): ["sns:CreateTopic", "sns:TagResource"],
     ("events", "PutRule"): ["events:PutRule", "events:TagResource"],
+    ("cloudwatch", "PutMetricAlarm"): ["cloudwatch:PutMetricAlarm", "cloudwatch:TagResource"],
 }
 
 IAM_NOTES = {
@@ -428,6 +429,7 @@ IAM_NOTES = {
     ("iam", "CreateRole"): "also `iam:TagRole` for the tags given at creation",
     ("sns", "CreateTopic"): "also `sns:TagResource` for the tags given at creation",
     ("events", "PutRule"): "also `events:TagResource` for the tags given at creation",
+    ("cloudwatch", "PutMetricAlarm"): "also `cloudwatch:TagResource` for the tags given at creation",
     ("iam", "DeleteRolePermissionsBoundary"): "not granted by the policy above (see why)",
     ("s3", "DeleteObjects"): "`s3:DeleteObjectVersion` for the object versions a bucket holds",
     ("sts", "GetCallerIdentity"): "no permission needed",
@@ -575,12 +577,13 @@ def iam_policy_notes(ops):
 OTHER_RESOURCES = {
     "sns": "arn:aws:sns:*:*:*",
     "events": "arn:aws:events:*:*:rule/*",
+    "cloudwatch": "arn:aws:cloudwatch:*:*:alarm:*",
 }
-OTHER_SIDS = {"sns": "SnsAlertTopics", "events": "EventBridgeAlertRules"}
+OTHER_SIDS = {"sns": "SnsAlertTopics", "events": "EventBridgeAlertRules", "cloudwatch": "CloudWatchSizeAlarms"}
 
 # Actions of the other services that IAM authorises on `*` only (the service authorization
 # reference lists no resource type for them; the policy linter checks it).
-OTHER_WITHOUT_RESOURCES = {"sns:Unsubscribe"}
+OTHER_WITHOUT_RESOURCES = {"sns:Unsubscribe", "cloudwatch:DescribeAlarms"}
 
 # Glue actions IAM authorises on `*` only (no resource-level permissions).
 GLUE_WITHOUT_RESOURCES = {"glue:CreateCrawler"}

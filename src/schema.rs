@@ -27,6 +27,10 @@ pub fn string_map() -> AttributeType {
     AttributeType::Map(Box::new(AttributeType::String))
 }
 
+pub fn number_map() -> AttributeType {
+    AttributeType::Map(Box::new(AttributeType::Number))
+}
+
 pub fn string_set() -> AttributeType {
     AttributeType::Set(Box::new(AttributeType::String))
 }

@@ -26,7 +26,8 @@ provider "flywheel" {
     s3      = var.endpoint
     sts     = var.endpoint
     tagging = var.endpoint
-    sns     = var.endpoint
-    events  = var.endpoint
+    sns        = var.endpoint
+    events     = var.endpoint
+    cloudwatch = var.endpoint
   }
 }

@@ -55,6 +55,7 @@ pub struct Endpoints {
     pub events: Option<String>,
     /// The Resource Groups Tagging API (batched tag reads).
     pub tagging: Option<String>,
+    pub cloudwatch: Option<String>,
 }
 
 impl std::fmt::Debug for Endpoints {
@@ -68,6 +69,7 @@ impl std::fmt::Debug for Endpoints {
             .field("sns", &shown(&self.sns))
             .field("events", &shown(&self.events))
             .field("tagging", &shown(&self.tagging))
+            .field("cloudwatch", &shown(&self.cloudwatch))
             .finish()
     }
 }
@@ -209,6 +211,7 @@ pub async fn build(settings: &ConnectOptions) -> Result<AwsContext, String> {
     }
     let sns = client!(aws_sdk_sns, &ep.sns);
     let events = client!(aws_sdk_eventbridge, &ep.events);
+    let cloudwatch = client!(aws_sdk_cloudwatch, &ep.cloudwatch);
 
     Ok(AwsContext {
         glue,
@@ -220,6 +223,7 @@ pub async fn build(settings: &ConnectOptions) -> Result<AwsContext, String> {
         tag_reads: Default::default(),
         sns,
         events,
+        cloudwatch,
         partition: regions::partition_of(&region),
         region,
         identity: None,

@@ -4,6 +4,7 @@
 //! call path (logging, retries, classification); `errors` turns failures into diagnostics.
 //! One module per service holds that service's calls.
 
+pub mod cloudwatch;
 pub mod coalesce;
 pub mod connect;
 pub mod errors;
@@ -39,6 +40,7 @@ pub struct AwsContext {
     pub tag_reads: tagging::TagReads,
     pub sns: aws_sdk_sns::Client,
     pub events: aws_sdk_eventbridge::Client,
+    pub cloudwatch: aws_sdk_cloudwatch::Client,
     pub region: String,
     pub partition: &'static str,
     /// Learned at configure time unless `skip_requesting_account_id` is set.

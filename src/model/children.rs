@@ -9,6 +9,7 @@ use std::fmt;
 
 use serde_json::Value;
 
+use super::alarm::{self, SizeAlarm};
 use super::crawler::{self, DesiredCrawler, ObservedCrawler};
 use super::job::{JobDefinition, ObservedJob};
 use super::policy;
@@ -61,6 +62,8 @@ pub enum Kind {
     EventRule,
     /// A rule's target: `owner` the rule, `name` the target ID.
     EventTarget,
+    /// A CloudWatch alarm on a bucket's size, named by the alarm.
+    MetricAlarm,
 }
 
 impl Kind {
@@ -90,6 +93,7 @@ impl Kind {
             Kind::SnsSubscription => "aws_sns_topic_subscription",
             Kind::EventRule => "aws_cloudwatch_event_rule",
             Kind::EventTarget => "aws_cloudwatch_event_target",
+            Kind::MetricAlarm => "aws_cloudwatch_metric_alarm",
         }
     }
 
@@ -102,6 +106,7 @@ impl Kind {
                 | Kind::SnsSubscription
                 | Kind::EventRule
                 | Kind::EventTarget
+                | Kind::MetricAlarm
         )
     }
 
@@ -321,6 +326,8 @@ pub enum Spec {
         input_paths: BTreeMap<String, String>,
         input_template: String,
     },
+    /// A bucket size alarm, wanted or read.
+    MetricAlarm(SizeAlarm),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -346,6 +353,7 @@ impl Spec {
             | Spec::SnsTopic { tags, .. }
             | Spec::EventRule { tags, .. } => Some(tags),
             Spec::JobTrigger { trigger } | Spec::CrawlerTrigger(trigger) => Some(&trigger.tags),
+            Spec::MetricAlarm(a) => Some(&a.tags),
             Spec::Crawler(c) => Some(&c.tags),
             Spec::Encryption { .. }
             | Spec::EncryptionKept
@@ -675,6 +683,7 @@ pub fn compare(want: &Spec, observed: Option<&Spec>) -> Status {
                 None
             }
         }
+        (Spec::MetricAlarm(w), Spec::MetricAlarm(h)) => alarm::differences(w, h),
         _ => Some("of a different kind".into()),
     };
     match why {

@@ -1,6 +1,7 @@
 //! The pure model: typed configuration in, desired AWS objects out. No I/O and no
 //! Terraform types here, so every expansion and default is unit-tested without AWS.
 
+pub mod alarm;
 pub mod children;
 pub mod cost;
 pub mod crawler;

@@ -202,6 +202,7 @@ fn provider_block() -> tf_provider::schema::Block {
                         ("sts", attr(string(), Optional, "STS endpoint URL.")),
                         ("sns", attr(string(), Optional, "SNS endpoint URL (the alerts topic).")),
                         ("events", attr(string(), Optional, "EventBridge endpoint URL (the alert rules).")),
+                        ("cloudwatch", attr(string(), Optional, "CloudWatch endpoint URL (the bucket size alarms).")),
                         ("tagging", attr(string(), Optional, "Resource Groups Tagging API endpoint URL, for batched tag reads. When `glue` is overridden and this is not, tags are read from Glue one object at a time (the tagging API would index another Glue).")),
                     ],
                     [],

@@ -76,6 +76,8 @@ pub struct EndpointsConfig {
     pub events: Value<String>,
     #[serde(default)]
     pub tagging: Value<String>,
+    #[serde(default)]
+    pub cloudwatch: Value<String>,
 }
 
 /// Validated settings. Unknown values (sent by Terraform during plan) are `None`.
@@ -394,6 +396,7 @@ fn endpoints(ep: &EndpointsConfig, diags: &mut Diagnostics) -> Endpoints {
         sns: check("sns", &ep.sns),
         events: check("events", &ep.events),
         tagging: check("tagging", &ep.tagging),
+        cloudwatch: check("cloudwatch", &ep.cloudwatch),
     }
 }
 

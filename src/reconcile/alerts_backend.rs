@@ -1,12 +1,13 @@
 //! The pipeline's alert children (SNS topic, its policy and email subscriptions,
-//! EventBridge rules and their targets) mapped to `crate::aws::{sns, events}` calls, for
+//! EventBridge rules and their targets, bucket size alarms) mapped to
+//! `crate::aws::{sns, events, cloudwatch}` calls, for
 //! the pipeline's [`Backend`](super::engine::Backend). It decides nothing the engine
 //! decides (ownership, order, lost answers).
 
 use std::collections::BTreeMap;
 
 use super::engine::OpError;
-use crate::aws::{events, sns, AwsContext, AwsError};
+use crate::aws::{cloudwatch, events, sns, AwsContext, AwsError};
 use crate::model::children::{Child, ChildKey, Kind, Spec};
 use crate::model::pipeline::ObservedAlerts;
 use crate::model::tags::{self, Tags};
@@ -42,16 +43,19 @@ impl Alerts<'_> {
             .is_some_and(|c| matches!(c.spec, Spec::SnsTopic { create: true, .. }))
     }
 
-    /// Reads every known topic and rule concurrently: three calls per topic (more when its
-    /// subscriptions run over a page), three per rule.
+    /// Reads every known topic, rule and alarm concurrently: three calls per topic (more
+    /// when its subscriptions run over a page), three per rule, two per alarm.
     pub async fn read(&self) -> Result<ObservedAlerts, AwsError> {
         let ctx = self.ctx;
         let mut topics: Vec<String> = Vec::new();
         let mut rules: Vec<String> = Vec::new();
+        let mut alarms: Vec<String> = Vec::new();
         for c in self.known() {
+            let name = &c.key.name;
             match c.key.kind {
-                Kind::SnsTopic if !topics.contains(&c.key.name) => topics.push(c.key.name.clone()),
-                Kind::EventRule if !rules.contains(&c.key.name) => rules.push(c.key.name.clone()),
+                Kind::SnsTopic if !topics.contains(name) => topics.push(name.clone()),
+                Kind::EventRule if !rules.contains(name) => rules.push(name.clone()),
+                Kind::MetricAlarm if !alarms.contains(name) => alarms.push(name.clone()),
                 _ => {}
             }
         }
@@ -65,10 +69,16 @@ impl Alerts<'_> {
                 .iter()
                 .map(|r| async move { events::read(ctx, r).await.map(|o| (r.clone(), o)) }),
         );
-        let (ts, rs) = futures::join!(topic_reads, rule_reads);
+        let alarm_reads = futures::future::join_all(
+            alarms
+                .iter()
+                .map(|a| async move { cloudwatch::read(ctx, a).await.map(|o| (a.clone(), o)) }),
+        );
+        let (ts, rs, als) = futures::join!(topic_reads, rule_reads, alarm_reads);
         Ok(ObservedAlerts {
             topics: ts.into_iter().collect::<Result<_, _>>()?,
             rules: rs.into_iter().collect::<Result<_, _>>()?,
+            alarms: als.into_iter().collect::<Result<_, _>>()?,
         })
     }
 
@@ -127,6 +137,21 @@ impl Alerts<'_> {
                 events::put_target(ctx, &key.owner, &key.name, arn, input_paths, input_template)
                     .await
             }
+            Spec::MetricAlarm(want) => {
+                cloudwatch::put(ctx, &key.name, want).await?;
+                // PutMetricAlarm tags only a new alarm.
+                match observed {
+                    Some(Spec::MetricAlarm(have)) => {
+                        cloudwatch::change_tags(
+                            ctx,
+                            &key.name,
+                            &tags::delta(&have.tags, &want.tags),
+                        )
+                        .await
+                    }
+                    _ => Ok(()),
+                }
+            }
             _ => return Err(refused("A pipeline alert has no child of this kind.")),
         };
         r.map_err(OpError::from)
@@ -153,6 +178,7 @@ impl Alerts<'_> {
             Kind::EventTarget => {
                 events::remove_targets(ctx, &key.owner, std::slice::from_ref(&key.name)).await
             }
+            Kind::MetricAlarm => cloudwatch::delete(ctx, &key.name).await,
             _ => return Err(refused("A pipeline alert has no child of this kind.")),
         };
         r.map_err(OpError::from)
@@ -168,6 +194,10 @@ impl Alerts<'_> {
             Kind::EventRule => events::read(self.ctx, &key.name)
                 .await?
                 .map(|r| r.tags)
+                .unwrap_or_default(),
+            Kind::MetricAlarm => cloudwatch::read(self.ctx, &key.name)
+                .await?
+                .map(|a| a.tags)
                 .unwrap_or_default(),
             _ => BTreeMap::new(),
         })

@@ -69,6 +69,7 @@ def main(argv: list) -> None:
     import s3_delete_bucket
     import s3_intelligent_tiering
     import sns_email_pending
+    from cloudwatch_cbor import CborMiddleware
     from control import ControlMiddleware
 
     glue_updates.install()
@@ -85,7 +86,8 @@ def main(argv: list) -> None:
     sns_email_pending.install()
     events_test_pattern.install()
     try:
-        app = ControlMiddleware(DomainDispatcherApplication(create_backend_app))
+        # The CBOR translation goes first, so the fault and request log see JSON 1.0.
+        app = CborMiddleware(ControlMiddleware(DomainDispatcherApplication(create_backend_app)))
     except ValueError as e:  # includes JSON errors
         sys.exit(f"FLYWHEEL_EMULATOR_FAULTS is not a valid fault list: {e}")
 

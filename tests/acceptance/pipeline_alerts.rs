@@ -3,7 +3,8 @@
 //! subscription; each rule's event pattern compared as JSON; the targets and their input
 //! transformers), sample Glue events from AWS's documentation run through the rules'
 //! patterns with TestEventPattern, out-of-band drift (a rule deleted, a pattern edited,
-//! the topic policy removed) named in the plan and repaired, the block removed (only the
+//! the topic policy removed, the size alarm deleted and its threshold changed) named in the
+//! plan and repaired, the data bucket's size alarm (metric, dimensions, threshold, action), the block removed (only the
 //! alert objects go), and destroy leaving nothing.
 
 use anyhow::{anyhow, ensure, Context as _, Result};
@@ -61,7 +62,8 @@ async fn notify_delay_after(aws: &Clients, job: &str) -> Result<Option<i32>> {
 const ALERTS: &str = r#"    email_subscriptions  = ["data-oncall@example.com"]
     on_job_failure       = true
     on_crawler_failure   = true
-    long_running_minutes = 240"#;
+    long_running_minutes = 240
+    storage_threshold_gb = { data = 5000 }"#;
 
 struct Alert {
     topic: String,
@@ -69,6 +71,7 @@ struct Alert {
     long_run: String,
     crawler_failed: String,
     crawler_sched: String,
+    data_size: String,
 }
 
 fn alert_names(n: &Names, account: &str) -> Alert {
@@ -79,6 +82,7 @@ fn alert_names(n: &Names, account: &str) -> Alert {
         long_run: format!("{base}-job-long-run"),
         crawler_failed: format!("{base}-crawler-failed"),
         crawler_sched: format!("{base}-crawler-sched"),
+        data_size: format!("{base}-data-size"),
     }
 }
 
@@ -370,7 +374,92 @@ async fn check_alerts(aws: &Clients, n: &Names, a: &Alert, account: &str) -> Res
     Ok(())
 }
 
+/// The size alarm as CloudWatch holds it, `None` when it does not exist.
+async fn size_alarm(
+    aws: &Clients,
+    name: &str,
+) -> Result<Option<aws_sdk_cloudwatch::types::MetricAlarm>> {
+    let out = aws
+        .cloudwatch
+        .describe_alarms()
+        .alarm_names(name)
+        .send()
+        .await
+        .context("DescribeAlarms")?;
+    Ok(out.metric_alarms().first().cloned())
+}
+
+/// The data bucket's alarm: BucketSizeBytes of that bucket, daily, summed over its storage
+/// types (Standard and the Intelligent-Tiering tiers), above 5000 GiB, to the topic.
+async fn check_size_alarm(aws: &Clients, n: &Names, a: &Alert) -> Result<()> {
+    let alarm = size_alarm(aws, &a.data_size)
+        .await?
+        .ok_or_else(|| anyhow!("alarm {} missing", a.data_size))?;
+    ensure!(
+        alarm.threshold() == Some(5000.0 * 1024.0 * 1024.0 * 1024.0),
+        "threshold {:?}",
+        alarm.threshold()
+    );
+    ensure!(
+        alarm.alarm_actions() == [a.topic.clone()],
+        "actions {:?}",
+        alarm.alarm_actions()
+    );
+    ensure!(
+        alarm.comparison_operator().map(|c| c.as_str()) == Some("GreaterThanThreshold"),
+        "{:?}",
+        alarm.comparison_operator()
+    );
+    let mut types = Vec::new();
+    for q in alarm.metrics() {
+        if let Some(stat) = q.metric_stat() {
+            let m = stat.metric().ok_or_else(|| anyhow!("no metric"))?;
+            ensure!(m.namespace() == Some("AWS/S3") && m.metric_name() == Some("BucketSizeBytes"));
+            ensure!(stat.period() == Some(86_400), "period {:?}", stat.period());
+            let dim = |k: &str| {
+                m.dimensions()
+                    .iter()
+                    .find(|d| d.name() == Some(k))
+                    .and_then(|d| d.value())
+                    .map(str::to_string)
+            };
+            ensure!(
+                dim("BucketName").as_deref() == Some(n.data.as_str()),
+                "{m:?}"
+            );
+            types.extend(dim("StorageType"));
+        }
+    }
+    types.sort();
+    ensure!(
+        types
+            == [
+                "IntelligentTieringAIAStorage",
+                "IntelligentTieringFAStorage",
+                "IntelligentTieringIAStorage",
+                "StandardStorage"
+            ],
+        "storage types {types:?}"
+    );
+    let sums = alarm
+        .metrics()
+        .iter()
+        .filter(|q| q.return_data() == Some(true))
+        .filter_map(|q| q.expression())
+        .collect::<Vec<_>>();
+    ensure!(
+        sums == ["FILL(m0, 0) + FILL(m1, 0) + FILL(m2, 0) + FILL(m3, 0)"],
+        "expression {sums:?}"
+    );
+    Ok(())
+}
+
 async fn check_no_alerts(aws: &Clients, a: &Alert) -> Result<()> {
+    ensure!(
+        size_alarm(aws, &a.data_size).await?.is_none(),
+        "alarm {} left",
+        a.data_size
+    );
     ensure!(
         !topic_exists(aws, &a.topic).await?,
         "topic {} left",
@@ -422,6 +511,13 @@ async fn pipeline_alerts_lifecycle() {
         .emulator_check(move |ctx| {
             let (n, a, acc) = (nx.clone(), ax.clone(), acc.clone());
             async move { check_alerts(&ctx.aws, &n, &a, &acc).await }
+        })
+        .emulator_check({
+            let (nx, ax) = (n.clone(), a.clone());
+            move |ctx| {
+                let (n, a) = (nx.clone(), ax.clone());
+                async move { check_size_alarm(&ctx.aws, &n, &a).await }
+            }
         })
         .emulator_check({
             let job = job.clone();
@@ -504,6 +600,75 @@ async fn pipeline_alerts_lifecycle() {
         }),
     );
 
+    let ax = a.clone();
+    let drift_alarm_deleted = drift(
+        format!("aws_cloudwatch_metric_alarm.{}", a.data_size),
+        "missing",
+        boxed(move |ctx| {
+            let name = ax.data_size.clone();
+            async move {
+                ctx.aws
+                    .cloudwatch
+                    .delete_alarms()
+                    .alarm_names(&name)
+                    .send()
+                    .await?;
+                Ok(())
+            }
+        }),
+    )
+    .emulator_check({
+        let (nx, ax) = (n.clone(), a.clone());
+        move |ctx| {
+            let (n, a) = (nx.clone(), ax.clone());
+            async move { check_size_alarm(&ctx.aws, &n, &a).await }
+        }
+    });
+    let ax = a.clone();
+    let drift_alarm_threshold = drift(
+        format!("aws_cloudwatch_metric_alarm.{}", a.data_size),
+        "differs: threshold is 1024 bytes",
+        boxed(move |ctx| {
+            let name = ax.data_size.clone();
+            async move {
+                // Someone lowers the threshold by hand, keeping the rest of the alarm.
+                let have = ctx
+                    .aws
+                    .cloudwatch
+                    .describe_alarms()
+                    .alarm_names(&name)
+                    .send()
+                    .await?;
+                let alarm = have
+                    .metric_alarms()
+                    .first()
+                    .cloned()
+                    .ok_or_else(|| anyhow!("no alarm {name}"))?;
+                ctx.aws
+                    .cloudwatch
+                    .put_metric_alarm()
+                    .alarm_name(&name)
+                    .set_alarm_description(alarm.alarm_description().map(str::to_string))
+                    .set_metrics(Some(alarm.metrics().to_vec()))
+                    .threshold(1024.0)
+                    .set_comparison_operator(alarm.comparison_operator().cloned())
+                    .set_evaluation_periods(alarm.evaluation_periods())
+                    .set_treat_missing_data(alarm.treat_missing_data().map(str::to_string))
+                    .set_alarm_actions(Some(alarm.alarm_actions().to_vec()))
+                    .send()
+                    .await?;
+                Ok(())
+            }
+        }),
+    )
+    .emulator_check({
+        let (nx, ax) = (n.clone(), a.clone());
+        move |ctx| {
+            let (n, a) = (nx.clone(), ax.clone());
+            async move { check_size_alarm(&ctx.aws, &n, &a).await }
+        }
+    });
+
     let (nx, ax) = (n.clone(), a.clone());
     let jx = job.clone();
     let step_remove = Step::config(without.clone())
@@ -527,6 +692,8 @@ async fn pipeline_alerts_lifecycle() {
         .step(drift_rule_deleted)
         .step(drift_pattern)
         .step(drift_policy)
+        .step(drift_alarm_deleted)
+        .step(drift_alarm_threshold)
         .step(step_remove)
         .step(Step::config(with_alerts.clone()))
         .check_destroy(move |ctx| {
@@ -576,6 +743,14 @@ async fn pipeline_alerts_validation_names_the_attribute() {
         .step(bad(
             r#"    name_pattern = "*""#,
             r"alerts\[0\]\.name_pattern: .*matches every job",
+        ))
+        .step(bad(
+            r#"    storage_threshold_gb = { logs = 10 }"#,
+            r#"alerts\[0\]\.storage_threshold_gb\["logs"\]: .*not one of the pipeline's buckets"#,
+        ))
+        .step(bad(
+            r#"    storage_threshold_gb = { data = 0 }"#,
+            r#"alerts\[0\]\.storage_threshold_gb\["data"\]: must be above 0 GiB"#,
         ))
         .run()
         .await;

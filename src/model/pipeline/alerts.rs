@@ -49,6 +49,8 @@ pub struct AlertSettings {
     pub long_running_minutes: Option<i64>,
     /// EventBridge wildcard on job and crawler names; `None`: [`default_name_pattern`].
     pub name_pattern: Option<String>,
+    /// A size alarm per bucket, in GiB, keyed by the bucket's role.
+    pub storage_threshold_gib: BTreeMap<BucketRole, f64>,
 }
 
 impl Default for AlertSettings {
@@ -61,6 +63,7 @@ impl Default for AlertSettings {
             on_crawler_failure: true,
             long_running_minutes: None,
             name_pattern: None,
+            storage_threshold_gib: BTreeMap::new(),
         }
     }
 }
@@ -149,6 +152,11 @@ pub fn sns_arn(env: &Env, name: &str) -> String {
 
 pub fn rule_name(s: &Settings, kind: RuleKind) -> String {
     format!("{}-{}", alert_base(s), kind.suffix())
+}
+
+/// `<name>-<environment>-<data|assets|analysis>-size`.
+pub fn alarm_name(s: &Settings, role: BucketRole) -> String {
+    format!("{}-{}-size", alert_base(s), role.key())
 }
 
 pub fn rule_arn(env: &Env, rule: &str) -> String {
@@ -311,6 +319,16 @@ pub fn alert_children(s: &Settings, a: &AlertSettings, env: &Env, tags: &Tags) -
         out.push(Child {
             key: ChildKey::new(Kind::SnsSubscription, &topic, &e),
             spec: Spec::Subscription { arn: None },
+        });
+    }
+    for (role, gib) in &a.storage_threshold_gib {
+        let bucket = bucket_name(s, *role);
+        let tiering = intelligent_tiering(s.bucket(*role), *role);
+        out.push(Child {
+            key: ChildKey::top(Kind::MetricAlarm, &alarm_name(s, *role)),
+            spec: Spec::MetricAlarm(crate::model::alarm::desired(
+                &bucket, tiering, *gib, &topic, tags,
+            )),
         });
     }
     for (kind, name) in rules {

@@ -77,6 +77,55 @@ fn production_alerts_expand_into_topic_policy_subscriptions_rules_and_targets() 
 }
 
 #[test]
+fn storage_thresholds_make_one_alarm_per_bucket_to_the_topic() {
+    let (s, env) = with_alerts(AlertSettings {
+        storage_threshold_gib: [(BucketRole::Data, 5000.0), (BucketRole::Analysis, 0.5)].into(),
+        ..Default::default()
+    });
+    let d = expand(&s, &env);
+    let alarms: Vec<&Child> = d
+        .children
+        .iter()
+        .filter(|c| c.key.kind == Kind::MetricAlarm)
+        .collect();
+    assert_eq!(
+        alarms.iter().map(|c| c.key.address()).collect::<Vec<_>>(),
+        [
+            "aws_cloudwatch_metric_alarm.omc-flywheel-prod-data-size",
+            "aws_cloudwatch_metric_alarm.omc-flywheel-prod-analysis-size",
+        ]
+    );
+    let Spec::MetricAlarm(data) = &alarms[0].spec else {
+        panic!("an alarm")
+    };
+    assert_eq!(data.bucket, bucket_name(&s, BucketRole::Data));
+    assert_eq!(data.threshold_bytes, 5000.0 * crate::model::alarm::GIB);
+    assert_eq!(
+        data.actions,
+        ["arn:aws:sns:us-east-1:239083076653:omc-flywheel-prod-alerts"]
+    );
+    assert_eq!(data.tags.get(ownership::OWNER_TAG), s.owner_id.as_ref());
+    // The data bucket moves objects to Intelligent-Tiering: its tiers are summed.
+    assert_eq!(
+        data.storage_types.len(),
+        if intelligent_tiering(&s.data, BucketRole::Data) {
+            4
+        } else {
+            1
+        }
+    );
+    let managed = managed_objects(&d, &env);
+    assert!(managed
+        .iter()
+        .any(|o| o.kind == "aws_cloudwatch_metric_alarm"
+            && o.arn
+                == Arn::Known(
+                    "arn:aws:cloudwatch:us-east-1:239083076653:alarm:omc-flywheel-prod-data-size"
+                        .into()
+                )));
+}
+
+#[test]
 fn event_patterns_follow_the_settings() {
     let a = AlertSettings {
         on_job_failure: false,

@@ -60,6 +60,10 @@ pub fn managed_objects(d: &Desired, env: &Env) -> Vec<Object> {
                 Kind::IamRolePolicyAttachment => Some(c.key.name.clone()),
                 Kind::SnsTopic => Some(c.key.name.clone()),
                 Kind::EventRule => Some(rule_arn(env, &c.key.name)),
+                Kind::MetricAlarm => Some(format!(
+                    "arn:{}:cloudwatch:{}:{}:alarm:{}",
+                    env.partition, env.region, env.account, c.key.name
+                )),
                 _ => None,
             };
             let arn = arn.map(Arn::Known).unwrap_or(Arn::None);

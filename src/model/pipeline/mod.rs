@@ -93,11 +93,20 @@ impl BucketRole {
     }
 
     fn suffix(self) -> &'static str {
+        self.key()
+    }
+
+    /// The short name: `data`, `assets` or `analysis` (keys of `storage_threshold_gb`).
+    pub fn key(self) -> &'static str {
         match self {
             BucketRole::Data => "data",
             BucketRole::Assets => "assets",
             BucketRole::Analysis => "analysis",
         }
+    }
+
+    pub fn from_key(key: &str) -> Option<BucketRole> {
+        BucketRole::ALL.into_iter().find(|r| r.key() == key)
     }
 }
 

@@ -77,6 +77,8 @@ pub struct ObservedRule {
 pub struct ObservedAlerts {
     pub topics: BTreeMap<String, Option<ObservedTopic>>,
     pub rules: BTreeMap<String, Option<ObservedRule>>,
+    /// Bucket size alarms, by alarm name.
+    pub alarms: BTreeMap<String, Option<crate::model::alarm::SizeAlarm>>,
 }
 
 /// Everything read for one pipeline (`None`: the object does not exist).
@@ -258,6 +260,14 @@ fn observed_alerts(d: &Desired, o: &ObservedAlerts, out: &mut BTreeMap<ChildKey,
             if t.created || d.child(&key).is_some() {
                 out.insert(key, Spec::Subscription { arn: sub.clone() });
             }
+        }
+    }
+    for (name, a) in &o.alarms {
+        if let Some(a) = a {
+            out.insert(
+                ChildKey::top(Kind::MetricAlarm, name),
+                Spec::MetricAlarm(a.clone()),
+            );
         }
     }
     for (name, r) in &o.rules {

@@ -2,7 +2,7 @@
 //! (`crate::model::pipeline::AlertSettings`).
 
 use super::*;
-use crate::model::pipeline::{AlertSettings, TopicChoice};
+use crate::model::pipeline::{AlertSettings, BucketRole, TopicChoice};
 use crate::validators::Checks;
 
 #[derive(Serialize, Deserialize, Debug, Default, Clone, PartialEq)]
@@ -27,6 +27,9 @@ pub struct AlertsBlock {
     pub long_running_minutes: Value<Number>,
     #[serde(default)]
     pub name_pattern: Value<String>,
+    /// Bucket key (`data`, `assets`, `analysis`) to GiB.
+    #[serde(default)]
+    pub storage_threshold_gb: Value<BTreeMap<String, Value<Number>>>,
 }
 
 pub(super) fn alerts_block() -> NestedBlock {
@@ -40,6 +43,7 @@ pub(super) fn alerts_block() -> NestedBlock {
             ("on_job_stopped", attr(bool(), Optional, "Also alert when a job run is `STOPPED`. Default `false`.")),
             ("on_crawler_failure", attr(bool(), Optional, "Alert when a crawl ends `Failed` (`Glue Crawler State Change`) or a scheduled crawl cannot start (`Glue Scheduled Crawler Invocation Failure`). Default `true`.")),
             ("long_running_minutes", attr(number(), Optional, "Alert on Glue's `Glue Job Run Status` event for the pipeline's jobs: minutes (1 to 2880) after which a run still going is reported. Glue sends that event only for jobs with NotifyDelayAfter, which `long_running_minutes` on `flywheel_job` sets: pass this value to each job (`long_running_minutes = flywheel_pipeline.<name>.alerts[0].long_running_minutes`; the `context` cannot carry it, see the monitoring guide).")),
+            ("storage_threshold_gb", attr(number_map(), Optional, "A CloudWatch alarm per bucket on its size, keyed by `data`, `assets` or `analysis`, in GiB (1024³ bytes) above 0: `{ data = 5000 }`. The alarm (`<name>-<environment>-<key>-size`) watches S3's daily `BucketSizeBytes` summed over every storage type the bucket uses (Standard, and the Intelligent-Tiering tiers when the bucket moves objects there), and publishes to the topic when a day's size is above the threshold. A missing day is not a breach: S3 reports the metric once a day, late.")),
             ("name_pattern", attr(string(), Optional, "EventBridge `wildcard` on job and crawler names that selects this pipeline's: `*` matches any characters. Default `*<name>-<environment>*` (`*<name>*` without `environment`), which matches jobs named after the pipeline such as `etl-<name>-<environment>-compaction`. A job or crawler whose name does not match is not watched.")),
         ],
         [],
@@ -85,6 +89,29 @@ pub(super) fn validate_alerts(c: &mut Checks<'_>, a: &AlertsBlock) {
         "Invalid name pattern",
         &model::check_name_pattern,
     );
+    if let Value::Value(m) = &a.storage_threshold_gb {
+        for (k, v) in m {
+            let at = AttributePath::new("alerts")
+                .index(0)
+                .attribute("storage_threshold_gb")
+                .key(k.clone());
+            if BucketRole::from_key(k).is_none() {
+                c.fail(
+                    at,
+                    "Unknown bucket",
+                    format!(
+                        "{k:?} is not one of the pipeline's buckets; use data, assets or analysis"
+                    ),
+                );
+                continue;
+            }
+            if let Value::Value(n) = v {
+                if let Err(e) = crate::model::alarm::check_threshold_gib(n.0) {
+                    c.fail(at, "Invalid storage threshold", e);
+                }
+            }
+        }
+    }
     if let Value::Value(n) = &a.long_running_minutes {
         let r = n
             .as_i64()
@@ -124,6 +151,18 @@ pub(super) fn alert_settings(a: &AlertsBlock) -> Result<AlertSettings, Unknown> 
         on_crawler_failure: known_bool(&a.on_crawler_failure, true)?,
         long_running_minutes: minutes,
         name_pattern: known_str(&a.name_pattern)?,
+        storage_threshold_gib: match &a.storage_threshold_gb {
+            Value::Value(m) => m
+                .iter()
+                .filter_map(|(k, v)| Some((BucketRole::from_key(k)?, v)))
+                .map(|(r, v)| match v {
+                    Value::Value(n) => Ok((r, n.0)),
+                    _ => Err(Unknown),
+                })
+                .collect::<Result<_, _>>()?,
+            Value::Null => BTreeMap::new(),
+            Value::Unknown => return Err(Unknown),
+        },
     })
 }
 
@@ -155,6 +194,14 @@ pub(super) fn unknown_alert_paths(a: &Value<AlertsBlock>, check: &mut dyn FnMut(
                 a.long_running_minutes.is_unknown(),
             );
             check("alerts.name_pattern".into(), a.name_pattern.is_unknown());
+            check(
+                "alerts.storage_threshold_gb".into(),
+                match &a.storage_threshold_gb {
+                    Value::Unknown => true,
+                    Value::Value(m) => m.values().any(|v| v.is_unknown()),
+                    Value::Null => false,
+                },
+            );
         }
         Value::Null => {}
     }
@@ -164,6 +211,7 @@ pub(super) fn unknown_alert_paths(a: &Value<AlertsBlock>, check: &mut dyn FnMut(
 pub(super) fn alert_path(key: &ChildKey, created_topic: bool) -> AttributePath {
     match key.kind {
         Kind::SnsSubscription => at("email_subscriptions"),
+        Kind::MetricAlarm => at("storage_threshold_gb"),
         Kind::SnsTopic | Kind::SnsTopicPolicy if !created_topic => at("sns_topic_arn"),
         _ => AttributePath::new("alerts"),
     }
