@@ -21,11 +21,11 @@ provider "flywheel" {
   # Only for a local emulator (see localstack.tfvars). With `endpoint` null, as in
   # production, every service uses its AWS endpoint.
   endpoints {
-    glue    = var.endpoint
-    iam     = var.endpoint
-    s3      = var.endpoint
-    sts     = var.endpoint
-    tagging = var.endpoint
+    glue       = var.endpoint
+    iam        = var.endpoint
+    s3         = var.endpoint
+    sts        = var.endpoint
+    tagging    = var.endpoint
     sns        = var.endpoint
     events     = var.endpoint
     cloudwatch = var.endpoint
