@@ -6,6 +6,7 @@
 //! returns an unknown result without calling when an argument is unknown, so each function
 //! sees only known, typed values. A bad value is reported on its argument.
 
+mod dpu_hours;
 mod s3_uri;
 
 use std::collections::HashMap;
@@ -17,6 +18,7 @@ pub fn all() -> HashMap<String, Box<dyn DynamicFunction>> {
     let mut m: HashMap<String, Box<dyn DynamicFunction>> = HashMap::new();
     m.insert("s3_uri".into(), Box::new(s3_uri::S3Uri));
     m.insert("parse_s3_uri".into(), Box::new(s3_uri::ParseS3Uri));
+    m.insert("dpu_hours".into(), Box::new(dpu_hours::DpuHours));
     m
 }
 

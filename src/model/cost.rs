@@ -144,7 +144,13 @@ fn round(x: f64, decimals: i32) -> f64 {
 
 /// The most DPU-hours one run (one attempt) may use: every DPU for the whole timeout.
 pub fn max_dpu_hours_per_run(dpus: f64, timeout_minutes: i64) -> f64 {
-    round(dpus * timeout_minutes.max(0) as f64 / 60.0, DECIMALS)
+    dpu_hours(dpus, timeout_minutes.max(0) as f64)
+}
+
+/// `dpus` held for `minutes` (which may be fractional: Glue bills per second), in
+/// DPU-hours, rounded as every other figure here.
+pub fn dpu_hours(dpus: f64, minutes: f64) -> f64 {
+    round(dpus * minutes.max(0.0) / 60.0, DECIMALS)
 }
 
 /// The most DPU-hours the job may use in one day: each scheduled run with all its retries

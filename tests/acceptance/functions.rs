@@ -88,3 +88,64 @@ async fn s3_uri_function_errors_name_the_argument() {
             .await;
     }
 }
+
+const DPU_HOURS_CONFIG: &str = r#"
+provider "flywheel" {}
+
+output "compaction" {
+  value = provider::flywheel::dpu_hours("G.1X", 8, 600)
+}
+
+output "g2x_hour" {
+  value = provider::flywheel::dpu_hours("G.2X", 10, 60)
+}
+"#;
+
+#[tokio::test]
+#[ignore = "acceptance: needs TF_ACC=1 and the emulator; run with --include-ignored"]
+async fn dpu_hours_function() {
+    if !acceptance_enabled("dpu_hours_function") {
+        return;
+    }
+    TestCase::new()
+        .step(Step::config(DPU_HOURS_CONFIG).checks([
+            check_output("compaction", "80"),
+            check_output("g2x_hour", "20"),
+        ]))
+        .run()
+        .await;
+}
+
+#[tokio::test]
+#[ignore = "acceptance: needs TF_ACC=1 and the emulator; run with --include-ignored"]
+async fn dpu_hours_function_errors_name_the_argument() {
+    if !acceptance_enabled("dpu_hours_function_errors_name_the_argument") {
+        return;
+    }
+    let cases = [
+        (
+            r#"provider::flywheel::dpu_hours("G.3X", 8, 600)"#,
+            r#"(?s)Invalid function argument.*Invalid value for \\?"worker_type\\?" parameter: \\?"G\.3X\\?" is not a Glue worker type; use one of G\.025X, G\.1X"#,
+        ),
+        (
+            r#"provider::flywheel::dpu_hours("G.1X", 2.5, 600)"#,
+            r#"(?s)Invalid function argument.*Invalid value for \\?"workers\\?" parameter: workers must be a whole number of at least 1, got 2\.5"#,
+        ),
+        (
+            r#"provider::flywheel::dpu_hours("G.1X", 8, 0)"#,
+            r#"(?s)Invalid function argument.*Invalid value for \\?"minutes\\?" parameter: minutes must be greater than 0, got 0"#,
+        ),
+    ];
+    for (call, error) in cases {
+        TestCase::new()
+            .step(
+                Step::config(format!(
+                    "provider \"flywheel\" {{}}\noutput \"x\" {{\n  value = {call}\n}}\n"
+                ))
+                .validate_only()
+                .expect_error(error),
+            )
+            .run()
+            .await;
+    }
+}
