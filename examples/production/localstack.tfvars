@@ -13,3 +13,6 @@ endpoint = "http://127.0.0.1:4566"
 # The emulator starts empty: create the buckets, and let destroy empty them.
 adopt_existing_buckets = false
 force_destroy          = true
+
+# The emulator keeps the subscription pending, as AWS does until the mail is confirmed.
+alert_emails = ["data-oncall@example.com"]

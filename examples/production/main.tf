@@ -47,6 +47,14 @@ module "flywheel" {
     expire_prefixes = { "temp/" = 7, "spark-logs/" = 30 }
   }
 
+  # The runbook's alerts: failed jobs and crawls, runs still going after 4 of their 10
+  # hours, and the data bucket past 5000 GiB, to the topic omc-flywheel-prod-alerts.
+  alerts = {
+    email_subscriptions  = var.alert_emails
+    long_running_minutes = 240
+    storage_threshold_gb = { data = 5000 }
+  }
+
   force_destroy = var.force_destroy
   tags          = { Environment = "prod", Project = "omc-flywheel" }
   scripts_dir   = "${path.module}/scripts"

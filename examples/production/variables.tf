@@ -19,6 +19,12 @@ variable "adopt_existing_buckets" {
   default     = true
 }
 
+variable "alert_emails" {
+  description = "Addresses subscribed to the alerts topic. SNS mails each a confirmation link; nothing is delivered until it is followed."
+  type        = list(string)
+  default     = []
+}
+
 variable "force_destroy" {
   description = "Let `terraform destroy` delete created buckets that still hold objects. Keep false in production."
   type        = bool

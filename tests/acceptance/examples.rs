@@ -1,8 +1,9 @@
 //! The production example, `examples/production`, applied to the emulator through its
 //! documented override (`localstack.tfvars`) exactly as a user would: init, plan, apply, an
 //! empty plan with and without refresh, then a direct look in the emulator for every object of
-//! the seed description (3 buckets, 1 database, 1 role, 3 jobs, 4 crawlers), then destroy and
-//! a check that nothing is left.
+//! the seed description (3 buckets, 1 database, 1 role, 3 jobs, 4 crawlers) and of its
+//! runbook's alerts (topic, rules, the data bucket's size alarm), then destroy and a check
+//! that nothing is left.
 //!
 //! The example is copied with `examples/modules/` beside it, so its relative module source
 //! and script paths hold. The emulator answers as account 239083076653 because the access key
@@ -31,6 +32,18 @@ pub(crate) const DATA_BUCKET: &str = "omc-flywheel-data-us-east-1-prod";
 pub(crate) const ASSETS_BUCKET: &str = "aws-glue-assets-239083076653-us-east-1";
 pub(crate) const ANALYSIS_BUCKET: &str = "omc-flywheel-prod-analysis-data";
 pub(crate) const BUCKETS: [&str; 3] = [DATA_BUCKET, ASSETS_BUCKET, ANALYSIS_BUCKET];
+
+/// The alerts the example turns on: its topic, rules and the data bucket's size alarm.
+pub(crate) const ALERT_TOPIC: &str = "arn:aws:sns:us-east-1:239083076653:omc-flywheel-prod-alerts";
+pub(crate) const ALERT_RULES: [&str; 4] = [
+    "omc-flywheel-prod-job-failed",
+    "omc-flywheel-prod-job-long-run",
+    "omc-flywheel-prod-crawler-failed",
+    "omc-flywheel-prod-crawler-sched",
+];
+pub(crate) const SIZE_ALARM: &str = "omc-flywheel-prod-data-size";
+/// `long_running_minutes` in the example's alerts, given to every job.
+const LONG_RUNNING_MINUTES: i32 = 240;
 
 /// Name, workers: every job is G.1X with timeout 600 and 2 retries.
 pub(crate) const JOBS: [(&str, i32); 3] = [
@@ -290,6 +303,7 @@ async fn check_managed_objects(work: &Workdir) -> Result<()> {
 
 /// Every object of the seed description, as the emulator itself reports it.
 pub(crate) async fn check_emulator(aws: &Clients) -> Result<()> {
+    check_alerts(aws).await?;
     for bucket in BUCKETS {
         aws.s3
             .head_bucket()
@@ -431,6 +445,52 @@ pub(crate) async fn check_emulator(aws: &Clients) -> Result<()> {
     Ok(())
 }
 
+/// The runbook's alerts: the topic, the four rules, the data bucket's size alarm to the
+/// topic, and NotifyDelayAfter on every job.
+async fn check_alerts(aws: &Clients) -> Result<()> {
+    aws.sns
+        .get_topic_attributes()
+        .topic_arn(ALERT_TOPIC)
+        .send()
+        .await
+        .with_context(|| format!("topic {ALERT_TOPIC}"))?;
+    for rule in ALERT_RULES {
+        aws.events
+            .describe_rule()
+            .name(rule)
+            .send()
+            .await
+            .with_context(|| format!("rule {rule}"))?;
+    }
+    let alarms = aws
+        .cloudwatch
+        .describe_alarms()
+        .alarm_names(SIZE_ALARM)
+        .send()
+        .await
+        .context("DescribeAlarms")?;
+    let alarm = alarms
+        .metric_alarms()
+        .first()
+        .with_context(|| format!("alarm {SIZE_ALARM} missing"))?;
+    ensure!(
+        alarm.alarm_actions() == [ALERT_TOPIC] && alarm.threshold() == Some(5000.0 * 1073741824.0),
+        "alarm {SIZE_ALARM}: {alarm:?}"
+    );
+    for (name, _) in JOBS {
+        let job = aws.glue.get_job().job_name(name).send().await?;
+        let delay = job
+            .job()
+            .and_then(|j| j.notification_property())
+            .and_then(|n| n.notify_delay_after());
+        ensure!(
+            delay == Some(LONG_RUNNING_MINUTES),
+            "{name}: NotifyDelayAfter {delay:?}"
+        );
+    }
+    Ok(())
+}
+
 /// Objects of the production example present in the emulator.
 pub(crate) async fn leftovers(aws: &Clients) -> Result<Vec<String>> {
     let mut found = Vec::new();
@@ -462,12 +522,54 @@ pub(crate) async fn leftovers(aws: &Clients) -> Result<Vec<String>> {
             }
         }
     }
+    if aws
+        .sns
+        .get_topic_attributes()
+        .topic_arn(ALERT_TOPIC)
+        .send()
+        .await
+        .is_ok()
+    {
+        found.push(format!("topic {ALERT_TOPIC}"));
+    }
+    for rule in ALERT_RULES {
+        if aws.events.describe_rule().name(rule).send().await.is_ok() {
+            found.push(format!("rule {rule}"));
+        }
+    }
+    let alarms = aws
+        .cloudwatch
+        .describe_alarms()
+        .alarm_names(SIZE_ALARM)
+        .send()
+        .await
+        .context("DescribeAlarms")?;
+    if !alarms.metric_alarms().is_empty() {
+        found.push(format!("alarm {SIZE_ALARM}"));
+    }
     Ok(found)
 }
 
 /// Delete every object of the production example from the emulator (a sweeper, as
 /// terraform-provider-aws has for leaked test objects).
 pub(crate) async fn sweep(aws: &Clients) -> Result<()> {
+    for rule in ALERT_RULES {
+        let _ = aws
+            .events
+            .remove_targets()
+            .rule(rule)
+            .ids("flywheel-sns")
+            .send()
+            .await;
+        let _ = aws.events.delete_rule().name(rule).send().await;
+    }
+    let _ = aws.sns.delete_topic().topic_arn(ALERT_TOPIC).send().await;
+    let _ = aws
+        .cloudwatch
+        .delete_alarms()
+        .alarm_names(SIZE_ALARM)
+        .send()
+        .await;
     for (name, _, _) in CRAWLERS {
         let _ = aws.glue.delete_crawler().name(name).send().await;
     }

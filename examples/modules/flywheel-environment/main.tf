@@ -52,6 +52,20 @@ resource "flywheel_pipeline" "this" {
     allowed_principal_arns = var.analysis_bucket.allowed_principal_arns
   }
 
+  dynamic "alerts" {
+    for_each = var.alerts == null ? [] : [var.alerts]
+    content {
+      create_topic         = alerts.value.create_topic
+      sns_topic_arn        = alerts.value.sns_topic_arn
+      email_subscriptions  = alerts.value.email_subscriptions
+      on_job_failure       = alerts.value.on_job_failure
+      on_job_stopped       = alerts.value.on_job_stopped
+      on_crawler_failure   = alerts.value.on_crawler_failure
+      long_running_minutes = alerts.value.long_running_minutes
+      storage_threshold_gb = alerts.value.storage_threshold_gb
+    }
+  }
+
   force_destroy = var.force_destroy
   tags          = var.tags
 }
@@ -72,6 +86,8 @@ resource "flywheel_job" "this" {
   arguments         = each.value.arguments
   schedule          = each.value.schedule
   tags              = each.value.tags
+  # Glue's NotifyDelayAfter, which the long-running alert rule listens for.
+  long_running_minutes = each.value.long_running_minutes != null ? each.value.long_running_minutes : try(flywheel_pipeline.this.alerts[0].long_running_minutes, null)
 }
 
 resource "flywheel_crawler" "this" {

@@ -86,6 +86,21 @@ variable "scripts_dir" {
   type        = string
 }
 
+variable "alerts" {
+  description = "The runbook's alerts (see the provider's monitoring guide): an SNS topic with email subscriptions, EventBridge rules for failed and long-running jobs and failed crawlers, and a size alarm per bucket in `storage_threshold_gb` (GiB, keyed by data, assets or analysis). `long_running_minutes` is also given to every job that sets none. Null: no alerts."
+  type = object({
+    create_topic         = optional(bool)
+    sns_topic_arn        = optional(string)
+    email_subscriptions  = optional(set(string), [])
+    on_job_failure       = optional(bool, true)
+    on_job_stopped       = optional(bool, false)
+    on_crawler_failure   = optional(bool, true)
+    long_running_minutes = optional(number)
+    storage_threshold_gb = optional(map(number), {})
+  })
+  default = null
+}
+
 variable "jobs" {
   description = "Glue ETL jobs, keyed by job name. `script` is a file in `scripts_dir`, uploaded to the assets bucket as `scripts/<job name>.py`. Unset attributes take the provider's defaults (G.1X, 10 workers, timeout 600 minutes, 2 retries, Glue 4.0, metrics, continuous logging, Spark UI, job bookmarks)."
   type = map(object({
@@ -99,6 +114,8 @@ variable "jobs" {
     arguments         = optional(map(string), {})
     schedule          = optional(string)
     tags              = optional(map(string), {})
+    # Null: the alerts' long_running_minutes, if any.
+    long_running_minutes = optional(number)
   }))
   default = {}
 }
