@@ -97,7 +97,10 @@ pub fn alert_refusal(
     own: &Ownership,
     recorded: bool,
 ) -> Option<Failure> {
-    if !matches!(c.spec, Spec::SnsTopic { .. } | Spec::EventRule { .. }) {
+    if !matches!(
+        c.spec,
+        Spec::SnsTopic { .. } | Spec::EventRule { .. } | Spec::MetricAlarm(_)
+    ) {
         return None;
     }
     let tags = observed.get(&c.key).and_then(Spec::tags)?;

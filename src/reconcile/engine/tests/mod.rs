@@ -439,4 +439,5 @@ async fn destroy_deletes_children_before_parents_and_releases_nothing_it_may_not
     assert_eq!(fake.writes(), 0);
 }
 
+mod alerts;
 mod jobs;

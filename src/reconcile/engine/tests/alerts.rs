@@ -1,0 +1,64 @@
+//! The ownership rule for alert objects found under their derived names
+//! (`derived::alert_refusal`): a topic, rule or size alarm of the same name that this
+//! instance cannot prove its own is never taken over.
+
+use super::*;
+use crate::model::alarm;
+use crate::reconcile::engine::derived::alert_refusal;
+use crate::reconcile::Refusal;
+
+fn size_alarm(tags: Tags) -> Spec {
+    Spec::MetricAlarm(alarm::desired(
+        "omc-flywheel-data-us-east-1-prod",
+        true,
+        5000.0,
+        "arn:aws:sns:us-east-1:239083076653:omc-flywheel-prod-alerts",
+        &tags,
+    ))
+}
+
+fn alarm_child() -> Child {
+    Child {
+        key: ChildKey::top(Kind::MetricAlarm, "omc-flywheel-prod-data-size"),
+        spec: size_alarm(tags(Some(OURS))),
+    }
+}
+
+fn seen(spec: Spec) -> BTreeMap<ChildKey, Spec> {
+    [(alarm_child().key, spec)].into()
+}
+
+#[test]
+fn an_alarm_of_the_same_name_is_not_taken_over() {
+    let c = alarm_child();
+    // Another instance's alarm, or one made by hand (no identity), when the block is
+    // added now: refused as existing.
+    for other in [tags(Some(THEIRS)), Tags::new()] {
+        let f = alert_refusal(&c, &seen(size_alarm(other.clone())), &updating(), false);
+        assert!(
+            matches!(
+                &f,
+                Some(Failure::NotOurs {
+                    why: Refusal::Exists,
+                    ..
+                })
+            ),
+            "{other:?}: {f:?}"
+        );
+    }
+    // Another identity on an alarm the state recorded: refused as foreign.
+    let f = alert_refusal(&c, &seen(size_alarm(tags(Some(THEIRS)))), &updating(), true);
+    assert!(
+        matches!(
+            f,
+            Some(Failure::NotOurs {
+                why: Refusal::Foreign,
+                ..
+            })
+        ),
+        "{f:?}"
+    );
+    // Its own, or none observed: no refusal.
+    assert!(alert_refusal(&c, &seen(size_alarm(tags(Some(OURS)))), &updating(), false).is_none());
+    assert!(alert_refusal(&c, &BTreeMap::new(), &creating(), false).is_none());
+}
