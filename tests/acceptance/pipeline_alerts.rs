@@ -755,3 +755,65 @@ async fn pipeline_alerts_validation_names_the_attribute() {
         .run()
         .await;
 }
+
+/// A CloudWatch alarm already under the size alarm's name, made by hand without the
+/// pipeline's identity, is not taken over: the apply fails naming it, and the alarm keeps
+/// its threshold. The pipeline's other objects are still created.
+#[tokio::test]
+#[ignore = "acceptance: needs TF_ACC=1 and the emulator; run with --include-ignored"]
+async fn pipeline_alerts_do_not_take_over_an_alarm_of_the_same_name() {
+    if !acceptance_enabled("pipeline_alerts_do_not_take_over_an_alarm_of_the_same_name") {
+        return;
+    }
+    let n = Names::new("fw-alrx");
+    let account = emulator_account_id().await.expect("account");
+    let a = alert_names(&n, &account);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let script = dir.path().join("etl.py");
+    std::fs::write(&script, "print('etl')\n").expect("script");
+    let script = script.display().to_string();
+    let aws = clients().await;
+    aws.cloudwatch
+        .put_metric_alarm()
+        .alarm_name(&a.data_size)
+        .namespace("AWS/S3")
+        .metric_name("BucketSizeBytes")
+        .statistic(aws_sdk_cloudwatch::types::Statistic::Average)
+        .period(86_400)
+        .evaluation_periods(1)
+        .threshold(42.0)
+        .comparison_operator(aws_sdk_cloudwatch::types::ComparisonOperator::GreaterThanThreshold)
+        .send()
+        .await
+        .expect("someone's alarm");
+    let alarm = a.data_size.clone();
+    let hcl = config(
+        &n,
+        &script,
+        Some("    storage_threshold_gb = { data = 5000 }"),
+    );
+    let (nx, ax) = (n.clone(), alarm.clone());
+    TestCase::new()
+        .step(Step::config(hcl).expect_error(&format!(
+            r"(?s)aws_cloudwatch_metric_alarm\.{} is not this resource's.*Choose another name",
+            regex::escape(&alarm)
+        )))
+        .check_destroy(move |ctx| {
+            let (n, alarm) = (nx.clone(), ax.clone());
+            async move {
+                let kept = size_alarm(&ctx.aws, &alarm)
+                    .await?
+                    .ok_or_else(|| anyhow!("someone's alarm {alarm} was deleted"))?;
+                ensure!(kept.threshold() == Some(42.0), "taken over: {kept:?}");
+                ctx.aws
+                    .cloudwatch
+                    .delete_alarms()
+                    .alarm_names(&alarm)
+                    .send()
+                    .await?;
+                crate::pipeline::check_nothing_left(&ctx.aws, &n, false).await
+            }
+        })
+        .run()
+        .await;
+}
