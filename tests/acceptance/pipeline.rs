@@ -542,6 +542,15 @@ async fn pipeline_lifecycle() {
                     )),
                     "{rules:?}"
                 );
+                // A created assets bucket expires its Spark UI logs by default.
+                ensure!(
+                    rules.contains(&(
+                        "flywheel-expire-sparkHistoryLogs".into(),
+                        "sparkHistoryLogs/".into(),
+                        Some(30)
+                    )),
+                    "{rules:?}"
+                );
                 // Adopted: no Intelligent-Tiering unless asked (pipeline_buckets.rs).
                 ensure!(
                     !lifecycle(aws, &n.data)

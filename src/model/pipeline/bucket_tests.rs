@@ -411,3 +411,82 @@ fn prefixes_with_iam_wildcards_are_refused() {
     assert_eq!(check_prefix("opus/raw_input/"), Ok(()));
     assert_eq!(check_prefix("a$b/"), Ok(()));
 }
+
+#[test]
+fn created_buckets_expire_temporary_files_and_logs_by_default() {
+    let expiries = |s: &Settings, bucket: &str| -> Vec<(String, i64)> {
+        match spec(&expand(s, &env()), Kind::BucketLifecycle, bucket) {
+            Some(Spec::Lifecycle { rules }) => rules
+                .iter()
+                .filter_map(|r| Some((r.prefix.clone(), r.expiration_days?)))
+                .collect(),
+            other => panic!("{other:?}"),
+        }
+    };
+    let pair = |p: &str, d: i64| (p.to_string(), d);
+    let s = settings();
+    // Created assets and analysis buckets: the runbook's clean-up.
+    assert_eq!(
+        expiries(&s, "assets"),
+        [pair("sparkHistoryLogs/", 30), pair("temporary/", 7)]
+    );
+    assert_eq!(
+        expiries(&s, "analysis"),
+        [pair("spark-logs/", 30), pair("temp/", 7)]
+    );
+    // Each can be changed; any analysis entry replaces both of its defaults.
+    let mut set = s.clone();
+    set.assets.expire_prefixes = [("sparkHistoryLogs/".to_string(), 90)].into();
+    set.analysis.expire_prefixes = [("scratch/".to_string(), 3)].into();
+    assert_eq!(
+        expiries(&set, "assets"),
+        [pair("sparkHistoryLogs/", 90), pair("temporary/", 7)]
+    );
+    assert_eq!(expiries(&set, "analysis"), [pair("scratch/", 3)]);
+    // Adopted buckets: no default deletes their data (Glue's temporary/ aside).
+    let mut adopted = s.clone();
+    adopted.assets.create = Some(false);
+    adopted.analysis.create = Some(false);
+    assert_eq!(expiries(&adopted, "assets"), [pair("temporary/", 7)]);
+    assert!(expiries(&adopted, "analysis").is_empty());
+}
+
+#[test]
+fn import_reads_back_only_the_expiries_the_defaults_do_not_explain() {
+    let m = |pairs: &[(&str, i64)]| -> BTreeMap<String, i64> {
+        pairs.iter().map(|(p, d)| (p.to_string(), *d)).collect()
+    };
+    let assets = m(&[("sparkHistoryLogs/", 30), ("temporary/", 7), ("x/", 2)]);
+    assert_eq!(
+        expire_prefixes_of(&assets, BucketRole::Assets, true),
+        m(&[("x/", 2)])
+    );
+    // Adopted: the Spark logs expiry is not a default there, so it is the configuration's.
+    assert_eq!(
+        expire_prefixes_of(&assets, BucketRole::Assets, false),
+        m(&[("sparkHistoryLogs/", 30), ("x/", 2)])
+    );
+    let analysis = m(&[("spark-logs/", 30), ("temp/", 7)]);
+    assert_eq!(expire_prefixes_of(&analysis, BucketRole::Analysis, true), analysis);
+    assert_eq!(
+        expire_prefixes_of(&analysis, BucketRole::Analysis, false),
+        analysis
+    );
+    // Whatever reads back plans the same rules.
+    for (read, role, created) in [
+        (assets.clone(), BucketRole::Assets, true),
+        (analysis.clone(), BucketRole::Analysis, true),
+        (m(&[("temp/", 3)]), BucketRole::Analysis, true),
+    ] {
+        let cfg = BucketSettings {
+            create: Some(created),
+            expire_prefixes: expire_prefixes_of(&read, role, created),
+            ..Default::default()
+        };
+        let mut want = read.clone();
+        if role == BucketRole::Assets {
+            want.extend(default_expiry(role, created));
+        }
+        assert_eq!(expiry(&cfg, role), want, "{role:?} {read:?}");
+    }
+}

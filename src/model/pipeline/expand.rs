@@ -57,13 +57,62 @@ pub fn context_tags(s: &Settings) -> Tags {
     t
 }
 
+/// The expiries a bucket would have with no `expire_prefixes`. Defaults that delete
+/// objects apply to buckets the pipeline creates; an adopted bucket's data expires only
+/// where the configuration says so (`temporary/` excepted, as before: Glue's own scratch
+/// space).
+pub fn default_expiry(role: BucketRole, created: bool) -> BTreeMap<String, i64> {
+    let mut out = BTreeMap::new();
+    match role {
+        BucketRole::Assets => {
+            out.insert(TEMP_PREFIX.into(), DEFAULT_TEMP_EXPIRY_DAYS);
+            if created {
+                out.insert(SPARK_LOGS_PREFIX.into(), DEFAULT_SPARK_LOGS_EXPIRY_DAYS);
+            }
+        }
+        BucketRole::Analysis if created => {
+            out.extend(DEFAULT_ANALYSIS_EXPIRY.map(|(p, d)| (p.to_string(), d)));
+        }
+        _ => {}
+    }
+    out
+}
+
+/// Prefix to days for every expiry rule: on the assets bucket the defaults overlaid by
+/// `expire_prefixes`; on the analysis bucket `expire_prefixes` replaces its defaults.
+pub fn expiry(cfg: &BucketSettings, role: BucketRole) -> BTreeMap<String, i64> {
+    let defaults = default_expiry(role, cfg.create.unwrap_or(true));
+    if role == BucketRole::Analysis && !cfg.expire_prefixes.is_empty() {
+        return cfg.expire_prefixes.clone();
+    }
+    let mut out = defaults;
+    out.extend(cfg.expire_prefixes.clone());
+    out
+}
+
+/// What `expire_prefixes` reads back as from a bucket's expiry rules. On the assets bucket,
+/// what its defaults ([`default_expiry`]) do not explain; on the analysis bucket, every
+/// rule, since any entry replaces its defaults (a configuration that relies on them then
+/// plans `expire_prefixes` back to null, with no AWS change).
+pub fn expire_prefixes_of(
+    read: &BTreeMap<String, i64>,
+    role: BucketRole,
+    created: bool,
+) -> BTreeMap<String, i64> {
+    let defaults = default_expiry(role, created);
+    match role {
+        BucketRole::Analysis => read.clone(),
+        _ => read
+            .iter()
+            .filter(|(p, d)| defaults.get(*p) != Some(*d))
+            .map(|(p, d)| (p.clone(), *d))
+            .collect(),
+    }
+}
+
 fn lifecycle_rules(s: &Settings, role: BucketRole) -> Vec<LifecycleRule> {
     let tiering = intelligent_tiering(s.bucket(role), role);
-    let mut expire: BTreeMap<String, i64> = BTreeMap::new();
-    if role == BucketRole::Assets {
-        expire.insert(TEMP_PREFIX.into(), DEFAULT_TEMP_EXPIRY_DAYS);
-    }
-    expire.extend(s.bucket(role).expire_prefixes.clone());
+    let expire = expiry(s.bucket(role), role);
     let mut rules = vec![LifecycleRule {
         id: format!("{RULE_PREFIX}abort-incomplete-multipart-uploads"),
         prefix: String::new(),

@@ -60,6 +60,12 @@ pub const SPARK_LOGS_PREFIX: &str = "sparkHistoryLogs/";
 /// Days before objects under the assets bucket's `temporary/` expire, unless
 /// `expire_prefixes` says otherwise.
 pub const DEFAULT_TEMP_EXPIRY_DAYS: i64 = 7;
+/// Days before Spark UI event logs expire in a created assets bucket, unless
+/// `expire_prefixes` says otherwise (the runbook's clean-up of logs nobody reads).
+pub const DEFAULT_SPARK_LOGS_EXPIRY_DAYS: i64 = 30;
+/// A created analysis bucket whose `expire_prefixes` is empty gets these: the runbook's
+/// `temp/` after 7 days and `spark-logs/` after 30.
+pub const DEFAULT_ANALYSIS_EXPIRY: [(&str, i64); 2] = [("temp/", 7), ("spark-logs/", 30)];
 /// Days after which incomplete multipart uploads are aborted, on every bucket.
 pub const ABORT_MULTIPART_DAYS: i64 = 7;
 /// Lifecycle rules and policy statements the pipeline owns start with these; others (an

@@ -129,7 +129,7 @@ aws_s3_bucket_server_side_encryption_configuration.aws-glue-assets-239083076653-
 aws_s3_bucket_public_access_block.aws-glue-assets-239083076653-us-east-1 [true, true, true, true]
 aws_s3_bucket_policy.aws-glue-assets-239083076653-us-east-1 FlywheelDenyInsecureTransport
 aws_s3_bucket_ownership_controls.aws-glue-assets-239083076653-us-east-1 BucketOwnerEnforced
-aws_s3_bucket_lifecycle_configuration.aws-glue-assets-239083076653-us-east-1 [\"\" abort-mpu 7d] [\"temporary/\" expire 7d]
+aws_s3_bucket_lifecycle_configuration.aws-glue-assets-239083076653-us-east-1 [\"\" abort-mpu 7d] [\"sparkHistoryLogs/\" expire 30d] [\"temporary/\" expire 7d]
 aws_s3_bucket.omc-flywheel-prod-analysis-data create tags={owned}
 aws_s3_bucket_server_side_encryption_configuration.omc-flywheel-prod-analysis-data AES256
 aws_s3_bucket_public_access_block.omc-flywheel-prod-analysis-data [true, true, true, true]

@@ -95,17 +95,14 @@ pub(super) fn imported_settings(mut s: Settings, env: &Env, o: &Observed) -> Set
         let Some(Some(b)) = o.buckets.get(&name) else {
             continue;
         };
-        let mut expire = BTreeMap::new();
+        let mut read = BTreeMap::new();
         for r in b.lifecycle_rules.iter().flatten() {
             if let (Some(days), true) = (r.expiration_days, r.id.starts_with("flywheel-expire-")) {
-                let default_temp = role == BucketRole::Assets
-                    && r.prefix == model::TEMP_PREFIX
-                    && days == model::DEFAULT_TEMP_EXPIRY_DAYS;
-                if !default_temp {
-                    expire.insert(r.prefix.clone(), days);
-                }
+                read.insert(r.prefix.clone(), days);
             }
         }
+        let created = s.bucket(role).create != Some(false);
+        let expire = model::expire_prefixes_of(&read, role, created);
         let tiering = b
             .lifecycle_rules
             .iter()
