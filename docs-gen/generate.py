@@ -583,7 +583,7 @@ OTHER_SIDS = {"sns": "SnsAlertTopics", "events": "EventBridgeAlertRules", "cloud
 
 # Actions of the other services that IAM authorises on `*` only (the service authorization
 # reference lists no resource type for them; the policy linter checks it).
-OTHER_WITHOUT_RESOURCES = {"sns:Unsubscribe", "cloudwatch:DescribeAlarms"}
+OTHER_WITHOUT_RESOURCES = {"sns:Unsubscribe"}
 
 # Glue actions IAM authorises on `*` only (no resource-level permissions).
 GLUE_WITHOUT_RESOURCES = {"glue:CreateCrawler"}
