@@ -467,7 +467,10 @@ fn import_reads_back_only_the_expiries_the_defaults_do_not_explain() {
         m(&[("sparkHistoryLogs/", 30), ("x/", 2)])
     );
     let analysis = m(&[("spark-logs/", 30), ("temp/", 7)]);
-    assert_eq!(expire_prefixes_of(&analysis, BucketRole::Analysis, true), analysis);
+    assert_eq!(
+        expire_prefixes_of(&analysis, BucketRole::Analysis, true),
+        analysis
+    );
     assert_eq!(
         expire_prefixes_of(&analysis, BucketRole::Analysis, false),
         analysis
