@@ -97,10 +97,9 @@ pub fn alert_refusal(
     own: &Ownership,
     recorded: bool,
 ) -> Option<Failure> {
-    if !matches!(
-        c.spec,
-        Spec::SnsTopic { .. } | Spec::EventRule { .. } | Spec::MetricAlarm(_)
-    ) {
+    // Every alert object with a name of its own (topic, rule, alarm); the others live
+    // inside one of those.
+    if !c.key.kind.is_alert() || c.key.parent().is_some() {
         return None;
     }
     let tags = observed.get(&c.key).and_then(Spec::tags)?;

@@ -33,6 +33,9 @@ use super::managed::{glue_arn, Object};
 use super::tags::Tags;
 use super::trigger::{TriggerAction, TriggerSpec, TriggerStart, LONGEST_SUFFIX};
 
+mod checks;
+pub use checks::*;
+
 pub const DEFAULT_WORKER_TYPE: &str = "G.1X";
 pub const DEFAULT_NUMBER_OF_WORKERS: i64 = 10;
 pub const DEFAULT_TIMEOUT_MINUTES: i64 = 600;
@@ -103,167 +106,12 @@ pub fn is_default_key(key: &str) -> bool {
     key == ARG_TEMP_DIR || key == ARG_SPARK_LOGS || STATIC_DEFAULTS.iter().any(|(k, _)| *k == key)
 }
 
-/// Glue 5.0 or later, where continuous logging is built in and its arguments deprecated.
-pub fn is_glue5(version: &str) -> bool {
-    version_number(version).is_some_and(|v| v >= (5, 0))
-}
-
 /// The static defaults for a Glue version: 5.x jobs get no continuous-logging argument.
 fn static_defaults(glue_version: &str) -> impl Iterator<Item = (&'static str, &'static str)> {
     let glue5 = is_glue5(glue_version);
     STATIC_DEFAULTS
         .into_iter()
         .filter(move |(k, _)| !(glue5 && *k == ARG_CONTINUOUS_LOG))
-}
-
-/// What a worker type is for, as far as Spark ETL jobs go.
-fn worker_type_rule(worker_type: &str) -> Result<&'static str, String> {
-    match worker_type {
-        "G.1X" | "G.2X" => Ok("2.0"),
-        "G.4X" | "G.8X" => Ok("3.0"),
-        "G.12X" | "G.16X" | "R.1X" | "R.2X" | "R.4X" | "R.8X" => Ok("4.0"),
-        "G.025X" => Err("G.025X is only for Glue streaming jobs; Spark ETL jobs use G.1X or larger".into()),
-        "Z.2X" => Err("Z.2X is only for Glue Ray jobs; Spark ETL jobs use G.1X or larger".into()),
-        "Standard" => Err("Standard is the deprecated pre-Glue-2.0 worker type; use G.1X".into()),
-        other => Err(format!(
-            "{other:?} is not a Glue worker type for Spark ETL jobs; use one of G.1X, G.2X, G.4X, G.8X, G.12X, G.16X, R.1X, R.2X, R.4X, R.8X"
-        )),
-    }
-}
-
-fn version_number(v: &str) -> Option<(u32, u32)> {
-    let (a, b) = v.split_once('.')?;
-    Some((a.parse().ok()?, b.parse().ok()?))
-}
-
-pub fn check_worker_type(worker_type: &str) -> Result<(), String> {
-    worker_type_rule(worker_type).map(|_| ())
-}
-
-pub fn check_glue_version(version: &str) -> Result<(), String> {
-    if GLUE_VERSIONS.contains(&version) {
-        Ok(())
-    } else {
-        Err(format!(
-            "{version:?} is not a supported Glue version for Spark ETL jobs; use one of {}",
-            GLUE_VERSIONS.join(", ")
-        ))
-    }
-}
-
-/// The worker type must exist in the Glue version. Only called once both are valid alone.
-/// What Glue's support policy says of a version, when it is past support.
-pub fn glue_version_warning(version: &str) -> Option<String> {
-    (version == "2.0").then(|| {
-        "Glue 2.0 reached end of support on 2024-01-31 and end of life on 2026-04-01 (AWS Glue version support policy): AWS no longer fixes it, and its jobs may stop running. Move to glue_version 4.0 or later.".to_string()
-    })
-}
-
-/// `execution_class` is STANDARD or FLEX; FLEX needs Glue 3.0 or later and G.1X or G.2X.
-/// Only called once worker type and version are valid alone.
-pub fn check_execution_class(class: &str, worker_type: &str, version: &str) -> Result<(), String> {
-    if !EXECUTION_CLASSES.contains(&class) {
-        return Err(format!(
-            "{class:?} is not a Glue execution class; use STANDARD or FLEX"
-        ));
-    }
-    if class != "FLEX" {
-        return Ok(());
-    }
-    if version_number(version).is_none_or(|v| v < (3, 0)) {
-        return Err(format!(
-            "FLEX needs Glue 3.0 or later, but glue_version is {version:?}"
-        ));
-    }
-    if !["G.1X", "G.2X"].contains(&worker_type) {
-        return Err(format!(
-            "FLEX runs only on G.1X or G.2X workers, but worker_type is {worker_type:?}"
-        ));
-    }
-    Ok(())
-}
-
-/// Auto scaling needs Glue 3.0 or later.
-pub fn check_auto_scaling(version: &str) -> Result<(), String> {
-    match version_number(version) {
-        Some(v) if v >= (3, 0) => Ok(()),
-        _ => Err(format!(
-            "auto scaling needs Glue 3.0 or later, but glue_version is {version:?}"
-        )),
-    }
-}
-
-pub fn check_compatibility(worker_type: &str, version: &str) -> Result<(), String> {
-    let min = worker_type_rule(worker_type)?;
-    match (version_number(version), version_number(min)) {
-        (Some(have), Some(need)) if have >= need => Ok(()),
-        _ => Err(format!(
-            "worker type {worker_type} needs Glue {min} or later, but glue_version is {version:?}"
-        )),
-    }
-}
-
-pub fn check_range(value: i64, (lo, hi): (i64, i64)) -> Result<(), String> {
-    if (lo..=hi).contains(&value) {
-        Ok(())
-    } else {
-        Err(format!("must be between {lo} and {hi}, not {value}"))
-    }
-}
-
-/// `long_running_minutes` must be at least 1 and below the job's timeout: a run reaches
-/// its timeout and fails (the failure alert) before a longer delay could ever pass.
-pub fn check_long_running(minutes: i64, timeout: i64) -> Result<(), String> {
-    if minutes >= 1 && minutes < timeout {
-        Ok(())
-    } else {
-        Err(format!(
-            "must be between 1 and {} (below timeout_minutes = {timeout}, when the run is stopped anyway), not {minutes}",
-            timeout - 1
-        ))
-    }
-}
-
-pub fn check_name(name: &str) -> Result<(), String> {
-    crate::validate::glue_name(name, MAX_NAME_LEN)?;
-    if name.contains('/') {
-        return Err(format!(
-            "{name:?} must not contain \"/\" (it becomes part of the job ARN and the script's S3 key)"
-        ));
-    }
-    Ok(())
-}
-
-/// Problems with one user argument: (key, message).
-pub fn check_argument(key: &str, value: &str) -> Result<(), String> {
-    if RESERVED_ARGUMENTS.contains(&key) {
-        return Err(format!(
-            "{key:?} is reserved: Glue sets it on every run, and a job must not set it"
-        ));
-    }
-    if !key.starts_with("--") || key.len() < 3 {
-        return Err(format!(
-            "{key:?} must start with \"--\" (Glue passes arguments to the script as --name value, and getResolvedOptions reads them that way)"
-        ));
-    }
-    if key == ARG_AUTO_SCALING {
-        return Err(format!(
-            "{key} is set by the `auto_scaling` attribute; set `auto_scaling = true` instead"
-        ));
-    }
-    match key {
-        ARG_TEMP_DIR | ARG_SPARK_LOGS => {
-            crate::validate::s3_uri(value, false).map(|_| ())?;
-        }
-        ARG_BOOKMARK if !BOOKMARK_OPTIONS.contains(&value) => {
-            return Err(format!(
-                "{key} must be one of {}, not {value:?}",
-                BOOKMARK_OPTIONS.join(", ")
-            ))
-        }
-        _ => {}
-    }
-    Ok(())
 }
 
 /// Where the script comes from.
