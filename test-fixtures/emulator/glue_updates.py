@@ -25,8 +25,9 @@ UpdateTrigger(Name, TriggerUpdate{Description?, Schedule?, Actions?, Predicate?,
     members left out are removed (Name inside TriggerUpdate is ignored: AWS reserves it);
     the trigger's type and state stay. Unknown trigger: EntityNotFoundException.
 
-It also makes CreateJob and UpdateJob keep JobRunQueuingEnabled, and CreateCrawler keep
-LakeFormationConfiguration, both of which moto drops, so that GetJob and GetCrawler show
+It also makes CreateJob and UpdateJob keep JobRunQueuingEnabled, JobMode and
+MaintenanceWindow (UpdateJob resets them when not sent, like every other field), and
+CreateCrawler keep LakeFormationConfiguration, all of which moto drops, so that GetJob and GetCrawler show
 what was set (a field never set is left out, as AWS leaves it out), and makes CreateJob and
 CreateTrigger with the name of an existing job or trigger fail with AlreadyExistsException
 as on AWS (moto silently replaces the job or trigger, tags and state included; a retried
@@ -43,6 +44,13 @@ from moto.glue.exceptions import AlreadyExistsException, CrawlerRunningException
 from moto.glue.models import FakeCrawler, FakeJob, FakeTrigger, GlueBackend
 from moto.glue.responses import GlueResponse
 from moto.glue.utils import Action, Predicate
+
+# Job members moto's FakeJob does not keep -> the attribute this module keeps them in.
+EXTRA_JOB_FIELDS = {
+    "JobRunQueuingEnabled": "job_run_queuing_enabled",
+    "JobMode": "job_mode",
+    "MaintenanceWindow": "maintenance_window",
+}
 
 # UpdateCrawler request member -> FakeCrawler attribute.
 CRAWLER_FIELDS = {
@@ -97,7 +105,8 @@ def update_job(self: GlueBackend, name: str, job_update: dict[str, Any]) -> str:
     job.code_gen_configuration_nodes = u.get("CodeGenConfigurationNodes")
     job.execution_class = u.get("ExecutionClass") or "STANDARD"
     job.source_control_details = u.get("SourceControlDetails")
-    job.job_run_queuing_enabled = u.get("JobRunQueuingEnabled")
+    for member, attribute in EXTRA_JOB_FIELDS.items():
+        setattr(job, attribute, u.get(member))
     job.last_modified_on = utcnow()
     return name
 
@@ -145,9 +154,10 @@ _original_job_as_dict = FakeJob.as_dict
 
 def job_as_dict(self: FakeJob) -> dict[str, Any]:
     data = _original_job_as_dict(self)
-    queuing = getattr(self, "job_run_queuing_enabled", None)
-    if queuing is not None:
-        data["JobRunQueuingEnabled"] = queuing
+    for member, attribute in EXTRA_JOB_FIELDS.items():
+        value = getattr(self, attribute, None)
+        if value is not None:
+            data[member] = value
     return data
 
 
@@ -190,9 +200,9 @@ _original_response_create_job = GlueResponse.create_job
 
 def response_create_job(self: GlueResponse) -> ActionResult:
     result = _original_response_create_job(self)
-    queuing = self.parameters.get("JobRunQueuingEnabled")
-    if queuing is not None:
-        self.glue_backend.get_job(self.parameters.get("Name")).job_run_queuing_enabled = queuing
+    job = self.glue_backend.get_job(self.parameters.get("Name"))
+    for member, attribute in EXTRA_JOB_FIELDS.items():
+        setattr(job, attribute, self.parameters.get(member))
     return result
 
 

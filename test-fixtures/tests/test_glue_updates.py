@@ -94,6 +94,22 @@ class UpdateJobTest(unittest.TestCase):
         finally:
             self.glue.delete_job(JobName=other)
 
+    def test_job_mode_and_maintenance_window_kept_then_reset(self):
+        extra = {"JobMode": "VISUAL", "MaintenanceWindow": "Sun:1"}
+        self.glue.update_job(JobName=self.name, JobUpdate=self.full_update(**extra))
+        job = self.glue.get_job(JobName=self.name)["Job"]
+        self.assertEqual({k: job.get(k) for k in extra}, extra)
+        self.glue.update_job(JobName=self.name, JobUpdate=self.full_update())
+        job = self.glue.get_job(JobName=self.name)["Job"]
+        for member in extra:
+            self.assertNotIn(member, job, f"{member} should be reset by UpdateJob")
+        other = unique("job-m")
+        self.glue.create_job(Name=other, Role=ROLE, Command=COMMAND, JobMode="NOTEBOOK")
+        try:
+            self.assertEqual(self.glue.get_job(JobName=other)["Job"]["JobMode"], "NOTEBOOK")
+        finally:
+            self.glue.delete_job(JobName=other)
+
     def test_keeps_identity_tags_and_creation_time(self):
         self.glue.update_job(JobName=self.name, JobUpdate=self.full_update(Role=ROLE + "-2"))
         job = self.glue.get_job(JobName=self.name)["Job"]

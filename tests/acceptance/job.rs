@@ -672,6 +672,7 @@ resource "flywheel_job" "test" {{
         (format!("  name = \"etl-x\"\n{ok_script}\n  script_location = \"s3://b-1/x.py\""), r"script_location: .*only one"),
         (format!("  name = \"etl-x\"\n{ok_script}\n  arguments = {{ \"--JOB_NAME\" = \"x\" }}"), r#"arguments\["--JOB_NAME"\]: .*reserved"#),
         (format!("  name = \"etl-x\"\n{ok_script}\n  arguments = {{ \"input\" = \"x\" }}"), r#"arguments\["input"\]: .*must start with"#),
+        (format!("  name = \"etl-x\"\n{ok_script}\n  arguments = {{ \"--conf\" = \"spark.a=1\" }}"), r#"arguments\["--conf"\]: .*spark_conf"#),
         (format!("  name = \"etl-x\"\n{ok_script}\n  arguments = {{ \"--TempDir\" = \"/tmp\" }}"), r#"arguments\["--TempDir"\]: .*not an S3 URI"#),
         (format!("  name = \"etl-x\"\n{ok_script}\n  temp_dir = \"s3://Bad_Bucket/tmp/\""), r"temp_dir: .*bucket name"),
         (format!("  name = \"etl-x\"\n{ok_script}\n  role_arn = \"glue-role\""), r"role_arn: .*not an IAM role ARN"),

@@ -1,11 +1,16 @@
 //! `flywheel_job` run settings: `execution_class` (FLEX), `max_concurrent_runs`,
-//! `job_run_queuing_enabled`, `auto_scaling`, `security_configuration`, `connections`, and
-//! Glue 5.1 without the continuous-logging argument. Each is created, read from the emulator, updated in place back to its default
+//! `job_run_queuing_enabled`, `auto_scaling`, `security_configuration`, `connections`,
+//! `spark_conf`, `non_overridable_arguments`, and Glue 5.1 without the continuous-logging
+//! argument. Settings the provider does not manage, set out of band, show in the plan
+//! (`unmanaged_settings`) before the apply removes them. Each is created, read from the emulator, updated in place back to its default
 //! (UpdateJob resets what it is not sent, so the defaults are sent too), changed out of
 //! band (a plan names it and the apply restores it), and imported.
 
 use anyhow::{anyhow, ensure, Result};
-use aws_sdk_glue::types::{ExecutionClass, ExecutionProperty, JobUpdate};
+use aws_sdk_glue::types::{
+    ExecutionClass, ExecutionProperty, JobMode, JobUpdate, SourceControlDetails,
+    SourceControlProvider,
+};
 
 use crate::harness::*;
 use crate::job::{create_bucket, get_job, Fixture, ADDR, SCRIPT_V1};
@@ -22,7 +27,12 @@ fn tuned(f: &Fixture) -> String {
   job_run_queuing_enabled = true
   auto_scaling      = true
   security_configuration = "{sec}"
-  connections       = ["{conn}"]"#,
+  connections       = ["{conn}"]
+  spark_conf        = {{
+    "spark.sql.shuffle.partitions" = "64"
+    "spark.sql.adaptive.enabled"   = "true"
+  }}
+  non_overridable_arguments = {{ "--env" = "prod" }}"#,
             sec = security_configuration(f),
             conn = connection(f),
         ),
@@ -82,6 +92,11 @@ struct Seen {
     connections: Vec<String>,
     version: Option<String>,
     created_on: Option<i64>,
+    conf: Option<String>,
+    non_overridable: Option<std::collections::HashMap<String, String>>,
+    log_uri: Option<String>,
+    job_mode: Option<String>,
+    source_control: bool,
 }
 
 async fn seen(aws: &Clients, name: &str) -> Result<Seen> {
@@ -105,6 +120,11 @@ async fn seen(aws: &Clients, name: &str) -> Result<Seen> {
             .unwrap_or_default(),
         version: job.glue_version().map(str::to_string),
         created_on: job.created_on().map(|t| t.secs()),
+        conf: args.get("--conf").cloned(),
+        non_overridable: job.non_overridable_arguments().cloned(),
+        log_uri: job.log_uri().map(str::to_string),
+        job_mode: job.job_mode().map(|m| m.as_str().to_string()),
+        source_control: job.source_control_details().is_some(),
     })
 }
 
@@ -142,6 +162,14 @@ async fn job_run_settings_lifecycle() {
             check_attr(ADDR, "max_dpu_hours_per_run", "20"),
             check_attr(ADDR, "max_cost_per_run_usd", "5.8"),
             check_attr(ADDR, "max_dpu_hours_per_day", "144"),
+            check_attr(ADDR, "spark_conf.spark.sql.shuffle.partitions", "64"),
+            check_attr(
+                ADDR,
+                "arguments_all.--conf",
+                "spark.sql.adaptive.enabled=true --conf spark.sql.shuffle.partitions=64",
+            ),
+            check_attr(ADDR, "non_overridable_arguments.--env", "prod"),
+            check_attr(ADDR, "unmanaged_settings.%", "0"),
         ])
         .emulator_check(move |ctx| {
             let (f, c) = (f1.clone(), c1.clone());
@@ -161,6 +189,21 @@ async fn job_run_settings_lifecycle() {
                     "{s:?}"
                 );
                 ensure!(s.connections == [connection(&f)], "{s:?}");
+                ensure!(
+                    s.conf.as_deref()
+                        == Some(
+                            "spark.sql.adaptive.enabled=true --conf spark.sql.shuffle.partitions=64"
+                        ),
+                    "{s:?}"
+                );
+                ensure!(
+                    s.non_overridable
+                        .as_ref()
+                        .and_then(|m| m.get("--env"))
+                        .map(String::as_str)
+                        == Some("prod"),
+                    "{s:?}"
+                );
                 c.set(s.created_on);
                 Ok(())
             }
@@ -179,6 +222,9 @@ async fn job_run_settings_lifecycle() {
             check_no_attr(ADDR, "security_configuration"),
             check_no_attr(ADDR, "connections"),
             check_no_attr(ADDR, "arguments_all.--enable-auto-scaling"),
+            check_no_attr(ADDR, "arguments_all.--conf"),
+            check_no_attr(ADDR, "spark_conf"),
+            check_no_attr(ADDR, "non_overridable_arguments"),
             check_attr(
                 ADDR,
                 "arguments_all.--enable-continuous-cloudwatch-log",
@@ -196,6 +242,11 @@ async fn job_run_settings_lifecycle() {
                 ensure!(s.security_configuration.is_none(), "{s:?}");
                 ensure!(s.connections.is_empty(), "{s:?}");
                 ensure!(s.continuous_log, "{s:?}");
+                ensure!(s.conf.is_none(), "{s:?}");
+                ensure!(
+                    s.non_overridable.as_ref().is_none_or(|m| m.is_empty()),
+                    "{s:?}"
+                );
                 ensure!(
                     c.get().is_some() && s.created_on == c.get(),
                     "job recreated: {:?} -> {:?}",
@@ -206,8 +257,10 @@ async fn job_run_settings_lifecycle() {
             }
         });
 
-    // Out of band: someone makes the job FLEX with 5 concurrent runs (the rest of the
-    // definition kept). The plan names both; the apply sends the whole definition back.
+    // Out of band: someone makes the job FLEX with 5 concurrent runs, a non-overridable
+    // argument, and settings the provider does not manage (a log URI, Git details, the
+    // visual job mode), keeping the rest of the definition. The plan names each; the apply
+    // sends the whole definition back, which removes the unmanaged ones.
     let f3 = f.clone();
     let f4 = f.clone();
     let drift = Step::config(f.config(2, None))
@@ -229,6 +282,16 @@ async fn job_run_settings_lifecycle() {
                     .execution_class(ExecutionClass::Flex)
                     .execution_property(ExecutionProperty::builder().max_concurrent_runs(5).build())
                     .security_configuration(security_configuration(&f))
+                    .non_overridable_arguments("--env", "dev")
+                    .log_uri("s3://someone-elses-logs/")
+                    .job_mode(JobMode::Visual)
+                    .source_control_details(
+                        SourceControlDetails::builder()
+                            .provider(SourceControlProvider::Github)
+                            .repository("etl-scripts")
+                            .branch("main")
+                            .build(),
+                    )
                     .build();
                 ctx.aws
                     .glue
@@ -244,6 +307,8 @@ async fn job_run_settings_lifecycle() {
         .expect_plan_text(r"max_concurrent_runs\s*=\s*5\s*->\s*1")
         .expect_plan_text(r#"security_configuration\s*=\s*"[^"]+-sec"\s*->\s*null"#)
         .expect_plan_text(r#"execution_class\s*=\s*"FLEX"\s*->\s*"STANDARD""#)
+        .expect_plan_text(r#"(?s)non_overridable_arguments\s*=\s*\{.*"--env"\s*=\s*"dev".*\}\s*->\s*null"#)
+        .expect_plan_text(r#"(?s)unmanaged_settings\s*=\s*\{.*"JobMode"\s*=\s*"VISUAL".*"LogUri"\s*=\s*"s3://someone-elses-logs/".*"SourceControlDetails"\s*=\s*"GITHUB etl-scripts main".*\}"#)
         .emulator_check(move |ctx| {
             let f = f4.clone();
             async move {
@@ -251,7 +316,11 @@ async fn job_run_settings_lifecycle() {
                 ensure!(
                     s.class.as_deref() == Some("STANDARD")
                         && s.concurrent == Some(1)
-                        && s.security_configuration.is_none(),
+                        && s.security_configuration.is_none()
+                        && s.non_overridable.as_ref().is_none_or(|m| m.is_empty())
+                        && s.log_uri.is_none()
+                        && s.job_mode.is_none()
+                        && !s.source_control,
                     "not restored: {s:?}"
                 );
                 Ok(())
@@ -309,6 +378,11 @@ async fn job_run_settings_validate_offline() {
             r#"glue_version      = "4.0"
   connections       = ["vpc", "vpc"]"#,
             r"(?s)connections\[1\].*more than once",
+        ),
+        (
+            r#"glue_version      = "4.0"
+  spark_conf        = { "sql.shuffle.partitions" = "8" }"#,
+            r#"(?s)spark_conf\["sql.shuffle.partitions"\].*start with \\?"spark\.\\?""#,
         ),
     ];
     let mut case = TestCase::new();

@@ -7,10 +7,12 @@ use aws_sdk_glue::types::{
     NotificationProperty, WorkerType,
 };
 
+use std::collections::{BTreeMap, HashMap};
+
 use crate::aws::coalesce::Answer;
 use crate::aws::retry::{call, Op};
 use crate::aws::{AwsContext, AwsError};
-use crate::model::job::{JobDefinition, ObservedJob, COMMAND_NAME};
+use crate::model::job::{unmanaged, JobDefinition, ObservedJob, COMMAND_NAME};
 use crate::model::tags::Tags;
 
 /// The job, or `None` when it does not exist.
@@ -71,7 +73,65 @@ pub(crate) fn observed(job: &Job, name: &str) -> ObservedJob {
             .connections()
             .map(|c| c.connections().to_vec())
             .unwrap_or_default(),
+        non_overridable_arguments: job
+            .non_overridable_arguments()
+            .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .unwrap_or_default(),
+        unmanaged: unmanaged_of(job),
     }
+}
+
+/// What the job holds that the provider does not send, summarised (`model::job::unmanaged`).
+fn unmanaged_of(job: &Job) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let mut put = |field: &str, v: Option<String>| {
+        if let Some(v) = v.filter(|v| !v.is_empty()) {
+            out.insert(field.to_string(), v);
+        }
+    };
+    put(unmanaged::LOG_URI, job.log_uri().map(str::to_string));
+    put(
+        unmanaged::JOB_MODE,
+        job.job_mode()
+            .map(|m| m.as_str().to_string())
+            .filter(|m| m != unmanaged::SCRIPT_MODE),
+    );
+    put(
+        unmanaged::SOURCE_CONTROL,
+        job.source_control_details().map(|d| {
+            [
+                d.provider().map(|p| p.as_str()),
+                d.repository(),
+                d.branch(),
+                d.folder(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ")
+        }),
+    );
+    put(
+        unmanaged::CODE_GEN_NODES,
+        job.code_gen_configuration_nodes()
+            .filter(|n| !n.is_empty())
+            .map(|n| format!("{} nodes", n.len())),
+    );
+    put(
+        unmanaged::MAINTENANCE_WINDOW,
+        job.maintenance_window().map(str::to_string),
+    );
+    put(
+        unmanaged::PROFILE_NAME,
+        job.profile_name().map(str::to_string),
+    );
+    out
+}
+
+/// None for none: Glue holds no empty map.
+fn non_overridable(def: &JobDefinition) -> Option<HashMap<String, String>> {
+    (!def.non_overridable_arguments.is_empty())
+        .then(|| def.non_overridable_arguments.clone().into_iter().collect())
 }
 
 /// None for no connections: Glue holds no empty list.
@@ -127,6 +187,7 @@ pub async fn create(ctx: &AwsContext, def: &JobDefinition, tags: &Tags) -> Resul
         .glue_version(&def.glue_version)
         .set_description(def.description.clone())
         .set_default_arguments(Some(def.default_arguments.clone().into_iter().collect()))
+        .set_non_overridable_arguments(non_overridable(def))
         .set_notification_property(notification(def))
         .execution_class(ExecutionClass::from(def.execution_class.as_str()))
         .execution_property(execution_property(def))
@@ -153,6 +214,7 @@ pub async fn update(ctx: &AwsContext, def: &JobDefinition) -> Result<(), AwsErro
         .glue_version(&def.glue_version)
         .set_description(def.description.clone())
         .set_default_arguments(Some(def.default_arguments.clone().into_iter().collect()))
+        .set_non_overridable_arguments(non_overridable(def))
         .set_notification_property(notification(def))
         // Sent always, STANDARD, 1 and false included: UpdateJob resets what it is not sent.
         .execution_class(ExecutionClass::from(def.execution_class.as_str()))

@@ -407,6 +407,7 @@ mod job_tests {
             job_run_queuing_enabled: false,
             security_configuration: None,
             connections: Vec::new(),
+            non_overridable_arguments: BTreeMap::new(),
         }
     }
 
@@ -433,6 +434,8 @@ mod job_tests {
             job_run_queuing_enabled: None,
             security_configuration: None,
             connections: Vec::new(),
+            non_overridable_arguments: BTreeMap::new(),
+            unmanaged: BTreeMap::new(),
         }
     }
 

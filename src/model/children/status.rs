@@ -216,7 +216,13 @@ pub fn compare(want: &Spec, observed: Option<&Spec>) -> Status {
         (Spec::Attachment, Spec::Attachment) => None,
         // Jobs
         (Spec::GlueJob { job: w, tags: wt }, Spec::ObservedGlueJob { job: h, tags: ht }) => {
-            if !h.matches(w) {
+            if !h.unmanaged.is_empty() {
+                let fields: Vec<&str> = h.unmanaged.keys().map(String::as_str).collect();
+                Some(format!(
+                    "the job holds settings this provider does not manage ({}), which an update removes",
+                    fields.join(", ")
+                ))
+            } else if !h.matches(w) {
                 Some("the job definition differs".into())
             } else {
                 tag_diff(wt, ht)

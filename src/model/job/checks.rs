@@ -44,11 +44,14 @@ pub fn check_glue_version(version: &str) -> Result<(), String> {
     }
 }
 
-/// What Glue's support policy says of a version, when it is past support.
+/// What Glue's support policy says of a version, when it is past support or nearing it.
+/// AWS has published no date for 3.0; the warning says so rather than inventing one.
 pub fn glue_version_warning(version: &str) -> Option<String> {
-    (version == "2.0").then(|| {
-        "Glue 2.0 reached end of support on 2024-01-31 and end of life on 2026-04-01 (AWS Glue version support policy): AWS no longer fixes it, and its jobs may stop running. Move to glue_version 4.0 or later.".to_string()
-    })
+    match version {
+        "2.0" => Some("Glue 2.0 reached end of support on 2024-01-31 and end of life on 2026-04-01 (AWS Glue version support policy): AWS no longer fixes it, and its jobs may stop running. Move to glue_version 4.0 or later.".to_string()),
+        "3.0" => Some("Glue 3.0 runs Spark 3.1 and Python 3.7, both past their community end of life; AWS's Glue version support policy ends a version's support when a major component reaches that point, and AWS has not yet published the date for 3.0. Plan a move to glue_version 4.0 or later.".to_string()),
+        _ => None,
+    }
 }
 
 /// `execution_class` is STANDARD or FLEX; FLEX needs Glue 3.0 or later and G.1X or G.2X.
@@ -129,6 +132,11 @@ pub fn check_name(name: &str) -> Result<(), String> {
 
 /// Problems with one user argument: (key, message).
 pub fn check_argument(key: &str, value: &str) -> Result<(), String> {
+    if key == spark_conf::ARG_CONF {
+        return Err(format!(
+            "{key} is written from the `spark_conf` attribute: set `spark_conf = {{ \"spark.sql.shuffle.partitions\" = \"200\" }}` instead"
+        ));
+    }
     if RESERVED_ARGUMENTS.contains(&key) {
         return Err(format!(
             "{key:?} is reserved: Glue sets it on every run, and a job must not set it"

@@ -24,7 +24,9 @@
 //!   and its `--continuous-log-*` options): every 5.x job logs in real time to
 //!   `/aws-glue/jobs/error` and `/aws-glue/jobs/output` ("Migrating to AWS Glue 5.0").
 //! - Glue 2.0 reached end of support on 2024-01-31 and end of life on 2026-04-01 (the AWS Glue
-//!   version support policy); 3.0 and later have no published date.
+//!   version support policy); 3.0 and later have no published date, but 3.0 runs Spark 3.1
+//!   and Python 3.7, both past their community end of life, which the policy names as when
+//!   a version's support ends.
 
 use std::collections::BTreeMap;
 
@@ -35,6 +37,8 @@ use super::trigger::{TriggerAction, TriggerSpec, TriggerStart, LONGEST_SUFFIX};
 
 mod checks;
 pub use checks::*;
+pub mod spark_conf;
+pub mod unmanaged;
 
 pub const DEFAULT_WORKER_TYPE: &str = "G.1X";
 pub const DEFAULT_NUMBER_OF_WORKERS: i64 = 10;
@@ -244,19 +248,31 @@ pub fn default_arguments(env: &Environment, glue_version: &str) -> BTreeMap<Stri
 }
 
 /// Defaults overlaid by the user's arguments, plus `--enable-auto-scaling` when
-/// `auto_scaling`: exactly what Glue is sent.
+/// `auto_scaling` and `--conf` from `spark_conf`: exactly what Glue is sent.
 pub fn effective_arguments(
     env: &Environment,
     glue_version: &str,
     user: &BTreeMap<String, String>,
     auto_scaling: bool,
+    spark_conf: &BTreeMap<String, String>,
 ) -> BTreeMap<String, String> {
     let mut out = default_arguments(env, glue_version);
     out.extend(user.iter().map(|(k, v)| (k.clone(), v.clone())));
     if auto_scaling {
         out.insert(ARG_AUTO_SCALING.into(), "true".into());
     }
+    if let Some(conf) = spark_conf::render(spark_conf) {
+        out.insert(spark_conf::ARG_CONF.into(), conf);
+    }
     out
+}
+
+/// The `spark_conf` a job's arguments (as Glue holds them) carry in `--conf`.
+pub fn spark_conf_of(arguments: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+    arguments
+        .get(spark_conf::ARG_CONF)
+        .map(|v| spark_conf::parse(v))
+        .unwrap_or_default()
 }
 
 /// Whether the arguments Glue holds turn auto scaling on.
@@ -277,8 +293,8 @@ pub fn user_arguments(
 ) -> BTreeMap<String, String> {
     all.iter()
         .filter(|(k, v)| {
-            if *k == ARG_AUTO_SCALING {
-                return false; // `auto_scaling`
+            if *k == ARG_AUTO_SCALING || *k == spark_conf::ARG_CONF {
+                return false; // `auto_scaling`, `spark_conf`
             }
             if !is_default_key(k) || prior_user.is_some_and(|p| p.contains_key(*k)) {
                 return true;
@@ -389,6 +405,8 @@ pub struct JobDefinition {
     pub security_configuration: Option<String>,
     /// Glue connection names (Connections.Connections), in order.
     pub connections: Vec<String>,
+    /// NonOverridableArguments: arguments a StartJobRun cannot override.
+    pub non_overridable_arguments: BTreeMap<String, String>,
 }
 
 /// A job as GetJob reports it, reduced to what the provider manages. Every field is
@@ -415,6 +433,10 @@ pub struct ObservedJob {
     pub job_run_queuing_enabled: Option<bool>,
     pub security_configuration: Option<String>,
     pub connections: Vec<String>,
+    pub non_overridable_arguments: BTreeMap<String, String>,
+    /// Settings Glue holds that the provider does not manage, by Glue's field name, each
+    /// summarised (`unmanaged`): an UpdateJob resets them.
+    pub unmanaged: BTreeMap<String, String>,
 }
 
 impl ObservedJob {
@@ -442,6 +464,8 @@ impl ObservedJob {
                 .filter(|s| !s.is_empty())
                 == want.security_configuration.as_deref()
             && self.connections == want.connections
+            && self.non_overridable_arguments == want.non_overridable_arguments
+            && self.unmanaged.is_empty()
     }
 
     /// The execution class, STANDARD when Glue reports none.
@@ -481,6 +505,9 @@ pub struct JobSettings {
     pub auto_scaling: Option<bool>,
     pub security_configuration: Option<String>,
     pub connections: Vec<String>,
+    /// Rendered into `--conf`.
+    pub spark_conf: BTreeMap<String, String>,
+    pub non_overridable_arguments: BTreeMap<String, String>,
 }
 
 /// Everything a job expands into.
@@ -551,6 +578,7 @@ pub fn expand(
             &glue_version,
             &settings.arguments,
             settings.auto_scaling.unwrap_or(false),
+            &settings.spark_conf,
         ),
         glue_version,
         notify_delay_after: settings.long_running_minutes,
@@ -567,6 +595,7 @@ pub fn expand(
             .clone()
             .filter(|s| !s.is_empty()),
         connections: settings.connections.clone(),
+        non_overridable_arguments: settings.non_overridable_arguments.clone(),
     };
     Ok(Desired {
         job,
@@ -965,17 +994,17 @@ mod tests {
     fn defaults_never_read_back_as_user_arguments() {
         let e = env();
         let user = m(&[("--input_path", "s3://b-1/in/")]);
-        let all = effective_arguments(&e, "4.0", &user, false);
+        let all = effective_arguments(&e, "4.0", &user, false, &BTreeMap::new());
         assert_eq!(user_arguments(&all, Some(&user)), user);
         // Import: no prior state; defaults with their default value are not the user's.
         assert_eq!(user_arguments(&all, None), user);
         // An override of a fixed default is recognised on import too.
         let over = m(&[("--job-bookmark-option", "job-bookmark-disable")]);
-        let all = effective_arguments(&e, "4.0", &over, false);
+        let all = effective_arguments(&e, "4.0", &over, false, &BTreeMap::new());
         assert_eq!(user_arguments(&all, None), over);
         // A user override equal to the default stays the user's when state says so.
         let same = m(&[("--enable-metrics", "true")]);
-        let all = effective_arguments(&e, "4.0", &same, false);
+        let all = effective_arguments(&e, "4.0", &same, false, &BTreeMap::new());
         assert_eq!(user_arguments(&all, Some(&same)), same);
         assert_eq!(
             user_arguments(&all, Some(&BTreeMap::new())),
@@ -983,7 +1012,7 @@ mod tests {
         );
         // A path default overridden in state keeps being the user's.
         let tmp = m(&[("--TempDir", "s3://other/tmp/")]);
-        let all = effective_arguments(&e, "4.0", &tmp, false);
+        let all = effective_arguments(&e, "4.0", &tmp, false, &BTreeMap::new());
         assert_eq!(user_arguments(&all, Some(&tmp)), tmp);
     }
 
@@ -991,18 +1020,18 @@ mod tests {
     fn glue5_jobs_get_no_continuous_logging_argument() {
         let e = env();
         for v in ["5.0", "5.1"] {
-            let all = effective_arguments(&e, v, &BTreeMap::new(), false);
+            let all = effective_arguments(&e, v, &BTreeMap::new(), false, &BTreeMap::new());
             assert!(!all.contains_key(ARG_CONTINUOUS_LOG), "{v}: {all:?}");
             assert_eq!(all.len(), 5, "{v}");
         }
-        let all = effective_arguments(&e, "4.0", &BTreeMap::new(), false);
+        let all = effective_arguments(&e, "4.0", &BTreeMap::new(), false, &BTreeMap::new());
         assert_eq!(all[ARG_CONTINUOUS_LOG], "true");
     }
 
     #[test]
     fn auto_scaling_is_an_argument_that_is_never_the_users() {
         let e = env();
-        let all = effective_arguments(&e, "4.0", &BTreeMap::new(), true);
+        let all = effective_arguments(&e, "4.0", &BTreeMap::new(), true, &BTreeMap::new());
         assert_eq!(all[ARG_AUTO_SCALING], "true");
         assert!(auto_scaling_of(&all));
         assert!(user_arguments(&all, None).is_empty());
@@ -1030,7 +1059,9 @@ mod tests {
             .unwrap_err()
             .contains("STANDARD or FLEX"));
         assert!(glue_version_warning("2.0").unwrap().contains("2026-04-01"));
-        assert!(glue_version_warning("3.0").is_none());
+        let w3 = glue_version_warning("3.0").expect("3.0 warns");
+        assert!(w3.contains("not yet published"), "{w3}");
+        assert!(glue_version_warning("4.0").is_none());
         assert!(check_glue_version("5.1").is_ok());
     }
 
@@ -1140,7 +1171,7 @@ mod tests {
         assert!(check_argument("--TempDir", "s3://my-bucket/tmp/").is_ok());
         for (k, v, needle) in [
             ("--JOB_NAME", "x", "reserved"),
-            ("--conf", "spark.x=1", "reserved"),
+            ("--conf", "spark.x=1", "spark_conf"),
             ("--JOB_RUN_ID", "x", "reserved"),
             ("input_path", "x", "start with"),
             ("--", "x", "start with"),
@@ -1226,6 +1257,8 @@ mod tests {
             // Glue may report an empty name for none.
             security_configuration: Some(String::new()),
             connections: Vec::new(),
+            non_overridable_arguments: BTreeMap::new(),
+            unmanaged: BTreeMap::new(),
         };
         assert!(seen.matches(&d));
         for drifted in [
@@ -1247,6 +1280,15 @@ mod tests {
             },
             ObservedJob {
                 connections: vec!["vpc".into()],
+                ..seen.clone()
+            },
+            ObservedJob {
+                non_overridable_arguments: [("--env".to_string(), "prod".to_string())].into(),
+                ..seen.clone()
+            },
+            // Set outside Terraform: an update is due, which drops it (the plan shows it).
+            ObservedJob {
+                unmanaged: [(unmanaged::LOG_URI.to_string(), "s3://logs/".to_string())].into(),
                 ..seen.clone()
             },
         ] {

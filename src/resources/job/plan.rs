@@ -185,11 +185,31 @@ pub(super) fn plan(
     // Arguments and tags.
     let user_args = known_map(&config.arguments);
     let user_tags = known_map(&config.tags);
-    s.arguments_all = match (&env, &user_args, &s.glue_version, &s.auto_scaling) {
-        (Some(e), Ok(a), Value::Value(v), Value::Value(scaling)) => to_map(
-            &model::effective_arguments(e, v, &a.clone().unwrap_or_default(), *scaling),
-        ),
+    let spark_conf = known_map(&config.spark_conf);
+    let non_overridable = known_map(&config.non_overridable_arguments);
+    s.arguments_all = match (
+        &env,
+        &user_args,
+        &s.glue_version,
+        &s.auto_scaling,
+        &spark_conf,
+    ) {
+        (Some(e), Ok(a), Value::Value(v), Value::Value(scaling), Ok(conf)) => {
+            to_map(&model::effective_arguments(
+                e,
+                v,
+                &a.clone().unwrap_or_default(),
+                *scaling,
+                &conf.clone().unwrap_or_default(),
+            ))
+        }
         _ => Value::Unknown,
+    };
+    // What Glue holds beyond the configuration is planned away, so the plan shows it. A
+    // state from before this attribute, not refreshed, keeps its null: no update for that.
+    s.unmanaged_settings = match prior.map(|p| &p.unmanaged_settings) {
+        Some(Value::Null) => Value::Null,
+        _ => Value::Value(Map::new()),
     };
     // The identity: kept from the prior state; made by the apply when there is none (a
     // create, or a state written by 0.1.0).
@@ -265,6 +285,8 @@ pub(super) fn plan(
                 Value::Null => Vec::new(),
                 Value::Unknown => return None,
             },
+            spark_conf: spark_conf.clone().ok()?.unwrap_or_default(),
+            non_overridable_arguments: non_overridable.clone().ok()?.unwrap_or_default(),
         })
     })();
     let desired = match (settings, &env, script) {
@@ -289,7 +311,7 @@ pub(super) fn plan(
 
 /// The first attribute of `config` that is not known, by path.
 pub(super) fn unknown_attribute(config: &State) -> Option<AttributePath> {
-    let top: [(&'static str, bool); 24] = [
+    let top: [(&'static str, bool); 26] = [
         ("name", config.name.is_unknown()),
         ("pipeline", config.pipeline.is_unknown()),
         ("role_arn", config.role_arn.is_unknown()),
@@ -325,6 +347,11 @@ pub(super) fn unknown_attribute(config: &State) -> Option<AttributePath> {
             config.security_configuration.is_unknown(),
         ),
         ("connections", config.connections.is_unknown()),
+        ("spark_conf", config.spark_conf.is_unknown()),
+        (
+            "non_overridable_arguments",
+            config.non_overridable_arguments.is_unknown(),
+        ),
         ("description", config.description.is_unknown()),
         ("arguments", config.arguments.is_unknown()),
         ("schedule", config.schedule.is_unknown()),
@@ -348,7 +375,15 @@ pub(super) fn unknown_attribute(config: &State) -> Option<AttributePath> {
             return Some(AttributePath::new("pipeline").attribute("tags"));
         }
     }
-    for (attr, map) in [("arguments", &config.arguments), ("tags", &config.tags)] {
+    for (attr, map) in [
+        ("arguments", &config.arguments),
+        ("tags", &config.tags),
+        ("spark_conf", &config.spark_conf),
+        (
+            "non_overridable_arguments",
+            &config.non_overridable_arguments,
+        ),
+    ] {
         if let Value::Value(m) = map {
             if let Some((k, _)) = m.iter().find(|(_, v)| v.is_unknown()) {
                 return Some(AttributePath::new(attr).key(k.clone()));

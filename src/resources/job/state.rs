@@ -75,6 +75,13 @@ pub struct State {
     pub security_configuration: Value<String>,
     #[serde(default)]
     pub connections: Value<Vec<Value<String>>>,
+    #[serde(default)]
+    pub spark_conf: Value<Map>,
+    #[serde(default)]
+    pub non_overridable_arguments: Value<Map>,
+    /// Read from Glue; planned as none (see `model::job::unmanaged`).
+    #[serde(default)]
+    pub unmanaged_settings: Value<Map>,
 }
 
 /// What Terraform keeps for the resource beside its attributes (private state).
@@ -236,6 +243,15 @@ pub(super) async fn read_state(
     };
     s.glue_version = opt_value(job.glue_version.clone());
     s.description = opt_value(job.description.clone().filter(|d| !d.is_empty()));
+    s.spark_conf = to_map_or_null(
+        &model::spark_conf_of(&job.default_arguments),
+        &prior.spark_conf,
+    );
+    s.non_overridable_arguments = to_map_or_null(
+        &job.non_overridable_arguments,
+        &prior.non_overridable_arguments,
+    );
+    s.unmanaged_settings = to_map(&job.unmanaged);
     let prior_args = known_map(&prior.arguments).ok().flatten();
     s.arguments = to_map_or_null(
         &model::user_arguments(&job.default_arguments, prior_args.as_ref()),
@@ -436,6 +452,9 @@ mod tests {
             "auto_scaling",
             "security_configuration",
             "connections",
+            "spark_conf",
+            "non_overridable_arguments",
+            "unmanaged_settings",
             "max_dpu_hours_per_run",
             "max_dpu_hours_per_day",
             "max_cost_per_run_usd",

@@ -260,6 +260,8 @@ pub fn validate_config(config: &State, diags: &mut Diagnostics) {
             }
         }
     }
+    validate_spark_conf(config, diags);
+    validate_non_overridable(config, diags);
     if let Ok(Some(t)) = known_map(&config.tags) {
         for (k, msg) in tags::problems(&t) {
             attr_error(diags, AttributePath::new("tags").key(k), "Invalid tag", msg);
@@ -269,6 +271,55 @@ pub fn validate_config(config: &State, diags: &mut Diagnostics) {
         }
     }
 }
+/// `spark_conf`: Spark property names and values Glue's `--conf` can carry.
+fn validate_spark_conf(config: &State, diags: &mut Diagnostics) {
+    let Value::Value(conf) = &config.spark_conf else {
+        return;
+    };
+    for (k, v) in conf {
+        let at = AttributePath::new("spark_conf").key(k.clone());
+        let checked = model::spark_conf::check_key(k).and_then(|()| match v {
+            Value::Value(v) => model::spark_conf::check_value(k, v),
+            _ => Ok(()),
+        });
+        if let Err(e) = checked {
+            attr_error(diags, at, "Invalid Spark property", e);
+        }
+    }
+}
+
+/// `non_overridable_arguments`: checked like `arguments`, and never the same key as one.
+fn validate_non_overridable(config: &State, diags: &mut Diagnostics) {
+    let Value::Value(args) = &config.non_overridable_arguments else {
+        return;
+    };
+    let user = match &config.arguments {
+        Value::Value(a) => a.keys().cloned().collect(),
+        _ => std::collections::BTreeSet::new(),
+    };
+    for (k, v) in args {
+        let at = AttributePath::new("non_overridable_arguments").key(k.clone());
+        let value = v.as_ref_option().map(String::as_str).unwrap_or("");
+        let checked = if v.is_unknown() && k.starts_with("--") {
+            Ok(())
+        } else {
+            model::check_argument(k, value)
+        };
+        if let Err(e) = checked {
+            attr_error(diags, at, "Invalid job argument", e);
+        } else if user.contains(k) {
+            attr_error(
+                diags,
+                at,
+                "Argument set twice",
+                format!(
+                    "{k} is in both `arguments` and `non_overridable_arguments`; set it in one"
+                ),
+            );
+        }
+    }
+}
+
 /// Execution class, concurrency, queuing, auto scaling and the Glue version's support
 /// status. `worker_type` and `version` are the effective values, `None` while unknown or
 /// invalid (already reported).
@@ -525,6 +576,50 @@ pub(crate) mod tests {
                     );
                 }),
             ),
+            (
+                "spark_conf",
+                Box::new(|s| {
+                    s.spark_conf = Value::Value(
+                        [("sql.shuffle".to_string(), Value::Value("1".to_string()))].into(),
+                    );
+                }),
+            ),
+            (
+                "spark_conf",
+                Box::new(|s| {
+                    s.spark_conf = Value::Value(
+                        [(
+                            "spark.driver.extraJavaOptions".to_string(),
+                            Value::Value("-Da=1 -Db=2".to_string()),
+                        )]
+                        .into(),
+                    );
+                }),
+            ),
+            (
+                "arguments",
+                Box::new(|s| {
+                    s.arguments = Value::Value(
+                        [("--conf".to_string(), Value::Value("spark.a=1".to_string()))].into(),
+                    );
+                }),
+            ),
+            (
+                "non_overridable_arguments",
+                Box::new(|s| {
+                    s.non_overridable_arguments = Value::Value(
+                        [("--JOB_NAME".to_string(), Value::Value("x".to_string()))].into(),
+                    );
+                }),
+            ),
+            (
+                "non_overridable_arguments",
+                Box::new(|s| {
+                    let arg = || [("--env".to_string(), Value::Value("prod".to_string()))].into();
+                    s.arguments = Value::Value(arg());
+                    s.non_overridable_arguments = Value::Value(arg());
+                }),
+            ),
         ];
         for (attr, mutate) in cases {
             let mut s = base();
@@ -562,6 +657,30 @@ pub(crate) mod tests {
         assert!(d.errors.is_empty(), "{:?}", d.errors);
         assert_eq!(d.warnings.len(), 1, "{:?}", d.warnings);
         assert!(d.warnings[0].detail.contains("Glue 5.0"));
+
+        // 3.0: a warning without an invented date.
+        let mut s = base();
+        s.glue_version = Value::Value("3.0".into());
+        let mut d = Diagnostics::default();
+        validate_config(&s, &mut d);
+        assert!(d.errors.is_empty(), "{:?}", d.errors);
+        assert_eq!(d.warnings.len(), 1, "{:?}", d.warnings);
+        assert!(d.warnings[0].detail.contains("Python 3.7"));
+    }
+
+    #[test]
+    fn valid_spark_conf_and_non_overridable_arguments_pass() {
+        let mut s = base();
+        s.spark_conf = Value::Value(
+            [(
+                "spark.sql.shuffle.partitions".to_string(),
+                Value::Value("200".to_string()),
+            )]
+            .into(),
+        );
+        s.non_overridable_arguments =
+            Value::Value([("--env".to_string(), Value::Value("prod".to_string()))].into());
+        assert!(errors_at(&s).is_empty(), "{:?}", errors_at(&s));
     }
 
     #[test]

@@ -26,6 +26,7 @@ fn definition() -> JobDefinition {
         job_run_queuing_enabled: false,
         security_configuration: None,
         connections: Vec::new(),
+        non_overridable_arguments: BTreeMap::new(),
     }
 }
 
