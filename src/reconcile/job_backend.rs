@@ -2,8 +2,8 @@
 //! script objects it uploaded, each mapped to its `crate::aws` calls. It decides nothing
 //! the engine decides (ownership, order, lost answers, which trigger or script may go).
 //!
-//! The script's body is read by the resource (never here) and handed over in
-//! [`JobBackend::script_body`].
+//! The bodies of the files to upload (the script, `extra_py_files`) are read by the
+//! resource (never here) and handed over in [`JobBackend::bodies`].
 
 use std::collections::BTreeMap;
 
@@ -19,9 +19,6 @@ use crate::aws::{AwsContext, AwsError, ErrorKind};
 use crate::model::children::{Child, ChildKey, Kind, Spec};
 use crate::model::tags::{self, Tags};
 
-/// The content type uploaded scripts get.
-pub const SCRIPT_CONTENT_TYPE: &str = "text/x-python";
-
 pub struct JobBackend<'a> {
     pub ctx: &'a AwsContext,
     /// The job's name (every child's `owner`).
@@ -32,8 +29,9 @@ pub struct JobBackend<'a> {
     /// Script objects to look at, as `bucket/key`: the upload the configuration wants and
     /// the earlier uploads state still tracks.
     pub scripts: &'a [String],
-    /// The local script's bytes, when `script` is a local file.
-    pub script_body: Option<&'a [u8]>,
+    /// The bytes of each local file to upload (the script, `extra_py_files`), by child
+    /// name (`bucket/key`).
+    pub bodies: &'a BTreeMap<String, Vec<u8>>,
     /// A hash learned earlier, with the object's `bucket/key` and ETag then: reused while
     /// the ETag is unchanged, so a read does not download the object.
     pub known_hash: Option<(&'a str, &'a ContentHash)>,
@@ -106,12 +104,12 @@ impl JobBackend<'_> {
 
     async fn put_script(&self, name: &str, sha256: &str, tags: &Tags) -> Result<(), OpError> {
         let (bucket, key) = bucket_key(name);
-        let Some(body) = self.script_body else {
+        let Some(body) = self.bodies.get(name) else {
             return Err(OpError::Refused {
                 summary: "Script not read".into(),
-                detail:
-                    "The script file was not read before the upload; this is a bug in the provider."
-                        .into(),
+                detail: format!(
+                    "The file for s3://{name} was not read before the upload; this is a bug in the provider."
+                ),
             });
         };
         objects::put(
@@ -120,7 +118,7 @@ impl JobBackend<'_> {
             key,
             body,
             sha256,
-            SCRIPT_CONTENT_TYPE,
+            crate::model::job::extra_files::content_type(key),
             tags,
         )
         .await

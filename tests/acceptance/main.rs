@@ -35,6 +35,7 @@ mod guardrails;
 mod harness_self_test;
 mod invalid_input;
 mod job;
+mod job_extra_files;
 mod job_settings;
 mod kill;
 mod ownership;

@@ -37,8 +37,11 @@ use super::trigger::{TriggerAction, TriggerSpec, TriggerStart, LONGEST_SUFFIX};
 
 mod checks;
 pub use checks::*;
+pub mod extra_files;
 pub mod spark_conf;
 pub mod unmanaged;
+
+pub use extra_files::ExtraFile;
 
 pub const DEFAULT_WORKER_TYPE: &str = "G.1X";
 pub const DEFAULT_NUMBER_OF_WORKERS: i64 = 10;
@@ -247,22 +250,33 @@ pub fn default_arguments(env: &Environment, glue_version: &str) -> BTreeMap<Stri
     out
 }
 
-/// Defaults overlaid by the user's arguments, plus `--enable-auto-scaling` when
-/// `auto_scaling` and `--conf` from `spark_conf`: exactly what Glue is sent.
+/// The arguments other attributes write: `auto_scaling`, `spark_conf`, `extra_py_files`.
+#[derive(Clone, Debug, Default)]
+pub struct AttributeArguments<'a> {
+    pub auto_scaling: bool,
+    pub spark_conf: Option<&'a BTreeMap<String, String>>,
+    /// The uploaded files' S3 paths, in order.
+    pub extra_py_files: &'a [String],
+}
+
+/// Defaults overlaid by the user's arguments, plus those other attributes write
+/// (`--enable-auto-scaling`, `--conf`, `--extra-py-files`): exactly what Glue is sent.
 pub fn effective_arguments(
     env: &Environment,
     glue_version: &str,
     user: &BTreeMap<String, String>,
-    auto_scaling: bool,
-    spark_conf: &BTreeMap<String, String>,
+    from_attributes: &AttributeArguments,
 ) -> BTreeMap<String, String> {
     let mut out = default_arguments(env, glue_version);
     out.extend(user.iter().map(|(k, v)| (k.clone(), v.clone())));
-    if auto_scaling {
+    if from_attributes.auto_scaling {
         out.insert(ARG_AUTO_SCALING.into(), "true".into());
     }
-    if let Some(conf) = spark_conf::render(spark_conf) {
+    if let Some(conf) = from_attributes.spark_conf.and_then(spark_conf::render) {
         out.insert(spark_conf::ARG_CONF.into(), conf);
+    }
+    if let Some(files) = extra_files::argument(from_attributes.extra_py_files) {
+        out.insert(extra_files::ARG_EXTRA_PY_FILES.into(), files);
     }
     out
 }
@@ -287,14 +301,25 @@ pub fn auto_scaling_of(arguments: &BTreeMap<String, String>) -> bool {
 /// user's, or (for defaults with a fixed value) when its value differs from the default.
 /// So defaults never appear in `arguments`, and an import of a job with overrides reads
 /// them back as overrides.
+/// `extra_py_files_is_argument`: `--extra-py-files` is the user's argument (no
+/// `extra_py_files` in the state) rather than that attribute's.
 pub fn user_arguments(
     all: &BTreeMap<String, String>,
     prior_user: Option<&BTreeMap<String, String>>,
+    extra_py_files_is_argument: bool,
 ) -> BTreeMap<String, String> {
     all.iter()
         .filter(|(k, v)| {
             if *k == ARG_AUTO_SCALING || *k == spark_conf::ARG_CONF {
                 return false; // `auto_scaling`, `spark_conf`
+            }
+            if *k == extra_files::ARG_EXTRA_PY_FILES
+                && !prior_user.is_some_and(|p| p.contains_key(*k))
+            {
+                // `extra_py_files`, unless `arguments` set it (a job without extra files
+                // may list objects of its own there); an import reads it back as an
+                // argument (see the read).
+                return extra_py_files_is_argument;
             }
             if !is_default_key(k) || prior_user.is_some_and(|p| p.contains_key(*k)) {
                 return true;
@@ -508,6 +533,8 @@ pub struct JobSettings {
     /// Rendered into `--conf`.
     pub spark_conf: BTreeMap<String, String>,
     pub non_overridable_arguments: BTreeMap<String, String>,
+    /// `extra_py_files`, resolved to their uploads, in order.
+    pub extra_py_files: Vec<ExtraFile>,
 }
 
 /// Everything a job expands into.
@@ -518,6 +545,8 @@ pub struct Desired {
     pub trigger: Option<TriggerSpec>,
     /// Tags on the job and its trigger.
     pub tags: Tags,
+    /// Files uploaded beside the script (`extra_py_files`).
+    pub extra_files: Vec<ExtraFile>,
 }
 
 impl Desired {
@@ -577,8 +606,15 @@ pub fn expand(
             env,
             &glue_version,
             &settings.arguments,
-            settings.auto_scaling.unwrap_or(false),
-            &settings.spark_conf,
+            &AttributeArguments {
+                auto_scaling: settings.auto_scaling.unwrap_or(false),
+                spark_conf: Some(&settings.spark_conf),
+                extra_py_files: &settings
+                    .extra_py_files
+                    .iter()
+                    .map(ExtraFile::location)
+                    .collect::<Vec<_>>(),
+            },
         ),
         glue_version,
         notify_delay_after: settings.long_running_minutes,
@@ -602,6 +638,7 @@ pub fn expand(
         script,
         trigger,
         tags,
+        extra_files: settings.extra_py_files.clone(),
     })
 }
 
@@ -679,6 +716,15 @@ pub fn children(d: &Desired, script_tags: &Tags) -> Vec<Child> {
             key: ChildKey::new(Kind::JobScript, name, &script_child_name(bucket, key)),
             spec: Spec::JobScript {
                 sha256: sha256.clone(),
+                tags: script_tags.clone(),
+            },
+        });
+    }
+    for f in &d.extra_files {
+        out.push(Child {
+            key: ChildKey::new(Kind::JobScript, name, &script_child_name(&f.bucket, &f.key)),
+            spec: Spec::JobScript {
+                sha256: f.sha256.clone(),
                 tags: script_tags.clone(),
             },
         });
@@ -994,48 +1040,123 @@ mod tests {
     fn defaults_never_read_back_as_user_arguments() {
         let e = env();
         let user = m(&[("--input_path", "s3://b-1/in/")]);
-        let all = effective_arguments(&e, "4.0", &user, false, &BTreeMap::new());
-        assert_eq!(user_arguments(&all, Some(&user)), user);
+        let all = effective_arguments(
+            &e,
+            "4.0",
+            &user,
+            &AttributeArguments {
+                auto_scaling: false,
+                ..Default::default()
+            },
+        );
+        assert_eq!(user_arguments(&all, Some(&user), true), user);
         // Import: no prior state; defaults with their default value are not the user's.
-        assert_eq!(user_arguments(&all, None), user);
+        assert_eq!(user_arguments(&all, None, true), user);
         // An override of a fixed default is recognised on import too.
         let over = m(&[("--job-bookmark-option", "job-bookmark-disable")]);
-        let all = effective_arguments(&e, "4.0", &over, false, &BTreeMap::new());
-        assert_eq!(user_arguments(&all, None), over);
+        let all = effective_arguments(
+            &e,
+            "4.0",
+            &over,
+            &AttributeArguments {
+                auto_scaling: false,
+                ..Default::default()
+            },
+        );
+        assert_eq!(user_arguments(&all, None, true), over);
         // A user override equal to the default stays the user's when state says so.
         let same = m(&[("--enable-metrics", "true")]);
-        let all = effective_arguments(&e, "4.0", &same, false, &BTreeMap::new());
-        assert_eq!(user_arguments(&all, Some(&same)), same);
+        let all = effective_arguments(
+            &e,
+            "4.0",
+            &same,
+            &AttributeArguments {
+                auto_scaling: false,
+                ..Default::default()
+            },
+        );
+        assert_eq!(user_arguments(&all, Some(&same), true), same);
         assert_eq!(
-            user_arguments(&all, Some(&BTreeMap::new())),
+            user_arguments(&all, Some(&BTreeMap::new()), true),
             BTreeMap::new()
         );
         // A path default overridden in state keeps being the user's.
         let tmp = m(&[("--TempDir", "s3://other/tmp/")]);
-        let all = effective_arguments(&e, "4.0", &tmp, false, &BTreeMap::new());
-        assert_eq!(user_arguments(&all, Some(&tmp)), tmp);
+        let all = effective_arguments(
+            &e,
+            "4.0",
+            &tmp,
+            &AttributeArguments {
+                auto_scaling: false,
+                ..Default::default()
+            },
+        );
+        assert_eq!(user_arguments(&all, Some(&tmp), true), tmp);
     }
 
     #[test]
     fn glue5_jobs_get_no_continuous_logging_argument() {
         let e = env();
         for v in ["5.0", "5.1"] {
-            let all = effective_arguments(&e, v, &BTreeMap::new(), false, &BTreeMap::new());
+            let all = effective_arguments(
+                &e,
+                v,
+                &BTreeMap::new(),
+                &AttributeArguments {
+                    auto_scaling: false,
+                    ..Default::default()
+                },
+            );
             assert!(!all.contains_key(ARG_CONTINUOUS_LOG), "{v}: {all:?}");
             assert_eq!(all.len(), 5, "{v}");
         }
-        let all = effective_arguments(&e, "4.0", &BTreeMap::new(), false, &BTreeMap::new());
+        let all = effective_arguments(
+            &e,
+            "4.0",
+            &BTreeMap::new(),
+            &AttributeArguments {
+                auto_scaling: false,
+                ..Default::default()
+            },
+        );
         assert_eq!(all[ARG_CONTINUOUS_LOG], "true");
     }
 
     #[test]
     fn auto_scaling_is_an_argument_that_is_never_the_users() {
         let e = env();
-        let all = effective_arguments(&e, "4.0", &BTreeMap::new(), true, &BTreeMap::new());
+        let all = effective_arguments(
+            &e,
+            "4.0",
+            &BTreeMap::new(),
+            &AttributeArguments {
+                auto_scaling: true,
+                ..Default::default()
+            },
+        );
         assert_eq!(all[ARG_AUTO_SCALING], "true");
         assert!(auto_scaling_of(&all));
-        assert!(user_arguments(&all, None).is_empty());
-        assert!(user_arguments(&all, Some(&BTreeMap::new())).is_empty());
+        assert!(user_arguments(&all, None, true).is_empty());
+        assert!(user_arguments(&all, Some(&BTreeMap::new()), true).is_empty());
+
+        // `--extra-py-files` is the attribute's when `extra_py_files` is set, and an
+        // argument otherwise (an import, or a job that lists objects of its own).
+        let files = ["s3://b/scripts/j/u.py".to_string()];
+        let all = effective_arguments(
+            &e,
+            "4.0",
+            &BTreeMap::new(),
+            &AttributeArguments {
+                extra_py_files: &files,
+                ..Default::default()
+            },
+        );
+        assert_eq!(
+            all.get(extra_files::ARG_EXTRA_PY_FILES).map(String::as_str),
+            Some("s3://b/scripts/j/u.py")
+        );
+        assert!(user_arguments(&all, Some(&BTreeMap::new()), false).is_empty());
+        assert_eq!(user_arguments(&all, None, true).len(), 1);
         assert!(!auto_scaling_of(&m(&[(ARG_AUTO_SCALING, "false")])));
         assert!(check_argument(ARG_AUTO_SCALING, "true")
             .unwrap_err()

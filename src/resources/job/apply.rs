@@ -59,13 +59,36 @@ impl Identity {
 /// The planned hash must still be the file's: a file edited between plan and apply would
 /// otherwise upload content the plan never showed.
 pub(super) fn check_unchanged_since_plan(planned: &State, now: &State) -> Result<(), Diagnostic> {
-    match (&planned.script_sha256, &now.script_sha256, &planned.script) {
-        (Value::Value(a), Value::Value(b), Value::Value(path)) if a != b => Err(Diagnostic::new(
-            "Script changed since plan",
-            format!("{path:?} changed between plan and apply (SHA-256 {a} planned, {b} now). Run the plan again."),
-            AttributePath::new("script"),
-        )),
-        _ => Ok(()),
+    if let (Value::Value(a), Value::Value(b), Value::Value(path)) =
+        (&planned.script_sha256, &now.script_sha256, &planned.script)
+    {
+        if a != b {
+            return Err(Diagnostic::new(
+                "Script changed since plan",
+                format!("{path:?} changed between plan and apply (SHA-256 {a} planned, {b} now). Run the plan again."),
+                AttributePath::new("script"),
+            ));
+        }
+    }
+    if let (Value::Value(_), Value::Value(_)) =
+        (&planned.extra_py_files_sha256, &now.extra_py_files_sha256)
+    {
+        if planned.extra_py_files_sha256 != now.extra_py_files_sha256 {
+            return Err(Diagnostic::new(
+                "File changed since plan",
+                "A file of `extra_py_files` changed between plan and apply, so its upload would not be the one the plan showed. Run the plan again.",
+                AttributePath::new("extra_py_files"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The `s3://` locations of the `extra_py_files` uploads a state records.
+pub(super) fn recorded_extra_uploads(s: &State) -> Vec<String> {
+    match known_map(&s.extra_py_files_sha256) {
+        Ok(Some(m)) => m.into_keys().collect(),
+        _ => Vec::new(),
     }
 }
 
@@ -86,14 +109,23 @@ pub(super) async fn finish_state(
         s.arn = Value::Value(backend.arn("job", &desired.job.name));
     }
     if s.managed_objects.is_unknown() {
-        s.managed_objects = Value::Value(tf_managed::values(&model::managed_objects(
-            &desired.job.name,
-            Some(&desired.script),
-            desired.trigger.is_some(),
+        let extra: Vec<String> = desired
+            .extra_files
+            .iter()
+            .map(model::ExtraFile::location)
+            .collect();
+        s.managed_objects = Value::Value(with_uploads(
+            tf_managed::values(&model::managed_objects(
+                &desired.job.name,
+                Some(&desired.script),
+                desired.trigger.is_some(),
+                ctx.partition,
+                &ctx.region,
+                None,
+            )),
+            &extra,
             ctx.partition,
-            &ctx.region,
-            None,
-        )));
+        ));
     }
     s
 }

@@ -27,7 +27,7 @@ impl JobResource {
             job: &id,
             trigger: &trigger,
             scripts: &[],
-            script_body: None,
+            bodies: &BTreeMap::new(),
             known_hash: None,
             expected_tags: None,
         };

@@ -257,7 +257,7 @@ impl Resource for JobResource {
             job: &name,
             trigger: &trigger,
             scripts: &scripts,
-            script_body: now.script_body.as_deref(),
+            bodies: &now.bodies,
             known_hash: None,
             expected_tags: None,
         };
@@ -342,18 +342,27 @@ impl Resource for JobResource {
         let location = desired.script.location();
         let mut private = planned_private.unwrap_or_default();
 
-        // A script this resource uploaded that moves: the old object is deleted once the
-        // job points elsewhere; until then private state keeps it.
+        // A script this resource uploaded that moves, or an extra file no longer wanted:
+        // the old object is deleted once the job points elsewhere; until then private state
+        // keeps it.
+        let wanted: Vec<String> = std::iter::once(location.clone())
+            .chain(desired.extra_files.iter().map(model::ExtraFile::location))
+            .collect();
         if let (Value::Value(_), Value::Value(old)) = (&prior.script, &prior.script_location) {
-            if *old != location {
+            if !wanted.contains(old) {
                 private.add_stale(old);
+            }
+        }
+        for old in recorded_extra_uploads(&prior) {
+            if !wanted.contains(&old) {
+                private.add_stale(&old);
             }
         }
         // The engine looks at the wanted upload and at every tracked one, and deletes a
         // tracked one (an extra child) only after the job's update.
         let mut scripts = script_names(&kids);
         for uri in &private.stale_scripts {
-            if *uri == location {
+            if wanted.contains(uri) {
                 continue;
             }
             if let Some(n) = uri_child_name(uri) {
@@ -368,7 +377,7 @@ impl Resource for JobResource {
             job: &name,
             trigger: &trigger,
             scripts: &scripts,
-            script_body: now.script_body.as_deref(),
+            bodies: &now.bodies,
             known_hash: known.as_ref().map(|(n, h)| (n.as_str(), h)),
             expected_tags: None,
         };
@@ -397,7 +406,7 @@ impl Resource for JobResource {
             if !observed {
                 return true;
             }
-            *uri != location
+            !wanted.contains(uri)
                 && uri_child_name(uri).is_some_and(|n| {
                     c.statuses.get(&ChildKey::new(Kind::JobScript, &name, &n))
                         == Some(&Status::Extra)
@@ -449,6 +458,23 @@ impl Resource for JobResource {
             s.script_location = state.script_location.clone();
             s.script_sha256 = state.script_sha256.clone();
         }
+        // The extra files as uploaded so far: the next plan uploads the rest.
+        if state.extra_py_files_sha256.is_value() {
+            let done: BTreeMap<String, String> = known_map(&state.extra_py_files_sha256)
+                .ok()
+                .flatten()
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|(uri, _)| {
+                    uri_child_name(uri).is_some_and(|n| {
+                        c.statuses.get(&ChildKey::new(Kind::JobScript, &name, &n))
+                            == Some(&Status::Ok)
+                    })
+                })
+                .collect();
+            s.extra_py_files = state.extra_py_files.clone();
+            s.extra_py_files_sha256 = to_map(&done);
+        }
         if let Value::Value(objects) = &s.managed_objects {
             s.managed_objects = Value::Value(with_stale_scripts(
                 objects.clone(),
@@ -487,6 +513,7 @@ impl Resource for JobResource {
         if let (Value::Value(_), Value::Value(loc)) = (&prior.script, &prior.script_location) {
             uploaded.push(loc.clone());
         }
+        uploaded.extend(recorded_extra_uploads(&prior));
         let uploaded: Vec<String> = uploaded.iter().filter_map(|u| uri_child_name(u)).collect();
         let kids = model::recorded_children(name, &uploaded);
         let scripts = script_names(&kids);
@@ -496,7 +523,7 @@ impl Resource for JobResource {
             job: name,
             trigger: &trigger,
             scripts: &scripts,
-            script_body: None,
+            bodies: &BTreeMap::new(),
             known_hash: None,
             expected_tags: None,
         };

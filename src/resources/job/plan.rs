@@ -67,8 +67,8 @@ pub(super) fn context_tags_known(config: &State) -> bool {
     }
 }
 
-/// Reads and hashes the local script.
-pub(super) fn hash_file(path: &str) -> Result<(Vec<u8>, String), Diagnostic> {
+/// Reads and hashes a local file (the script, or one of `extra_py_files`, at `at`).
+pub(super) fn hash_file(path: &str, at: AttributePath) -> Result<(Vec<u8>, String), Diagnostic> {
     std::fs::read(path)
         .map(|bytes| {
             let h = model::sha256_hex(&bytes);
@@ -76,19 +76,66 @@ pub(super) fn hash_file(path: &str) -> Result<(Vec<u8>, String), Diagnostic> {
         })
         .map_err(|e| {
             Diagnostic::new(
-                "Cannot read script",
-                format!("script {path:?} cannot be read: {e}"),
-                AttributePath::new("script"),
+                "Cannot read file",
+                format!("{path:?} cannot be read: {e}"),
+                at,
             )
         })
 }
 
 /// What a plan yields: the planned state, and, when everything is known, the desired
-/// objects and the script bytes to upload.
+/// objects and the bytes of each file to upload, by child name (`bucket/key`).
 pub(super) struct Planned {
     pub(super) state: State,
     pub(super) desired: Option<model::Desired>,
-    pub(super) script_body: Option<Vec<u8>>,
+    pub(super) bodies: BTreeMap<String, Vec<u8>>,
+}
+
+/// `extra_py_files`, read and hashed, with where each goes: `None` while the list, an entry
+/// or the upload location is unknown.
+fn extra_files(
+    config: &State,
+    env: Option<&Environment>,
+    name: Option<&String>,
+    bodies: &mut BTreeMap<String, Vec<u8>>,
+) -> Result<Option<Vec<model::ExtraFile>>, Diagnostic> {
+    let paths = match &config.extra_py_files {
+        Value::Null => return Ok(Some(Vec::new())),
+        Value::Unknown => return Ok(None),
+        Value::Value(l) => l,
+    };
+    let mut read = Vec::new();
+    for (i, p) in paths.iter().enumerate() {
+        let Value::Value(path) = p else {
+            return Ok(None);
+        };
+        let at = AttributePath::new("extra_py_files").index(i as i64);
+        let file_name = model::extra_files::file_name(path)
+            .map_err(|e| Diagnostic::new("Invalid extra Python file", e, at.clone()))?;
+        let (bytes, sha) = hash_file(path, at)?;
+        read.push((file_name, bytes, sha));
+    }
+    let (Some(env), Some(name)) = (env, name) else {
+        return Ok(None);
+    };
+    let Some(bucket) = &env.script_bucket else {
+        return Err(Diagnostic::new(
+            "Missing script bucket",
+            "`extra_py_files` need a bucket to upload them to: set `pipeline` (its assets_bucket) or `script_bucket`.",
+            AttributePath::new("script_bucket"),
+        ));
+    };
+    let mut out = Vec::new();
+    for (file_name, bytes, sha256) in read {
+        let key = model::extra_files::key(&env.scripts_prefix, name, &file_name);
+        bodies.insert(model::script_child_name(bucket, &key), bytes);
+        out.push(model::ExtraFile {
+            bucket: bucket.clone(),
+            key,
+            sha256,
+        });
+    }
+    Ok(Some(out))
 }
 
 pub(super) fn plan(
@@ -139,19 +186,22 @@ pub(super) fn plan(
     };
 
     // The script: where it goes and its hash.
-    let mut script_body = None;
+    let mut bodies = BTreeMap::new();
     let script: Option<Script> = match (&config.script, &config.script_location) {
         (Value::Value(path), _) => {
-            let (bytes, sha) = hash_file(path)?;
-            script_body = Some(bytes);
+            let (bytes, sha) = hash_file(path, AttributePath::new("script"))?;
             s.script_sha256 = Value::Value(sha.clone());
             match (&env, &name) {
                 (Some(e), Some(n)) => match &e.script_bucket {
-                    Some(bucket) => Some(Script::Upload {
-                        bucket: bucket.clone(),
-                        key: model::script_key(&e.scripts_prefix, n),
-                        sha256: sha,
-                    }),
+                    Some(bucket) => {
+                        let key = model::script_key(&e.scripts_prefix, n);
+                        bodies.insert(model::script_child_name(bucket, &key), bytes);
+                        Some(Script::Upload {
+                            bucket: bucket.clone(),
+                            key,
+                            sha256: sha,
+                        })
+                    }
                     None => {
                         return Err(Diagnostic::new(
                             "Missing script bucket",
@@ -181,6 +231,20 @@ pub(super) fn plan(
         Some(sc) => Value::Value(sc.location()),
         None => Value::Unknown,
     };
+    let extra = extra_files(config, env.as_ref(), name.as_ref(), &mut bodies)?;
+    let extra_locations: Option<Vec<String>> = extra
+        .as_ref()
+        .map(|l| l.iter().map(model::ExtraFile::location).collect());
+    s.extra_py_files_sha256 = match (&config.extra_py_files, &extra) {
+        (Value::Null, _) => Value::Null,
+        (_, Some(files)) => to_map(
+            &files
+                .iter()
+                .map(|f| (f.location(), f.sha256.clone()))
+                .collect(),
+        ),
+        (_, None) => Value::Unknown,
+    };
 
     // Arguments and tags.
     let user_args = known_map(&config.arguments);
@@ -193,14 +257,18 @@ pub(super) fn plan(
         &s.glue_version,
         &s.auto_scaling,
         &spark_conf,
+        &extra_locations,
     ) {
-        (Some(e), Ok(a), Value::Value(v), Value::Value(scaling), Ok(conf)) => {
+        (Some(e), Ok(a), Value::Value(v), Value::Value(scaling), Ok(conf), Some(extra)) => {
             to_map(&model::effective_arguments(
                 e,
                 v,
                 &a.clone().unwrap_or_default(),
-                *scaling,
-                &conf.clone().unwrap_or_default(),
+                &model::AttributeArguments {
+                    auto_scaling: *scaling,
+                    spark_conf: conf.as_ref(),
+                    extra_py_files: extra,
+                },
             ))
         }
         _ => Value::Unknown,
@@ -238,16 +306,20 @@ pub(super) fn plan(
         .or(Value::Unknown),
         None => Value::Unknown,
     };
-    s.managed_objects = match (&name, &script, &config.schedule) {
-        (Some(n), Some(sc), sched) if !sched.is_unknown() => {
-            Value::Value(tf_managed::values(&model::managed_objects(
-                n,
-                Some(sc),
-                sched.is_value(),
+    s.managed_objects = match (&name, &script, &config.schedule, &extra_locations) {
+        (Some(n), Some(sc), sched, Some(extra)) if !sched.is_unknown() => {
+            Value::Value(with_uploads(
+                tf_managed::values(&model::managed_objects(
+                    n,
+                    Some(sc),
+                    sched.is_value(),
+                    ctx.partition,
+                    &ctx.region,
+                    account,
+                )),
+                extra,
                 ctx.partition,
-                &ctx.region,
-                account,
-            )))
+            ))
         }
         _ => Value::Unknown,
     };
@@ -287,6 +359,7 @@ pub(super) fn plan(
             },
             spark_conf: spark_conf.clone().ok()?.unwrap_or_default(),
             non_overridable_arguments: non_overridable.clone().ok()?.unwrap_or_default(),
+            extra_py_files: extra.clone()?,
         })
     })();
     let desired = match (settings, &env, script) {
@@ -305,13 +378,13 @@ pub(super) fn plan(
     Ok(Planned {
         state: s,
         desired,
-        script_body,
+        bodies,
     })
 }
 
 /// The first attribute of `config` that is not known, by path.
 pub(super) fn unknown_attribute(config: &State) -> Option<AttributePath> {
-    let top: [(&'static str, bool); 26] = [
+    let top: [(&'static str, bool); 27] = [
         ("name", config.name.is_unknown()),
         ("pipeline", config.pipeline.is_unknown()),
         ("role_arn", config.role_arn.is_unknown()),
@@ -348,6 +421,7 @@ pub(super) fn unknown_attribute(config: &State) -> Option<AttributePath> {
         ),
         ("connections", config.connections.is_unknown()),
         ("spark_conf", config.spark_conf.is_unknown()),
+        ("extra_py_files", config.extra_py_files.is_unknown()),
         (
             "non_overridable_arguments",
             config.non_overridable_arguments.is_unknown(),

@@ -82,6 +82,12 @@ pub struct State {
     /// Read from Glue; planned as none (see `model::job::unmanaged`).
     #[serde(default)]
     pub unmanaged_settings: Value<Map>,
+    /// Local paths, uploaded beside the script.
+    #[serde(default)]
+    pub extra_py_files: Value<Vec<Value<String>>>,
+    /// Each upload's `s3://` location and content hash.
+    #[serde(default)]
+    pub extra_py_files_sha256: Value<Map>,
 }
 
 /// What Terraform keeps for the resource beside its attributes (private state).
@@ -171,16 +177,33 @@ pub(super) async fn read_state(
         job: &name,
         trigger: &trigger,
         scripts: &[],
-        script_body: None,
+        bodies: &BTreeMap::new(),
         known_hash: known.as_ref().map(|(n, h)| (n.as_str(), h)),
         expected_tags: recorded_tags.as_ref(),
     };
-    let (observed, recorded_hash) = futures::join!(backend.observe(), async {
-        match &recorded_location {
-            Some(n) => Some(backend.script_hash(n).await),
-            None => None,
-        }
-    });
+    // The uploads of `extra_py_files` state records, read with the rest.
+    let recorded_extra: Vec<String> = match (
+        &prior.extra_py_files,
+        known_map(&prior.extra_py_files_sha256),
+    ) {
+        (Value::Value(_), Ok(Some(m))) => m.into_keys().collect(),
+        _ => Vec::new(),
+    };
+    let (observed, recorded_hash, extra_hashes) = futures::join!(
+        backend.observe(),
+        async {
+            match &recorded_location {
+                Some(n) => Some(backend.script_hash(n).await),
+                None => None,
+            }
+        },
+        futures::future::join_all(recorded_extra.iter().map(|uri| async {
+            match uri_child_name(uri) {
+                Some(n) => backend.script_hash(&n).await.map(|h| (uri.clone(), h)),
+                None => Ok((uri.clone(), None)),
+            }
+        }))
+    );
     let mut observed = observed.map_err(|e| e.to_diagnostic())?;
     let state_owner = identity::state_owner(&prior.owner_id);
     let seen_trigger = match observed.remove(&ChildKey::new(Kind::JobTrigger, &name, &trigger)) {
@@ -254,9 +277,26 @@ pub(super) async fn read_state(
     s.unmanaged_settings = to_map(&job.unmanaged);
     let prior_args = known_map(&prior.arguments).ok().flatten();
     s.arguments = to_map_or_null(
-        &model::user_arguments(&job.default_arguments, prior_args.as_ref()),
+        &model::user_arguments(
+            &job.default_arguments,
+            prior_args.as_ref(),
+            !prior.extra_py_files.is_value(),
+        ),
         &prior.arguments,
     );
+    // Each upload of `extra_py_files` as S3 holds it; one gone is left out, so the plan
+    // uploads it again.
+    if prior.extra_py_files.is_value() {
+        let mut hashes = BTreeMap::new();
+        for r in extra_hashes {
+            let (uri, h) =
+                r.map_err(|e| e.to_diagnostic_at(AttributePath::new("extra_py_files_sha256")))?;
+            if let Some(h) = h {
+                hashes.insert(uri, h.sha256);
+            }
+        }
+        s.extra_py_files_sha256 = to_map(&hashes);
+    }
     s.arguments_all = to_map(&job.default_arguments);
 
     let prior_tags = match known_map(&prior.tags) {
@@ -328,7 +368,7 @@ pub(super) async fn read_state(
         }),
         _ => None,
     };
-    s.managed_objects = Value::Value(with_stale_scripts(
+    let objects = with_uploads(
         tf_managed::values(&model::managed_objects(
             &name,
             script.as_ref(),
@@ -337,6 +377,11 @@ pub(super) async fn read_state(
             &ctx.region,
             account,
         )),
+        &recorded_extra,
+        ctx.partition,
+    );
+    s.managed_objects = Value::Value(with_stale_scripts(
+        objects,
         &private,
         job.script_location.as_deref(),
         ctx.partition,
@@ -355,15 +400,34 @@ pub(super) enum Read {
 }
 
 /// `objects` plus the uploaded scripts private state still has to delete (other than the
-/// job's current script), so a plan shows them and the next apply removes them.
+/// job's current script and uploads already listed), so a plan shows them and the next
+/// apply removes them.
 pub(super) fn with_stale_scripts(
-    mut objects: Vec<ManagedObject>,
+    objects: Vec<ManagedObject>,
     private: &Private,
     current: Option<&str>,
     partition: &str,
 ) -> Vec<ManagedObject> {
-    for uri in &private.stale_scripts {
-        if Some(uri.as_str()) == current {
+    let stale: Vec<String> = private
+        .stale_scripts
+        .iter()
+        .filter(|u| Some(u.as_str()) != current)
+        .cloned()
+        .collect();
+    with_uploads(objects, &stale, partition)
+}
+
+/// `objects` plus an `aws_s3_object` for each upload in `uris` not already listed, in name
+/// order (a read knows the uploads from a map, a plan from the configuration's list).
+pub(super) fn with_uploads(
+    mut objects: Vec<ManagedObject>,
+    uris: &[String],
+    partition: &str,
+) -> Vec<ManagedObject> {
+    let mut uris = uris.to_vec();
+    uris.sort();
+    for uri in &uris {
+        if objects.iter().any(|o| o.name.as_ref_option() == Some(uri)) {
             continue;
         }
         let arn = validate::s3_uri(uri, true)
@@ -455,6 +519,8 @@ mod tests {
             "spark_conf",
             "non_overridable_arguments",
             "unmanaged_settings",
+            "extra_py_files",
+            "extra_py_files_sha256",
             "max_dpu_hours_per_run",
             "max_dpu_hours_per_day",
             "max_cost_per_run_usd",

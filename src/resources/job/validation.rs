@@ -262,6 +262,7 @@ pub fn validate_config(config: &State, diags: &mut Diagnostics) {
     }
     validate_spark_conf(config, diags);
     validate_non_overridable(config, diags);
+    validate_extra_py_files(config, diags);
     if let Ok(Some(t)) = known_map(&config.tags) {
         for (k, msg) in tags::problems(&t) {
             attr_error(diags, AttributePath::new("tags").key(k), "Invalid tag", msg);
@@ -284,6 +285,40 @@ fn validate_spark_conf(config: &State, diags: &mut Diagnostics) {
         });
         if let Err(e) = checked {
             attr_error(diags, at, "Invalid Spark property", e);
+        }
+    }
+}
+
+/// `extra_py_files`: names Glue can list, each once, and `--extra-py-files` not also in
+/// `arguments`. (Whether each file can be read is checked at plan.)
+fn validate_extra_py_files(config: &State, diags: &mut Diagnostics) {
+    let Value::Value(paths) = &config.extra_py_files else {
+        return;
+    };
+    let mut seen = std::collections::BTreeSet::new();
+    for (i, p) in paths.iter().enumerate() {
+        let Value::Value(path) = p else { continue };
+        let at = AttributePath::new("extra_py_files").index(i as i64);
+        match model::extra_files::file_name(path) {
+            Err(e) => attr_error(diags, at, "Invalid extra Python file", e),
+            Ok(name) if !seen.insert(name.clone()) => attr_error(
+                diags,
+                at,
+                "Duplicate file name",
+                format!("two files are named {name:?}; they would be uploaded to the same object"),
+            ),
+            Ok(_) => {}
+        }
+    }
+    if let Value::Value(args) = &config.arguments {
+        let key = model::extra_files::ARG_EXTRA_PY_FILES;
+        if args.contains_key(key) {
+            attr_error(
+                diags,
+                AttributePath::new("arguments").key(key.to_string()),
+                "Argument set twice",
+                format!("{key} is written from `extra_py_files`; list every file there, or drop `extra_py_files` and set the argument"),
+            );
         }
     }
 }
@@ -609,6 +644,34 @@ pub(crate) mod tests {
                 Box::new(|s| {
                     s.non_overridable_arguments = Value::Value(
                         [("--JOB_NAME".to_string(), Value::Value("x".to_string()))].into(),
+                    );
+                }),
+            ),
+            (
+                "extra_py_files",
+                Box::new(|s| {
+                    s.extra_py_files = Value::Value(vec![Value::Value("lib/notes.txt".into())]);
+                }),
+            ),
+            (
+                "extra_py_files",
+                Box::new(|s| {
+                    s.extra_py_files = Value::Value(vec![
+                        Value::Value("a/utils.py".into()),
+                        Value::Value("b/utils.py".into()),
+                    ]);
+                }),
+            ),
+            (
+                "arguments",
+                Box::new(|s| {
+                    s.extra_py_files = Value::Value(vec![Value::Value("lib/utils.py".into())]);
+                    s.arguments = Value::Value(
+                        [(
+                            "--extra-py-files".to_string(),
+                            Value::Value("s3://b/x.py".to_string()),
+                        )]
+                        .into(),
                     );
                 }),
             ),
