@@ -24,6 +24,8 @@ pub struct TriggerSpec {
     pub start: TriggerStart,
     pub action: TriggerAction,
     pub tags: Tags,
+    /// Activated (the default) or deactivated: a paused schedule keeps its trigger.
+    pub enabled: bool,
 }
 
 /// Suffixes for derived trigger names; owners must leave room for the longest.
@@ -45,7 +47,14 @@ impl TriggerSpec {
             start,
             action,
             tags,
+            enabled: true,
         }
+    }
+
+    /// The same trigger, activated or deactivated.
+    pub fn enabled(mut self, enabled: bool) -> Self {
+        self.enabled = enabled;
+        self
     }
 
     pub fn description(&self) -> String {
@@ -77,6 +86,12 @@ pub struct ObservedTrigger {
 impl ObservedTrigger {
     /// True when AWS holds exactly the trigger wanted (tags are compared separately).
     pub fn matches(&self, want: &TriggerSpec) -> bool {
+        self.same_definition(want) && self.activated == want.enabled
+    }
+
+    /// True when AWS holds the trigger wanted, activated or not: only StartTrigger or
+    /// StopTrigger may be due.
+    pub fn same_definition(&self, want: &TriggerSpec) -> bool {
         let same_start = match (&self.start, &want.start) {
             (Some(TriggerStart::Schedule(a)), TriggerStart::Schedule(b)) => {
                 super::schedule::equivalent(a, b)
@@ -84,10 +99,7 @@ impl ObservedTrigger {
             (Some(a), b) => a == b,
             (None, _) => false,
         };
-        self.name == want.name
-            && same_start
-            && self.actions == [want.action.clone()]
-            && self.activated
+        self.name == want.name && same_start && self.actions == [want.action.clone()]
     }
 }
 
@@ -115,7 +127,10 @@ mod tests {
         assert!(seen.matches(&t));
         seen.activated = false;
         assert!(!seen.matches(&t));
+        assert!(seen.same_definition(&t));
+        assert!(seen.matches(&t.clone().enabled(false)), "a paused trigger");
         seen.activated = true;
+        assert!(!seen.matches(&t.clone().enabled(false)));
         seen.start = Some(TriggerStart::AfterJobSucceeded("other".into()));
         assert!(!seen.matches(&t));
     }

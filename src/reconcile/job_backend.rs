@@ -216,14 +216,17 @@ impl Backend for JobBackend<'_> {
                     Some((_, t)) => t.clone(),
                     None => self.glue_tags("trigger", &key.name).await?,
                 };
-                let matches = match &seen {
-                    Some((t, _)) => t.matches(trigger),
-                    None => triggers::get(self.ctx, &key.name)
-                        .await?
-                        .is_some_and(|t| t.matches(trigger)),
+                let found = match &seen {
+                    Some((t, _)) => Some(t.clone()),
+                    None => triggers::get(self.ctx, &key.name).await?,
                 };
-                // A trigger's type and schedule cannot all be changed in place: replaced.
-                if !matches {
+                // Paused or resumed: StartTrigger or StopTrigger. A trigger's type and
+                // schedule cannot all be changed in place: replaced.
+                if let Some(t) = found.as_ref().filter(|t| t.same_definition(trigger)) {
+                    if t.activated != trigger.enabled {
+                        triggers::set_active(self.ctx, &key.name, trigger.enabled).await?;
+                    }
+                } else {
                     match triggers::delete(self.ctx, &key.name).await {
                         Err(e) if !e.is_not_found() => return Err(e.into()),
                         _ => {}

@@ -394,3 +394,85 @@ async fn job_run_settings_validate_offline() {
     }
     case.run().await;
 }
+
+/// The schedule's trigger state in the emulator (`ACTIVATED`, `DEACTIVATED`, ...).
+async fn trigger_state(aws: &Clients, f: &Fixture) -> Result<Option<String>> {
+    let t = crate::job::trigger_exists(aws, &format!("{}-schedule", f.job)).await?;
+    Ok(t.and_then(|t| t.state().map(|s| s.as_str().to_string())))
+}
+
+/// `schedule_enabled = false` pauses the schedule (the trigger stays, deactivated), `true`
+/// resumes it, and a trigger stopped out of band is a diff the apply starts again.
+#[tokio::test]
+#[ignore = "acceptance: needs TF_ACC=1 and the emulator; run with --include-ignored"]
+async fn job_schedule_pause_and_resume() {
+    if !acceptance_enabled("job_schedule_pause_and_resume") {
+        return;
+    }
+    emulator_settings().check_reachable().expect("emulator");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let f = Fixture::new(dir.path(), "etl-acc-pause");
+    std::fs::write(&f.script, SCRIPT_V1).expect("writing the script");
+    let aws = clients().await;
+    create_bucket(&aws, &f.bucket).await.expect("assets bucket");
+    let schedule = Some("cron(0 3 * * ? *)");
+    let running = f.config(2, schedule);
+    let paused = running.replace(
+        "  schedule          =",
+        "  schedule_enabled  = false\n  schedule          =",
+    );
+    let state_is = |want: &'static str| {
+        let f = f.clone();
+        move |ctx: Ctx| {
+            let f = f.clone();
+            async move {
+                let s = trigger_state(&ctx.aws, &f).await?;
+                ensure!(
+                    s.as_deref() == Some(want),
+                    "trigger is {s:?}, expected {want}"
+                );
+                Ok(())
+            }
+        }
+    };
+    let f1 = f.clone();
+    TestCase::new()
+        .step(
+            Step::config(running.clone())
+                .check(check_attr(ADDR, "schedule_enabled", "true"))
+                .emulator_check(state_is("ACTIVATED")),
+        )
+        .step(
+            Step::config(paused)
+                .expect_resource_action(ADDR, &["update"])
+                .expect_plan_text(r"schedule_enabled\s*=\s*true\s*->\s*false")
+                .check(check_attr(ADDR, "schedule", "cron(0 3 * * ? *)"))
+                .check(check_attr(ADDR, "schedule_enabled", "false"))
+                .emulator_check(state_is("DEACTIVATED")),
+        )
+        .step(
+            Step::config(running.clone())
+                .expect_resource_action(ADDR, &["update"])
+                .emulator_check(state_is("ACTIVATED")),
+        )
+        .step(
+            Step::config(running)
+                .pre_apply(move |ctx| {
+                    let f = f1.clone();
+                    async move {
+                        ctx.aws
+                            .glue
+                            .stop_trigger()
+                            .name(format!("{}-schedule", f.job))
+                            .send()
+                            .await?;
+                        Ok(())
+                    }
+                })
+                .expect_resource_action(ADDR, &["update"])
+                .expect_plan_text(r"schedule_enabled\s*=\s*false\s*->\s*true")
+                .emulator_check(state_is("ACTIVATED")),
+        )
+        .run()
+        .await;
+}

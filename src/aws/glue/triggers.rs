@@ -87,7 +87,7 @@ pub async fn create(ctx: &AwsContext, spec: &TriggerSpec) -> Result<(), AwsError
         .name(&spec.name)
         .description(spec.description())
         .actions(action)
-        .start_on_creation(true)
+        .start_on_creation(spec.enabled)
         .set_tags(Some(spec.tags.clone().into_iter().collect()));
     req = match &spec.start {
         TriggerStart::Schedule(cron) => req.r#type(TriggerType::Scheduled).schedule(cron),
@@ -113,6 +113,24 @@ pub async fn create(ctx: &AwsContext, spec: &TriggerSpec) -> Result<(), AwsError
     )
     .await
     .map(|_| ())
+}
+
+/// Activates (StartTrigger) or deactivates (StopTrigger) the trigger: a paused schedule
+/// keeps its trigger.
+pub async fn set_active(ctx: &AwsContext, name: &str, active: bool) -> Result<(), AwsError> {
+    if active {
+        call(&ctx.retry, Op::new("glue", "StartTrigger", name), || {
+            ctx.glue.start_trigger().name(name).send()
+        })
+        .await
+        .map(|_| ())
+    } else {
+        call(&ctx.retry, Op::new("glue", "StopTrigger", name), || {
+            ctx.glue.stop_trigger().name(name).send()
+        })
+        .await
+        .map(|_| ())
+    }
 }
 
 /// Deletes the trigger; one that is already gone is fine.

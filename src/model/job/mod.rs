@@ -521,6 +521,8 @@ pub struct JobSettings {
     pub arguments: BTreeMap<String, String>,
     /// Validated schedule; the Glue cron is what the trigger gets.
     pub schedule: Option<String>,
+    /// `false`: the schedule's trigger is kept deactivated (`schedule_enabled`).
+    pub schedule_paused: bool,
     pub tags: Tags,
     /// NotifyDelayAfter, in minutes (`long_running_minutes`).
     pub long_running_minutes: Option<i64>,
@@ -575,11 +577,14 @@ pub fn expand(
     let trigger = match &settings.schedule {
         Some(s) => {
             let parsed = super::schedule::parse(s)?;
-            Some(TriggerSpec::new(
-                TriggerAction::StartJob(settings.name.clone()),
-                TriggerStart::Schedule(parsed.glue_cron),
-                tags.clone(),
-            ))
+            Some(
+                TriggerSpec::new(
+                    TriggerAction::StartJob(settings.name.clone()),
+                    TriggerStart::Schedule(parsed.glue_cron),
+                    tags.clone(),
+                )
+                .enabled(!settings.schedule_paused),
+            )
         }
         None => None,
     };

@@ -179,6 +179,10 @@ pub(super) fn plan(
     );
     s.job_run_queuing_enabled = or_default(&config.job_run_queuing_enabled, false);
     s.auto_scaling = or_default(&config.auto_scaling, false);
+    s.schedule_enabled = match &config.schedule {
+        Value::Null => config.schedule_enabled,
+        _ => or_default(&config.schedule_enabled, true),
+    };
 
     s.role_arn = match &env {
         Some(e) => Value::Value(e.role_arn.clone()),
@@ -338,6 +342,11 @@ pub(super) fn plan(
             description: known_str(&config.description).ok()?,
             arguments: user_args.clone().ok()?.unwrap_or_default(),
             schedule: known_str(&config.schedule).ok()?,
+            schedule_paused: match &s.schedule_enabled {
+                Value::Value(e) => !e,
+                Value::Null => false,
+                Value::Unknown => return None,
+            },
             tags: user_tags.clone().ok()?.unwrap_or_default(),
             long_running_minutes: match &config.long_running_minutes {
                 Value::Value(n) => Some(n.as_i64()?),
@@ -384,7 +393,7 @@ pub(super) fn plan(
 
 /// The first attribute of `config` that is not known, by path.
 pub(super) fn unknown_attribute(config: &State) -> Option<AttributePath> {
-    let top: [(&'static str, bool); 27] = [
+    let top: [(&'static str, bool); 28] = [
         ("name", config.name.is_unknown()),
         ("pipeline", config.pipeline.is_unknown()),
         ("role_arn", config.role_arn.is_unknown()),
@@ -429,6 +438,7 @@ pub(super) fn unknown_attribute(config: &State) -> Option<AttributePath> {
         ("description", config.description.is_unknown()),
         ("arguments", config.arguments.is_unknown()),
         ("schedule", config.schedule.is_unknown()),
+        ("schedule_enabled", config.schedule_enabled.is_unknown()),
         ("tags", config.tags.is_unknown()),
     ];
     if let Some((attr, _)) = top.iter().find(|(_, unknown)| *unknown) {

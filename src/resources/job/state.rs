@@ -88,6 +88,9 @@ pub struct State {
     /// Each upload's `s3://` location and content hash.
     #[serde(default)]
     pub extra_py_files_sha256: Value<Map>,
+    /// Null without `schedule`.
+    #[serde(default)]
+    pub schedule_enabled: Value<bool>,
 }
 
 /// What Terraform keeps for the resource beside its attributes (private state).
@@ -320,18 +323,26 @@ pub(super) async fn read_state(
     .or(Value::Value(backend.arn("job", &name)));
 
     // The schedule, from the trigger, when it is the trigger this resource creates.
-    s.schedule = match seen_trigger {
-        Some(t) if t.activated && t.actions == [TriggerAction::StartJob(name.clone())] => {
-            match t.start {
-                Some(TriggerStart::Schedule(cron)) => match prior.schedule.as_ref_option() {
-                    Some(p) if schedule::equivalent(p, &cron) => Value::Value(p.clone()),
-                    _ => Value::Value(cron),
-                },
-                _ => Value::Null,
-            }
+    // A paused (deactivated) schedule is still the schedule: `schedule_enabled` says which.
+    s.schedule_enabled = match &seen_trigger {
+        Some(t) if t.actions == [TriggerAction::StartJob(name.clone())] => {
+            Value::Value(t.activated)
         }
         _ => Value::Null,
     };
+    s.schedule = match seen_trigger {
+        Some(t) if t.actions == [TriggerAction::StartJob(name.clone())] => match t.start {
+            Some(TriggerStart::Schedule(cron)) => match prior.schedule.as_ref_option() {
+                Some(p) if schedule::equivalent(p, &cron) => Value::Value(p.clone()),
+                _ => Value::Value(cron),
+            },
+            _ => Value::Null,
+        },
+        _ => Value::Null,
+    };
+    if s.schedule.is_null() {
+        s.schedule_enabled = Value::Null;
+    }
 
     // The script's content hash, as S3 holds it.
     let mut private = private.clone();
@@ -521,6 +532,7 @@ mod tests {
             "unmanaged_settings",
             "extra_py_files",
             "extra_py_files_sha256",
+            "schedule_enabled",
             "max_dpu_hours_per_run",
             "max_dpu_hours_per_day",
             "max_cost_per_run_usd",

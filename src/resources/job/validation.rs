@@ -263,6 +263,14 @@ pub fn validate_config(config: &State, diags: &mut Diagnostics) {
     validate_spark_conf(config, diags);
     validate_non_overridable(config, diags);
     validate_extra_py_files(config, diags);
+    if config.schedule.is_null() && config.schedule_enabled.is_value() {
+        attr_error(
+            diags,
+            AttributePath::new("schedule_enabled"),
+            "Schedule setting without a schedule",
+            "`schedule_enabled` pauses or resumes the `schedule`; set `schedule`, or remove `schedule_enabled`.",
+        );
+    }
     if let Ok(Some(t)) = known_map(&config.tags) {
         for (k, msg) in tags::problems(&t) {
             attr_error(diags, AttributePath::new("tags").key(k), "Invalid tag", msg);
@@ -651,6 +659,13 @@ pub(crate) mod tests {
                 "extra_py_files",
                 Box::new(|s| {
                     s.extra_py_files = Value::Value(vec![Value::Value("lib/notes.txt".into())]);
+                }),
+            ),
+            (
+                "schedule_enabled",
+                Box::new(|s| {
+                    s.schedule = Value::Null;
+                    s.schedule_enabled = Value::Value(false);
                 }),
             ),
             (
