@@ -1,5 +1,5 @@
-//! CloudWatch alarms on bucket size (`model::alarm`): DescribeAlarms and
-//! ListTagsForResource on refresh; PutMetricAlarm (create and update, the whole alarm each
+//! CloudWatch alarms on bucket size (`model::alarm`): DescribeAlarms and the tags (from the
+//! tagging batch when it confirms the state, else ListTagsForResource) on refresh; PutMetricAlarm (create and update, the whole alarm each
 //! time) with tags; tag changes; DeleteAlarms.
 
 use aws_sdk_cloudwatch::types::{
@@ -7,6 +7,7 @@ use aws_sdk_cloudwatch::types::{
 };
 
 use crate::aws::retry::{call, Op};
+use crate::aws::tagging::{self, Agrees};
 use crate::aws::{AwsContext, AwsError};
 use crate::model::alarm::{self, SizeAlarm};
 use crate::model::tags::{TagDelta, Tags};
@@ -29,20 +30,37 @@ fn alarm_arn(ctx: &AwsContext, name: &str) -> String {
     )
 }
 
-/// The alarm with its tags; `None` when it does not exist.
-pub async fn read(ctx: &AwsContext, name: &str) -> Result<Option<SizeAlarm>, AwsError> {
-    let out = call(
-        &ctx.retry,
-        Op::new("cloudwatch", "DescribeAlarms", name),
-        || {
-            ctx.cloudwatch
-                .describe_alarms()
-                .alarm_names(name)
-                .alarm_types(AlarmType::MetricAlarm)
-                .send()
-        },
-    )
-    .await?;
+/// The alarm with its tags; `None` when it does not exist. `agrees` (a refresh): whether a
+/// batched tag answer is what the state recorded.
+pub async fn read(
+    ctx: &AwsContext,
+    name: &str,
+    agrees: Option<Agrees<'_>>,
+) -> Result<Option<SizeAlarm>, AwsError> {
+    // The batched tags are asked for beside DescribeAlarms, by the alarm's ARN.
+    let batched = async {
+        match agrees {
+            Some(agrees) => {
+                tagging::confirmed(ctx, "cloudwatch", &alarm_arn(ctx, name), agrees).await
+            }
+            None => Ok(None),
+        }
+    };
+    let (out, batched) = futures::join!(
+        call(
+            &ctx.retry,
+            Op::new("cloudwatch", "DescribeAlarms", name),
+            || {
+                ctx.cloudwatch
+                    .describe_alarms()
+                    .alarm_names(name)
+                    .alarm_types(AlarmType::MetricAlarm)
+                    .send()
+            },
+        ),
+        batched,
+    );
+    let out = out?;
     let Some(a) = out
         .metric_alarms()
         .iter()
@@ -50,6 +68,9 @@ pub async fn read(ctx: &AwsContext, name: &str) -> Result<Option<SizeAlarm>, Aws
     else {
         return Ok(None);
     };
+    if let Some(tags) = batched? {
+        return Ok(Some(observed(a, tags)));
+    }
     let arn = a
         .alarm_arn()
         .map(str::to_string)

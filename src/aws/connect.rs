@@ -188,10 +188,22 @@ pub async fn build(settings: &ConnectOptions) -> Result<AwsContext, String> {
         aws_sdk_sts::Client::from_conf(b.build())
     };
 
+    // The tagging API indexes a service's tags only where both are the same AWS: its own
+    // endpoint overridden (pointed at the same emulator, say), or the service's not.
     let tagging_override =
         ep.tagging.is_some() || env_endpoint_specific("RESOURCE_GROUPS_TAGGING_API").is_some();
-    let glue_override = ep.glue.is_some() || env_endpoint_specific("GLUE").is_some();
-    let tagging = (tagging_override || !glue_override).then(|| {
+    let indexed: Vec<&'static str> = [
+        ("glue", ep.glue.is_some(), "GLUE"),
+        ("s3", ep.s3.is_some(), "S3"),
+        ("sns", ep.sns.is_some(), "SNS"),
+        ("events", ep.events.is_some(), "EVENTBRIDGE"),
+        ("cloudwatch", ep.cloudwatch.is_some(), "CLOUDWATCH"),
+    ]
+    .into_iter()
+    .filter(|(_, set, env)| tagging_override || !(*set || env_endpoint_specific(env).is_some()))
+    .map(|(service, _, _)| service)
+    .collect();
+    let tagging = (!indexed.is_empty()).then(|| {
         let mut b = aws_sdk_resourcegroupstagging::config::Builder::from(&base);
         if let Some(url) = &ep.tagging {
             b = b.endpoint_url(url);
@@ -219,8 +231,10 @@ pub async fn build(settings: &ConnectOptions) -> Result<AwsContext, String> {
         iam,
         sts,
         tagging,
+        tagging_indexes: indexed,
         glue_reads: Default::default(),
         tag_reads: Default::default(),
+        etag_reads: Default::default(),
         sns,
         events,
         cloudwatch,

@@ -1,5 +1,6 @@
-//! EventBridge rules on the default bus for alerts: DescribeRule, ListTagsForResource and
-//! ListTargetsByRule on refresh; PutRule (create and update) with tags; tag changes;
+//! EventBridge rules on the default bus for alerts: DescribeRule, ListTargetsByRule and the
+//! tags (from the tagging batch when it confirms the state, else ListTagsForResource) on
+//! refresh; PutRule (create and update) with tags; tag changes;
 //! PutTargets with an input transformer; RemoveTargets; DeleteRule after its targets.
 
 use std::collections::BTreeMap;
@@ -8,6 +9,7 @@ use aws_sdk_eventbridge::types::{InputTransformer, RuleState, Tag, Target};
 use serde_json::Value;
 
 use crate::aws::retry::{call, Op};
+use crate::aws::tagging::{self, Agrees};
 use crate::aws::{AwsContext, AwsError, ErrorKind};
 use crate::model::pipeline::{ObservedRule, ObservedTarget};
 use crate::model::tags::{TagDelta, Tags};
@@ -36,20 +38,50 @@ fn tags_of(operation: &'static str, rule: &str, tags: &Tags) -> Result<Vec<Tag>,
         .collect()
 }
 
-/// The rule with its tags and targets; `None` when it does not exist.
-pub async fn read(ctx: &AwsContext, name: &str) -> Result<Option<ObservedRule>, AwsError> {
-    let rule = match call(&ctx.retry, Op::new("events", "DescribeRule", name), || {
-        ctx.events.describe_rule().name(name).send()
-    })
-    .await
-    {
+/// The ARN of the rule `name` on the default bus (what the tagging API names it by).
+pub fn arn(ctx: &AwsContext, name: &str) -> String {
+    let account = ctx
+        .identity
+        .as_ref()
+        .map(|i| i.account_id.as_str())
+        .unwrap_or_default();
+    format!(
+        "arn:{}:events:{}:{account}:rule/{name}",
+        ctx.partition, ctx.region
+    )
+}
+
+/// The rule with its tags and targets; `None` when it does not exist. `agrees` (a
+/// refresh): whether a batched tag answer is what the state recorded.
+pub async fn read(
+    ctx: &AwsContext,
+    name: &str,
+    agrees: Option<Agrees<'_>>,
+) -> Result<Option<ObservedRule>, AwsError> {
+    // The batched tags are asked for beside DescribeRule, by the ARN the rule has on the
+    // default bus; ListTagsForResource, when needed, uses the ARN DescribeRule reports.
+    let batched = async {
+        match agrees {
+            Some(agrees) => tagging::confirmed(ctx, "events", &arn(ctx, name), agrees).await,
+            None => Ok(None),
+        }
+    };
+    let (rule, batched, targets) = futures::join!(
+        call(&ctx.retry, Op::new("events", "DescribeRule", name), || {
+            ctx.events.describe_rule().name(name).send()
+        }),
+        batched,
+        targets(ctx, name),
+    );
+    let rule = match rule {
         Ok(r) => r,
         Err(e) if e.is_not_found() => return Ok(None),
         Err(e) => return Err(e),
     };
     let arn = rule.arn().unwrap_or_default().to_string();
-    let tags = async {
-        call(
+    let tags = match batched? {
+        Some(t) => Ok(t),
+        None => call(
             &ctx.retry,
             Op::new("events", "ListTagsForResource", name),
             || {
@@ -65,9 +97,8 @@ pub async fn read(ctx: &AwsContext, name: &str) -> Result<Option<ObservedRule>, 
                 .iter()
                 .map(|t| (t.key().to_string(), t.value().to_string()))
                 .collect::<Tags>()
-        })
+        }),
     };
-    let (tags, targets) = futures::join!(tags, targets(ctx, name));
     let (tags, targets) = match (tags, targets) {
         (Err(e), _) | (_, Err(e)) if e.is_not_found() => return Ok(None),
         (t, ts) => (t?, ts?),

@@ -31,13 +31,18 @@ pub struct AwsContext {
     pub s3: aws_sdk_s3::Client,
     pub iam: aws_sdk_iam::Client,
     pub sts: aws_sdk_sts::Client,
-    /// The Resource Groups Tagging API, for batched tag reads; `None` when Glue's endpoint
-    /// is overridden and the tagging API's is not (it would index another Glue).
+    /// The Resource Groups Tagging API, for batched tag reads; `None` when it would index
+    /// none of the services in use (their endpoints overridden and its own not).
     pub tagging: Option<aws_sdk_resourcegroupstagging::Client>,
+    /// The services (`glue`, `s3`, `sns`, `events`, `cloudwatch`) whose tags the tagging
+    /// API's index holds here: those whose endpoint is not overridden apart from its own.
+    pub tagging_indexes: Vec<&'static str>,
     /// Concurrent Glue reads gathered into batch calls.
     pub glue_reads: glue::batch::GlueReads,
     /// Concurrent tag reads gathered into GetResources calls.
     pub tag_reads: tagging::TagReads,
+    /// Concurrent script ETag reads gathered into ListObjectsV2 pages.
+    pub etag_reads: s3::objects::EtagReads,
     pub sns: aws_sdk_sns::Client,
     pub events: aws_sdk_eventbridge::Client,
     pub cloudwatch: aws_sdk_cloudwatch::Client,

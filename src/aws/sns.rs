@@ -1,5 +1,5 @@
-//! SNS topics for alerts: GetTopicAttributes, ListTagsForResource and
-//! ListSubscriptionsByTopic on refresh; CreateTopic with tags; tag changes; the topic
+//! SNS topics for alerts: GetTopicAttributes, ListSubscriptionsByTopic and the tags (from
+//! the tagging batch when it confirms the state, else ListTagsForResource) on refresh; CreateTopic with tags; tag changes; the topic
 //! policy (whole, or only the pipeline's statements on an existing topic); email
 //! subscriptions; DeleteTopic.
 
@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::aws::retry::{call, Op};
+use crate::aws::tagging::{self, Agrees};
 use crate::aws::{AwsContext, AwsError, ErrorKind};
 use crate::model::pipeline::{ObservedTopic, TOPIC_SID_PREFIX};
 use crate::model::policy;
@@ -47,22 +48,39 @@ fn name_of(arn: &str) -> &str {
 }
 
 /// The topic with its tags, policy and email subscriptions; `None` when it does not exist.
+/// `agrees` (a refresh): whether a batched tag answer is what the state recorded.
 pub async fn read(
     ctx: &AwsContext,
     arn: &str,
     created: bool,
+    agrees: Option<Agrees<'_>>,
 ) -> Result<Option<ObservedTopic>, AwsError> {
+    let tags = async {
+        if let Some(agrees) = agrees {
+            if let Some(t) = tagging::confirmed(ctx, "sns", arn, agrees).await? {
+                return Ok(t);
+            }
+        }
+        call(
+            &ctx.retry,
+            Op::new("sns", "ListTagsForResource", arn),
+            || ctx.sns.list_tags_for_resource().resource_arn(arn).send(),
+        )
+        .await
+        .map(|t| {
+            t.tags()
+                .iter()
+                .map(|t| (t.key().to_string(), t.value().to_string()))
+                .collect::<Tags>()
+        })
+    };
     let (attrs, tags) = futures::join!(
         call(
             &ctx.retry,
             Op::new("sns", "GetTopicAttributes", arn),
             || { ctx.sns.get_topic_attributes().topic_arn(arn).send() }
         ),
-        call(
-            &ctx.retry,
-            Op::new("sns", "ListTagsForResource", arn),
-            || { ctx.sns.list_tags_for_resource().resource_arn(arn).send() }
-        ),
+        tags,
     );
     let attrs = match attrs {
         Ok(a) => a,
@@ -70,11 +88,7 @@ pub async fn read(
         Err(e) => return Err(e),
     };
     let tags = match tags {
-        Ok(t) => t
-            .tags()
-            .iter()
-            .map(|t| (t.key().to_string(), t.value().to_string()))
-            .collect(),
+        Ok(t) => t,
         Err(e) if e.is_not_found() => return Ok(None),
         Err(e) => return Err(e),
     };

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use super::engine::OpError;
 use crate::aws::{cloudwatch, events, sns, AwsContext, AwsError};
 use crate::model::children::{Child, ChildKey, Kind, Spec};
-use crate::model::pipeline::ObservedAlerts;
+use crate::model::pipeline::{compared_tags, Desired, ObservedAlerts};
 use crate::model::tags::{self, Tags};
 
 /// The alert children a backend knows: the wanted ones and, so a dropped alert is found
@@ -18,6 +18,9 @@ pub struct Alerts<'a> {
     pub ctx: &'a AwsContext,
     pub wanted: &'a [Child],
     pub previous: &'a [Child],
+    /// On a refresh, the configuration the state recorded: a batched tag answer that
+    /// gives its tags needs no ListTagsForResource (see `aws::tagging`).
+    pub recorded: Option<&'a Desired>,
 }
 
 fn refused(detail: &str) -> OpError {
@@ -43,8 +46,18 @@ impl Alerts<'_> {
             .is_some_and(|c| matches!(c.spec, Spec::SnsTopic { create: true, .. }))
     }
 
-    /// Reads every known topic, rule and alarm concurrently: three calls per topic (more
-    /// when its subscriptions run over a page), three per rule, two per alarm.
+    /// The tags the state recorded for the alert `key` (a refresh only).
+    fn recorded_tags(&self, key: &ChildKey) -> Option<&Tags> {
+        self.recorded?.child(key)?.spec.tags()
+    }
+
+    /// Reads every known topic, rule and alarm concurrently. The read set per object:
+    /// - topic: GetTopicAttributes (policy), ListSubscriptionsByTopic (more when its
+    ///   subscriptions run over a page);
+    /// - rule: DescribeRule, ListTargetsByRule;
+    /// - alarm: DescribeAlarms;
+    /// - and, for each, its tags: on a refresh from the tagging batch when it gives what the
+    ///   state recorded, else ListTagsForResource.
     pub async fn read(&self) -> Result<ObservedAlerts, AwsError> {
         let ctx = self.ctx;
         let mut topics: Vec<String> = Vec::new();
@@ -60,20 +73,30 @@ impl Alerts<'_> {
             }
         }
         let topic_reads = futures::future::join_all(topics.iter().map(|arn| async move {
-            sns::read(ctx, arn, self.created(arn))
+            let created = self.created(arn);
+            let want = self.recorded_tags(&ChildKey::top(Kind::SnsTopic, arn));
+            // An existing topic's owner keeps their tags: only ours are compared.
+            let agrees = want
+                .zip(self.recorded)
+                .map(|(want, d)| move |t: &Tags| compared_tags(d, created, t) == *want);
+            sns::read(ctx, arn, created, agrees.as_ref().map(|f| f as _))
                 .await
                 .map(|t| (arn.clone(), t))
         }));
-        let rule_reads = futures::future::join_all(
-            rules
-                .iter()
-                .map(|r| async move { events::read(ctx, r).await.map(|o| (r.clone(), o)) }),
-        );
-        let alarm_reads = futures::future::join_all(
-            alarms
-                .iter()
-                .map(|a| async move { cloudwatch::read(ctx, a).await.map(|o| (a.clone(), o)) }),
-        );
+        let rule_reads = futures::future::join_all(rules.iter().map(|r| async move {
+            let want = self.recorded_tags(&ChildKey::top(Kind::EventRule, r));
+            let agrees = want.map(|want| move |t: &Tags| t == want);
+            events::read(ctx, r, agrees.as_ref().map(|f| f as _))
+                .await
+                .map(|o| (r.clone(), o))
+        }));
+        let alarm_reads = futures::future::join_all(alarms.iter().map(|a| async move {
+            let want = self.recorded_tags(&ChildKey::top(Kind::MetricAlarm, a));
+            let agrees = want.map(|want| move |t: &Tags| t == want);
+            cloudwatch::read(ctx, a, agrees.as_ref().map(|f| f as _))
+                .await
+                .map(|o| (a.clone(), o))
+        }));
         let (ts, rs, als) = futures::join!(topic_reads, rule_reads, alarm_reads);
         Ok(ObservedAlerts {
             topics: ts.into_iter().collect::<Result<_, _>>()?,
@@ -187,15 +210,15 @@ impl Alerts<'_> {
     /// The tags of an existing topic or rule (after a create found it there).
     pub async fn tags(&self, key: &ChildKey) -> Result<Tags, AwsError> {
         Ok(match key.kind {
-            Kind::SnsTopic => sns::read(self.ctx, &key.name, true)
+            Kind::SnsTopic => sns::read(self.ctx, &key.name, true, None)
                 .await?
                 .map(|t| t.tags)
                 .unwrap_or_default(),
-            Kind::EventRule => events::read(self.ctx, &key.name)
+            Kind::EventRule => events::read(self.ctx, &key.name, None)
                 .await?
                 .map(|r| r.tags)
                 .unwrap_or_default(),
-            Kind::MetricAlarm => cloudwatch::read(self.ctx, &key.name)
+            Kind::MetricAlarm => cloudwatch::read(self.ctx, &key.name, None)
                 .await?
                 .map(|a| a.tags)
                 .unwrap_or_default(),

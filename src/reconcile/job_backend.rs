@@ -38,6 +38,9 @@ pub struct JobBackend<'a> {
     /// The tags state recorded for the job and its trigger (refresh only): a batched tag
     /// read that agrees with them needs no GetTags (see `aws::tagging`).
     pub expected_tags: Option<&'a Tags>,
+    /// What this backend uploaded, by `bucket/key`, with its hash and the ETag S3 gave it:
+    /// for private state, so the next refresh knows the script's hash from a listing.
+    pub uploaded: std::sync::Mutex<BTreeMap<String, ContentHash>>,
 }
 
 /// Splits a script child's name (`bucket/key`).
@@ -112,7 +115,7 @@ impl JobBackend<'_> {
                 ),
             });
         };
-        objects::put(
+        let etag = objects::put(
             self.ctx,
             bucket,
             key,
@@ -121,16 +124,25 @@ impl JobBackend<'_> {
             crate::model::job::extra_files::content_type(key),
             tags,
         )
-        .await
-        .map_err(OpError::from)
+        .await?;
+        let hash = ContentHash {
+            sha256: sha256.to_string(),
+            etag,
+        };
+        self.uploaded
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(name.to_string(), hash);
+        Ok(())
     }
 }
 
 #[async_trait]
 impl Backend for JobBackend<'_> {
-    /// GetJob and its tags, GetTrigger, and each script's HeadObject and tags, together;
-    /// the trigger's tags only once GetTrigger found one (most jobs have no schedule, and
-    /// the call would only answer "not found").
+    /// The read set: the job and its tags, the trigger, and each script's hash (its ETag
+    /// from a listing when the hash is known, else HeadObject) and tags, together; the
+    /// trigger's tags only once the trigger was found (most jobs have no schedule, and the
+    /// call would only answer "not found"). Reads go through the batches (`aws::coalesce`).
     async fn observe(&self) -> Result<BTreeMap<ChildKey, Spec>, AwsError> {
         let trigger_and_tags = async {
             match triggers::get(self.ctx, self.trigger).await? {

@@ -13,7 +13,7 @@ use crate::aws::iam;
 use crate::aws::s3::{buckets, lifecycle};
 use crate::aws::{AwsContext, AwsError, ErrorKind};
 use crate::model::children::{Child, ChildKey, Kind, Spec, Status};
-use crate::model::pipeline::{self as model, Desired, Observed, INLINE_POLICY_NAME};
+use crate::model::pipeline::{self as model, compared_tags, Desired, Observed, INLINE_POLICY_NAME};
 use crate::model::tags::{self, Tags};
 
 pub struct PipelineBackend<'a> {
@@ -22,6 +22,10 @@ pub struct PipelineBackend<'a> {
     /// The children of the configuration the state last applied: its alerts are read
     /// too, so those the configuration dropped are found and deleted.
     pub previous: &'a [Child],
+    /// `desired` is what the state recorded (a refresh): a batched tag answer that gives
+    /// its tags is taken without the object's own tag read (see `aws::tagging`). Never
+    /// on apply, where a stale index must not hide a change to make.
+    pub refresh: bool,
 }
 
 impl PipelineBackend<'_> {
@@ -30,23 +34,48 @@ impl PipelineBackend<'_> {
             ctx: self.ctx,
             wanted: &self.desired.children,
             previous: self.previous,
+            recorded: self.refresh.then_some(self.desired),
         }
     }
 
-    /// Reads every child concurrently: five calls per bucket (six for a created one, with
-    /// its Object Ownership), two for the database, four for the role (more when its lists
-    /// run over one page).
+    /// The tags the state recorded for the top-level child `kind` `name` (refresh only).
+    fn recorded_tags(&self, kind: Kind, name: &str) -> Option<&Tags> {
+        if !self.refresh {
+            return None;
+        }
+        self.desired.child(&ChildKey::top(kind, name))?.spec.tags()
+    }
+
+    /// Reads every child concurrently. The read set per child:
+    /// - bucket: GetBucketEncryption, GetPublicAccessBlock, GetBucketPolicy,
+    ///   GetBucketLifecycleConfiguration, and GetBucketOwnershipControls on a created one
+    ///   (only created buckets manage it); its tags from the tagging batch on a refresh
+    ///   when it gives what the state recorded, else GetBucketTagging. Encryption and the
+    ///   public access block are read, not assumed from S3's defaults for new buckets:
+    ///   drift of either is what the pipeline exists to catch;
+    /// - database: GetDatabase, and its tags as a bucket's (else GetTags);
+    /// - role: GetRole (with its tags), GetRolePolicy for the pipeline's inline policy,
+    ///   ListRolePolicies (extra inline policies) and ListAttachedRolePolicies (more when
+    ///   the lists run over a page);
+    /// - alerts: see [`Alerts::read`].
     pub async fn read(&self) -> Result<Observed, AwsError> {
         let (ctx, d) = (self.ctx, self.desired);
         let reads = futures::future::join_all(d.buckets.iter().map(|b| async move {
-            buckets::read(ctx, &b.name, b.create)
+            let want = self.recorded_tags(Kind::Bucket, &b.name);
+            // An adopted bucket's owner keeps their tags: only ours are compared.
+            let agrees = want.map(|want| move |t: &Tags| compared_tags(d, b.create, t) == *want);
+            buckets::read(ctx, &b.name, b.create, agrees.as_ref().map(|f| f as _))
                 .await
                 .map(|o| (b.name.clone(), o))
         }));
         let alerts = self.alerts();
         let (bs, db, role, alerts) = futures::join!(
             reads,
-            databases::read(ctx, &d.database),
+            databases::read(
+                ctx,
+                &d.database,
+                self.recorded_tags(Kind::GlueDatabase, &d.database)
+            ),
             iam::read(ctx, &d.role, INLINE_POLICY_NAME),
             alerts.read(),
         );
@@ -319,7 +348,7 @@ impl Backend for PipelineBackend<'_> {
         let ctx = self.ctx;
         Ok(match key.kind {
             Kind::Bucket => buckets::current_tags(ctx, &key.name).await?,
-            Kind::GlueDatabase => databases::read(ctx, &key.name)
+            Kind::GlueDatabase => databases::read(ctx, &key.name, None)
                 .await?
                 .map(|d| d.tags)
                 .unwrap_or_default(),

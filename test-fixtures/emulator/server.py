@@ -20,6 +20,8 @@ moto's server (S3, IAM, STS, Glue, ...) on one port, as `moto_server` runs it, p
 - AWS's evaluation of conditional policy statements (iam_conditions.py);
 - SNS email subscriptions pending until confirmed (sns_email_pending.py);
 - EventBridge TestEventPattern, which moto answers with nothing (events_test_pattern.py);
+- EventBridge rules listed by the Resource Groups Tagging API's GetResources, which moto
+  leaves out (events_tagging.py);
 - fault injection, a request log and LocalStack's 12-digit-access-key accounts, under
   /_flywheel/ on the same port (control.py).
 
@@ -56,6 +58,7 @@ def main(argv: list) -> None:
                                                MotoRequestHandler, create_backend_app)
     import moto
 
+    import events_tagging
     import events_test_pattern
     import glue_crawler_answers
     import glue_crawler_roles
@@ -85,6 +88,7 @@ def main(argv: list) -> None:
     s3_delete_bucket.install()
     sns_email_pending.install()
     events_test_pattern.install()
+    events_tagging.install()
     try:
         # The CBOR translation goes first, so the fault and request log see JSON 1.0.
         app = CborMiddleware(ControlMiddleware(DomainDispatcherApplication(create_backend_app)))

@@ -1,8 +1,9 @@
 //! Concurrent refreshes share batch calls (`aws::coalesce`): jobs, crawlers and triggers
-//! are read with BatchGetJobs, BatchGetCrawlers and BatchGetTriggers, and their tags with
-//! one Resource Groups Tagging API GetResources per batch. A steady refresh makes no
-//! single GetJob, GetCrawler, GetTrigger or GetTags call; a refused batch degrades to
-//! single reads and the plan stays empty.
+//! are read with BatchGetJobs, BatchGetCrawlers and BatchGetTriggers, their tags with one
+//! Resource Groups Tagging API GetResources per batch, and the uploaded scripts' ETags with
+//! one ListObjectsV2 page. A steady refresh makes no single GetJob, GetCrawler, GetTrigger,
+//! GetTags or HeadObject call; a refused batch degrades to single reads and the plan stays
+//! empty.
 
 use anyhow::{ensure, Result};
 use serde_json::Value as Json;
@@ -70,6 +71,8 @@ async fn concurrent_refreshes_share_batch_calls() {
         return;
     }
     let dir = tempfile::tempdir().expect("temp dir");
+    // The crawlers name `job::ROLE`, which Glue requires to exist.
+    crate::crawler::fixture_roles().await;
     let f = job_fixture(dir.path(), "etl-acc-batch").await;
     let prefix = f.job.clone();
     let hcl = config(&prefix, &f.bucket, &f.script.display().to_string());
@@ -102,6 +105,7 @@ async fn concurrent_refreshes_share_batch_calls() {
                         "glue:GetCrawler",
                         "glue:GetTrigger",
                         "glue:GetTags",
+                        "s3:HeadObject",
                     ] {
                         ensure!(
                             count(&calls, single) == 0,
@@ -113,6 +117,7 @@ async fn concurrent_refreshes_share_batch_calls() {
                         ("glue:BatchGetCrawlers", CRAWLERS),
                         ("glue:BatchGetTriggers", JOBS),
                         ("tagging:GetResources", JOBS + CRAWLERS + triggers),
+                        ("s3:ListObjectsV2", JOBS),
                     ] {
                         let n = count(&calls, batch);
                         ensure!(
@@ -143,6 +148,10 @@ async fn concurrent_refreshes_share_batch_calls() {
                             refused("glue", "BatchGetCrawlers"),
                             refused("glue", "BatchGetTriggers"),
                             refused("tagging", "GetResources"),
+                            serde_json::json!({
+                                "service": "s3", "operation": "ListObjectsV2", "status": 403,
+                                "code": "AccessDenied", "count": -1, "match": prefix,
+                            }),
                         ])?);
                         Ok(())
                     }
@@ -155,6 +164,7 @@ async fn concurrent_refreshes_share_batch_calls() {
                     let ops: Vec<&String> = calls.iter().map(|(o, _)| o).collect();
                     ensure!(count(&calls, "glue:GetJob") == JOBS, "{ops:?}");
                     ensure!(count(&calls, "glue:GetCrawler") == CRAWLERS, "{ops:?}");
+                    ensure!(count(&calls, "s3:HeadObject") == JOBS, "{ops:?}");
                     // The objects' tags, and the triggers' once found.
                     ensure!(
                         count(&calls, "glue:GetTags") == JOBS + CRAWLERS + triggers,

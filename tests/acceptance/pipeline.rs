@@ -618,11 +618,16 @@ async fn pipeline_lifecycle() {
     let db_arn = format!(":database/{}", n.database);
     let db_arn_check = db_arn.clone();
     let step_update = Step::config(config(&n, &updated))
-        // Count the database's GetTags from the refresh on: the plan's refresh reads the
-        // tags, the apply's reads them once more, and the update uses what it read.
+        // Count the database's tag reads from the refresh on: the plan's refresh has them
+        // from the tagging batch (they are what the state recorded), the apply reads them
+        // from Glue (a stale index must not hide a change), and the update uses what it
+        // read.
         .pre_apply(move |_| {
             let m = db_arn.clone();
-            async move { arm_counter("glue", "GetTags", &m) }
+            async move {
+                arm_counter("glue", "GetTags", &m)?;
+                arm_counter("tagging", "GetResources", &m)
+            }
         })
         .expect_resource_action(ADDR, &["update"])
         .check(check_attr(ADDR, "tags_all.team", "analytics"))
@@ -630,9 +635,10 @@ async fn pipeline_lifecycle() {
             let m = db_arn_check.clone();
             async move {
                 let reads = take_counter("glue", "GetTags", &m)?;
+                let batched = take_counter("tagging", "GetResources", &m)?;
                 ensure!(
-                    reads == 2,
-                    "GetTags on the database: {reads} (want 2: plan, apply)"
+                    reads == 1 && batched == 1,
+                    "the database's tags: {reads} GetTags (want 1: apply), {batched} in GetResources (want 1: the plan's refresh)"
                 );
                 Ok(())
             }

@@ -1,4 +1,5 @@
-//! Glue catalog databases: GetDatabase (with GetTags, concurrently, on refresh),
+//! Glue catalog databases: GetDatabase (with its tags, concurrently, on refresh: from the
+//! tagging batch when it confirms what the state recorded, else GetTags),
 //! CreateDatabase with tags, UpdateDatabase, tag changes from the tags the refresh read,
 //! and DeleteDatabase.
 
@@ -6,7 +7,7 @@ use aws_sdk_glue::types::DatabaseInput;
 
 use crate::aws::glue::tags as glue_tags;
 use crate::aws::retry::{call, Op};
-use crate::aws::{AwsContext, AwsError, ErrorKind};
+use crate::aws::{tagging, AwsContext, AwsError, ErrorKind};
 use crate::model::pipeline::ObservedDatabase;
 use crate::model::tags::{TagDelta, Tags};
 
@@ -26,14 +27,19 @@ fn input(name: &str, description: Option<&str>) -> Result<DatabaseInput, AwsErro
         })
 }
 
-/// The database and its tags, or `None` when it does not exist.
-pub async fn read(ctx: &AwsContext, name: &str) -> Result<Option<ObservedDatabase>, AwsError> {
+/// The database and its tags, or `None` when it does not exist. `expected`: the tags the
+/// state recorded (a refresh), which a batched answer may confirm (`aws::tagging`).
+pub async fn read(
+    ctx: &AwsContext,
+    name: &str,
+    expected: Option<&Tags>,
+) -> Result<Option<ObservedDatabase>, AwsError> {
     let arn = glue_tags::arn(ctx, "database", name);
     let (db, tags) = futures::join!(
         call(&ctx.retry, Op::new("glue", "GetDatabase", name), || {
             ctx.glue.get_database().name(name).send()
         }),
-        glue_tags::get(ctx, &arn),
+        tagging::glue_tags(ctx, &arn, expected),
     );
     let db = match db {
         Ok(o) => o.database,

@@ -2,12 +2,13 @@
 //! the public access block, the bucket policy and ownership controls (lifecycle rules are in
 //! `lifecycle`).
 //!
-//! A refresh reads a bucket with five concurrent calls (GetBucketTagging,
-//! GetBucketEncryption, GetPublicAccessBlock, GetBucketPolicy,
-//! GetBucketLifecycleConfiguration), and a sixth (GetBucketOwnershipControls) for a bucket
-//! the pipeline creates; any of them answering NoSuchBucket means the bucket is gone, so no
-//! HeadBucket is needed. Where only existence matters (releasing an adopted bucket),
-//! [`exists`] asks with one HeadBucket.
+//! A refresh reads a bucket with four concurrent calls (GetBucketEncryption,
+//! GetPublicAccessBlock, GetBucketPolicy, GetBucketLifecycleConfiguration), a fifth
+//! (GetBucketOwnershipControls) for a bucket the pipeline creates, and its tags from the
+//! tagging batch (`aws::tagging`), with GetBucketTagging only when the batch does not
+//! confirm what the state recorded. Any of them answering NoSuchBucket means the bucket is
+//! gone, so no HeadBucket is needed. Where only existence matters (releasing an adopted
+//! bucket), [`exists`] asks with one HeadBucket.
 //!
 //! Policies and lifecycle configurations are single documents per bucket. On an adopted
 //! bucket the pipeline owns only the statements whose Sid starts with `Flywheel` and the
@@ -25,7 +26,7 @@ use aws_sdk_s3::types::{
 use serde_json::Value;
 
 use crate::aws::retry::{call, Op};
-use crate::aws::{AwsContext, AwsError, ErrorKind};
+use crate::aws::{tagging, AwsContext, AwsError, ErrorKind};
 use crate::model::pipeline::{self as model, ObservedBucket, SID_PREFIX};
 use crate::model::policy;
 use crate::model::tags::Tags;
@@ -109,12 +110,20 @@ fn no_ownership_controls(e: &AwsError) -> bool {
     e.code.as_deref() == Some("OwnershipControlsNotFoundError")
 }
 
+/// The bucket's ARN (what the tagging API names it by).
+pub fn arn(ctx: &AwsContext, bucket: &str) -> String {
+    format!("arn:{}:s3:::{bucket}", ctx.partition)
+}
+
 /// Everything the pipeline manages on `bucket`, or `None` when the bucket does not exist.
 /// `ownership`: also read Object Ownership (only buckets the pipeline creates manage it).
+/// `agrees` (a refresh): whether a batched tag answer is what the state recorded; then
+/// GetBucketTagging is not needed.
 pub async fn read(
     ctx: &AwsContext,
     bucket: &str,
     ownership: bool,
+    agrees: Option<&(dyn Fn(&Tags) -> bool + Sync)>,
 ) -> Result<Option<ObservedBucket>, AwsError> {
     let own = async {
         if !ownership {
@@ -129,12 +138,34 @@ pub async fn read(
             .await,
         )
     };
+    // `Ok(Some)` / `Ok(None)` / `Err(None)` / `Err(Some)` as `optional` answers.
+    let tags = async {
+        if let Some(agrees) = agrees {
+            match tagging::confirmed(ctx, "s3", &arn(ctx, bucket), agrees).await {
+                Ok(Some(t)) => return Ok(Some(t)),
+                Ok(None) => {}
+                Err(e) => return Err(Some(e)),
+            }
+        }
+        optional(
+            call(
+                &ctx.retry,
+                Op::new("s3", "GetBucketTagging", bucket),
+                || ctx.s3.get_bucket_tagging().bucket(bucket).send(),
+            )
+            .await,
+        )
+        .map(|o| {
+            o.map(|o| {
+                o.tag_set()
+                    .iter()
+                    .map(|t| (t.key().to_string(), t.value().to_string()))
+                    .collect()
+            })
+        })
+    };
     let (tags, enc, pab, pol, life, own) = futures::join!(
-        call(
-            &ctx.retry,
-            Op::new("s3", "GetBucketTagging", bucket),
-            || { ctx.s3.get_bucket_tagging().bucket(bucket).send() }
-        ),
+        tags,
         call(
             &ctx.retry,
             Op::new("s3", "GetBucketEncryption", bucket),
@@ -163,15 +194,8 @@ pub async fn read(
         None => Ok(None),
         Some(e) => Err(e),
     };
-    let tags = match optional(tags) {
-        Ok(t) => t
-            .map(|o| {
-                o.tag_set()
-                    .iter()
-                    .map(|t| (t.key().to_string(), t.value().to_string()))
-                    .collect()
-            })
-            .unwrap_or_default(),
+    let tags = match tags {
+        Ok(t) => t.unwrap_or_default(),
         Err(e) => return gone(e),
     };
     let encryption = match optional(enc) {

@@ -15,10 +15,18 @@
 //!    only a change token here, never taken for a hash of the content.
 //! 4. Otherwise (someone else wrote the object, and it changed or was never hashed)
 //!    GetObject and hash the bytes. Scripts are small, and this happens once per change.
+//!
+//! A refresh that knows the hash and the ETag (3.) first asks a listing: concurrent reads
+//! of objects in one bucket share one ListObjectsV2 page (see `aws::coalesce`), and an
+//! object listed with the known ETag needs no HeadObject. Anything else (a changed ETag,
+//! an object not on the page, a refused listing) is read as above.
 
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{ChecksumAlgorithm, ChecksumMode, ChecksumType, Tag, Tagging};
 
+use std::collections::{BTreeMap, HashMap};
+
+use crate::aws::coalesce::{Answer, BatchResult, Coalescer};
 use crate::aws::retry::{call, Op};
 use crate::aws::{AwsContext, AwsError, ErrorKind};
 use crate::model::job::{sha256_hex, to_hex};
@@ -32,7 +40,8 @@ fn target(bucket: &str, key: &str) -> String {
 }
 
 /// Uploads `body`, whose hex SHA-256 is `sha256`, with the object tags `tags` (S3 allows
-/// at most 10 per object; the caller sends only the ownership tags).
+/// at most 10 per object; the caller sends only the ownership tags). Returns the ETag S3
+/// gave these bytes, when it answered one.
 pub async fn put(
     ctx: &AwsContext,
     bucket: &str,
@@ -41,7 +50,7 @@ pub async fn put(
     sha256: &str,
     content_type: &str,
     tags: &Tags,
-) -> Result<(), AwsError> {
+) -> Result<Option<String>, AwsError> {
     let tagging = {
         let mut t = url::form_urlencoded::Serializer::new(String::new());
         for (k, v) in tags {
@@ -63,7 +72,7 @@ pub async fn put(
             .send()
     })
     .await
-    .map(|_| ())
+    .map(|o| o.e_tag().map(str::to_string))
 }
 
 /// What a read learned about an object's content.
@@ -75,6 +84,82 @@ pub struct ContentHash {
     pub etag: Option<String>,
 }
 
+/// Keys per listing: one ListObjectsV2 page.
+const PAGE: usize = 1000;
+
+/// Concurrent ETag reads gathered into one ListObjectsV2 page per bucket.
+#[derive(Debug)]
+pub struct EtagReads(Coalescer<String>);
+
+impl Default for EtagReads {
+    fn default() -> Self {
+        EtagReads(Coalescer::new("s3:ListObjectsV2", PAGE))
+    }
+}
+
+/// Where one listing of `keys` (sorted) starts: their longest common prefix, and a
+/// `StartAfter` just before the first (the first without its last character), so the
+/// page begins at the keys asked about rather than at the prefix's other objects.
+fn listing_of(keys: &[&str]) -> (String, Option<String>) {
+    let first = keys.first().copied().unwrap_or_default();
+    let mut prefix = first;
+    for k in keys {
+        let common = prefix
+            .char_indices()
+            .zip(k.chars())
+            .find(|((_, a), b)| a != b)
+            .map(|((i, _), _)| i)
+            .unwrap_or_else(|| prefix.len().min(k.len()));
+        prefix = &prefix[..common];
+    }
+    let mut before = first.to_string();
+    before.pop();
+    (prefix.to_string(), (!before.is_empty()).then_some(before))
+}
+
+/// The ETag of each object asked about (`bucket/key`) that one ListObjectsV2 page per
+/// bucket lists. Objects not listed are not answered (read alone).
+async fn list_etags(ctx: &AwsContext, names: Vec<String>) -> Result<BatchResult<String>, AwsError> {
+    let mut by_bucket: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for n in &names {
+        let (bucket, key) = n.split_once('/').unwrap_or((n, ""));
+        by_bucket.entry(bucket).or_default().push(key);
+    }
+    let pages = by_bucket.into_iter().map(|(bucket, mut keys)| async move {
+        keys.sort_unstable();
+        let (prefix, start_after) = listing_of(&keys);
+        let out = call(
+            &ctx.retry,
+            Op::new("s3", "ListObjectsV2", &target(bucket, &prefix)),
+            || {
+                ctx.s3
+                    .list_objects_v2()
+                    .bucket(bucket)
+                    .prefix(&prefix)
+                    .set_start_after(start_after.clone())
+                    .max_keys(PAGE as i32)
+                    .send()
+            },
+        )
+        .await?;
+        Ok::<_, AwsError>(
+            out.contents()
+                .iter()
+                .filter_map(|o| Some((format!("{bucket}/{}", o.key()?), o.e_tag()?.to_string())))
+                .filter(|(n, _)| keys.iter().any(|k| n[bucket.len() + 1..] == **k))
+                .collect::<Vec<_>>(),
+        )
+    });
+    let mut found = HashMap::new();
+    for page in futures::future::join_all(pages).await {
+        found.extend(page?);
+    }
+    Ok(BatchResult {
+        found,
+        missing: Vec::new(),
+    })
+}
+
 /// The hex SHA-256 of the object's content, or `None` when the object (or bucket) does not
 /// exist. `known` is a hash from an earlier read with the ETag the object had then. See the
 /// module documentation for how the hash is learned.
@@ -84,6 +169,24 @@ pub async fn sha256(
     key: &str,
     known: Option<&ContentHash>,
 ) -> Result<Option<ContentHash>, AwsError> {
+    if let Some(
+        k @ ContentHash {
+            etag: Some(etag), ..
+        },
+    ) = known
+    {
+        let name = format!("{bucket}/{key}");
+        match ctx
+            .etag_reads
+            .0
+            .get(&name, |names| list_etags(ctx, names))
+            .await
+        {
+            Answer::Found(listed) if listed == *etag => return Ok(Some(k.clone())),
+            Answer::Failed(e) => return Err(e),
+            _ => {}
+        }
+    }
     let t = target(bucket, key);
     let head = call(&ctx.retry, Op::new("s3", "HeadObject", &t), || {
         ctx.s3
@@ -226,5 +329,30 @@ pub async fn delete(ctx: &AwsContext, bucket: &str, key: &str) -> Result<(), Aws
     {
         Err(e) if !e.is_not_found() => Err(e),
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_listing_starts_at_the_first_key_under_the_common_prefix() {
+        let keys = ["scripts/a_job.py", "scripts/b_job.py", "scripts/c.py"];
+        assert_eq!(
+            listing_of(&keys),
+            ("scripts/".to_string(), Some("scripts/a_job.p".to_string()))
+        );
+        // One key: the key itself is the prefix, and the page starts just before it.
+        assert_eq!(
+            listing_of(&["scripts/x.py"]),
+            ("scripts/x.py".to_string(), Some("scripts/x.p".to_string()))
+        );
+        // Nothing in common, a one-character key: the whole bucket, from its start.
+        assert_eq!(listing_of(&["a", "b"]), (String::new(), None));
+        // Multi-byte characters are cut on their boundaries.
+        let (prefix, after) = listing_of(&["s/é1.py", "s/é2.py"]);
+        assert_eq!(prefix, "s/é");
+        assert_eq!(after.as_deref(), Some("s/é1.p"));
     }
 }

@@ -90,6 +90,17 @@ pub struct Observed {
     pub alerts: ObservedAlerts,
 }
 
+/// The tags compared with the configuration's: all of them on an object the pipeline
+/// created (`whole`); on one it uses without owning (an adopted bucket, an existing
+/// topic), only the configuration's keys and `flywheel:` ones, the owner's others being
+/// theirs.
+pub fn compared_tags(d: &Desired, whole: bool, tags: &Tags) -> Tags {
+    tags.iter()
+        .filter(|(k, _)| whole || d.tags.contains_key(*k) || k.starts_with("flywheel:"))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
 /// Observed children as specs, keyed like the desired ones. Attachments and inline
 /// policies not in `desired` appear too: the role is the pipeline's, so they are extra, and
 /// get detached or deleted. Only the pipeline's own inline policy is read; the others are
@@ -101,16 +112,7 @@ pub fn observed_children(d: &Desired, o: &Observed) -> BTreeMap<ChildKey, Spec> 
             continue;
         };
         let name = &b.name;
-        let tags = if b.create {
-            ob.tags.clone()
-        } else {
-            // An adopted bucket keeps its own tags; only ours are compared.
-            ob.tags
-                .iter()
-                .filter(|(k, _)| d.tags.contains_key(*k) || k.starts_with("flywheel:"))
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect()
-        };
+        let tags = compared_tags(d, b.create, &ob.tags);
         out.insert(
             ChildKey::top(Kind::Bucket, name),
             Spec::Bucket {
@@ -221,13 +223,7 @@ pub fn observed_children(d: &Desired, o: &Observed) -> BTreeMap<ChildKey, Spec> 
 fn observed_alerts(d: &Desired, o: &ObservedAlerts, out: &mut BTreeMap<ChildKey, Spec>) {
     for (arn, t) in &o.topics {
         let Some(t) = t else { continue };
-        // An existing topic keeps its own tags; only ours are compared.
-        let tags = t
-            .tags
-            .iter()
-            .filter(|(k, _)| t.created || d.tags.contains_key(*k) || k.starts_with("flywheel:"))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
+        let tags = compared_tags(d, t.created, &t.tags);
         out.insert(
             ChildKey::top(Kind::SnsTopic, arn),
             Spec::SnsTopic {

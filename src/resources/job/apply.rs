@@ -28,6 +28,31 @@ pub(super) fn known_hash(private: &Private) -> Option<(String, ContentHash)> {
     ))
 }
 
+/// Records the script this apply uploaded (at `location`, the state's `script_location`)
+/// with the ETag S3 gave it (see `JobBackend::uploaded`), so the next refresh finds the
+/// hash from a listing.
+pub(super) fn record_upload(
+    backend: &JobBackend<'_>,
+    location: &Value<String>,
+    private: &mut Private,
+) {
+    let Some(name) = location.as_ref_option().and_then(|l| uri_child_name(l)) else {
+        return;
+    };
+    let uploaded = backend.uploaded.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(ContentHash {
+        sha256,
+        etag: Some(etag),
+    }) = uploaded.get(&name)
+    {
+        private.script_hash = Some(KnownHash {
+            location: child_uri(&name),
+            sha256: sha256.clone(),
+            etag: etag.clone(),
+        });
+    }
+}
+
 /// Who this apply is (see `model::ownership`): the identity it writes, the prior state's
 /// (`None` on create and for a state from 0.1.0), and the pipeline's.
 pub(super) struct Identity {

@@ -30,6 +30,7 @@ impl JobResource {
             bodies: &BTreeMap::new(),
             known_hash: None,
             expected_tags: None,
+            uploaded: Default::default(),
         };
         let found = match backend.tags(&ChildKey::top(Kind::GlueJob, &id)).await {
             Ok(t) => t,

@@ -260,6 +260,7 @@ impl Resource for JobResource {
             bodies: &now.bodies,
             known_hash: None,
             expected_tags: None,
+            uploaded: Default::default(),
         };
         let mut private = Private::default();
         let mut state = finish_state(&ctx, &backend, now.state, &desired, &mut private).await;
@@ -277,6 +278,7 @@ impl Resource for JobResource {
             &Recorded::default(),
         )
         .await;
+        record_upload(&backend, &state.script_location, &mut private);
         if c.failures.is_empty() {
             return Some((state, Some(private)));
         }
@@ -380,6 +382,7 @@ impl Resource for JobResource {
             bodies: &now.bodies,
             known_hash: known.as_ref().map(|(n, h)| (n.as_str(), h)),
             expected_tags: None,
+            uploaded: Default::default(),
         };
         let mut state = finish_state(&ctx, &backend, now.state, &desired, &mut private).await;
         state.owner_id = Value::Value(who.owner.clone());
@@ -395,6 +398,7 @@ impl Resource for JobResource {
         };
         let c =
             reconcile::converge_recorded(&backend, &kids, &who.ownership(false), &recorded).await;
+        record_upload(&backend, &state.script_location, &mut private);
 
         // Uploads still tracked: those the engine did not delete (left, refused or skipped
         // because the job's update failed).
@@ -526,6 +530,7 @@ impl Resource for JobResource {
             bodies: &BTreeMap::new(),
             known_hash: None,
             expected_tags: None,
+            uploaded: Default::default(),
         };
         let recorded = Recorded {
             keys: prior

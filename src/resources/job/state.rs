@@ -150,13 +150,17 @@ pub(super) fn trigger_name(job: &str) -> String {
 /// the resource's own `tags` is guessed (see `model::user_tags`); otherwise they are those
 /// `prior` had, none when its `tags` is null (the pipeline's tags stay in `tags_all`).
 ///
-/// One round trip: GetJob, GetTags, GetTrigger and the script's HeadObject (at the location
-/// state records, which is where the job points unless it drifted) go out together.
+/// One round trip: the job, its tags, its trigger and the script's ETag (at the location
+/// state records, which is where the job points unless it drifted) are read together, each
+/// in a batch shared with the other resources' refreshes (see CONTRIBUTING's "Reads at
+/// scale"): BatchGetJobs, GetResources, BatchGetTriggers, ListObjectsV2.
 ///
-/// The read set is what the state needs. The script's HeadObject is read only when this
-/// resource uploads the script (`script` set): a `script_location` is the user's object,
-/// which Glue reads at run time and nothing here depends on, so it is not read and its
-/// `script_sha256` is null. At 100 such jobs that is 100 calls fewer per refresh.
+/// The read set is what the state needs. The script is read only when this resource
+/// uploads it (`script` set): a `script_location` is the user's object, which Glue reads at
+/// run time and nothing here depends on, so it is not read and its `script_sha256` is null.
+/// At 100 such jobs that is 100 calls fewer per refresh. An uploaded script whose listed
+/// ETag is the one private state recorded with its hash keeps that hash; otherwise
+/// HeadObject (and, for an object someone else wrote, GetObject) finds it.
 pub(super) async fn read_state(
     ctx: &AwsContext,
     prior: &State,
@@ -183,6 +187,7 @@ pub(super) async fn read_state(
         bodies: &BTreeMap::new(),
         known_hash: known.as_ref().map(|(n, h)| (n.as_str(), h)),
         expected_tags: recorded_tags.as_ref(),
+        uploaded: Default::default(),
     };
     // The uploads of `extra_py_files` state records, read with the rest.
     let recorded_extra: Vec<String> = match (

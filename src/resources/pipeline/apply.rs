@@ -16,6 +16,7 @@ pub(super) fn backend<'a>(
         ctx,
         desired,
         previous,
+        refresh: false,
     }
 }
 

@@ -259,7 +259,12 @@ impl Resource for PipelineResource {
                 return Some((state, private_state));
             }
         };
-        let observed = match backend(&ctx, &desired, &[]).read().await {
+        // `desired` is the state's own configuration: the refresh's read set.
+        let refresh = PipelineBackend {
+            refresh: true,
+            ..backend(&ctx, &desired, &[])
+        };
+        let observed = match refresh.read().await {
             Ok(o) => o,
             Err(e) => {
                 diags.add_error(e.to_diagnostic());
