@@ -51,6 +51,9 @@ pub struct CrawlerConfig {
     /// As the user wrote it (`cron(...)` or `rate(...)`).
     pub schedule: Option<String>,
     pub run_after_job: Option<String>,
+    /// The job run states that start the crawler (`run_after_job_states`); empty for
+    /// SUCCEEDED only.
+    pub run_after_job_states: Vec<String>,
     /// As the user wrote it.
     pub configuration: Option<String>,
     /// Options of every S3 target.
@@ -145,22 +148,44 @@ pub fn expand(cfg: &CrawlerConfig) -> (DesiredCrawler, Option<TriggerSpec>) {
     let trigger = cfg
         .run_after_job
         .as_ref()
-        .map(|job| after_job_trigger(&cfg.name, job, &cfg.tags));
+        .map(|job| after_job_trigger(&cfg.name, job, &cfg.run_after_job_states, &cfg.tags));
     (crawler, trigger)
 }
 
-/// The conditional trigger that starts `crawler` when `job` SUCCEEDED.
-pub fn after_job_trigger(crawler: &str, job: &str, tags: &Tags) -> TriggerSpec {
+/// The conditional trigger that starts `crawler` when a run of `job` ends in one of
+/// `states` (SUCCEEDED when empty).
+pub fn after_job_trigger(crawler: &str, job: &str, states: &[String], tags: &Tags) -> TriggerSpec {
+    let start = if states.is_empty() {
+        TriggerStart::after_job_succeeded(job)
+    } else {
+        TriggerStart::after_job(job, states)
+    };
     TriggerSpec::new(
         TriggerAction::StartCrawler(crawler.to_string()),
-        TriggerStart::AfterJobSucceeded(job.to_string()),
+        start,
         tags.clone(),
     )
 }
 
 /// The derived name of the after-job trigger, known from the crawler name alone.
 pub fn after_job_trigger_name(crawler: &str) -> String {
-    after_job_trigger(crawler, "", &Tags::new()).name
+    after_job_trigger(crawler, "", &[], &Tags::new()).name
+}
+
+/// `run_after_job_states`: Glue job run states, at least one.
+pub fn check_run_after_job_states(states: &[String]) -> Result<(), String> {
+    if states.is_empty() {
+        return Err("list at least one job run state, such as SUCCEEDED".into());
+    }
+    for s in states {
+        if !super::trigger::JOB_RUN_STATES.contains(&s.as_str()) {
+            return Err(format!(
+                "{s:?} is not a job run state a Glue trigger can wait for; use {}",
+                super::trigger::JOB_RUN_STATES.join(", ")
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The key of the crawler as a child of its resource.
@@ -583,6 +608,7 @@ mod tests {
             recrawl_behavior: DEFAULT_RECRAWL_BEHAVIOR.into(),
             schedule: Some("rate(1 day)".into()),
             run_after_job: Some("etl-omc-flywheel-prod-addressable-ids-compaction".into()),
+            run_after_job_states: Vec::new(),
             configuration: Some(r#"{"Version":1.0}"#.into()),
             sample_size: None,
             event_queue_arn: None,
@@ -629,9 +655,7 @@ mod tests {
         assert_eq!(t.action, TriggerAction::StartCrawler(c.name.clone()));
         assert_eq!(
             t.start,
-            TriggerStart::AfterJobSucceeded(
-                "etl-omc-flywheel-prod-addressable-ids-compaction".into()
-            )
+            TriggerStart::after_job_succeeded("etl-omc-flywheel-prod-addressable-ids-compaction")
         );
     }
 

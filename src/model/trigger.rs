@@ -7,8 +7,33 @@ use super::tags::Tags;
 pub enum TriggerStart {
     /// A SCHEDULED trigger with this Glue cron expression.
     Schedule(String),
-    /// A CONDITIONAL trigger that fires when this job run SUCCEEDED.
-    AfterJobSucceeded(String),
+    /// A CONDITIONAL trigger that fires when a run of `job` ends in one of `states` (Glue
+    /// job run states, sorted, no repeats; one condition each, any of which fires it).
+    AfterJob { job: String, states: Vec<String> },
+}
+
+/// The job run states a conditional trigger can wait for (Glue's `Condition.State`).
+pub const JOB_RUN_STATES: [&str; 5] = ["SUCCEEDED", "FAILED", "TIMEOUT", "STOPPED", "ERROR"];
+/// What `run_after_job` waits for by default.
+pub const DEFAULT_AFTER_JOB_STATE: &str = "SUCCEEDED";
+
+impl TriggerStart {
+    /// After a run of `job` ended in one of `states` (sorted and deduplicated here, so the
+    /// order written does not matter).
+    pub fn after_job(job: &str, states: &[String]) -> Self {
+        let mut states = states.to_vec();
+        states.sort();
+        states.dedup();
+        TriggerStart::AfterJob {
+            job: job.to_string(),
+            states,
+        }
+    }
+
+    /// After a run of `job` SUCCEEDED.
+    pub fn after_job_succeeded(job: &str) -> Self {
+        Self::after_job(job, &[DEFAULT_AFTER_JOB_STATE.to_string()])
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -40,7 +65,7 @@ impl TriggerSpec {
         };
         let suffix = match start {
             TriggerStart::Schedule(_) => SCHEDULE_SUFFIX,
-            TriggerStart::AfterJobSucceeded(_) => AFTER_JOB_SUFFIX,
+            TriggerStart::AfterJob { .. } => AFTER_JOB_SUFFIX,
         };
         TriggerSpec {
             name: format!("{owner}{suffix}"),
@@ -66,8 +91,13 @@ impl TriggerSpec {
             TriggerStart::Schedule(cron) => {
                 format!("{what} on {cron}. Managed by terraform-provider-flywheel.")
             }
-            TriggerStart::AfterJobSucceeded(job) => {
-                format!("{what} when job {job} succeeds. Managed by terraform-provider-flywheel.")
+            TriggerStart::AfterJob { job, states } => {
+                let when = if states.len() == 1 && states[0] == DEFAULT_AFTER_JOB_STATE {
+                    "succeeds".to_string()
+                } else {
+                    format!("ends in {}", states.join(" or "))
+                };
+                format!("{what} when job {job} {when}. Managed by terraform-provider-flywheel.")
             }
         }
     }
@@ -111,7 +141,7 @@ mod tests {
     fn derived_names_and_matching() {
         let t = TriggerSpec::new(
             TriggerAction::StartCrawler("crw".into()),
-            TriggerStart::AfterJobSucceeded("etl".into()),
+            TriggerStart::after_job_succeeded("etl"),
             Tags::new(),
         );
         assert_eq!(t.name, "crw-after-job");
@@ -120,7 +150,7 @@ mod tests {
         );
         let mut seen = ObservedTrigger {
             name: "crw-after-job".into(),
-            start: Some(TriggerStart::AfterJobSucceeded("etl".into())),
+            start: Some(TriggerStart::after_job_succeeded("etl")),
             actions: vec![TriggerAction::StartCrawler("crw".into())],
             activated: true,
         };
@@ -131,8 +161,21 @@ mod tests {
         assert!(seen.matches(&t.clone().enabled(false)), "a paused trigger");
         seen.activated = true;
         assert!(!seen.matches(&t.clone().enabled(false)));
-        seen.start = Some(TriggerStart::AfterJobSucceeded("other".into()));
+        seen.start = Some(TriggerStart::after_job_succeeded("other"));
         assert!(!seen.matches(&t));
+    }
+
+    #[test]
+    fn after_job_states_are_a_set() {
+        let a = TriggerStart::after_job("etl", &["FAILED".into(), "SUCCEEDED".into()]);
+        let b = TriggerStart::after_job(
+            "etl",
+            &["SUCCEEDED".into(), "FAILED".into(), "FAILED".into()],
+        );
+        assert_eq!(a, b);
+        assert_ne!(a, TriggerStart::after_job_succeeded("etl"));
+        let t = TriggerSpec::new(TriggerAction::StartCrawler("crw".into()), a, Tags::new());
+        assert!(t.description().contains("ends in FAILED or SUCCEEDED"));
     }
 
     #[test]

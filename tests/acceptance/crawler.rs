@@ -395,8 +395,8 @@ async fn crawler_schedule_and_run_after_job_added_and_removed() {
         name.clone(),
         name.clone(),
     );
-    let (t1, t2) = (trig.clone(), trig.clone());
-    let job1 = job.clone();
+    let (t1, t2, t3) = (trig.clone(), trig.clone(), trig.clone());
+    let (job1, job2) = (job.clone(), job.clone());
     TestCase::new()
         .step(Step::config(plain.hcl()).check(check_attr(ADDR, "managed_objects.#", "1")))
         .step(
@@ -449,6 +449,41 @@ async fn crawler_schedule_and_run_after_job_added_and_removed() {
                         Ok(())
                     }
                 }),
+        )
+        // Also after a failed run: the trigger is made again with one condition per state,
+        // ANY of which starts the crawler; the refresh after it plans nothing.
+        .step(
+            Step::config(
+                scheduled
+                    .clone()
+                    .extra("  run_after_job_states = [\"SUCCEEDED\", \"FAILED\"]")
+                    .hcl(),
+            )
+            .expect_resource_action(ADDR, &["update"])
+            .check(check_attr(ADDR, "run_after_job_states.#", "2"))
+            .emulator_check(move |ctx| {
+                let (trig, job) = (t3.clone(), job2.clone());
+                async move {
+                    let t = trigger(&ctx, &trig)
+                        .await?
+                        .with_context(|| format!("trigger {trig} missing"))?;
+                    let p = t.predicate().context("no predicate")?;
+                    ensure!(
+                        p.logical().map(|l| l.as_str()) == Some("ANY"),
+                        "logical {:?}",
+                        p.logical()
+                    );
+                    let mut states: Vec<&str> = p
+                        .conditions()
+                        .iter()
+                        .filter(|c| c.job_name() == Some(job.as_str()))
+                        .filter_map(|c| c.state().map(|s| s.as_str()))
+                        .collect();
+                    states.sort();
+                    ensure!(states == ["FAILED", "SUCCEEDED"], "conditions {states:?}");
+                    Ok(())
+                }
+            }),
         )
         // rate(1 day) is sent as cron(0 0 * * ? *); the user's spelling stays in state.
         .step(
@@ -759,6 +794,14 @@ async fn crawler_invalid_configurations_fail_validate() {
         ),
         (with("  configuration = jsonencode({ Grouping = {} })"), r"Invalid configuration.*Version"),
         (with("  run_after_job = \"\""), r"Invalid run_after_job"),
+        (
+            with("  run_after_job = \"etl-x\"\n  run_after_job_states = [\"RUNNING\"]"),
+            r"(?s)run_after_job_states: .*not a job run state",
+        ),
+        (
+            with("  run_after_job_states = [\"FAILED\"]"),
+            r"(?s)run_after_job_states: .*set `run_after_job`",
+        ),
         (with("  tags = { \"aws:owner\" = \"x\" }"), r"reserved prefix"),
         (with("  running_crawler_timeout = \"thirty minutes\""), r"Invalid running_crawler_timeout.*not a duration"),
         (with("  running_crawler_timeout = \"48h\""), r"Invalid running_crawler_timeout.*longer than a day"),

@@ -36,7 +36,7 @@ pub async fn get(ctx: &AwsContext, name: &str) -> Result<Option<ObservedTrigger>
 pub(crate) fn observed(t: &Trigger, name: &str) -> ObservedTrigger {
     let start = match t.r#type() {
         Some(TriggerType::Scheduled) => t.schedule().map(|s| TriggerStart::Schedule(s.into())),
-        Some(TriggerType::Conditional) => single_success_condition(t.predicate()),
+        Some(TriggerType::Conditional) => after_job_conditions(t.predicate()),
         _ => None,
     };
     // GetTrigger answers each action with whatever it holds (`Arguments`, `Timeout` and
@@ -67,13 +67,24 @@ fn named(n: Option<&str>) -> Option<&str> {
     n.filter(|n| !n.is_empty())
 }
 
-fn single_success_condition(p: Option<&Predicate>) -> Option<TriggerStart> {
-    match p?.conditions() {
-        [c] if c.state() == Some(&JobRunState::Succeeded) => c
-            .job_name()
-            .map(|j| TriggerStart::AfterJobSucceeded(j.into())),
-        _ => None,
+/// The shape this provider makes: conditions on one job's run states, `ANY` of them (or
+/// a single one). Anything else (several jobs, crawler conditions, `AND` of several) is
+/// not its trigger's shape.
+fn after_job_conditions(p: Option<&Predicate>) -> Option<TriggerStart> {
+    let p = p?;
+    let conditions = p.conditions();
+    if conditions.len() > 1 && p.logical() != Some(&Logical::Any) {
+        return None;
     }
+    let job = conditions.first()?.job_name()?;
+    let mut states = Vec::new();
+    for c in conditions {
+        if c.job_name() != Some(job) || c.crawler_name().is_some_and(|n| !n.is_empty()) {
+            return None;
+        }
+        states.push(c.state()?.as_str().to_string());
+    }
+    Some(TriggerStart::after_job(job, &states))
 }
 
 pub async fn create(ctx: &AwsContext, spec: &TriggerSpec) -> Result<(), AwsError> {
@@ -91,18 +102,28 @@ pub async fn create(ctx: &AwsContext, spec: &TriggerSpec) -> Result<(), AwsError
         .set_tags(Some(spec.tags.clone().into_iter().collect()));
     req = match &spec.start {
         TriggerStart::Schedule(cron) => req.r#type(TriggerType::Scheduled).schedule(cron),
-        TriggerStart::AfterJobSucceeded(job) => req.r#type(TriggerType::Conditional).predicate(
-            // `Logical` is optional on AWS for one condition (AND is implied), but the
-            // emulator (moto 5.2.5) fails with HTTP 500 without it; sending AND suits both.
+        TriggerStart::AfterJob { job, states } => req.r#type(TriggerType::Conditional).predicate(
+            // One condition per state, ANY of which fires. `Logical` is optional on AWS for
+            // one condition (AND is implied), but the emulator (moto 5.2.5) fails with HTTP
+            // 500 without it; sending AND for one suits both.
             Predicate::builder()
-                .logical(Logical::And)
-                .conditions(
-                    Condition::builder()
-                        .logical_operator(LogicalOperator::Equals)
-                        .job_name(job)
-                        .state(JobRunState::Succeeded)
-                        .build(),
-                )
+                .logical(if states.len() > 1 {
+                    Logical::Any
+                } else {
+                    Logical::And
+                })
+                .set_conditions(Some(
+                    states
+                        .iter()
+                        .map(|state| {
+                            Condition::builder()
+                                .logical_operator(LogicalOperator::Equals)
+                                .job_name(job)
+                                .state(JobRunState::from(state.as_str()))
+                                .build()
+                        })
+                        .collect(),
+                ))
                 .build(),
         ),
     };

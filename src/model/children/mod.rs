@@ -566,6 +566,7 @@ mod tests {
                 recrawl_behavior: "CRAWL_EVERYTHING".into(),
                 schedule: Some("rate(1 day)".into()),
                 run_after_job: Some("etl".into()),
+                run_after_job_states: Vec::new(),
                 configuration: Some(r#"{"Version":1.0,"Grouping":{"TableGroupingPolicy":"CombineCompatibleSchemas"}}"#.into()),
                 sample_size: None,
                 event_queue_arn: None,
@@ -622,7 +623,7 @@ mod tests {
             );
             let trigger = ObservedTrigger {
                 name: t.name.clone(),
-                start: Some(TriggerStart::AfterJobSucceeded("etl".into())),
+                start: Some(TriggerStart::after_job_succeeded("etl")),
                 actions: vec![TriggerAction::StartCrawler("crw".into())],
                 activated: true,
             };
@@ -661,7 +662,7 @@ mod tests {
             let have_t = Spec::SeenCrawlerTrigger {
                 trigger: ObservedTrigger {
                     name: t.name.clone(),
-                    start: Some(TriggerStart::AfterJobSucceeded("other".into())),
+                    start: Some(TriggerStart::after_job_succeeded("other")),
                     actions: vec![TriggerAction::StartCrawler("crw".into())],
                     activated: true,
                 },

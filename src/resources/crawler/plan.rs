@@ -35,6 +35,13 @@ pub(super) fn plan_state(
     p.table_prefix = config.table_prefix.clone();
     p.schedule = config.schedule.clone();
     p.run_after_job = config.run_after_job.clone();
+    p.run_after_job_states = match (&config.run_after_job, &config.run_after_job_states) {
+        (Value::Null, states) => states.clone(),
+        (_, Value::Null) => Value::Value(vec![Value::Value(
+            crate::model::trigger::DEFAULT_AFTER_JOB_STATE.to_string(),
+        )]),
+        (_, states) => states.clone(),
+    };
     p.configuration = config.configuration.clone();
     p.running_crawler_timeout = config.running_crawler_timeout.clone();
     p.stop_running_crawler = config.stop_running_crawler;
@@ -195,6 +202,15 @@ pub(super) fn to_config(ctx: &AwsContext, s: &State) -> Result<CrawlerConfig, Di
             .unwrap_or_else(|| DEFAULT_RECRAWL_BEHAVIOR.into()),
         schedule: s.schedule.as_ref_option().cloned(),
         run_after_job: s.run_after_job.as_ref_option().cloned(),
+        run_after_job_states: match &s.run_after_job_states {
+            Value::Value(l) => l
+                .iter()
+                .map(|v| v.as_ref_option().cloned())
+                .collect::<Option<Vec<_>>>()
+                .ok_or_else(|| unknown("run_after_job_states"))?,
+            Value::Null => Vec::new(),
+            Value::Unknown => return Err(unknown("run_after_job_states")),
+        },
         configuration: s.configuration.as_ref_option().cloned(),
         sample_size: s.sample_size.as_ref_option().and_then(|n| n.as_i64()),
         event_queue_arn: s.event_queue_arn.as_ref_option().cloned(),

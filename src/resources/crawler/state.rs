@@ -66,6 +66,9 @@ pub struct State {
     pub schedule: Value<String>,
     #[serde(default)]
     pub run_after_job: Value<String>,
+    /// A set; null without `run_after_job`.
+    #[serde(default)]
+    pub run_after_job_states: Value<Vec<Value<String>>>,
     #[serde(default)]
     pub configuration: Value<String>,
     #[serde(default)]
@@ -270,16 +273,16 @@ pub(super) fn after_job(
     trigger: Option<&(ObservedTrigger, Tags)>,
     owner: Option<&str>,
     recorded: bool,
-) -> Option<String> {
+) -> Option<(String, Vec<String>)> {
     let (t, tags) = trigger?;
     if !ownership::trigger_is_managed(owner, recorded, tags) {
         return None;
     }
     match (&t.start, t.actions.as_slice(), t.activated) {
-        (Some(TriggerStart::AfterJobSucceeded(job)), [TriggerAction::StartCrawler(c)], true)
+        (Some(TriggerStart::AfterJob { job, states }), [TriggerAction::StartCrawler(c)], true)
             if c == crawler =>
         {
-            Some(job.clone())
+            Some((job.clone(), states.clone()))
         }
         _ => None,
     }
@@ -311,7 +314,7 @@ pub(super) fn observed_state(
     ctx: &AwsContext,
     prior: &State,
     seen: &ObservedCrawler,
-    after_job: Option<String>,
+    after_job: Option<(String, Vec<String>)>,
     aws_tags: Tags,
     role_account: Option<&str>,
 ) -> State {
@@ -370,7 +373,11 @@ pub(super) fn observed_state(
         s.configuration = Value::Null;
     }
     read_settings(&mut s, prior, seen);
-    s.run_after_job = after_job.clone().into();
+    s.run_after_job = after_job.as_ref().map(|(j, _)| j.clone()).into();
+    s.run_after_job_states = match &after_job {
+        Some((_, states)) => Value::Value(states.iter().cloned().map(Value::Value).collect()),
+        None => Value::Null,
+    };
     s.tags_all = to_map(&aws_tags);
     if s.tags.is_null() || s.tags.is_unknown() {
         // Import: the user's tags are what AWS holds minus what the provider adds itself.
@@ -672,6 +679,7 @@ mod tests {
             "lineage",
             "security_configuration",
             "lake_formation_configuration",
+            "run_after_job_states",
         ] {
             back.as_object_mut().expect("object").remove(added);
         }

@@ -84,6 +84,27 @@ pub(crate) fn validate_config(c: &State, diags: &mut Diagnostics) {
         "Invalid run_after_job",
         job,
     );
+    if let Value::Value(states) = &c.run_after_job_states {
+        if let Some(known) = states
+            .iter()
+            .map(|s| s.as_ref_option().cloned())
+            .collect::<Option<Vec<_>>>()
+        {
+            if let Err(e) = model::check_run_after_job_states(&known) {
+                v.fail(
+                    at("run_after_job_states"),
+                    "Invalid run_after_job_states",
+                    e,
+                );
+            } else if c.run_after_job.is_null() {
+                v.fail(
+                    at("run_after_job_states"),
+                    "States without a job",
+                    "`run_after_job_states` says which runs of `run_after_job` start the crawler; set `run_after_job`, or remove it.",
+                );
+            }
+        }
+    }
     let config = &model::check_configuration;
     v.string(
         at("configuration"),
