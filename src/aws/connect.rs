@@ -56,6 +56,7 @@ pub struct Endpoints {
     /// The Resource Groups Tagging API (batched tag reads).
     pub tagging: Option<String>,
     pub cloudwatch: Option<String>,
+    pub budgets: Option<String>,
 }
 
 impl std::fmt::Debug for Endpoints {
@@ -70,6 +71,7 @@ impl std::fmt::Debug for Endpoints {
             .field("events", &shown(&self.events))
             .field("tagging", &shown(&self.tagging))
             .field("cloudwatch", &shown(&self.cloudwatch))
+            .field("budgets", &shown(&self.budgets))
             .finish()
     }
 }
@@ -224,6 +226,7 @@ pub async fn build(settings: &ConnectOptions) -> Result<AwsContext, String> {
     let sns = client!(aws_sdk_sns, &ep.sns);
     let events = client!(aws_sdk_eventbridge, &ep.events);
     let cloudwatch = client!(aws_sdk_cloudwatch, &ep.cloudwatch);
+    let budgets = client!(aws_sdk_budgets, &ep.budgets);
 
     Ok(AwsContext {
         glue,
@@ -238,6 +241,7 @@ pub async fn build(settings: &ConnectOptions) -> Result<AwsContext, String> {
         sns,
         events,
         cloudwatch,
+        budgets,
         partition: regions::partition_of(&region),
         region,
         identity: None,

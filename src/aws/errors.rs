@@ -244,6 +244,8 @@ pub fn classify(code: Option<&str>, status: Option<u16>, message: &str) -> Error
             | "BucketAlreadyExists"
             | "BucketAlreadyOwnedByYou"
             | "IdempotentParameterMismatch"
+            // AWS Budgets: a budget of that name exists.
+            | "DuplicateRecordException"
             | "BucketNotEmpty" => return ErrorKind::Conflict,
             "CrawlerRunningException" | "CrawlerStoppingException" => return ErrorKind::Busy,
             _ => {}

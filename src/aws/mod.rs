@@ -4,6 +4,7 @@
 //! call path (logging, retries, classification); `errors` turns failures into diagnostics.
 //! One module per service holds that service's calls.
 
+pub mod budgets;
 pub mod cloudwatch;
 pub mod coalesce;
 pub mod connect;
@@ -46,6 +47,7 @@ pub struct AwsContext {
     pub sns: aws_sdk_sns::Client,
     pub events: aws_sdk_eventbridge::Client,
     pub cloudwatch: aws_sdk_cloudwatch::Client,
+    pub budgets: aws_sdk_budgets::Client,
     pub region: String,
     pub partition: &'static str,
     /// Learned at configure time unless `skip_requesting_account_id` is set.

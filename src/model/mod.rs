@@ -2,6 +2,7 @@
 //! Terraform types here, so every expansion and default is unit-tested without AWS.
 
 pub mod alarm;
+pub mod budget;
 pub mod children;
 pub mod cost;
 pub mod crawler;

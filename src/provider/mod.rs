@@ -203,6 +203,7 @@ fn provider_block() -> tf_provider::schema::Block {
                         ("sns", attr(string(), Optional, "SNS endpoint URL (the alerts topic).")),
                         ("events", attr(string(), Optional, "EventBridge endpoint URL (the alert rules).")),
                         ("cloudwatch", attr(string(), Optional, "CloudWatch endpoint URL (the bucket size alarms).")),
+                        ("budgets", attr(string(), Optional, "AWS Budgets endpoint URL (the monthly budget). Budgets is a global service: its endpoint does not follow `region`.")),
                         ("tagging", attr(string(), Optional, "Resource Groups Tagging API endpoint URL, for batched tag reads. When another service's endpoint (`glue`, `s3`, `sns`, `events`, `cloudwatch`) is overridden and this is not, that service's tags are read one object at a time (the tagging API would index another service).")),
                     ],
                     [],

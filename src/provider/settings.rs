@@ -78,6 +78,8 @@ pub struct EndpointsConfig {
     pub tagging: Value<String>,
     #[serde(default)]
     pub cloudwatch: Value<String>,
+    #[serde(default)]
+    pub budgets: Value<String>,
 }
 
 /// Validated settings. Unknown values (sent by Terraform during plan) are `None`.
@@ -397,6 +399,7 @@ fn endpoints(ep: &EndpointsConfig, diags: &mut Diagnostics) -> Endpoints {
         events: check("events", &ep.events),
         tagging: check("tagging", &ep.tagging),
         cloudwatch: check("cloudwatch", &ep.cloudwatch),
+        budgets: check("budgets", &ep.budgets),
     }
 }
 

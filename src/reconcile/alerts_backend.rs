@@ -1,13 +1,13 @@
 //! The pipeline's alert children (SNS topic, its policy and email subscriptions,
-//! EventBridge rules and their targets, bucket size alarms) mapped to
-//! `crate::aws::{sns, events, cloudwatch}` calls, for
+//! EventBridge rules and their targets, bucket size alarms, the monthly budget) mapped to
+//! `crate::aws::{sns, events, cloudwatch, budgets}` calls, for
 //! the pipeline's [`Backend`](super::engine::Backend). It decides nothing the engine
 //! decides (ownership, order, lost answers).
 
 use std::collections::BTreeMap;
 
 use super::engine::OpError;
-use crate::aws::{cloudwatch, events, sns, AwsContext, AwsError};
+use crate::aws::{budgets, cloudwatch, events, sns, AwsContext, AwsError};
 use crate::model::children::{Child, ChildKey, Kind, Spec};
 use crate::model::pipeline::{compared_tags, Desired, ObservedAlerts};
 use crate::model::tags::{self, Tags};
@@ -51,24 +51,35 @@ impl Alerts<'_> {
         self.recorded?.child(key)?.spec.tags()
     }
 
-    /// Reads every known topic, rule and alarm concurrently. The read set per object:
+    /// Reads every known topic, rule, alarm and budget concurrently. The read set per
+    /// object:
     /// - topic: GetTopicAttributes (policy), ListSubscriptionsByTopic (more when its
     ///   subscriptions run over a page);
     /// - rule: DescribeRule, ListTargetsByRule;
     /// - alarm: DescribeAlarms;
+    /// - budget: DescribeBudget, DescribeNotificationsForBudget, and
+    ///   DescribeSubscribersForNotification per notification;
     /// - and, for each, its tags: on a refresh from the tagging batch when it gives what the
-    ///   state recorded, else ListTagsForResource.
+    ///   state recorded, else ListTagsForResource (a budget always: its tags are not
+    ///   read through the batch).
     pub async fn read(&self) -> Result<ObservedAlerts, AwsError> {
         let ctx = self.ctx;
         let mut topics: Vec<String> = Vec::new();
         let mut rules: Vec<String> = Vec::new();
         let mut alarms: Vec<String> = Vec::new();
+        let mut budget_keys: Vec<(String, String)> = Vec::new();
         for c in self.known() {
             let name = &c.key.name;
             match c.key.kind {
                 Kind::SnsTopic if !topics.contains(name) => topics.push(name.clone()),
                 Kind::EventRule if !rules.contains(name) => rules.push(name.clone()),
                 Kind::MetricAlarm if !alarms.contains(name) => alarms.push(name.clone()),
+                Kind::Budget => {
+                    let k = (c.key.owner.clone(), name.clone());
+                    if !budget_keys.contains(&k) {
+                        budget_keys.push(k);
+                    }
+                }
                 _ => {}
             }
         }
@@ -97,11 +108,17 @@ impl Alerts<'_> {
                 .await
                 .map(|o| (a.clone(), o))
         }));
-        let (ts, rs, als) = futures::join!(topic_reads, rule_reads, alarm_reads);
+        let budget_reads = futures::future::join_all(budget_keys.iter().map(|k| async move {
+            budgets::read(ctx, &k.0, &k.1)
+                .await
+                .map(|o| (k.clone(), o))
+        }));
+        let (ts, rs, als, bs) = futures::join!(topic_reads, rule_reads, alarm_reads, budget_reads);
         Ok(ObservedAlerts {
             topics: ts.into_iter().collect::<Result<_, _>>()?,
             rules: rs.into_iter().collect::<Result<_, _>>()?,
             alarms: als.into_iter().collect::<Result<_, _>>()?,
+            budgets: bs.into_iter().collect::<Result<_, _>>()?,
         })
     }
 
@@ -111,6 +128,15 @@ impl Alerts<'_> {
             Spec::SnsTopic { create: true, tags } => {
                 sns::create(self.ctx, &key.name, tags).await.map_err(OpError::from)
             }
+            Spec::Budget(want) => budgets::create(self.ctx, &key.owner, &key.name, want)
+                .await
+                .map_err(|e| {
+                    if e.kind == crate::aws::ErrorKind::Conflict {
+                        OpError::Exists(e)
+                    } else {
+                        e.into()
+                    }
+                }),
             Spec::SnsTopic { create: false, .. } => Err(OpError::Refused {
                 summary: "The alerts topic does not exist".into(),
                 detail: format!(
@@ -175,6 +201,26 @@ impl Alerts<'_> {
                     _ => Ok(()),
                 }
             }
+            Spec::Budget(want) => {
+                // After a create whose answer was lost there is no read: read it now.
+                let have = match observed {
+                    Some(Spec::Budget(have)) => Some(have.clone()),
+                    _ => budgets::read(ctx, &key.owner, &key.name).await?,
+                };
+                match have {
+                    Some(have) => {
+                        budgets::update(ctx, &key.owner, &key.name, want, &have).await?;
+                        budgets::change_tags(
+                            ctx,
+                            &key.owner,
+                            &key.name,
+                            &tags::delta(&have.tags, &want.tags),
+                        )
+                        .await
+                    }
+                    None => budgets::create(ctx, &key.owner, &key.name, want).await,
+                }
+            }
             _ => return Err(refused("A pipeline alert has no child of this kind.")),
         };
         r.map_err(OpError::from)
@@ -202,6 +248,7 @@ impl Alerts<'_> {
                 events::remove_targets(ctx, &key.owner, std::slice::from_ref(&key.name)).await
             }
             Kind::MetricAlarm => cloudwatch::delete(ctx, &key.name).await,
+            Kind::Budget => budgets::delete(ctx, &key.owner, &key.name).await,
             _ => return Err(refused("A pipeline alert has no child of this kind.")),
         };
         r.map_err(OpError::from)
@@ -221,6 +268,10 @@ impl Alerts<'_> {
             Kind::MetricAlarm => cloudwatch::read(self.ctx, &key.name, None)
                 .await?
                 .map(|a| a.tags)
+                .unwrap_or_default(),
+            Kind::Budget => budgets::read(self.ctx, &key.owner, &key.name)
+                .await?
+                .map(|b| b.tags)
                 .unwrap_or_default(),
             _ => BTreeMap::new(),
         })

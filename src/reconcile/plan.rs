@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::children::{Child, ChildKey, Spec, Status};
+use crate::model::children::{Child, ChildKey, Kind, Spec, Status};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Action {
@@ -83,6 +83,15 @@ pub fn order(mut ops: Vec<Operation>) -> Vec<Operation> {
                         deps.push(j);
                     }
                 }
+                // A budget's notifications go to the alerts topic, which AWS Budgets may
+                // check it can publish to: the topic and its policy come first.
+                if op.key.kind == Kind::Budget {
+                    deps.extend(ops.iter().enumerate().filter_map(|(j, o)| {
+                        (matches!(o.key.kind, Kind::SnsTopic | Kind::SnsTopicPolicy)
+                            && o.action != Action::Delete)
+                            .then_some(j)
+                    }));
+                }
             }
             Action::Delete => {
                 for (j, other) in ops.iter().enumerate() {
@@ -102,7 +111,6 @@ pub fn order(mut ops: Vec<Operation>) -> Vec<Operation> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::children::Kind;
     use crate::model::pipeline::{expand, BucketSettings, Desired, Env, Settings};
     use crate::reconcile::execute::{execute, Outcome};
     use std::sync::{Arc, Mutex};
@@ -186,6 +194,29 @@ mod tests {
             (Action::Create, Action::Update)
         );
         assert!(ops.iter().all(|o| o.deps.is_empty()));
+    }
+
+    #[test]
+    fn a_budget_waits_for_the_topic_and_its_policy() {
+        let topic = "arn:aws:sns:us-east-1:123456789012:t";
+        let op = |kind, owner: &str, name: &str, action| Operation {
+            key: ChildKey::new(kind, owner, name),
+            action,
+            spec: None,
+            reason: String::new(),
+            deps: Vec::new(),
+        };
+        let ops = order(vec![
+            op(Kind::Budget, "123456789012", "b", Action::Create),
+            op(Kind::SnsTopic, topic, topic, Action::Create),
+            op(Kind::SnsTopicPolicy, topic, topic, Action::Update),
+            op(Kind::EventRule, "r", "r", Action::Create),
+        ]);
+        assert_eq!(ops[0].deps, vec![1, 2]);
+        assert!(ops[3].deps.is_empty());
+        // A budget alone (its topic unchanged) waits for nothing.
+        let ops = order(vec![op(Kind::Budget, "1", "b", Action::Update)]);
+        assert!(ops[0].deps.is_empty());
     }
 
     #[test]

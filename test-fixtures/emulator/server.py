@@ -22,6 +22,8 @@ moto's server (S3, IAM, STS, Glue, ...) on one port, as `moto_server` runs it, p
 - EventBridge TestEventPattern, which moto answers with nothing (events_test_pattern.py);
 - EventBridge rules listed by the Resource Groups Tagging API's GetResources, which moto
   leaves out (events_tagging.py);
+- AWS Budgets tags, UpdateBudget and DescribeSubscribersForNotification, which moto lacks,
+  and its notification calls refusing what does not exist, as AWS does (budgets_api.py);
 - fault injection, a request log and LocalStack's 12-digit-access-key accounts, under
   /_flywheel/ on the same port (control.py).
 
@@ -59,6 +61,7 @@ def main(argv: list) -> None:
     import moto
 
     import events_tagging
+    import budgets_api
     import events_test_pattern
     import glue_crawler_answers
     import glue_crawler_roles
@@ -89,6 +92,7 @@ def main(argv: list) -> None:
     sns_email_pending.install()
     events_test_pattern.install()
     events_tagging.install()
+    budgets_api.install()
     try:
         # The CBOR translation goes first, so the fault and request log see JSON 1.0.
         app = CborMiddleware(ControlMiddleware(DomainDispatcherApplication(create_backend_app)))

@@ -10,6 +10,7 @@ use std::fmt;
 use serde_json::Value;
 
 use super::alarm::{self, SizeAlarm};
+use super::budget::{self, Budget};
 use super::crawler::{self, DesiredCrawler, ObservedCrawler};
 use super::job::{JobDefinition, ObservedJob};
 use super::policy;
@@ -67,6 +68,9 @@ pub enum Kind {
     EventTarget,
     /// A CloudWatch alarm on a bucket's size, named by the alarm.
     MetricAlarm,
+    /// The monthly cost budget with its notifications: `owner` the account, `name` the
+    /// budget (terraform-provider-aws's ID is `<account>:<name>`).
+    Budget,
 }
 
 impl Kind {
@@ -97,6 +101,7 @@ impl Kind {
             Kind::EventRule => "aws_cloudwatch_event_rule",
             Kind::EventTarget => "aws_cloudwatch_event_target",
             Kind::MetricAlarm => "aws_cloudwatch_metric_alarm",
+            Kind::Budget => "aws_budgets_budget",
         }
     }
 
@@ -110,6 +115,7 @@ impl Kind {
                 | Kind::EventRule
                 | Kind::EventTarget
                 | Kind::MetricAlarm
+                | Kind::Budget
         )
     }
 
@@ -176,6 +182,7 @@ impl ChildKey {
             Kind::SnsSubscription => format!("{}:email:{}", self.owner, self.name),
             // terraform-provider-aws's `<rule>/<target-id>` on the default bus.
             Kind::EventTarget => format!("{}/{}", self.owner, self.name),
+            Kind::Budget => format!("{}:{}", self.owner, self.name),
             _ => self.name.clone(),
         }
     }
@@ -331,6 +338,8 @@ pub enum Spec {
     },
     /// A bucket size alarm, wanted or read.
     MetricAlarm(SizeAlarm),
+    /// The monthly cost budget, wanted or read.
+    Budget(Budget),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -357,6 +366,7 @@ impl Spec {
             | Spec::EventRule { tags, .. } => Some(tags),
             Spec::JobTrigger { trigger } | Spec::CrawlerTrigger(trigger) => Some(&trigger.tags),
             Spec::MetricAlarm(a) => Some(&a.tags),
+            Spec::Budget(b) => Some(&b.tags),
             Spec::Crawler(c) => Some(&c.tags),
             Spec::Encryption { .. }
             | Spec::EncryptionKept

@@ -51,6 +51,8 @@ pub struct AlertSettings {
     pub name_pattern: Option<String>,
     /// A size alarm per bucket, in GiB, keyed by the bucket's role.
     pub storage_threshold_gib: BTreeMap<BucketRole, f64>,
+    /// A monthly AWS Budget on the pipeline's tagged cost, in USD.
+    pub monthly_budget_usd: Option<f64>,
 }
 
 impl Default for AlertSettings {
@@ -64,6 +66,7 @@ impl Default for AlertSettings {
             long_running_minutes: None,
             name_pattern: None,
             storage_threshold_gib: BTreeMap::new(),
+            monthly_budget_usd: None,
         }
     }
 }
@@ -159,6 +162,11 @@ pub fn alarm_name(s: &Settings, role: BucketRole) -> String {
     format!("{}-{}-size", alert_base(s), role.key())
 }
 
+/// `<name>-<environment>-monthly`.
+pub fn budget_name(s: &Settings) -> String {
+    format!("{}-monthly", alert_base(s))
+}
+
 pub fn rule_arn(env: &Env, rule: &str) -> String {
     format!(
         "arn:{}:events:{}:{}:rule/{rule}",
@@ -248,9 +256,16 @@ pub fn input_transformer(kind: RuleKind) -> (BTreeMap<String, String>, String) {
 }
 
 /// The topic policy's statements (normalised): EventBridge may publish for this
-/// pipeline's rules only; on a topic the pipeline creates, the account keeps the rights
-/// SNS's default policy gives it (the policy replaces the default).
-pub fn topic_statements(env: &Env, topic_arn: &str, rules: &[String], created: bool) -> Vec<Value> {
+/// pipeline's rules only, and, with a budget, AWS Budgets for this account's budgets; on a
+/// topic the pipeline creates, the account keeps the rights SNS's default policy gives it
+/// (the policy replaces the default).
+pub fn topic_statements(
+    env: &Env,
+    topic_arn: &str,
+    rules: &[String],
+    created: bool,
+    budget: bool,
+) -> Vec<Value> {
     let mut out = Vec::new();
     if created {
         out.push(json!({
@@ -273,6 +288,21 @@ pub fn topic_statements(env: &Env, topic_arn: &str, rules: &[String], created: b
             "Action": "sns:Publish",
             "Resource": topic_arn,
             "Condition": { "ArnEquals": { "aws:SourceArn": rules.iter().map(|r| rule_arn(env, r)).collect::<Vec<_>>() } },
+        }));
+    }
+    if budget {
+        // AWS's documented statement for Budgets: its notifications carry the account's
+        // budgets as source (`arn:<partition>:budgets::<account>:*`), not one budget's ARN.
+        out.push(json!({
+            "Sid": "FlywheelBudgetsPublish",
+            "Effect": "Allow",
+            "Principal": { "Service": "budgets.amazonaws.com" },
+            "Action": "sns:Publish",
+            "Resource": topic_arn,
+            "Condition": {
+                "StringEquals": { "aws:SourceAccount": env.account },
+                "ArnLike": { "aws:SourceArn": format!("arn:{}:budgets::{}:*", env.partition, env.account) },
+            },
         }));
     }
     out.iter().map(policy::normalize).collect()
@@ -309,7 +339,13 @@ pub fn alert_children(s: &Settings, a: &AlertSettings, env: &Env, tags: &Tags) -
     out.push(Child {
         key: ChildKey::new(Kind::SnsTopicPolicy, &topic, &topic),
         spec: Spec::TopicPolicy {
-            statements: topic_statements(env, &topic, &names, created),
+            statements: topic_statements(
+                env,
+                &topic,
+                &names,
+                created,
+                a.monthly_budget_usd.is_some(),
+            ),
         },
     });
     let mut emails: Vec<String> = a.emails.iter().map(|e| e.to_ascii_lowercase()).collect();
@@ -328,6 +364,17 @@ pub fn alert_children(s: &Settings, a: &AlertSettings, env: &Env, tags: &Tags) -
             key: ChildKey::top(Kind::MetricAlarm, &alarm_name(s, *role)),
             spec: Spec::MetricAlarm(crate::model::alarm::desired(
                 &bucket, tiering, *gib, &topic, tags,
+            )),
+        });
+    }
+    if let Some(usd) = a.monthly_budget_usd {
+        out.push(Child {
+            key: ChildKey::new(Kind::Budget, &env.account, &budget_name(s)),
+            spec: Spec::Budget(crate::model::budget::desired(
+                usd,
+                s.owner_id.as_deref(),
+                &topic,
+                tags,
             )),
         });
     }
@@ -431,7 +478,8 @@ pub fn check_minutes(m: i64) -> Result<(), String> {
     }
 }
 
-/// Problems with the derived alert names: every rule name must fit EventBridge's 64.
+/// Problems with the derived alert names: every rule name must fit EventBridge's 64, and
+/// the budget's name AWS Budgets' rules.
 pub fn check_alert_names(s: &Settings) -> Vec<String> {
     RuleKind::ALL
         .into_iter()
@@ -442,5 +490,6 @@ pub fn check_alert_names(s: &Settings) -> Vec<String> {
                 "the alert rule name {n:?} is longer than EventBridge's {MAX_RULE_NAME_LEN} characters; shorten `name` or `environment`"
             )
         })
+        .chain(crate::model::budget::check_name(&budget_name(s)).err())
         .collect()
 }

@@ -415,3 +415,71 @@ fn offline_checks() {
     s.environment = Some("e".repeat(16));
     assert_eq!(check_alert_names(&s).len(), 4);
 }
+
+#[test]
+fn a_monthly_budget_filters_on_the_identity_notifies_the_topic_and_may_publish() {
+    let (s, env) = with_alerts(AlertSettings {
+        monthly_budget_usd: Some(3000.0),
+        ..Default::default()
+    });
+    let d = expand(&s, &env);
+    let key = ChildKey::new(Kind::Budget, "239083076653", "omc-flywheel-prod-monthly");
+    assert_eq!(
+        key.address(),
+        "aws_budgets_budget.239083076653:omc-flywheel-prod-monthly"
+    );
+    let Some(Child {
+        spec: Spec::Budget(b),
+        ..
+    }) = d.child(&key)
+    else {
+        panic!("a budget: {:?}", keys(&d))
+    };
+    let owner = s.owner_id.as_deref().expect("prod has an identity");
+    assert_eq!(
+        b.cost_filters["TagKeyValue"],
+        [
+            format!("user:flywheel:owner${owner}"),
+            format!("user:flywheel:pipeline-owner${owner}")
+        ]
+    );
+    assert_eq!(b.limit_usd, 3000.0);
+    let topic = topic_arn(&s, s.alerts.as_ref().unwrap(), &env);
+    assert!(b.notices.iter().all(|n| n.subscribers == [("SNS".to_string(), topic.clone())]));
+    assert_eq!(b.tags.get(ownership::OWNER_TAG), s.owner_id.as_ref());
+    let Some(Child {
+        spec: Spec::TopicPolicy { statements },
+        ..
+    }) = d.child(&ChildKey::new(Kind::SnsTopicPolicy, &topic, &topic))
+    else {
+        panic!("a topic policy")
+    };
+    let budgets = statements
+        .iter()
+        .find(|s| s["Sid"] == "FlywheelBudgetsPublish")
+        .expect("budgets statement");
+    assert_eq!(
+        budgets["Principal"]["Service"],
+        json!(["budgets.amazonaws.com"])
+    );
+    assert_eq!(
+        budgets["Condition"]["StringEquals"]["aws:SourceAccount"],
+        json!(["239083076653"])
+    );
+    assert_eq!(
+        budgets["Condition"]["ArnLike"]["aws:SourceArn"],
+        json!(["arn:aws:budgets::239083076653:*"])
+    );
+    assert!(managed_objects(&d, &env)
+        .iter()
+        .any(|o| o.kind == "aws_budgets_budget"
+            && o.arn
+                == Arn::Known(
+                    "arn:aws:budgets::239083076653:budget/omc-flywheel-prod-monthly".into()
+                )));
+    // Without a budget the topic policy has no Budgets statement.
+    let (s, env) = with_alerts(AlertSettings::default());
+    let d = expand(&s, &env);
+    assert!(!d.children.iter().any(|c| c.key.kind == Kind::Budget));
+    assert!(!format!("{:?}", d.children).contains("budgets.amazonaws.com"));
+}

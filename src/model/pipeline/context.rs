@@ -64,6 +64,11 @@ pub fn managed_objects(d: &Desired, env: &Env) -> Vec<Object> {
                     "arn:{}:cloudwatch:{}:{}:alarm:{}",
                     env.partition, env.region, env.account, c.key.name
                 )),
+                Kind::Budget => Some(crate::model::budget::arn(
+                    &env.partition,
+                    &c.key.owner,
+                    &c.key.name,
+                )),
                 _ => None,
             };
             let arn = arn.map(Arn::Known).unwrap_or(Arn::None);

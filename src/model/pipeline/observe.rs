@@ -79,6 +79,8 @@ pub struct ObservedAlerts {
     pub rules: BTreeMap<String, Option<ObservedRule>>,
     /// Bucket size alarms, by alarm name.
     pub alarms: BTreeMap<String, Option<crate::model::alarm::SizeAlarm>>,
+    /// Budgets, by account and name.
+    pub budgets: BTreeMap<(String, String), Option<crate::model::budget::Budget>>,
 }
 
 /// Everything read for one pipeline (`None`: the object does not exist).
@@ -263,6 +265,14 @@ fn observed_alerts(d: &Desired, o: &ObservedAlerts, out: &mut BTreeMap<ChildKey,
             out.insert(
                 ChildKey::top(Kind::MetricAlarm, name),
                 Spec::MetricAlarm(a.clone()),
+            );
+        }
+    }
+    for ((account, name), b) in &o.budgets {
+        if let Some(b) = b {
+            out.insert(
+                ChildKey::new(Kind::Budget, account, name),
+                Spec::Budget(b.clone()),
             );
         }
     }

@@ -30,6 +30,8 @@ pub struct AlertsBlock {
     /// Bucket key (`data`, `assets`, `analysis`) to GiB.
     #[serde(default)]
     pub storage_threshold_gb: Value<BTreeMap<String, Value<Number>>>,
+    #[serde(default)]
+    pub monthly_budget_usd: Value<Number>,
 }
 
 pub(super) fn alerts_block() -> NestedBlock {
@@ -44,6 +46,7 @@ pub(super) fn alerts_block() -> NestedBlock {
             ("on_crawler_failure", attr(bool(), Optional, "Alert when a crawl ends `Failed` (`Glue Crawler State Change`) or a scheduled crawl cannot start (`Glue Scheduled Crawler Invocation Failure`). Default `true`.")),
             ("long_running_minutes", attr(number(), Optional, "Alert on Glue's `Glue Job Run Status` event for the pipeline's jobs: minutes (1 to 2880) after which a run still going is reported. Glue sends that event only for jobs with NotifyDelayAfter, which `long_running_minutes` on `flywheel_job` sets: pass this value to each job (`long_running_minutes = flywheel_pipeline.<name>.alerts[0].long_running_minutes`; the `context` cannot carry it, see the monitoring guide).")),
             ("storage_threshold_gb", attr(number_map(), Optional, "A CloudWatch alarm per bucket on its size, keyed by `data`, `assets` or `analysis`, in GiB (1024³ bytes) above 0: `{ data = 5000 }`. The alarm (`<name>-<environment>-<key>-size`) watches S3's daily `BucketSizeBytes` summed over every storage type the bucket uses (Standard, and the Intelligent-Tiering tiers when the bucket moves objects there), and publishes to the topic when a day's size is above the threshold. A missing day is not a breach: S3 reports the metric once a day, late.")),
+            ("monthly_budget_usd", attr(number(), Optional, "An AWS Budget (`<name>-<environment>-monthly`) on the pipeline's monthly cost, in USD (at least 1): it notifies the topic when actual cost passes 80% of the limit and when the month's forecast passes 100%. It counts the cost of what carries the pipeline's identity: `flywheel:owner` (its buckets, database, role) or `flywheel:pipeline-owner` (its jobs and crawlers). Both tag keys must be activated as cost allocation tags in the Billing console, or the budget sees no cost; see the monitoring guide. The topic policy lets `budgets.amazonaws.com` publish for this account's budgets.")),
             ("name_pattern", attr(string(), Optional, "EventBridge `wildcard` on job and crawler names that selects this pipeline's: `*` matches any characters. Default `*<name>-<environment>*` (`*<name>*` without `environment`), which matches jobs named after the pipeline such as `etl-<name>-<environment>-compaction`. A job or crawler whose name does not match is not watched.")),
         ],
         [],
@@ -112,6 +115,11 @@ pub(super) fn validate_alerts(c: &mut Checks<'_>, a: &AlertsBlock) {
             }
         }
     }
+    if let Value::Value(n) = &a.monthly_budget_usd {
+        if let Err(e) = crate::model::budget::check_limit_usd(n.0) {
+            c.fail(p("monthly_budget_usd"), "Invalid monthly budget", e);
+        }
+    }
     if let Value::Value(n) = &a.long_running_minutes {
         let r = n
             .as_i64()
@@ -163,6 +171,11 @@ pub(super) fn alert_settings(a: &AlertsBlock) -> Result<AlertSettings, Unknown> 
             Value::Null => BTreeMap::new(),
             Value::Unknown => return Err(Unknown),
         },
+        monthly_budget_usd: match &a.monthly_budget_usd {
+            Value::Value(n) => Some(n.0),
+            Value::Null => None,
+            Value::Unknown => return Err(Unknown),
+        },
     })
 }
 
@@ -195,6 +208,10 @@ pub(super) fn unknown_alert_paths(a: &Value<AlertsBlock>, check: &mut dyn FnMut(
             );
             check("alerts.name_pattern".into(), a.name_pattern.is_unknown());
             check(
+                "alerts.monthly_budget_usd".into(),
+                a.monthly_budget_usd.is_unknown(),
+            );
+            check(
                 "alerts.storage_threshold_gb".into(),
                 match &a.storage_threshold_gb {
                     Value::Unknown => true,
@@ -212,6 +229,7 @@ pub(super) fn alert_path(key: &ChildKey, created_topic: bool) -> AttributePath {
     match key.kind {
         Kind::SnsSubscription => at("email_subscriptions"),
         Kind::MetricAlarm => at("storage_threshold_gb"),
+        Kind::Budget => at("monthly_budget_usd"),
         Kind::SnsTopic | Kind::SnsTopicPolicy if !created_topic => at("sns_topic_arn"),
         _ => AttributePath::new("alerts"),
     }

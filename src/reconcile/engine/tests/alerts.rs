@@ -62,3 +62,36 @@ fn an_alarm_of_the_same_name_is_not_taken_over() {
     assert!(alert_refusal(&c, &seen(size_alarm(tags(Some(OURS)))), &updating(), false).is_none());
     assert!(alert_refusal(&c, &BTreeMap::new(), &creating(), false).is_none());
 }
+
+fn budget_child(tags: Tags) -> Child {
+    Child {
+        key: ChildKey::new(Kind::Budget, "239083076653", "omc-flywheel-prod-monthly"),
+        spec: Spec::Budget(crate::model::budget::desired(
+            3000.0,
+            Some(OURS),
+            "arn:aws:sns:us-east-1:239083076653:omc-flywheel-prod-alerts",
+            &tags,
+        )),
+    }
+}
+
+#[test]
+fn a_budget_of_the_same_name_is_not_taken_over() {
+    let c = budget_child(tags(Some(OURS)));
+    for other in [tags(Some(THEIRS)), Tags::new()] {
+        let seen = [(c.key.clone(), budget_child(other.clone()).spec)].into();
+        let f = alert_refusal(&c, &seen, &updating(), false);
+        assert!(
+            matches!(
+                &f,
+                Some(Failure::NotOurs {
+                    why: Refusal::Exists,
+                    ..
+                })
+            ),
+            "{other:?}: {f:?}"
+        );
+    }
+    let seen = [(c.key.clone(), budget_child(tags(Some(OURS))).spec)].into();
+    assert!(alert_refusal(&c, &seen, &updating(), true).is_none());
+}
