@@ -419,6 +419,15 @@ IAM_ACTIONS = {
     ("sns", "CreateTopic"): ["sns:CreateTopic", "sns:TagResource"],
     ("events", "PutRule"): ["events:PutRule", "events:TagResource"],
     ("cloudwatch", "PutMetricAlarm"): ["cloudwatch:PutMetricAlarm", "cloudwatch:TagResource"],
+    # AWS Budgets authorises reads as ViewBudget and every change as ModifyBudget.
+    ("budgets", "DescribeBudget"): ["budgets:ViewBudget"],
+    ("budgets", "DescribeNotificationsForBudget"): ["budgets:ViewBudget"],
+    ("budgets", "DescribeSubscribersForNotification"): ["budgets:ViewBudget"],
+    ("budgets", "CreateBudget"): ["budgets:ModifyBudget", "budgets:TagResource"],
+    ("budgets", "UpdateBudget"): ["budgets:ModifyBudget"],
+    ("budgets", "DeleteBudget"): ["budgets:ModifyBudget"],
+    ("budgets", "CreateNotification"): ["budgets:ModifyBudget"],
+    ("budgets", "DeleteNotification"): ["budgets:ModifyBudget"],
 }
 
 IAM_NOTES = {
@@ -430,6 +439,7 @@ IAM_NOTES = {
     ("sns", "CreateTopic"): "also `sns:TagResource` for the tags given at creation",
     ("events", "PutRule"): "also `events:TagResource` for the tags given at creation",
     ("cloudwatch", "PutMetricAlarm"): "also `cloudwatch:TagResource` for the tags given at creation",
+    ("budgets", "CreateBudget"): "`budgets:ModifyBudget`, and `budgets:TagResource` for the tags given at creation",
     ("iam", "DeleteRolePermissionsBoundary"): "not granted by the policy above (see why)",
     ("s3", "DeleteObjects"): "`s3:DeleteObjectVersion` for the object versions a bucket holds",
     ("sts", "GetCallerIdentity"): "no permission needed",
@@ -572,15 +582,21 @@ def iam_policy_notes(ops):
     return "\n".join(lines)
 
 
-# The alert services' resources: topics and rules take resource-level permissions (SNS
-# topics by ARN, EventBridge rules on any bus); alarms, dashboards and budgets are added
-# with them when they land.
+# The alert services' resources: topics, rules, alarms and budgets take resource-level
+# permissions (SNS topics by ARN, EventBridge rules on any bus, CloudWatch alarms, budgets
+# of any account: Budgets ARNs have no region); dashboards are added when they land.
 OTHER_RESOURCES = {
     "sns": "arn:aws:sns:*:*:*",
     "events": "arn:aws:events:*:*:rule/*",
     "cloudwatch": "arn:aws:cloudwatch:*:*:alarm:*",
+    "budgets": "arn:aws:budgets::*:budget/*",
 }
-OTHER_SIDS = {"sns": "SnsAlertTopics", "events": "EventBridgeAlertRules", "cloudwatch": "CloudWatchSizeAlarms"}
+OTHER_SIDS = {
+    "sns": "SnsAlertTopics",
+    "events": "EventBridgeAlertRules",
+    "cloudwatch": "CloudWatchSizeAlarms",
+    "budgets": "MonthlyBudgets",
+}
 
 # Actions of the other services that IAM authorises on `*` only (the service authorization
 # reference lists no resource type for them; the policy linter checks it).

@@ -48,11 +48,14 @@ module "flywheel" {
   }
 
   # The runbook's alerts: failed jobs and crawls, runs still going after 4 of their 10
-  # hours, and the data bucket past 5000 GiB, to the topic omc-flywheel-prod-alerts.
+  # hours, the data bucket past 5000 GiB, and the month's cost past 80% of $3000 (or
+  # forecast past it), to the topic omc-flywheel-prod-alerts. The budget counts only once
+  # flywheel:owner and flywheel:pipeline-owner are active cost allocation tags.
   alerts = {
     email_subscriptions  = var.alert_emails
     long_running_minutes = 240
     storage_threshold_gb = { data = 5000 }
+    monthly_budget_usd   = 3000
   }
 
   force_destroy = var.force_destroy

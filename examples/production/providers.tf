@@ -29,5 +29,6 @@ provider "flywheel" {
     sns        = var.endpoint
     events     = var.endpoint
     cloudwatch = var.endpoint
+    budgets    = var.endpoint
   }
 }

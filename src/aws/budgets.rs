@@ -271,7 +271,7 @@ pub async fn create(
                 .collect::<Result<Vec<_>, _>>()?,
         ))
         .set_resource_tags(Some(tags_of(OP, name, &want.tags)?));
-    call(&ctx.retry, Op::new("budgets", OP, name), || {
+    call(&ctx.retry, Op::new("budgets", "CreateBudget", name), || {
         req.clone().send()
     })
     .await
@@ -294,7 +294,7 @@ pub async fn update(
     {
         const OP: &str = "UpdateBudget";
         let new = budget_request(OP, name, want)?;
-        call(&ctx.retry, Op::new("budgets", OP, name), || {
+        call(&ctx.retry, Op::new("budgets", "UpdateBudget", name), || {
             ctx.budgets
                 .update_budget()
                 .account_id(account)
@@ -309,14 +309,18 @@ pub async fn update(
         }
         const OP: &str = "DeleteNotification";
         let req = notification(OP, name, n)?;
-        let r = call(&ctx.retry, Op::new("budgets", OP, name), || {
-            ctx.budgets
-                .delete_notification()
-                .account_id(account)
-                .budget_name(name)
-                .notification(req.clone())
-                .send()
-        })
+        let r = call(
+            &ctx.retry,
+            Op::new("budgets", "DeleteNotification", name),
+            || {
+                ctx.budgets
+                    .delete_notification()
+                    .account_id(account)
+                    .budget_name(name)
+                    .notification(req.clone())
+                    .send()
+            },
+        )
         .await;
         match r {
             Err(e) if !e.is_not_found() => return Err(e),
@@ -330,15 +334,19 @@ pub async fn update(
         const OP: &str = "CreateNotification";
         let req = notification(OP, name, n)?;
         let subs = subscribers(OP, name, n)?;
-        call(&ctx.retry, Op::new("budgets", OP, name), || {
-            ctx.budgets
-                .create_notification()
-                .account_id(account)
-                .budget_name(name)
-                .notification(req.clone())
-                .set_subscribers(Some(subs.clone()))
-                .send()
-        })
+        call(
+            &ctx.retry,
+            Op::new("budgets", "CreateNotification", name),
+            || {
+                ctx.budgets
+                    .create_notification()
+                    .account_id(account)
+                    .budget_name(name)
+                    .notification(req.clone())
+                    .set_subscribers(Some(subs.clone()))
+                    .send()
+            },
+        )
         .await?;
     }
     Ok(())

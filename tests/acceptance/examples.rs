@@ -2,7 +2,8 @@
 //! documented override (`localstack.tfvars`) exactly as a user would: init, plan, apply, an
 //! empty plan with and without refresh, then a direct look in the emulator for every object of
 //! the seed description (3 buckets, 1 database, 1 role, 3 jobs, 4 crawlers) and of its
-//! runbook's alerts (topic, rules, the data bucket's size alarm), then destroy and a check
+//! runbook's alerts (topic, rules, the data bucket's size alarm, the monthly budget), then
+//! destroy and a check
 //! that nothing is left.
 //!
 //! The example is copied with `examples/modules/` beside it, so its relative module source
@@ -42,6 +43,7 @@ pub(crate) const ALERT_RULES: [&str; 4] = [
     "omc-flywheel-prod-crawler-sched",
 ];
 pub(crate) const SIZE_ALARM: &str = "omc-flywheel-prod-data-size";
+pub(crate) const BUDGET: &str = "omc-flywheel-prod-monthly";
 /// `long_running_minutes` in the example's alerts, given to every job.
 const LONG_RUNNING_MINUTES: i32 = 240;
 
@@ -446,7 +448,7 @@ pub(crate) async fn check_emulator(aws: &Clients) -> Result<()> {
 }
 
 /// The runbook's alerts: the topic, the four rules, the data bucket's size alarm to the
-/// topic, and NotifyDelayAfter on every job.
+/// topic, the $3000 monthly budget notifying the topic, and NotifyDelayAfter on every job.
 async fn check_alerts(aws: &Clients) -> Result<()> {
     aws.sns
         .get_topic_attributes()
@@ -476,6 +478,32 @@ async fn check_alerts(aws: &Clients) -> Result<()> {
     ensure!(
         alarm.alarm_actions() == [ALERT_TOPIC] && alarm.threshold() == Some(5000.0 * 1073741824.0),
         "alarm {SIZE_ALARM}: {alarm:?}"
+    );
+    let budget = aws
+        .budgets
+        .describe_budget()
+        .account_id(ACCOUNT)
+        .budget_name(BUDGET)
+        .send()
+        .await
+        .with_context(|| format!("budget {BUDGET}"))?;
+    let limit = budget.budget().and_then(|b| b.budget_limit());
+    ensure!(
+        limit.is_some_and(|l| l.amount().parse::<f64>() == Ok(3000.0) && l.unit() == "USD"),
+        "budget {BUDGET}: limit {limit:?}"
+    );
+    let notices = aws
+        .budgets
+        .describe_notifications_for_budget()
+        .account_id(ACCOUNT)
+        .budget_name(BUDGET)
+        .send()
+        .await
+        .context("DescribeNotificationsForBudget")?;
+    ensure!(
+        notices.notifications().len() == 2,
+        "budget {BUDGET}: {:?}",
+        notices.notifications()
     );
     for (name, _) in JOBS {
         let job = aws.glue.get_job().job_name(name).send().await?;
@@ -537,6 +565,17 @@ pub(crate) async fn leftovers(aws: &Clients) -> Result<Vec<String>> {
             found.push(format!("rule {rule}"));
         }
     }
+    if aws
+        .budgets
+        .describe_budget()
+        .account_id(ACCOUNT)
+        .budget_name(BUDGET)
+        .send()
+        .await
+        .is_ok()
+    {
+        found.push(format!("budget {BUDGET}"));
+    }
     let alarms = aws
         .cloudwatch
         .describe_alarms()
@@ -564,6 +603,13 @@ pub(crate) async fn sweep(aws: &Clients) -> Result<()> {
         let _ = aws.events.delete_rule().name(rule).send().await;
     }
     let _ = aws.sns.delete_topic().topic_arn(ALERT_TOPIC).send().await;
+    let _ = aws
+        .budgets
+        .delete_budget()
+        .account_id(ACCOUNT)
+        .budget_name(BUDGET)
+        .send()
+        .await;
     let _ = aws
         .cloudwatch
         .delete_alarms()

@@ -42,6 +42,7 @@ mod ownership;
 mod pipeline;
 mod pipeline_alerts;
 mod pipeline_buckets;
+mod pipeline_budget;
 mod pipeline_ownership;
 mod pipeline_role;
 mod policy_lint;

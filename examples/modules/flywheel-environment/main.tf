@@ -63,6 +63,7 @@ resource "flywheel_pipeline" "this" {
       on_crawler_failure   = alerts.value.on_crawler_failure
       long_running_minutes = alerts.value.long_running_minutes
       storage_threshold_gb = alerts.value.storage_threshold_gb
+      monthly_budget_usd   = alerts.value.monthly_budget_usd
     }
   }
 

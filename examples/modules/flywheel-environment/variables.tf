@@ -87,7 +87,7 @@ variable "scripts_dir" {
 }
 
 variable "alerts" {
-  description = "The runbook's alerts (see the provider's monitoring guide): an SNS topic with email subscriptions, EventBridge rules for failed and long-running jobs and failed crawlers, and a size alarm per bucket in `storage_threshold_gb` (GiB, keyed by data, assets or analysis). `long_running_minutes` is also given to every job that sets none. Null: no alerts."
+  description = "The runbook's alerts (see the provider's monitoring guide): an SNS topic with email subscriptions, EventBridge rules for failed and long-running jobs and failed crawlers, and a size alarm per bucket in `storage_threshold_gb` (GiB, keyed by data, assets or analysis), and a monthly AWS Budget on the environment's cost in `monthly_budget_usd` (its tags must be activated as cost allocation tags). `long_running_minutes` is also given to every job that sets none. Null: no alerts."
   type = object({
     create_topic         = optional(bool)
     sns_topic_arn        = optional(string)
@@ -97,6 +97,7 @@ variable "alerts" {
     on_crawler_failure   = optional(bool, true)
     long_running_minutes = optional(number)
     storage_threshold_gb = optional(map(number), {})
+    monthly_budget_usd   = optional(number)
   })
   default = null
 }

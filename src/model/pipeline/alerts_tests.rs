@@ -445,7 +445,10 @@ fn a_monthly_budget_filters_on_the_identity_notifies_the_topic_and_may_publish()
     );
     assert_eq!(b.limit_usd, 3000.0);
     let topic = topic_arn(&s, s.alerts.as_ref().unwrap(), &env);
-    assert!(b.notices.iter().all(|n| n.subscribers == [("SNS".to_string(), topic.clone())]));
+    assert!(b
+        .notices
+        .iter()
+        .all(|n| n.subscribers == [("SNS".to_string(), topic.clone())]));
     assert_eq!(b.tags.get(ownership::OWNER_TAG), s.owner_id.as_ref());
     let Some(Child {
         spec: Spec::TopicPolicy { statements },
