@@ -108,11 +108,10 @@ impl Alerts<'_> {
                 .await
                 .map(|o| (a.clone(), o))
         }));
-        let budget_reads = futures::future::join_all(budget_keys.iter().map(|k| async move {
-            budgets::read(ctx, &k.0, &k.1)
-                .await
-                .map(|o| (k.clone(), o))
-        }));
+        let budget_reads =
+            futures::future::join_all(budget_keys.iter().map(|k| async move {
+                budgets::read(ctx, &k.0, &k.1).await.map(|o| (k.clone(), o))
+            }));
         let (ts, rs, als, bs) = futures::join!(topic_reads, rule_reads, alarm_reads, budget_reads);
         Ok(ObservedAlerts {
             topics: ts.into_iter().collect::<Result<_, _>>()?,
