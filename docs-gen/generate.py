@@ -582,9 +582,9 @@ def iam_policy_notes(ops):
     return "\n".join(lines)
 
 
-# The alert services' resources: topics, rules, alarms and budgets take resource-level
-# permissions (SNS topics by ARN, EventBridge rules on any bus, CloudWatch alarms, budgets
-# of any account: Budgets ARNs have no region); dashboards are added when they land.
+# The alert services' resources: topics, rules, alarms, dashboards and budgets take
+# resource-level permissions (SNS topics by ARN, EventBridge rules on any bus, CloudWatch
+# alarms, dashboards and budgets of any account: dashboard and budget ARNs have no region).
 OTHER_RESOURCES = {
     "sns": "arn:aws:sns:*:*:*",
     "events": "arn:aws:events:*:*:rule/*",
@@ -596,6 +596,18 @@ OTHER_SIDS = {
     "events": "EventBridgeAlertRules",
     "cloudwatch": "CloudWatchSizeAlarms",
     "budgets": "MonthlyBudgets",
+}
+
+# Actions of a service on another resource type than its statement's, in a statement of
+# their own: Sid, actions, resource.
+OTHER_SPLIT = {
+    "cloudwatch": [
+        (
+            "CloudWatchDashboards",
+            {"cloudwatch:GetDashboard", "cloudwatch:PutDashboard", "cloudwatch:DeleteDashboards"},
+            "arn:aws:cloudwatch::*:dashboard/*",
+        )
+    ],
 }
 
 # Actions of the other services that IAM authorises on `*` only (the service authorization
@@ -645,7 +657,17 @@ def iam_policy(ops):
         )
     others = sorted({a.split(":")[0] for a in actions} - {"glue", "s3", "iam", "sts"})
     for prefix in others:
-        acts = [a for a in by_prefix(prefix) if a not in OTHER_WITHOUT_RESOURCES]
+        split = OTHER_SPLIT.get(prefix, [])
+        for sid, group, resource in split:
+            grouped = [a for a in by_prefix(prefix) if a in group]
+            if grouped:
+                statements.append(
+                    {"Sid": sid, "Effect": "Allow", "Action": grouped, "Resource": resource}
+                )
+        in_split = {a for _, group, _ in split for a in group}
+        acts = [
+            a for a in by_prefix(prefix) if a not in OTHER_WITHOUT_RESOURCES and a not in in_split
+        ]
         unscoped = [a for a in by_prefix(prefix) if a in OTHER_WITHOUT_RESOURCES]
         if acts:
             statements.append(

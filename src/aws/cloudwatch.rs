@@ -1,6 +1,8 @@
 //! CloudWatch alarms on bucket size (`model::alarm`): DescribeAlarms and the tags (from the
-//! tagging batch when it confirms the state, else ListTagsForResource) on refresh; PutMetricAlarm (create and update, the whole alarm each
-//! time) with tags; tag changes; DeleteAlarms.
+//! tagging batch when it confirms the state, else ListTagsForResource) on refresh;
+//! PutMetricAlarm (create and update, the whole alarm each time) with tags; tag changes;
+//! DeleteAlarms. The pipeline's dashboard (`model::dashboard`): GetDashboard, PutDashboard,
+//! DeleteDashboards.
 
 use aws_sdk_cloudwatch::types::{
     AlarmType, ComparisonOperator, Dimension, Metric, MetricAlarm, MetricDataQuery, MetricStat, Tag,
@@ -10,6 +12,7 @@ use crate::aws::retry::{call, Op};
 use crate::aws::tagging::{self, Agrees};
 use crate::aws::{AwsContext, AwsError};
 use crate::model::alarm::{self, SizeAlarm};
+use crate::model::dashboard::{self, Dashboard};
 use crate::model::tags::{TagDelta, Tags};
 
 fn tags_of(tags: &Tags) -> Vec<Tag> {
@@ -278,4 +281,58 @@ pub async fn delete(ctx: &AwsContext, name: &str) -> Result<(), AwsError> {
     )
     .await
     .map(|_| ())
+}
+
+/// The pipeline's dashboard (`model::dashboard`); `None` when it does not exist.
+pub async fn read_dashboard(ctx: &AwsContext, name: &str) -> Result<Option<Dashboard>, AwsError> {
+    match call(
+        &ctx.retry,
+        Op::new("cloudwatch", "GetDashboard", name),
+        || ctx.cloudwatch.get_dashboard().dashboard_name(name).send(),
+    )
+    .await
+    {
+        Ok(out) => Ok(Some(dashboard::observed(
+            out.dashboard_body().unwrap_or_default(),
+        ))),
+        Err(e) if e.is_not_found() => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// PutDashboard with the whole body (it creates or replaces).
+pub async fn put_dashboard(ctx: &AwsContext, name: &str, want: &Dashboard) -> Result<(), AwsError> {
+    let body = want.body.to_string();
+    call(
+        &ctx.retry,
+        Op::new("cloudwatch", "PutDashboard", name),
+        || {
+            ctx.cloudwatch
+                .put_dashboard()
+                .dashboard_name(name)
+                .dashboard_body(&body)
+                .send()
+        },
+    )
+    .await
+    .map(|_| ())
+}
+
+/// Deletes the dashboard; one already gone is fine.
+pub async fn delete_dashboard(ctx: &AwsContext, name: &str) -> Result<(), AwsError> {
+    match call(
+        &ctx.retry,
+        Op::new("cloudwatch", "DeleteDashboards", name),
+        || {
+            ctx.cloudwatch
+                .delete_dashboards()
+                .dashboard_names(name)
+                .send()
+        },
+    )
+    .await
+    {
+        Err(e) if e.is_not_found() => Ok(()),
+        r => r.map(|_| ()),
+    }
 }

@@ -1,5 +1,6 @@
 //! The pipeline's alert children (SNS topic, its policy and email subscriptions,
-//! EventBridge rules and their targets, bucket size alarms, the monthly budget) mapped to
+//! EventBridge rules and their targets, bucket size alarms, the dashboard, the monthly
+//! budget) mapped to
 //! `crate::aws::{sns, events, cloudwatch, budgets}` calls, for
 //! the pipeline's [`Backend`](super::engine::Backend). It decides nothing the engine
 //! decides (ownership, order, lost answers).
@@ -68,12 +69,14 @@ impl Alerts<'_> {
         let mut rules: Vec<String> = Vec::new();
         let mut alarms: Vec<String> = Vec::new();
         let mut budget_keys: Vec<(String, String)> = Vec::new();
+        let mut dashboards: Vec<String> = Vec::new();
         for c in self.known() {
             let name = &c.key.name;
             match c.key.kind {
                 Kind::SnsTopic if !topics.contains(name) => topics.push(name.clone()),
                 Kind::EventRule if !rules.contains(name) => rules.push(name.clone()),
                 Kind::MetricAlarm if !alarms.contains(name) => alarms.push(name.clone()),
+                Kind::Dashboard if !dashboards.contains(name) => dashboards.push(name.clone()),
                 Kind::Budget => {
                     let k = (c.key.owner.clone(), name.clone());
                     if !budget_keys.contains(&k) {
@@ -112,12 +115,24 @@ impl Alerts<'_> {
             futures::future::join_all(budget_keys.iter().map(|k| async move {
                 budgets::read(ctx, &k.0, &k.1).await.map(|o| (k.clone(), o))
             }));
-        let (ts, rs, als, bs) = futures::join!(topic_reads, rule_reads, alarm_reads, budget_reads);
+        let dashboard_reads = futures::future::join_all(dashboards.iter().map(|d| async move {
+            cloudwatch::read_dashboard(ctx, d)
+                .await
+                .map(|o| (d.clone(), o))
+        }));
+        let (ts, rs, als, bs, ds) = futures::join!(
+            topic_reads,
+            rule_reads,
+            alarm_reads,
+            budget_reads,
+            dashboard_reads
+        );
         Ok(ObservedAlerts {
             topics: ts.into_iter().collect::<Result<_, _>>()?,
             rules: rs.into_iter().collect::<Result<_, _>>()?,
             alarms: als.into_iter().collect::<Result<_, _>>()?,
             budgets: bs.into_iter().collect::<Result<_, _>>()?,
+            dashboards: ds.into_iter().collect::<Result<_, _>>()?,
         })
     }
 
@@ -200,6 +215,8 @@ impl Alerts<'_> {
                     _ => Ok(()),
                 }
             }
+            // The identity is in the body: writing it is the tagging.
+            Spec::Dashboard(want) => cloudwatch::put_dashboard(ctx, &key.name, want).await,
             Spec::Budget(want) => {
                 // After a create whose answer was lost there is no read: read it now.
                 let have = match observed {
@@ -248,6 +265,7 @@ impl Alerts<'_> {
             }
             Kind::MetricAlarm => cloudwatch::delete(ctx, &key.name).await,
             Kind::Budget => budgets::delete(ctx, &key.owner, &key.name).await,
+            Kind::Dashboard => cloudwatch::delete_dashboard(ctx, &key.name).await,
             _ => return Err(refused("A pipeline alert has no child of this kind.")),
         };
         r.map_err(OpError::from)
@@ -271,6 +289,10 @@ impl Alerts<'_> {
             Kind::Budget => budgets::read(self.ctx, &key.owner, &key.name)
                 .await?
                 .map(|b| b.tags)
+                .unwrap_or_default(),
+            Kind::Dashboard => cloudwatch::read_dashboard(self.ctx, &key.name)
+                .await?
+                .map(|d| d.tags)
                 .unwrap_or_default(),
             _ => BTreeMap::new(),
         })

@@ -90,6 +90,28 @@ class CborTest(unittest.TestCase):
         _, _, out = call("DescribeAlarms", {"AlarmNames": [self.name]})
         self.assertEqual(out["MetricAlarms"], [])
 
+    def test_dashboard_round_trip_and_missing_dashboards(self):
+        name = unique("dash")
+        body = ('{"widgets":[{"type":"text","x":0,"y":0,"width":12,"height":6,'
+                '"properties":{"markdown":"`flywheel:owner=abc`"}}]}')
+        status, _, out = call("PutDashboard", {"DashboardName": name, "DashboardBody": body})
+        self.assertEqual(status, 200, out)
+        self.assertEqual(out.get("DashboardValidationMessages", []), [])
+        status, _, out = call("GetDashboard", {"DashboardName": name})
+        self.assertEqual(status, 200, out)
+        self.assertEqual(out["DashboardName"], name)
+        self.assertEqual(out["DashboardBody"], body)
+        self.assertTrue(out["DashboardArn"].endswith(f":dashboard/{name}"), out)
+        status, _, _ = call("DeleteDashboards", {"DashboardNames": [name]})
+        self.assertEqual(status, 200)
+        # A dashboard that does not exist: ResourceNotFound, as AWS answers (404).
+        for op, params in (("GetDashboard", {"DashboardName": name}),
+                           ("DeleteDashboards", {"DashboardNames": [name]})):
+            status, _, out = call(op, params)
+            self.assertEqual((status, out["Error"]["Code"]), (404, "ResourceNotFound"), op)
+        status, _, out = call("PutDashboard", {"DashboardName": name, "DashboardBody": "{"})
+        self.assertEqual(status, 400, out)
+
     def test_errors_keep_their_status_and_code(self):
         # An injected fault (control.py) is answered in JSON 1.0 form behind the translation.
         fault = add_fault(operation="DescribeAlarms", match=self.name, status=400,

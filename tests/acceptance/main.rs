@@ -43,6 +43,7 @@ mod pipeline;
 mod pipeline_alerts;
 mod pipeline_buckets;
 mod pipeline_budget;
+mod pipeline_dashboard;
 mod pipeline_ownership;
 mod pipeline_role;
 mod policy_lint;

@@ -12,6 +12,7 @@ use serde_json::Value;
 use super::alarm::{self, SizeAlarm};
 use super::budget::{self, Budget};
 use super::crawler::{self, DesiredCrawler, ObservedCrawler};
+use super::dashboard::{self, Dashboard};
 use super::job::{JobDefinition, ObservedJob};
 use super::policy;
 use super::tags::Tags;
@@ -71,6 +72,8 @@ pub enum Kind {
     /// The monthly cost budget with its notifications: `owner` the account, `name` the
     /// budget (terraform-provider-aws's ID is `<account>:<name>`).
     Budget,
+    /// The pipeline's CloudWatch dashboard, named by the dashboard.
+    Dashboard,
 }
 
 impl Kind {
@@ -102,6 +105,7 @@ impl Kind {
             Kind::EventTarget => "aws_cloudwatch_event_target",
             Kind::MetricAlarm => "aws_cloudwatch_metric_alarm",
             Kind::Budget => "aws_budgets_budget",
+            Kind::Dashboard => "aws_cloudwatch_dashboard",
         }
     }
 
@@ -116,6 +120,7 @@ impl Kind {
                 | Kind::EventTarget
                 | Kind::MetricAlarm
                 | Kind::Budget
+                | Kind::Dashboard
         )
     }
 
@@ -340,6 +345,8 @@ pub enum Spec {
     MetricAlarm(SizeAlarm),
     /// The monthly cost budget, wanted or read.
     Budget(Budget),
+    /// The dashboard, wanted or read; its tags are the identity its body carries.
+    Dashboard(Dashboard),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -367,6 +374,7 @@ impl Spec {
             Spec::JobTrigger { trigger } | Spec::CrawlerTrigger(trigger) => Some(&trigger.tags),
             Spec::MetricAlarm(a) => Some(&a.tags),
             Spec::Budget(b) => Some(&b.tags),
+            Spec::Dashboard(d) => Some(&d.tags),
             Spec::Crawler(c) => Some(&c.tags),
             Spec::Encryption { .. }
             | Spec::EncryptionKept

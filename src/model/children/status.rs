@@ -323,6 +323,7 @@ pub fn compare(want: &Spec, observed: Option<&Spec>) -> Status {
         }
         (Spec::MetricAlarm(w), Spec::MetricAlarm(h)) => alarm::differences(w, h),
         (Spec::Budget(w), Spec::Budget(h)) => budget::differences(w, h),
+        (Spec::Dashboard(w), Spec::Dashboard(h)) => dashboard::differences(w, h),
         _ => Some("of a different kind".into()),
     };
     match why {

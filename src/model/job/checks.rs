@@ -88,6 +88,16 @@ pub fn check_auto_scaling(version: &str) -> Result<(), String> {
     }
 }
 
+/// Glue's observability metrics need Glue 4.0 or later.
+pub fn check_observability_metrics(version: &str) -> Result<(), String> {
+    match version_number(version) {
+        Some(v) if v >= (4, 0) => Ok(()),
+        _ => Err(format!(
+            "observability metrics need Glue 4.0 or later, but glue_version is {version:?}"
+        )),
+    }
+}
+
 /// The worker type must exist in the Glue version. Only called once both are valid alone.
 pub fn check_compatibility(worker_type: &str, version: &str) -> Result<(), String> {
     let min = worker_type_rule(worker_type)?;
@@ -150,6 +160,11 @@ pub fn check_argument(key: &str, value: &str) -> Result<(), String> {
     if key == ARG_AUTO_SCALING {
         return Err(format!(
             "{key} is set by the `auto_scaling` attribute; set `auto_scaling = true` instead"
+        ));
+    }
+    if key == ARG_OBSERVABILITY {
+        return Err(format!(
+            "{key} is set by the `observability_metrics` attribute; set `observability_metrics = true` instead"
         ));
     }
     match key {

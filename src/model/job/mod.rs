@@ -86,6 +86,9 @@ pub const ARG_TEMP_DIR: &str = "--TempDir";
 pub const ARG_BOOKMARK: &str = "--job-bookmark-option";
 /// Set by `auto_scaling`, never in `arguments`.
 pub const ARG_AUTO_SCALING: &str = "--enable-auto-scaling";
+/// Glue's observability metrics (job runs succeeded and failed, for the pipeline's
+/// dashboard), Glue 4.0 and later; set by `observability_metrics`, never in `arguments`.
+pub const ARG_OBSERVABILITY: &str = "--enable-observability-metrics";
 /// Continuous-logging arguments Glue 5.0 deprecates.
 pub const GLUE5_DEPRECATED_ARGUMENTS: [&str; 5] = [
     ARG_CONTINUOUS_LOG,
@@ -254,13 +257,15 @@ pub fn default_arguments(env: &Environment, glue_version: &str) -> BTreeMap<Stri
 #[derive(Clone, Debug, Default)]
 pub struct AttributeArguments<'a> {
     pub auto_scaling: bool,
+    pub observability_metrics: bool,
     pub spark_conf: Option<&'a BTreeMap<String, String>>,
     /// The uploaded files' S3 paths, in order.
     pub extra_py_files: &'a [String],
 }
 
 /// Defaults overlaid by the user's arguments, plus those other attributes write
-/// (`--enable-auto-scaling`, `--conf`, `--extra-py-files`): exactly what Glue is sent.
+/// (`--enable-auto-scaling`, `--enable-observability-metrics`, `--conf`,
+/// `--extra-py-files`): exactly what Glue is sent.
 pub fn effective_arguments(
     env: &Environment,
     glue_version: &str,
@@ -271,6 +276,9 @@ pub fn effective_arguments(
     out.extend(user.iter().map(|(k, v)| (k.clone(), v.clone())));
     if from_attributes.auto_scaling {
         out.insert(ARG_AUTO_SCALING.into(), "true".into());
+    }
+    if from_attributes.observability_metrics {
+        out.insert(ARG_OBSERVABILITY.into(), "true".into());
     }
     if let Some(conf) = from_attributes.spark_conf.and_then(spark_conf::render) {
         out.insert(spark_conf::ARG_CONF.into(), conf);
@@ -287,6 +295,13 @@ pub fn spark_conf_of(arguments: &BTreeMap<String, String>) -> BTreeMap<String, S
         .get(spark_conf::ARG_CONF)
         .map(|v| spark_conf::parse(v))
         .unwrap_or_default()
+}
+
+/// Whether the arguments Glue holds turn the observability metrics on.
+pub fn observability_metrics_of(arguments: &BTreeMap<String, String>) -> bool {
+    arguments
+        .get(ARG_OBSERVABILITY)
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"))
 }
 
 /// Whether the arguments Glue holds turn auto scaling on.
@@ -310,8 +325,8 @@ pub fn user_arguments(
 ) -> BTreeMap<String, String> {
     all.iter()
         .filter(|(k, v)| {
-            if *k == ARG_AUTO_SCALING || *k == spark_conf::ARG_CONF {
-                return false; // `auto_scaling`, `spark_conf`
+            if *k == ARG_AUTO_SCALING || *k == ARG_OBSERVABILITY || *k == spark_conf::ARG_CONF {
+                return false; // `auto_scaling`, `observability_metrics`, `spark_conf`
             }
             if *k == extra_files::ARG_EXTRA_PY_FILES
                 && !prior_user.is_some_and(|p| p.contains_key(*k))
@@ -530,6 +545,7 @@ pub struct JobSettings {
     pub max_concurrent_runs: Option<i64>,
     pub job_run_queuing_enabled: Option<bool>,
     pub auto_scaling: Option<bool>,
+    pub observability_metrics: Option<bool>,
     pub security_configuration: Option<String>,
     pub connections: Vec<String>,
     /// Rendered into `--conf`.
@@ -613,6 +629,7 @@ pub fn expand(
             &settings.arguments,
             &AttributeArguments {
                 auto_scaling: settings.auto_scaling.unwrap_or(false),
+                observability_metrics: settings.observability_metrics.unwrap_or(false),
                 spark_conf: Some(&settings.spark_conf),
                 extra_py_files: &settings
                     .extra_py_files
@@ -1168,6 +1185,29 @@ mod tests {
             .contains("auto_scaling"));
         assert!(check_auto_scaling("3.0").is_ok());
         assert!(check_auto_scaling("2.0").unwrap_err().contains("3.0"));
+    }
+
+    #[test]
+    fn observability_metrics_are_an_argument_that_is_never_the_users() {
+        let e = env();
+        let on = AttributeArguments {
+            observability_metrics: true,
+            ..Default::default()
+        };
+        let all = effective_arguments(&e, "4.0", &BTreeMap::new(), &on);
+        assert_eq!(all[ARG_OBSERVABILITY], "true");
+        assert!(observability_metrics_of(&all));
+        assert!(user_arguments(&all, None, true).is_empty());
+        let off = effective_arguments(&e, "4.0", &BTreeMap::new(), &Default::default());
+        assert!(!observability_metrics_of(&off));
+        assert!(check_argument(ARG_OBSERVABILITY, "true")
+            .unwrap_err()
+            .contains("observability_metrics"));
+        assert!(check_observability_metrics("4.0").is_ok());
+        assert!(check_observability_metrics("5.1").is_ok());
+        assert!(check_observability_metrics("3.0")
+            .unwrap_err()
+            .contains("4.0"));
     }
 
     #[test]

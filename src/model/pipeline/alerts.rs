@@ -53,6 +53,8 @@ pub struct AlertSettings {
     pub storage_threshold_gib: BTreeMap<BucketRole, f64>,
     /// A monthly AWS Budget on the pipeline's tagged cost, in USD.
     pub monthly_budget_usd: Option<f64>,
+    /// A CloudWatch dashboard for the pipeline.
+    pub dashboard: bool,
 }
 
 impl Default for AlertSettings {
@@ -67,6 +69,7 @@ impl Default for AlertSettings {
             name_pattern: None,
             storage_threshold_gib: BTreeMap::new(),
             monthly_budget_usd: None,
+            dashboard: false,
         }
     }
 }
@@ -160,6 +163,11 @@ pub fn rule_name(s: &Settings, kind: RuleKind) -> String {
 /// `<name>-<environment>-<data|assets|analysis>-size`.
 pub fn alarm_name(s: &Settings, role: BucketRole) -> String {
     format!("{}-{}-size", alert_base(s), role.key())
+}
+
+/// `<name>-<environment>`, the dashboard's name.
+pub fn dashboard_name(s: &Settings) -> String {
+    alert_base(s)
 }
 
 /// `<name>-<environment>-monthly`.
@@ -367,6 +375,31 @@ pub fn alert_children(s: &Settings, a: &AlertSettings, env: &Env, tags: &Tags) -
             )),
         });
     }
+    if a.dashboard {
+        let buckets: Vec<crate::model::dashboard::BucketSeries> = BucketRole::ALL
+            .into_iter()
+            .map(|role| crate::model::dashboard::BucketSeries {
+                name: bucket_name(s, role),
+                storage_types: crate::model::alarm::storage_types(intelligent_tiering(
+                    s.bucket(role),
+                    role,
+                )),
+            })
+            .collect();
+        let base = alert_base(s);
+        out.push(Child {
+            key: ChildKey::top(Kind::Dashboard, &dashboard_name(s)),
+            spec: Spec::Dashboard(crate::model::dashboard::desired(
+                &crate::model::dashboard::Inputs {
+                    base: &base,
+                    region: &env.region,
+                    name_pattern: &pattern,
+                    buckets: &buckets,
+                    owner_id: s.owner_id.as_deref(),
+                },
+            )),
+        });
+    }
     if let Some(usd) = a.monthly_budget_usd {
         out.push(Child {
             key: ChildKey::new(Kind::Budget, &env.account, &budget_name(s)),
@@ -491,5 +524,6 @@ pub fn check_alert_names(s: &Settings) -> Vec<String> {
             )
         })
         .chain(crate::model::budget::check_name(&budget_name(s)).err())
+        .chain(crate::model::dashboard::check_name(&dashboard_name(s)).err())
         .collect()
 }

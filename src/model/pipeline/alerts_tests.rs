@@ -486,3 +486,43 @@ fn a_monthly_budget_filters_on_the_identity_notifies_the_topic_and_may_publish()
     assert!(!d.children.iter().any(|c| c.key.kind == Kind::Budget));
     assert!(!format!("{:?}", d.children).contains("budgets.amazonaws.com"));
 }
+
+#[test]
+fn a_dashboard_finds_jobs_by_the_pattern_shows_every_bucket_and_carries_the_identity() {
+    let (s, env) = with_alerts(AlertSettings {
+        dashboard: true,
+        ..Default::default()
+    });
+    let d = expand(&s, &env);
+    let key = ChildKey::top(Kind::Dashboard, "omc-flywheel-prod");
+    let Some(Child {
+        spec: Spec::Dashboard(dash),
+        ..
+    }) = d.child(&key)
+    else {
+        panic!("a dashboard: {:?}", keys(&d))
+    };
+    let body = dash.body.to_string();
+    for role in BucketRole::ALL {
+        let bucket = bucket_name(&s, role);
+        assert!(
+            body.contains(&format!("\"BucketName\",\"{bucket}\"")),
+            "{bucket}: {body}"
+        );
+    }
+    assert!(body.contains("JobName=omc-flywheel-prod'"), "{body}");
+    assert_eq!(dash.tags.get(ownership::OWNER_TAG), s.owner_id.as_ref());
+    assert!(managed_objects(&d, &env)
+        .iter()
+        .any(|o| o.kind == "aws_cloudwatch_dashboard"
+            && o.arn
+                == Arn::Known(
+                    "arn:aws:cloudwatch::239083076653:dashboard/omc-flywheel-prod".into()
+                )));
+    // Off by default.
+    let (s, env) = with_alerts(AlertSettings::default());
+    assert!(!expand(&s, &env)
+        .children
+        .iter()
+        .any(|c| c.key.kind == Kind::Dashboard));
+}

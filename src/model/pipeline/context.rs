@@ -64,6 +64,11 @@ pub fn managed_objects(d: &Desired, env: &Env) -> Vec<Object> {
                     "arn:{}:cloudwatch:{}:{}:alarm:{}",
                     env.partition, env.region, env.account, c.key.name
                 )),
+                // Dashboards are global: no region in the ARN.
+                Kind::Dashboard => Some(format!(
+                    "arn:{}:cloudwatch::{}:dashboard/{}",
+                    env.partition, env.account, c.key.name
+                )),
                 Kind::Budget => Some(crate::model::budget::arn(
                     &env.partition,
                     &c.key.owner,

@@ -81,6 +81,8 @@ pub struct ObservedAlerts {
     pub alarms: BTreeMap<String, Option<crate::model::alarm::SizeAlarm>>,
     /// Budgets, by account and name.
     pub budgets: BTreeMap<(String, String), Option<crate::model::budget::Budget>>,
+    /// Dashboards, by name.
+    pub dashboards: BTreeMap<String, Option<crate::model::dashboard::Dashboard>>,
 }
 
 /// Everything read for one pipeline (`None`: the object does not exist).
@@ -273,6 +275,14 @@ fn observed_alerts(d: &Desired, o: &ObservedAlerts, out: &mut BTreeMap<ChildKey,
             out.insert(
                 ChildKey::new(Kind::Budget, account, name),
                 Spec::Budget(b.clone()),
+            );
+        }
+    }
+    for (name, d) in &o.dashboards {
+        if let Some(d) = d {
+            out.insert(
+                ChildKey::top(Kind::Dashboard, name),
+                Spec::Dashboard(d.clone()),
             );
         }
     }

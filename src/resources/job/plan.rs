@@ -183,6 +183,7 @@ pub(super) fn plan(
         Value::Null => config.schedule_enabled,
         _ => or_default(&config.schedule_enabled, true),
     };
+    s.observability_metrics = or_default(&config.observability_metrics, false);
 
     s.role_arn = match &env {
         Some(e) => Value::Value(e.role_arn.clone()),
@@ -260,21 +261,29 @@ pub(super) fn plan(
         &user_args,
         &s.glue_version,
         &s.auto_scaling,
+        &s.observability_metrics,
         &spark_conf,
         &extra_locations,
     ) {
-        (Some(e), Ok(a), Value::Value(v), Value::Value(scaling), Ok(conf), Some(extra)) => {
-            to_map(&model::effective_arguments(
-                e,
-                v,
-                &a.clone().unwrap_or_default(),
-                &model::AttributeArguments {
-                    auto_scaling: *scaling,
-                    spark_conf: conf.as_ref(),
-                    extra_py_files: extra,
-                },
-            ))
-        }
+        (
+            Some(e),
+            Ok(a),
+            Value::Value(v),
+            Value::Value(scaling),
+            Value::Value(observe),
+            Ok(conf),
+            Some(extra),
+        ) => to_map(&model::effective_arguments(
+            e,
+            v,
+            &a.clone().unwrap_or_default(),
+            &model::AttributeArguments {
+                auto_scaling: *scaling,
+                observability_metrics: *observe,
+                spark_conf: conf.as_ref(),
+                extra_py_files: extra,
+            },
+        )),
         _ => Value::Unknown,
     };
     // What Glue holds beyond the configuration is planned away, so the plan shows it. A
@@ -357,6 +366,7 @@ pub(super) fn plan(
             max_concurrent_runs: Some(s.max_concurrent_runs.as_ref_option()?.as_i64()?),
             job_run_queuing_enabled: Some(*s.job_run_queuing_enabled.as_ref_option()?),
             auto_scaling: Some(*s.auto_scaling.as_ref_option()?),
+            observability_metrics: Some(*s.observability_metrics.as_ref_option()?),
             security_configuration: known_str(&config.security_configuration).ok()?,
             connections: match &config.connections {
                 Value::Value(l) => l
@@ -393,7 +403,7 @@ pub(super) fn plan(
 
 /// The first attribute of `config` that is not known, by path.
 pub(super) fn unknown_attribute(config: &State) -> Option<AttributePath> {
-    let top: [(&'static str, bool); 28] = [
+    let top: [(&'static str, bool); 29] = [
         ("name", config.name.is_unknown()),
         ("pipeline", config.pipeline.is_unknown()),
         ("role_arn", config.role_arn.is_unknown()),
@@ -424,6 +434,10 @@ pub(super) fn unknown_attribute(config: &State) -> Option<AttributePath> {
             config.job_run_queuing_enabled.is_unknown(),
         ),
         ("auto_scaling", config.auto_scaling.is_unknown()),
+        (
+            "observability_metrics",
+            config.observability_metrics.is_unknown(),
+        ),
         (
             "security_configuration",
             config.security_configuration.is_unknown(),

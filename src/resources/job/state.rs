@@ -72,6 +72,8 @@ pub struct State {
     #[serde(default)]
     pub auto_scaling: Value<bool>,
     #[serde(default)]
+    pub observability_metrics: Value<bool>,
+    #[serde(default)]
     pub security_configuration: Value<String>,
     #[serde(default)]
     pub connections: Value<Vec<Value<String>>>,
@@ -264,6 +266,7 @@ pub(super) async fn read_state(
     s.max_concurrent_runs = num(job.max_concurrent_runs());
     s.job_run_queuing_enabled = Value::Value(job.job_run_queuing_enabled.unwrap_or(false));
     s.auto_scaling = Value::Value(model::auto_scaling_of(&job.default_arguments));
+    s.observability_metrics = Value::Value(model::observability_metrics_of(&job.default_arguments));
     s.security_configuration =
         opt_value(job.security_configuration.clone().filter(|c| !c.is_empty()));
     // None reads as null, unless the configuration wrote an empty list.
@@ -530,6 +533,7 @@ mod tests {
             "max_concurrent_runs",
             "job_run_queuing_enabled",
             "auto_scaling",
+            "observability_metrics",
             "security_configuration",
             "connections",
             "spark_conf",

@@ -440,6 +440,16 @@ fn validate_run_settings(
             }
         }
     }
+    if let (Value::Value(true), Some(v)) = (&config.observability_metrics, version) {
+        if let Err(e) = model::check_observability_metrics(v) {
+            attr_error(
+                diags,
+                AttributePath::new("observability_metrics"),
+                "Observability metrics not available",
+                e,
+            );
+        }
+    }
     if let (Value::Value(true), Some(v)) = (&config.auto_scaling, version) {
         if let Err(e) = model::check_auto_scaling(v) {
             attr_error(
@@ -605,6 +615,13 @@ pub(crate) mod tests {
                 Box::new(|s| {
                     s.auto_scaling = Value::Value(true);
                     s.glue_version = Value::Value("2.0".into());
+                }),
+            ),
+            (
+                "observability_metrics",
+                Box::new(|s| {
+                    s.observability_metrics = Value::Value(true);
+                    s.glue_version = Value::Value("3.0".into());
                 }),
             ),
             (

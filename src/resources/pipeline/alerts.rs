@@ -32,6 +32,9 @@ pub struct AlertsBlock {
     pub storage_threshold_gb: Value<BTreeMap<String, Value<Number>>>,
     #[serde(default)]
     pub monthly_budget_usd: Value<Number>,
+    /// Null: false.
+    #[serde(default)]
+    pub dashboard: Value<bool>,
 }
 
 pub(super) fn alerts_block() -> NestedBlock {
@@ -47,6 +50,7 @@ pub(super) fn alerts_block() -> NestedBlock {
             ("long_running_minutes", attr(number(), Optional, "Alert on Glue's `Glue Job Run Status` event for the pipeline's jobs: minutes (1 to 2880) after which a run still going is reported. Glue sends that event only for jobs with NotifyDelayAfter, which `long_running_minutes` on `flywheel_job` sets: pass this value to each job (`long_running_minutes = flywheel_pipeline.<name>.alerts[0].long_running_minutes`; the `context` cannot carry it, see the monitoring guide).")),
             ("storage_threshold_gb", attr(number_map(), Optional, "A CloudWatch alarm per bucket on its size, keyed by `data`, `assets` or `analysis`, in GiB (1024³ bytes) above 0: `{ data = 5000 }`. The alarm (`<name>-<environment>-<key>-size`) watches S3's daily `BucketSizeBytes` summed over every storage type the bucket uses (Standard, and the Intelligent-Tiering tiers when the bucket moves objects there), and publishes to the topic when a day's size is above the threshold. A missing day is not a breach: S3 reports the metric once a day, late.")),
             ("monthly_budget_usd", attr(number(), Optional, "An AWS Budget (`<name>-<environment>-monthly`) on the pipeline's monthly cost, in USD (at least 1): it notifies the topic when actual cost passes 80% of the limit and when the month's forecast passes 100%. It counts the cost of what carries the pipeline's identity: `flywheel:owner` (its buckets, database, role) or `flywheel:pipeline-owner` (its jobs and crawlers). Both tag keys must be activated as cost allocation tags in the Billing console, or the budget sees no cost; see the monitoring guide. The topic policy lets `budgets.amazonaws.com` publish for this account's budgets.")),
+            ("dashboard", attr(bool(), Optional, "`true`: a CloudWatch dashboard `<name>-<environment>` with, per job, runs succeeded and failed, elapsed time and data read and written (Glue job metrics, found by `name_pattern` with metric search expressions, so new jobs appear without a change), each crawler's last log line (how its last run ended), and each bucket's size. Runs succeeded and failed are Glue observability metrics: set `observability_metrics = true` on the jobs (Glue 4.0 and later). Dashboards take no tags: the pipeline's identity is written in its first (text) widget. Default `false`.")),
             ("name_pattern", attr(string(), Optional, "EventBridge `wildcard` on job and crawler names that selects this pipeline's: `*` matches any characters. Default `*<name>-<environment>*` (`*<name>*` without `environment`), which matches jobs named after the pipeline such as `etl-<name>-<environment>-compaction`. A job or crawler whose name does not match is not watched.")),
         ],
         [],
@@ -171,6 +175,7 @@ pub(super) fn alert_settings(a: &AlertsBlock) -> Result<AlertSettings, Unknown> 
             Value::Null => BTreeMap::new(),
             Value::Unknown => return Err(Unknown),
         },
+        dashboard: known_bool(&a.dashboard, false)?,
         monthly_budget_usd: match &a.monthly_budget_usd {
             Value::Value(n) => Some(n.0),
             Value::Null => None,
@@ -211,6 +216,7 @@ pub(super) fn unknown_alert_paths(a: &Value<AlertsBlock>, check: &mut dyn FnMut(
                 "alerts.monthly_budget_usd".into(),
                 a.monthly_budget_usd.is_unknown(),
             );
+            check("alerts.dashboard".into(), a.dashboard.is_unknown());
             check(
                 "alerts.storage_threshold_gb".into(),
                 match &a.storage_threshold_gb {
@@ -230,6 +236,7 @@ pub(super) fn alert_path(key: &ChildKey, created_topic: bool) -> AttributePath {
         Kind::SnsSubscription => at("email_subscriptions"),
         Kind::MetricAlarm => at("storage_threshold_gb"),
         Kind::Budget => at("monthly_budget_usd"),
+        Kind::Dashboard => at("dashboard"),
         Kind::SnsTopic | Kind::SnsTopicPolicy if !created_topic => at("sns_topic_arn"),
         _ => AttributePath::new("alerts"),
     }

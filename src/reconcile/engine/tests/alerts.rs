@@ -95,3 +95,39 @@ fn a_budget_of_the_same_name_is_not_taken_over() {
     let seen = [(c.key.clone(), budget_child(tags(Some(OURS))).spec)].into();
     assert!(alert_refusal(&c, &seen, &updating(), true).is_none());
 }
+
+#[test]
+fn a_dashboard_without_this_identity_in_its_body_is_not_taken_over() {
+    use crate::model::dashboard;
+    let want = |owner: &str| {
+        Spec::Dashboard(dashboard::desired(&dashboard::Inputs {
+            base: "omc-flywheel-prod",
+            region: "us-east-1",
+            name_pattern: "*omc-flywheel-prod*",
+            buckets: &[],
+            owner_id: Some(owner),
+        }))
+    };
+    let c = Child {
+        key: ChildKey::top(Kind::Dashboard, "omc-flywheel-prod"),
+        spec: want(OURS),
+    };
+    for theirs in [
+        want(THEIRS),
+        Spec::Dashboard(dashboard::observed(r#"{"widgets":[]}"#)),
+    ] {
+        let seen = [(c.key.clone(), theirs.clone())].into();
+        assert!(
+            matches!(
+                alert_refusal(&c, &seen, &updating(), false),
+                Some(Failure::NotOurs {
+                    why: Refusal::Exists,
+                    ..
+                })
+            ),
+            "{theirs:?}"
+        );
+    }
+    let seen = [(c.key.clone(), want(OURS))].into();
+    assert!(alert_refusal(&c, &seen, &updating(), false).is_none());
+}
