@@ -25,8 +25,9 @@
 #   GPG_PASSPHRASE       passphrase of the signing key, if it has one
 #   SOURCE_DATE_EPOCH    timestamp stored in the zips (default: the commit time of HEAD)
 #
-# Profile: the release profile is tuned here through cargo's CARGO_PROFILE_RELEASE_* variables
-# (each may be overridden from the environment); see docs/guides/publishing.md for the numbers.
+# Profile: Cargo.toml's [profile.release] is the one place it is decided (a
+# CARGO_PROFILE_RELEASE_* variable still overrides it, as in any cargo build); see
+# docs/guides/publishing.md for the numbers.
 set -euo pipefail
 shopt -s inherit_errexit
 
@@ -53,13 +54,6 @@ VERSION="$cargo_version"
 DIST_DIR="${DIST_DIR:-$ROOT/dist}"
 RELEASE_TARGET_DIR="${RELEASE_TARGET_DIR:-$HOME/.cache/$NAME/release-target}"
 RELEASE_PLATFORMS="${RELEASE_PLATFORMS:-linux_amd64}"
-
-# Release profile (Cargo.toml has none): strip symbols (about a fifth of the binary),
-# default codegen units, no cross-crate LTO (thin LTO measured no faster and 5% larger).
-# Changing any of these recompiles everything once. Numbers: docs/guides/publishing.md.
-export CARGO_PROFILE_RELEASE_STRIP="${CARGO_PROFILE_RELEASE_STRIP:-true}"
-export CARGO_PROFILE_RELEASE_LTO="${CARGO_PROFILE_RELEASE_LTO:-false}"
-export CARGO_PROFILE_RELEASE_CODEGEN_UNITS="${CARGO_PROFILE_RELEASE_CODEGEN_UNITS:-16}"
 
 triple_of() {
   case "$1" in
