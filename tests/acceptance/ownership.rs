@@ -626,6 +626,8 @@ impl Upgrade {
         use aws_sdk_glue::types::*;
         let tags: std::collections::HashMap<String, String> =
             Self::old_tags().into_iter().collect();
+        // The crawler names the role: on a fresh emulator no other test has made it yet.
+        ensure_role(aws, FIXTURE_ROLE).await?;
         create_bucket(aws, &self.bucket).await?;
         let key = format!("scripts/{}.py", self.job);
         aws.s3
