@@ -135,6 +135,12 @@ impl Provider for FlywheelProvider {
             "caller_identity".into(),
             Box::new(CallerIdentityDataSource::new(self.ctx.clone())),
         );
+        m.insert(
+            "pipeline".into(),
+            Box::new(crate::data_sources::pipeline::PipelineDataSource::new(
+                self.ctx.clone(),
+            )),
+        );
         Some(m)
     }
 

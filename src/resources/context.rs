@@ -52,3 +52,19 @@ pub fn attribute_type() -> AttributeType {
 
 /// Markdown description of the context's fields, shared by every schema that uses it.
 pub const DESCRIPTION: &str = "The environment this object belongs to: pass `flywheel_pipeline.<name>.context`. An object with `role_arn` (the Glue role), `database` (the catalog database), `data_bucket`, `assets_bucket`, `analysis_bucket` (bucket names), `scripts_prefix` (key prefix for job scripts in the assets bucket, e.g. `scripts/`), `temp_dir` and `spark_event_logs_path` (`s3://` URIs), and `tags` (added to every object).";
+
+/// The Terraform value of a model context.
+pub fn value_of(c: &crate::model::pipeline::Context) -> PipelineContextValue {
+    let s = |v: &str| Value::Value(v.to_string());
+    PipelineContextValue {
+        role_arn: s(&c.role_arn),
+        database: s(&c.database),
+        data_bucket: s(&c.data_bucket),
+        assets_bucket: s(&c.assets_bucket),
+        analysis_bucket: s(&c.analysis_bucket),
+        scripts_prefix: s(&c.scripts_prefix),
+        temp_dir: s(&c.temp_dir),
+        spark_event_logs_path: s(&c.spark_event_logs_path),
+        tags: crate::values::to_map(&c.tags),
+    }
+}

@@ -44,6 +44,7 @@ mod pipeline_alerts;
 mod pipeline_buckets;
 mod pipeline_budget;
 mod pipeline_dashboard;
+mod pipeline_data_source;
 mod pipeline_ownership;
 mod pipeline_role;
 mod policy_lint;

@@ -689,6 +689,12 @@ async fn pipeline_alerts_lifecycle() {
     TestCase::new()
         .step(Step::config(without.clone()))
         .step(step_add)
+        // Import reads the alerts block back from the objects (the topic, rules, alarms,
+        // budget and dashboard under the pipeline's names), and plans no change.
+        .step(Step::import_state_verify(ImportStateVerify::new(ADDR)))
+        .step(Step::import_state_verify(
+            ImportStateVerify::new(ADDR).import_block(),
+        ))
         .step(drift_rule_deleted)
         .step(drift_pattern)
         .step(drift_policy)
@@ -811,6 +817,113 @@ async fn pipeline_alerts_do_not_take_over_an_alarm_of_the_same_name() {
                     .alarm_names(&alarm)
                     .send()
                     .await?;
+                crate::pipeline::check_nothing_left(&ctx.aws, &n, false).await
+            }
+        })
+        .run()
+        .await;
+}
+
+/// The topic a rule's one target publishes to, in the emulator.
+async fn rule_target(aws: &Clients, rule: &str) -> Result<Option<String>> {
+    let out = aws
+        .events
+        .list_targets_by_rule()
+        .rule(rule)
+        .send()
+        .await
+        .with_context(|| format!("ListTargetsByRule {rule}"))?;
+    Ok(out.targets().first().map(|t| t.arn().to_string()))
+}
+
+/// Alerts to an existing topic: the rules publish to it, import finds it through the
+/// rules' targets and reads the block back (the long-run minutes from the rule), and
+/// destroy leaves the topic and its owner's subscription.
+#[tokio::test]
+#[ignore = "acceptance: needs TF_ACC=1 and the emulator; run with --include-ignored"]
+async fn pipeline_alerts_to_an_existing_topic_import_and_leave_it() {
+    if !acceptance_enabled("pipeline_alerts_to_an_existing_topic_import_and_leave_it") {
+        return;
+    }
+    let n = Names::new("fw-alre");
+    let account = emulator_account_id().await.expect("account");
+    let a = std::rc::Rc::new(alert_names(&n, &account));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let script = dir.path().join("etl.py");
+    std::fs::write(&script, "print('etl')\n").expect("script");
+    let script = script.display().to_string();
+    let aws = clients().await;
+    let topic = aws
+        .sns
+        .create_topic()
+        .name(format!("{}-oncall", n.name))
+        .send()
+        .await
+        .expect("someone's topic")
+        .topic_arn()
+        .expect("topic ARN")
+        .to_string();
+    aws.sns
+        .subscribe()
+        .topic_arn(&topic)
+        .protocol("email")
+        .endpoint("owner@example.com")
+        .send()
+        .await
+        .expect("the owner's subscription");
+    let alerts = format!(
+        "    sns_topic_arn        = \"{topic}\"\n    on_crawler_failure   = false\n    long_running_minutes = 90"
+    );
+    let hcl = config(&n, &script, Some(&alerts));
+    let (ax, tx) = (a.clone(), topic.clone());
+    let applied = Step::config(hcl)
+        .check(check_attr(ADDR, "alerts_topic_arn", &topic))
+        .check(check_attr(ADDR, "alerts.0.create_topic", "false"))
+        .emulator_check(move |ctx| {
+            let (a, topic) = (ax.clone(), tx.clone());
+            async move {
+                for r in [&a.job_failed, &a.long_run] {
+                    let t = rule_target(&ctx.aws, r).await?;
+                    ensure!(t.as_deref() == Some(topic.as_str()), "{r} targets {t:?}");
+                }
+                for r in [&a.crawler_failed, &a.crawler_sched] {
+                    ensure!(rule_pattern(&ctx.aws, r).await?.is_none(), "rule {r} made");
+                }
+                ensure!(
+                    !topic_exists(&ctx.aws, &a.topic).await?,
+                    "a topic of its own was created"
+                );
+                Ok(())
+            }
+        });
+    let (nx, tx) = (n.clone(), topic.clone());
+    TestCase::new()
+        .step(applied)
+        .step(Step::import_state_verify(ImportStateVerify::new(ADDR)))
+        .step(Step::import_state_verify(
+            ImportStateVerify::new(ADDR).import_block(),
+        ))
+        .check_destroy(move |ctx| {
+            let (n, topic) = (nx.clone(), tx.clone());
+            async move {
+                ensure!(
+                    topic_exists(&ctx.aws, &topic).await?,
+                    "someone's topic deleted"
+                );
+                let subs = ctx
+                    .aws
+                    .sns
+                    .list_subscriptions_by_topic()
+                    .topic_arn(&topic)
+                    .send()
+                    .await?;
+                let kept: Vec<_> = subs
+                    .subscriptions()
+                    .iter()
+                    .filter_map(|s| s.endpoint())
+                    .collect();
+                ensure!(kept == ["owner@example.com"], "subscriptions {kept:?}");
+                ctx.aws.sns.delete_topic().topic_arn(&topic).send().await?;
                 crate::pipeline::check_nothing_left(&ctx.aws, &n, false).await
             }
         })

@@ -394,6 +394,12 @@ async fn pipeline_budget_lifecycle() {
     TestCase::new()
         .step(Step::config(without.clone()))
         .step(step_add)
+        // Import reads the alerts block back from the objects (the topic, rules, alarms,
+        // budget and dashboard under the pipeline's names), and plans no change.
+        .step(Step::import_state_verify(ImportStateVerify::new(ADDR)))
+        .step(Step::import_state_verify(
+            ImportStateVerify::new(ADDR).import_block(),
+        ))
         .step(drift_limit)
         .step(drift_notice)
         .step(drift_deleted)

@@ -301,6 +301,12 @@ async fn pipeline_dashboard_lifecycle() {
     TestCase::new()
         .step(Step::config(without.clone()))
         .step(step_add)
+        // Import reads the alerts block back from the objects (the topic, rules, alarms,
+        // budget and dashboard under the pipeline's names), and plans no change.
+        .step(Step::import_state_verify(ImportStateVerify::new(ADDR)))
+        .step(Step::import_state_verify(
+            ImportStateVerify::new(ADDR).import_block(),
+        ))
         .step(drift_body)
         .step(drift_deleted)
         .step(step_remove)

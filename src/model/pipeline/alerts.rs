@@ -109,17 +109,20 @@ impl RuleKind {
         }
     }
 
-    fn description(self) -> &'static str {
+    /// The long-run rule's description carries the pipeline's minutes: nothing else in
+    /// AWS records them, and import reads them back from it ([`long_run_minutes_of`]).
+    fn description(self, a: &AlertSettings) -> String {
         match self {
             RuleKind::JobFailure => {
-                "Glue job runs of this pipeline that failed, timed out or errored"
+                "Glue job runs of this pipeline that failed, timed out or errored".into()
             }
-            RuleKind::JobLongRunning => {
-                "Glue job runs of this pipeline past their NotifyDelayAfter"
-            }
-            RuleKind::CrawlerFailure => "Glue crawls of this pipeline that failed",
+            RuleKind::JobLongRunning => format!(
+                "Glue job runs of this pipeline past their NotifyDelayAfter ({LONG_RUN_MARK}{})",
+                a.long_running_minutes.unwrap_or_default()
+            ),
+            RuleKind::CrawlerFailure => "Glue crawls of this pipeline that failed".into(),
             RuleKind::ScheduledCrawlerFailure => {
-                "Scheduled Glue crawls of this pipeline that could not start"
+                "Scheduled Glue crawls of this pipeline that could not start".into()
             }
         }
     }
@@ -131,6 +134,17 @@ impl RuleKind {
             RuleKind::CrawlerFailure | RuleKind::ScheduledCrawlerFailure => a.on_crawler_failure,
         }
     }
+}
+
+/// Before the minutes in the long-run rule's description.
+const LONG_RUN_MARK: &str = "long_running_minutes = ";
+
+/// The minutes a long-run rule's description records (`None`: a description written
+/// before it carried them, or edited by hand).
+pub fn long_run_minutes_of(description: &str) -> Option<i64> {
+    let rest = &description[description.find(LONG_RUN_MARK)? + LONG_RUN_MARK.len()..];
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
 }
 
 /// `<name>-<environment>`, the base of every alert object's name.
@@ -416,7 +430,7 @@ pub fn alert_children(s: &Settings, a: &AlertSettings, env: &Env, tags: &Tags) -
             key: ChildKey::top(Kind::EventRule, &name),
             spec: Spec::EventRule {
                 pattern: event_pattern(kind, a, &pattern),
-                description: kind.description().to_string(),
+                description: kind.description(a),
                 enabled: true,
                 tags: tags.clone(),
             },

@@ -31,6 +31,16 @@ pub fn context(s: &Settings, env: &Env) -> Context {
     }
 }
 
+/// The pipeline's `tags` as its role carries them: without the provider's own
+/// (`flywheel:`) and its `default_tags`.
+pub fn pipeline_tags_of(role_tags: &Tags, env: &Env) -> Tags {
+    role_tags
+        .iter()
+        .filter(|(k, v)| !k.starts_with("flywheel:") && env.default_tags.get(*k) != Some(*v))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
 /// `context.temp_dir` for the assets bucket `assets`.
 pub fn temp_dir(assets: &str) -> String {
     format!("s3://{assets}/{TEMP_PREFIX}")

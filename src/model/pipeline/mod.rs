@@ -14,6 +14,7 @@
 //! so plans name the drifted object in terms platform engineers already know.
 
 mod alerts;
+mod alerts_import;
 #[cfg(test)]
 mod alerts_tests;
 #[cfg(test)]
@@ -41,6 +42,7 @@ use super::tags::{self, Tags};
 
 pub use super::children::*;
 pub use alerts::*;
+pub use alerts_import::*;
 pub use buckets::*;
 pub use context::*;
 pub use expand::*;

@@ -41,16 +41,16 @@ pub(super) fn alerts_block() -> NestedBlock {
     NestedBlock::Optional(block(
         "Alerts from the production runbook: an SNS topic (created, or an existing one) with email subscriptions, and EventBridge rules that send a one-line message to it when a job of this pipeline fails, runs long, or a crawler fails. Each object is a child in `managed_objects` and `children`, checked for drift. Rules find the pipeline's jobs and crawlers by name (`name_pattern`), so adding or removing a job changes no rule. See the monitoring guide. Leaving the block out creates nothing; removing it deletes only the alert objects.",
         [
-            ("create_topic", attr(bool(), Optional, "`true` (default unless `sns_topic_arn` is set): create the topic `<name>-<environment>-alerts`, tagged like the pipeline's other children, and delete it on destroy. `false` needs `sns_topic_arn`.")),
+            ("create_topic", attr(bool(), OptionalComputed, "`true` (default unless `sns_topic_arn` is set): create the topic `<name>-<environment>-alerts`, tagged like the pipeline's other children, and delete it on destroy. `false` needs `sns_topic_arn`.")),
             ("sns_topic_arn", attr(string(), Optional, "An existing SNS topic to publish to instead (`arn:aws:sns:<region>:<account>:<name>`): the pipeline adds its statements (Sid `Flywheel...`) to the topic policy and its email subscriptions, keeps the owner's, and never deletes the topic. Conflicts with `create_topic = true`.")),
             ("email_subscriptions", attr(string_set(), Optional, "Email addresses subscribed to the topic. SNS mails each a confirmation link; until it is followed the subscription is pending (`PendingConfirmation`), which is not drift. Removing an address unsubscribes it once confirmed (SNS cannot cancel a pending one; it lapses after 3 days).")),
-            ("on_job_failure", attr(bool(), Optional, "Alert when a job run ends `FAILED`, `TIMEOUT` or `ERROR` (EventBridge `Glue Job State Change`). Default `true`.")),
-            ("on_job_stopped", attr(bool(), Optional, "Also alert when a job run is `STOPPED`. Default `false`.")),
-            ("on_crawler_failure", attr(bool(), Optional, "Alert when a crawl ends `Failed` (`Glue Crawler State Change`) or a scheduled crawl cannot start (`Glue Scheduled Crawler Invocation Failure`). Default `true`.")),
+            ("on_job_failure", attr(bool(), OptionalComputed, "Alert when a job run ends `FAILED`, `TIMEOUT` or `ERROR` (EventBridge `Glue Job State Change`). Default `true`.")),
+            ("on_job_stopped", attr(bool(), OptionalComputed, "Also alert when a job run is `STOPPED`. Default `false`.")),
+            ("on_crawler_failure", attr(bool(), OptionalComputed, "Alert when a crawl ends `Failed` (`Glue Crawler State Change`) or a scheduled crawl cannot start (`Glue Scheduled Crawler Invocation Failure`). Default `true`.")),
             ("long_running_minutes", attr(number(), Optional, "Alert on Glue's `Glue Job Run Status` event for the pipeline's jobs: minutes (1 to 2880) after which a run still going is reported. Glue sends that event only for jobs with NotifyDelayAfter, which `long_running_minutes` on `flywheel_job` sets: pass this value to each job (`long_running_minutes = flywheel_pipeline.<name>.alerts[0].long_running_minutes`; the `context` cannot carry it, see the monitoring guide).")),
             ("storage_threshold_gb", attr(number_map(), Optional, "A CloudWatch alarm per bucket on its size, keyed by `data`, `assets` or `analysis`, in GiB (1024³ bytes) above 0: `{ data = 5000 }`. The alarm (`<name>-<environment>-<key>-size`) watches S3's daily `BucketSizeBytes` summed over every storage type the bucket uses (Standard, and the Intelligent-Tiering tiers when the bucket moves objects there), and publishes to the topic when a day's size is above the threshold. A missing day is not a breach: S3 reports the metric once a day, late.")),
             ("monthly_budget_usd", attr(number(), Optional, "An AWS Budget (`<name>-<environment>-monthly`) on the pipeline's monthly cost, in USD (at least 1): it notifies the topic when actual cost passes 80% of the limit and when the month's forecast passes 100%. It counts the cost of what carries the pipeline's identity: `flywheel:owner` (its buckets, database, role) or `flywheel:pipeline-owner` (its jobs and crawlers). Both tag keys must be activated as cost allocation tags in the Billing console, or the budget sees no cost; see the monitoring guide. The topic policy lets `budgets.amazonaws.com` publish for this account's budgets.")),
-            ("dashboard", attr(bool(), Optional, "`true`: a CloudWatch dashboard `<name>-<environment>` with, per job, runs succeeded and failed, elapsed time and data read and written (Glue job metrics, found by `name_pattern` with metric search expressions, so new jobs appear without a change), each crawler's last log line (how its last run ended), and each bucket's size. Runs succeeded and failed are Glue observability metrics: set `observability_metrics = true` on the jobs (Glue 4.0 and later). Dashboards take no tags: the pipeline's identity is written in its first (text) widget. Default `false`.")),
+            ("dashboard", attr(bool(), OptionalComputed, "`true`: a CloudWatch dashboard `<name>-<environment>` with, per job, runs succeeded and failed, elapsed time and data read and written (Glue job metrics, found by `name_pattern` with metric search expressions, so new jobs appear without a change), each crawler's last log line (how its last run ended), and each bucket's size. Runs succeeded and failed are Glue observability metrics: set `observability_metrics = true` on the jobs (Glue 4.0 and later). Dashboards take no tags: the pipeline's identity is written in its first (text) widget. Default `false`.")),
             ("name_pattern", attr(string(), Optional, "EventBridge `wildcard` on job and crawler names that selects this pipeline's: `*` matches any characters. Default `*<name>-<environment>*` (`*<name>*` without `environment`), which matches jobs named after the pipeline such as `etl-<name>-<environment>-compaction`. A job or crawler whose name does not match is not watched.")),
         ],
         [],
@@ -182,6 +182,63 @@ pub(super) fn alert_settings(a: &AlertsBlock) -> Result<AlertSettings, Unknown> 
             Value::Unknown => return Err(Unknown),
         },
     })
+}
+
+/// The flags' defaults, filled in where the configuration leaves them out, so that a
+/// configuration that spells a default and one that leaves it out plan alike, and import
+/// (which cannot tell them apart) matches both.
+pub(super) fn fill_alert_defaults(b: &mut AlertsBlock) {
+    let fill = |v: &mut Value<bool>, default: bool| {
+        if v.is_null() {
+            *v = Value::Value(default);
+        }
+    };
+    fill(&mut b.on_job_failure, true);
+    fill(&mut b.on_job_stopped, false);
+    fill(&mut b.on_crawler_failure, true);
+    fill(&mut b.dashboard, false);
+    if b.create_topic.is_null() {
+        b.create_topic = match &b.sns_topic_arn {
+            Value::Null => Value::Value(true),
+            Value::Value(_) => Value::Value(false),
+            Value::Unknown => Value::Unknown,
+        };
+    }
+}
+
+/// The block as a user would write `a`: values equal to their defaults null (import).
+pub(super) fn alerts_block_of(a: &AlertSettings) -> AlertsBlock {
+    let flag = |v: bool, default: bool| opt_value((v != default).then_some(v));
+    let existing = match &a.topic {
+        TopicChoice::Existing(arn) => Some(arn.clone()),
+        TopicChoice::Create => None,
+    };
+    AlertsBlock {
+        create_topic: Value::Null,
+        sns_topic_arn: opt_value(existing),
+        email_subscriptions: if a.emails.is_empty() {
+            Value::Null
+        } else {
+            Value::Value(a.emails.iter().cloned().map(Value::Value).collect())
+        },
+        on_job_failure: flag(a.on_job_failure, true),
+        on_job_stopped: flag(a.on_job_stopped, false),
+        on_crawler_failure: flag(a.on_crawler_failure, true),
+        long_running_minutes: opt_value(a.long_running_minutes.map(Number::from)),
+        name_pattern: opt_value(a.name_pattern.clone()),
+        storage_threshold_gb: if a.storage_threshold_gib.is_empty() {
+            Value::Null
+        } else {
+            Value::Value(
+                a.storage_threshold_gib
+                    .iter()
+                    .map(|(r, g)| (r.key().to_string(), Value::Value(Number(*g))))
+                    .collect(),
+            )
+        },
+        monthly_budget_usd: opt_value(a.monthly_budget_usd.map(Number)),
+        dashboard: flag(a.dashboard, false),
+    }
 }
 
 /// The paths under `alerts` that are unknown.

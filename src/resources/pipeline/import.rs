@@ -33,12 +33,7 @@ pub(super) fn imported_owner(d: &Desired, o: &Observed) -> String {
 /// and (unless adopted) its encryption.
 pub(super) fn imported_settings(mut s: Settings, env: &Env, o: &Observed) -> Settings {
     if let Some(r) = &o.role {
-        s.tags = r
-            .tags
-            .iter()
-            .filter(|(k, v)| !k.starts_with("flywheel:") && env.default_tags.get(*k) != Some(*v))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
+        s.tags = model::pipeline_tags_of(&r.tags, env);
         let glue = model::glue_service_role_arn(&env.partition);
         s.managed_policy_arns = r.attached.iter().filter(|a| **a != glue).cloned().collect();
         s.role_path = Some(r.path.clone()).filter(|p| p != model::DEFAULT_ROLE_PATH);
@@ -200,6 +195,7 @@ pub(super) fn state_from_settings(s: &Settings) -> State {
         data_bucket: bucket(&s.data),
         assets_bucket: bucket(&s.assets),
         analysis_bucket: bucket(&s.analysis),
+        alerts: opt_value(s.alerts.as_ref().map(alerts_block_of)),
         ..Default::default()
     }
 }

@@ -44,6 +44,7 @@ use alerts::*;
 use apply::*;
 use buckets::*;
 use import::*;
+pub(crate) use plan::env_of;
 use plan::*;
 use schema::*;
 pub use validate::validate_config;
@@ -251,8 +252,11 @@ impl Resource for PipelineResource {
                 return Some((state, private_state));
             }
         };
-        let desired = match plan(&env, &state, owner_of(&state).as_deref()) {
-            Ok((_, Some((_, d)))) => d,
+        // The values the plan fills in where the configuration leaves them out (the
+        // alerts' flags, the analysis bucket's expiries): states written before they were
+        // computed get them here, so they plan no change.
+        let (planned, desired) = match plan(&env, &state, owner_of(&state).as_deref()) {
+            Ok((planned, Some((_, d)))) => (planned, d),
             Ok(_) => return Some((state, private_state)),
             Err(d) => {
                 diags.add_error(d);
@@ -281,6 +285,13 @@ impl Resource for PipelineResource {
         let specs = model::observed_children(&desired, &observed);
         let statuses = model::statuses(&desired.children, &specs);
         let mut s = state;
+        s.alerts = planned.alerts;
+        if let (Value::Value(b), Value::Value(p)) = (
+            s.bucket_block_mut(BucketRole::Analysis),
+            planned.analysis_bucket,
+        ) {
+            b.expire_prefixes = p.expire_prefixes;
+        }
         s.children = children_value(&statuses);
         if let Some(r) = &observed.role {
             s.role_arn = Value::Value(r.arn.clone());
@@ -463,8 +474,14 @@ impl Resource for PipelineResource {
             }
         };
         let base = parsed.settings();
-        let desired = model::expand(&base, &env);
-        let observed = match backend(&ctx, &desired, &[]).read().await {
+        // Every alert object the pipeline could have is looked for by name, so the
+        // `alerts` block is read back with the rest (see `model::pipeline::alerts_import`).
+        let probe = Settings {
+            alerts: Some(model::probe_alerts()),
+            ..base.clone()
+        };
+        let desired = model::expand(&probe, &env);
+        let mut observed = match backend(&ctx, &desired, &[]).read().await {
             Ok(o) => o,
             Err(e) => {
                 diags.add_error(e.to_diagnostic());
@@ -486,6 +503,19 @@ impl Resource for PipelineResource {
         // when they carry that identity; others are adopted (configured, never deleted).
         let owner = imported_owner(&desired, &observed);
         let mut settings = imported_settings(base, &env, &observed);
+        settings.alerts = model::imported_alerts(&settings, &env, &owner, &observed.alerts);
+        // A topic the pipeline did not create was found through its rules: read it too,
+        // so its policy and subscriptions get their status like every child's.
+        if let Some(model::TopicChoice::Existing(_)) = settings.alerts.as_ref().map(|a| &a.topic) {
+            let found = model::expand(&settings, &env);
+            match backend(&ctx, &found, &[]).read().await {
+                Ok(o) => observed.alerts = o.alerts,
+                Err(e) => {
+                    diags.add_error(e.to_diagnostic());
+                    return None;
+                }
+            }
+        }
         for b in &desired.buckets {
             if parsed.adopted.contains(&b.role) {
                 continue;

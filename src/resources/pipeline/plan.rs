@@ -16,7 +16,7 @@ pub(super) fn known_list(v: &Value<Vec<Value<String>>>) -> Result<Vec<String>, U
     }
 }
 
-pub(super) fn env_of(ctx: &AwsContext) -> Result<Env, Diagnostic> {
+pub(crate) fn env_of(ctx: &AwsContext) -> Result<Env, Diagnostic> {
     let account = ctx.identity.as_ref().map(|i| i.account_id.clone()).ok_or_else(|| {
         Diagnostic::root(
             "flywheel_pipeline needs the AWS account ID",
@@ -227,21 +227,6 @@ pub(super) fn settings(c: &State) -> Result<Option<Settings>, Diagnostic> {
     Ok(s.ok())
 }
 
-pub(super) fn context_value(c: &model::Context) -> PipelineContextValue {
-    let s = |v: &str| Value::Value(v.to_string());
-    PipelineContextValue {
-        role_arn: s(&c.role_arn),
-        database: s(&c.database),
-        data_bucket: s(&c.data_bucket),
-        assets_bucket: s(&c.assets_bucket),
-        analysis_bucket: s(&c.analysis_bucket),
-        scripts_prefix: s(&c.scripts_prefix),
-        temp_dir: s(&c.temp_dir),
-        spark_event_logs_path: s(&c.spark_event_logs_path),
-        tags: to_map(&c.tags),
-    }
-}
-
 pub(super) fn children_value(statuses: &BTreeMap<ChildKey, Status>) -> Value<Map> {
     Value::Value(
         statuses
@@ -308,6 +293,10 @@ pub(super) fn plan_known_owner(
             block.create = Value::Value(b.create);
             block.intelligent_tiering =
                 Value::Value(model::intelligent_tiering(settings.bucket(b.role), b.role));
+            if b.role == BucketRole::Analysis && block.expire_prefixes.is_null() {
+                block.expire_prefixes =
+                    expiry_value(&model::expiry(settings.bucket(b.role), b.role));
+            }
         }
         let arn = Value::Value(b.arn.clone());
         match b.role {
@@ -320,8 +309,13 @@ pub(super) fn plan_known_owner(
     s.role_arn = Value::Value(desired.role_arn.clone());
     s.database_name = Value::Value(desired.database.clone());
     s.tags_all = to_map(&desired.tags);
-    s.context = Value::Value(context_value(&model::context(&settings, env)));
+    s.context = Value::Value(crate::resources::context::value_of(&model::context(
+        &settings, env,
+    )));
     s.managed_objects = Value::Value(tf_managed::values(&model::managed_objects(&desired, env)));
+    if let Value::Value(a) = &mut s.alerts {
+        fill_alert_defaults(a);
+    }
     s.alerts_topic_arn = opt_value(
         settings
             .alerts
@@ -335,6 +329,20 @@ pub(super) fn plan_known_owner(
         .collect();
     s.children = children_value(&all_ok);
     Ok((s, Some((settings, desired))))
+}
+
+/// The analysis bucket's `expire_prefixes` when the configuration leaves it out: its
+/// defaults, which any entry replaces. Filled in so that a configuration spelling them out
+/// and one relying on them plan alike, and import (which reads every rule) matches both.
+fn expiry_value(m: &BTreeMap<String, i64>) -> Value<BTreeMap<String, Value<Number>>> {
+    if m.is_empty() {
+        return Value::Null;
+    }
+    Value::Value(
+        m.iter()
+            .map(|(k, d)| (k.clone(), Value::Value(Number::from(*d))))
+            .collect(),
+    )
 }
 
 /// Each child's name as far as it is known at plan time. A name depends only on `name`,
@@ -413,6 +421,9 @@ pub(super) fn plan_partly_known(env: &Env, config: &State, owner: Option<&str>, 
     } else {
         Value::Unknown
     };
+    if let Value::Value(a) = &mut s.alerts {
+        fill_alert_defaults(a);
+    }
     if let Value::Value(d) = &mut s.database {
         d.name = known(&names.database);
     }
@@ -429,6 +440,12 @@ pub(super) fn plan_partly_known(env: &Env, config: &State, owner: Option<&str>, 
             if b.intelligent_tiering.is_null() {
                 b.intelligent_tiering = match &b.create {
                     Value::Value(create) => Value::Value(role == BucketRole::Data && *create),
+                    _ => Value::Unknown,
+                };
+            }
+            if role == BucketRole::Analysis && b.expire_prefixes.is_null() {
+                b.expire_prefixes = match &b.create {
+                    Value::Value(create) => expiry_value(&model::default_expiry(role, *create)),
                     _ => Value::Unknown,
                 };
             }

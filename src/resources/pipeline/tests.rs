@@ -686,3 +686,61 @@ fn a_failure_on_the_left_out_glue_service_role_points_at_its_setting() {
         format!("{:?}", path_of(&["role", "name"]))
     );
 }
+
+#[test]
+fn defaults_spelled_out_and_left_out_plan_alike() {
+    // The analysis bucket's expiries and the alerts' flags, which import reads back
+    // whichever way the configuration wrote them.
+    let days = |pairs: &[(&str, f64)]| {
+        Value::Value(
+            pairs
+                .iter()
+                .map(|(k, d)| (k.to_string(), Value::Value(Number(*d))))
+                .collect(),
+        )
+    };
+    let mut left_out = base();
+    left_out.alerts = Value::Value(AlertsBlock::default());
+    let mut spelled = base();
+    spelled.analysis_bucket = bucket(|b| {
+        b.expire_prefixes = days(&[("temp/", 7.0), ("spark-logs/", 30.0)]);
+    });
+    spelled.alerts = Value::Value(AlertsBlock {
+        create_topic: Value::Value(true),
+        on_job_failure: Value::Value(true),
+        on_job_stopped: Value::Value(false),
+        on_crawler_failure: Value::Value(true),
+        dashboard: Value::Value(false),
+        ..Default::default()
+    });
+    let (a, _) = plan(&env(), &left_out, Some(OWNER)).unwrap();
+    let (b, _) = plan(&env(), &spelled, Some(OWNER)).unwrap();
+    assert_eq!(a, b);
+    // Other expiries replace the defaults; an adopted analysis bucket has none.
+    let mut other = base();
+    other.analysis_bucket = bucket(|b| b.expire_prefixes = days(&[("x/", 2.0)]));
+    let (o, _) = plan(&env(), &other, Some(OWNER)).unwrap();
+    let expiries = |s: &State| {
+        s.analysis_bucket
+            .as_ref_option()
+            .unwrap()
+            .expire_prefixes
+            .clone()
+    };
+    assert_eq!(expiries(&o), days(&[("x/", 2.0)]));
+    let mut adopted = base();
+    adopted.analysis_bucket = bucket(|b| b.create = Value::Value(false));
+    let (o, _) = plan(&env(), &adopted, Some(OWNER)).unwrap();
+    assert_eq!(expiries(&o), Value::Null);
+    // With an existing topic, create_topic is false.
+    let mut existing = base();
+    existing.alerts = Value::Value(AlertsBlock {
+        sns_topic_arn: Value::Value("arn:aws:sns:us-east-1:123456789012:t".into()),
+        ..Default::default()
+    });
+    let (o, _) = plan(&env(), &existing, Some(OWNER)).unwrap();
+    assert_eq!(
+        o.alerts.as_ref_option().unwrap().create_topic,
+        Value::Value(false)
+    );
+}
