@@ -13,6 +13,7 @@ pub mod generate;
 pub mod identity;
 pub mod job;
 pub mod managed;
+pub mod moved;
 pub mod pipeline;
 
 /// Every resource type, keyed by its name without the `flywheel_` prefix.

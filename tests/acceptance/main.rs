@@ -38,6 +38,7 @@ mod job;
 mod job_extra_files;
 mod job_settings;
 mod kill;
+mod moved;
 mod ownership;
 mod pipeline;
 mod pipeline_alerts;

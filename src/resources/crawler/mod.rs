@@ -25,6 +25,7 @@ use crate::aws::{AwsContext, SharedContext};
 
 mod apply;
 mod import;
+mod moved;
 mod plan;
 mod schema;
 mod state;
@@ -174,6 +175,27 @@ impl Resource for CrawlerResource {
     async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<(State, ValueEmpty)> {
         let ctx = self.ctx(diags)?;
         import::import(&ctx, diags, id).await
+    }
+
+    /// `moved` from `aws_glue_crawler` (see `resources::moved`).
+    async fn move_state<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        source: tf_provider::MoveSource,
+    ) -> Option<(State, ValueEmpty)> {
+        let moved = crate::resources::moved::aws_attributes(
+            &source,
+            "aws_glue_crawler",
+            "flywheel_crawler",
+        )
+        .and_then(|v| moved::from_aws_glue_crawler(&v));
+        match moved {
+            Ok(s) => Some((s, ValueEmpty::default())),
+            Err((summary, detail)) => {
+                diags.root_error(summary, detail);
+                None
+            }
+        }
     }
 
     /// What `-generate-config-out` writes: the settings the plan needs to plan this state

@@ -48,6 +48,7 @@ mod apply;
 mod cost;
 mod guardrails;
 mod import;
+mod moved;
 mod plan;
 mod schema;
 mod state;
@@ -568,6 +569,24 @@ impl Resource for JobResource {
         id: String,
     ) -> Option<(State, Option<Private>)> {
         self.import_job(diags, id).await
+    }
+
+    /// `moved` from `aws_glue_job` (see `resources::moved`).
+    async fn move_state<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        source: tf_provider::MoveSource,
+    ) -> Option<(State, Option<Private>)> {
+        let moved =
+            crate::resources::moved::aws_attributes(&source, "aws_glue_job", "flywheel_job")
+                .and_then(|v| moved::from_aws_glue_job(&v));
+        match moved {
+            Ok(s) => Some((s, None)),
+            Err((summary, detail)) => {
+                diags.root_error(summary, detail);
+                None
+            }
+        }
     }
 
     /// What `-generate-config-out` writes: the settings the plan needs to plan this state

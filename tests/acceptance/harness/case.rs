@@ -34,6 +34,9 @@ pub struct TestCase {
     pub init: bool,
     /// A state file (JSON) to start from, as an older provider or another tool wrote it.
     pub initial_state: Option<String>,
+    /// Another provider the initial state names (`hashicorp/aws`), stood in for by a copy
+    /// of ours (see `Terraform::with_stand_in`).
+    pub stand_in: Option<String>,
 }
 
 impl TestCase {
@@ -69,6 +72,12 @@ impl TestCase {
     /// for state upgrades. The case's destroy then also covers what it holds.
     pub fn initial_state(mut self, json: impl Into<String>) -> Self {
         self.initial_state = Some(json.into());
+        self
+    }
+
+    /// The initial state names `source`, another provider: see `Terraform::with_stand_in`.
+    pub fn stand_in(mut self, source: &str) -> Self {
+        self.stand_in = Some(source.to_string());
         self
     }
 
@@ -234,7 +243,10 @@ struct Runner {
 
 impl Runner {
     async fn new(root: &Path, case: &TestCase) -> Result<Runner> {
-        let tf = Terraform::new(root)?.with_env(&case.env);
+        let mut tf = Terraform::new(root)?.with_env(&case.env);
+        if let Some(source) = &case.stand_in {
+            tf = tf.with_stand_in(source)?;
+        }
         let settings = emulator_settings();
         // Validate-only cases make no API calls and need no emulator.
         let offline = case.check_destroy.is_none()

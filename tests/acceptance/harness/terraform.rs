@@ -53,11 +53,18 @@ pub fn provider_dir() -> PathBuf {
 
 /// CLI config that loads our provider from `dir` and everything else as usual.
 pub fn cli_config(dir: &Path) -> String {
+    cli_config_with(dir, &[])
+}
+
+/// [`cli_config`] with more development overrides: (provider source, directory).
+pub fn cli_config_with(dir: &Path, more: &[(String, PathBuf)]) -> String {
     // A JSON string literal is a valid HCL string literal for any path.
-    let dir = serde_json::to_string(&dir.to_string_lossy()).expect("string serialises");
-    format!(
-        "provider_installation {{\n  dev_overrides {{\n    \"{PROVIDER_SOURCE}\" = {dir}\n  }}\n  direct {{}}\n}}\n"
-    )
+    let q = |p: &Path| serde_json::to_string(&p.to_string_lossy()).expect("string serialises");
+    let mut overrides = format!("    \"{PROVIDER_SOURCE}\" = {}\n", q(dir));
+    for (source, d) in more {
+        overrides.push_str(&format!("    \"{source}\" = {}\n", q(d)));
+    }
+    format!("provider_installation {{\n  dev_overrides {{\n{overrides}  }}\n  direct {{}}\n}}\n")
 }
 
 /// How a `terraform plan -detailed-exitcode` ended.
@@ -268,6 +275,25 @@ impl Terraform {
             counter: Arc::new(AtomicUsize::new(0)),
             timeout,
         })
+    }
+
+    /// Let `terraform plan` start with a state that names `source` (another provider), which
+    /// no registry can install here: a copy of our binary stands in for it under that name.
+    /// Terraform asks it for its schema and nothing else: a cross-type `moved` is answered by
+    /// the target provider alone (MoveResourceState), and the moved resource is ours.
+    pub fn with_stand_in(self, source: &str) -> Result<Self> {
+        let kind = source.rsplit('/').next().unwrap_or(source);
+        let dir = self.root.join("stand-in").join(kind);
+        fs::create_dir_all(&dir)?;
+        let bin = Path::new(env!("CARGO_BIN_EXE_terraform-provider-flywheel"));
+        fs::copy(bin, dir.join(format!("terraform-provider-{kind}")))
+            .context("copying the provider as a stand-in")?;
+        let cli_config_path = self.root.join("terraform.rc");
+        fs::write(
+            &cli_config_path,
+            cli_config_with(&provider_dir(), &[(source.to_string(), dir)]),
+        )?;
+        Ok(self)
     }
 
     /// Bound every command of this CLI by `timeout` instead of `TF_ACC_COMMAND_TIMEOUT`.

@@ -55,7 +55,7 @@ impl tf::provider_server::Provider for Arc<Server> {
             server_capabilities: Some(tf::ServerCapabilities {
                 plan_destroy: true,
                 get_provider_schema_optional: false,
-                move_resource_state: false,
+                move_resource_state: true,
                 generate_resource_config: true,
             }),
             diagnostics: self.init_diags.clone().into(),
@@ -95,7 +95,7 @@ impl tf::provider_server::Provider for Arc<Server> {
             server_capabilities: Some(tf::ServerCapabilities {
                 plan_destroy: true,
                 get_provider_schema_optional: false,
-                move_resource_state: false,
+                move_resource_state: true,
                 generate_resource_config: true,
             }),
             functions,
