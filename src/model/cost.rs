@@ -102,9 +102,9 @@ pub fn dpu_hour_price(
 pub enum Capacity<'a> {
     /// A Spark job: its worker type and (with auto-scaling, maximum) number of workers.
     Workers { worker_type: &'a str, count: i64 },
-    /// A Python shell job: `MaxCapacity` in DPUs (0.0625 or 1). Not yet made by any
-    /// resource: `command = "pythonshell"` on `flywheel_job` comes later.
-    #[allow(dead_code)]
+    /// A Python shell job, or a run Glue reports by `MaxCapacity`: DPUs (0.0625 or 1 for
+    /// Python shell). No resource makes such a job yet (`command = "pythonshell"` on
+    /// `flywheel_job` comes later); `flywheel_job`'s data source reads them.
     Dpus(f64),
 }
 
@@ -171,6 +171,22 @@ pub fn max_dpu_hours_per_day(shape: &JobShape) -> f64 {
     round(out, DECIMALS)
 }
 
+/// The DPU-seconds one finished run used: Glue's own `DPUSeconds` when it reports it (it
+/// does for FLEX and auto-scaling runs, whose capacity varies), else the run's capacity
+/// (its workers, or `MaxCapacity`) × its `ExecutionTime`. `None` when neither is known (a
+/// worker type outside the table and no `MaxCapacity`, or no execution time).
+pub fn run_dpu_seconds(
+    reported: Option<f64>,
+    capacity: Option<Capacity>,
+    execution_seconds: Option<i64>,
+) -> Option<f64> {
+    if let Some(d) = reported.filter(|d| d.is_finite() && *d >= 0.0) {
+        return Some(d);
+    }
+    let dpus = max_dpus(capacity?)?;
+    Some(round(dpus * execution_seconds?.max(0) as f64, DECIMALS))
+}
+
 /// `dpu_hours` at `price` USD per DPU-hour, to the cent.
 pub fn cost_usd(dpu_hours: f64, price: f64) -> f64 {
     round(dpu_hours * price, 2)
@@ -215,6 +231,44 @@ mod tests {
                 None
             );
         }
+    }
+
+    #[test]
+    fn a_run_s_dpu_seconds() {
+        let g1 = |count| {
+            Some(Capacity::Workers {
+                worker_type: "G.1X",
+                count,
+            })
+        };
+        // Glue's figure wins: auto-scaling ran fewer workers than the maximum.
+        assert_eq!(
+            run_dpu_seconds(Some(1234.5), g1(10), Some(600)),
+            Some(1234.5)
+        );
+        // Otherwise workers × DPUs × seconds: 10 G.2X workers for 5 minutes.
+        let g2 = Some(Capacity::Workers {
+            worker_type: "G.2X",
+            count: 10,
+        });
+        assert_eq!(run_dpu_seconds(None, g2, Some(300)), Some(6000.0));
+        assert_eq!(run_dpu_seconds(None, g1(8), Some(125)), Some(1000.0));
+        // A Python shell run: MaxCapacity.
+        assert_eq!(
+            run_dpu_seconds(None, Some(Capacity::Dpus(0.0625)), Some(160)),
+            Some(10.0)
+        );
+        // Unknown: no capacity, a worker type outside the table, no execution time, or a
+        // figure Glue could not have meant.
+        assert_eq!(run_dpu_seconds(None, None, Some(60)), None);
+        let standard = Some(Capacity::Workers {
+            worker_type: "Standard",
+            count: 2,
+        });
+        assert_eq!(run_dpu_seconds(None, standard, Some(60)), None);
+        assert_eq!(run_dpu_seconds(None, g1(2), None), None);
+        assert_eq!(run_dpu_seconds(Some(f64::NAN), g1(2), Some(30)), Some(60.0));
+        assert_eq!(run_dpu_seconds(None, g1(2), Some(-5)), Some(0.0));
     }
 
     #[test]

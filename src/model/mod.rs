@@ -16,6 +16,7 @@ pub mod managed;
 pub mod ownership;
 pub mod pipeline;
 pub mod policy;
+pub mod runs;
 pub mod schedule;
 pub mod tags;
 pub mod trigger;

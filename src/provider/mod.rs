@@ -14,6 +14,8 @@ use tf_provider::{
 
 use crate::aws::{self, SharedContext};
 use crate::data_sources::caller_identity::CallerIdentityDataSource;
+use crate::data_sources::crawler::CrawlerDataSource;
+use crate::data_sources::job::JobDataSource;
 use crate::schema::*;
 use settings::ProviderConfig;
 
@@ -140,6 +142,11 @@ impl Provider for FlywheelProvider {
             Box::new(crate::data_sources::pipeline::PipelineDataSource::new(
                 self.ctx.clone(),
             )),
+        );
+        m.insert("job".into(), Box::new(JobDataSource::new(self.ctx.clone())));
+        m.insert(
+            "crawler".into(),
+            Box::new(CrawlerDataSource::new(self.ctx.clone())),
         );
         Some(m)
     }

@@ -16,23 +16,28 @@ use crate::model::crawler_settings::{LakeFormation, ObservedSettings};
 
 /// The crawler, or `None` when it does not exist.
 pub async fn get(ctx: &AwsContext, name: &str) -> Result<Option<ObservedCrawler>, AwsError> {
+    Ok(fetch(ctx, name).await?.map(|c| observed(&c, name)))
+}
+
+/// GetCrawler's whole answer (its state and last crawl too: `glue::crawls`), or `None`
+/// when the crawler does not exist.
+pub(crate) async fn fetch(ctx: &AwsContext, name: &str) -> Result<Option<Crawler>, AwsError> {
     // Usually answered by a batch shared with concurrent reads (`glue::batch`).
     match ctx.glue_reads.crawler(ctx, name).await {
-        Answer::Found(c) => return Ok(Some(observed(&c, name))),
+        Answer::Found(c) => return Ok(Some(c)),
         Answer::Missing => return Ok(None),
         Answer::Failed(e) => return Err(e),
         Answer::Unbatched => {}
     }
-    let out = match call(&ctx.retry, Op::new("glue", "GetCrawler", name), || {
+    match call(&ctx.retry, Op::new("glue", "GetCrawler", name), || {
         ctx.glue.get_crawler().name(name).send()
     })
     .await
     {
-        Ok(out) => out,
-        Err(e) if e.is_not_found() => return Ok(None),
-        Err(e) => return Err(e),
-    };
-    Ok(out.crawler.as_ref().map(|c| observed(c, name)))
+        Ok(out) => Ok(out.crawler),
+        Err(e) if e.is_not_found() => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 /// GetCrawler's answer in model form; every field may be missing, as the SDK allows.
