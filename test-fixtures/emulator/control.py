@@ -17,6 +17,11 @@ Control API (JSON in, JSON out), served on the emulator's own port:
   POST   /_flywheel/crawler-runs  {"crawler": <name>, "running_seconds": N, "stopping_seconds": N,
                                   "account": ..., "region": ...} starts a Glue crawler run
                                   that lasts that long by the clock (glue_crawler_runs.py)
+  POST   /_flywheel/job-runs      {"job": <name>, "state": ..., "error_message": ...,
+                                  "execution_time": N, ...} records a Glue job run
+  POST   /_flywheel/crawls        {"crawler": <name>, "status": ..., "tables_created": N, ...}
+                                  records a crawl that ended, with its metrics
+                                  (both: glue_run_history.py)
 
 A fault:
 
@@ -112,6 +117,7 @@ from moto.core.request import Request
 from moto.core.routing import get_service_router
 
 import glue_crawler_runs
+import glue_run_history
 
 PREFIX = "/_flywheel/"
 CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/]+)/([^/]+)/aws4_request")
@@ -488,6 +494,14 @@ class ControlMiddleware:
                 length = int(environ.get("CONTENT_LENGTH") or 0)
                 spec = json.loads(environ["wsgi.input"].read(length) or b"null")
                 return self.reply(start_response, 200, glue_crawler_runs.start_run(spec))
+            if parts == ["job-runs"] and method == "POST":
+                length = int(environ.get("CONTENT_LENGTH") or 0)
+                spec = json.loads(environ["wsgi.input"].read(length) or b"null")
+                return self.reply(start_response, 200, glue_run_history.seed_job_run(spec))
+            if parts == ["crawls"] and method == "POST":
+                length = int(environ.get("CONTENT_LENGTH") or 0)
+                spec = json.loads(environ["wsgi.input"].read(length) or b"null")
+                return self.reply(start_response, 200, glue_run_history.seed_crawl(spec))
             if parts[0] == "faults":
                 if len(parts) == 1 and method == "GET":
                     with self.lock:

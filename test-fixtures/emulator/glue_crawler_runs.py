@@ -9,8 +9,9 @@ control API starts such a run (see `control.py`, `/_flywheel/crawler-runs`):
      "account": "123456789012", "region": "us-east-1"}
 
 The crawler's state is then RUNNING for `running_seconds` (then READY, its crawl
-COMPLETED), unless StopCrawler is called meanwhile: then STOPPING for `stopping_seconds`,
-then READY (its crawl STOPPED). Time is the server's clock; ListCrawls does not move such
+COMPLETED: GetCrawler's LastCrawl SUCCEEDED, see glue_run_history.py), unless StopCrawler
+is called meanwhile: then STOPPING for `stopping_seconds`, then READY (its crawl STOPPED:
+LastCrawl CANCELLED). Time is the server's clock; ListCrawls does not move such
 a run on.
 
 While a crawler is RUNNING or STOPPING, as on AWS:

@@ -9,6 +9,9 @@ moto's server (S3, IAM, STS, Glue, ...) on one port, as `moto_server` runs it, p
 - Glue crawler runs that last a set time (started through /_flywheel/crawler-runs), and
   UpdateCrawler, DeleteCrawler, StartCrawler and StopCrawler refusing as AWS does while a
   crawler is RUNNING or STOPPING (glue_crawler_runs.py);
+- Glue run history as AWS reports it: GetJobRuns newest first, GetCrawlerMetrics, which
+  moto lacks, and GetCrawler's LastCrawl in AWS's terms; job runs and crawls seeded
+  through /_flywheel/job-runs and /_flywheel/crawls (glue_run_history.py);
 - Glue GetTables in pages (MaxResults, NextToken), which moto ignores (glue_tables.py);
 - AWS managed IAM policies loaded (MOTO_IAM_LOAD_MANAGED_POLICIES=true unless set);
 - IAM ListRolePolicies in pages (MaxItems, Marker), which moto ignores, and permissions
@@ -67,6 +70,7 @@ def main(argv: list) -> None:
     import glue_crawler_roles
     import glue_crawler_runs
     import glue_deletes
+    import glue_run_history
     import glue_tables
     import glue_updates
     import iam_conditions
@@ -84,6 +88,7 @@ def main(argv: list) -> None:
     glue_tables.install()
     glue_deletes.install()
     glue_crawler_runs.install()  # after glue_updates, glue_crawler_roles and glue_deletes
+    glue_run_history.install()  # after glue_updates and glue_crawler_answers
     iam_conditions.install()
     iam_roles.install()
     s3_intelligent_tiering.install()

@@ -130,7 +130,7 @@ async fn crawler_running_during_apply_is_waited_for() {
                         );
                         let last = last_crawl_status(&ctx, &name).await?;
                         ensure!(
-                            last == "COMPLETED",
+                            last == "SUCCEEDED",
                             "the run was not left to finish: {last}"
                         );
                         Ok(())
@@ -200,7 +200,7 @@ async fn crawler_running_during_apply_is_stopped_first_when_asked() {
                             .context("no UpdateCrawler")?;
                         ensure!(stop < updated, "updated before the stop: {calls:?}");
                         let last = last_crawl_status(&ctx, &name).await?;
-                        ensure!(last == "STOPPED", "the run was not stopped: {last}");
+                        ensure!(last == "CANCELLED", "the run was not stopped: {last}");
                         Ok(())
                     }
                 }),
