@@ -25,6 +25,7 @@ mod caller_identity;
 mod crawler;
 mod crawler_running;
 mod crawler_settings;
+mod data_sources;
 mod drift;
 mod examples;
 mod faults;
