@@ -615,7 +615,7 @@ OTHER_SPLIT = {
 OTHER_WITHOUT_RESOURCES = {"sns:Unsubscribe"}
 
 # Glue actions IAM authorises on `*` only (no resource-level permissions).
-GLUE_WITHOUT_RESOURCES = {"glue:CreateCrawler"}
+GLUE_WITHOUT_RESOURCES = {"glue:CreateCrawler", "glue:GetCrawlerMetrics"}
 
 
 def iam_policy(ops):

@@ -65,3 +65,9 @@ pub fn bool() -> AttributeType {
 pub fn number() -> AttributeType {
     AttributeType::Number
 }
+
+/// A single nested object whose fields are attributes with descriptions of their own
+/// (protocol 6 nested attributes), from (name, attribute) pairs.
+pub fn object<const N: usize>(fields: [(&str, Attribute); N]) -> AttributeType {
+    AttributeType::AttributeSingle(to_map(fields))
+}

@@ -3,8 +3,6 @@
 //! its state, and its last crawl with that crawl's metrics (`aws::glue::crawls`). Any
 //! crawler can be read, whoever made it; nothing is changed.
 
-use std::collections::HashMap;
-
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tf_provider::schema::{AttributeType, Schema};
@@ -113,15 +111,87 @@ impl CrawlerDataSource {
     }
 }
 
-fn object<const N: usize>(fields: [(&str, AttributeType); N]) -> AttributeType {
-    let m: HashMap<String, AttributeType> = fields
-        .into_iter()
-        .map(|(k, t)| (k.to_string(), t))
-        .collect();
-    AttributeType::Object(m)
+const LAST_CRAWL: &str = "The crawler's last crawl that ended (GetCrawler's `LastCrawl`, with GetCrawlerMetrics); null before the first. A crawl in progress is in `state`, not here.";
+
+fn last_crawl_type() -> AttributeType {
+    object([
+        (
+            "status",
+            attr(string(), Computed, "`SUCCEEDED`, `CANCELLED` or `FAILED`."),
+        ),
+        (
+            "error_message",
+            attr(
+                string(),
+                Computed,
+                "Why the crawl failed; null when Glue gives no message.",
+            ),
+        ),
+        (
+            "started_on",
+            attr(
+                string(),
+                Computed,
+                "When the crawl started, RFC 3339 in UTC.",
+            ),
+        ),
+        (
+            "log_group",
+            attr(
+                string(),
+                Computed,
+                "CloudWatch Logs group of the crawl; null when Glue gives none.",
+            ),
+        ),
+        (
+            "log_stream",
+            attr(
+                string(),
+                Computed,
+                "CloudWatch Logs stream of the crawl; null when Glue gives none.",
+            ),
+        ),
+        (
+            "tables_created",
+            attr(
+                number(),
+                Computed,
+                "Tables the crawl created (GetCrawlerMetrics `TablesCreated`).",
+            ),
+        ),
+        (
+            "tables_updated",
+            attr(
+                number(),
+                Computed,
+                "Tables the crawl updated (`TablesUpdated`).",
+            ),
+        ),
+        (
+            "tables_deleted",
+            attr(
+                number(),
+                Computed,
+                "Tables the crawl deleted (`TablesDeleted`).",
+            ),
+        ),
+        (
+            "runtime_seconds",
+            attr(
+                number(),
+                Computed,
+                "How long the crawl ran, in seconds (`LastRuntimeSeconds`).",
+            ),
+        ),
+    ])
 }
 
-const LAST_CRAWL: &str = "The crawler's last crawl, null before its first: from GetCrawler's `LastCrawl`, `status` (`SUCCEEDED`, `CANCELLED` or `FAILED`), `error_message` (null unless it failed with one), `started_on` (RFC 3339, UTC), `log_group` and `log_stream` (its CloudWatch Logs, null when Glue gives none); from GetCrawlerMetrics, what it did to the catalog: `tables_created`, `tables_updated`, `tables_deleted`, and `runtime_seconds` (Glue's `LastRuntimeSeconds`).";
+fn schema_change_policy_type() -> AttributeType {
+    object([
+        ("update_behavior", attr(string(), Computed, "What the crawler does with schema changes: `UPDATE_IN_DATABASE` or `LOG`.")),
+        ("delete_behavior", attr(string(), Computed, "What the crawler does with deleted objects: `LOG`, `DELETE_FROM_DATABASE` or `DEPRECATE_IN_DATABASE`.")),
+    ])
+}
 
 fn schema_block() -> tf_provider::schema::Block {
     block(
@@ -135,7 +205,7 @@ fn schema_block() -> tf_provider::schema::Block {
             ("s3_targets", attr(string_list(), Computed, "S3 locations the crawler crawls, in Glue's order.")),
             ("exclusions", attr(string_list(), Computed, "Glob patterns excluded from every S3 target; null when the targets' exclusions differ.")),
             ("table_prefix", attr(string(), Computed, "Prefix of the names of the tables the crawler creates; null for none.")),
-            ("schema_change_policy", attr(object([("update_behavior", string()), ("delete_behavior", string())]), Computed, "What the crawler does with schema changes (`update_behavior`: `UPDATE_IN_DATABASE` or `LOG`) and deleted objects (`delete_behavior`: `LOG`, `DELETE_FROM_DATABASE` or `DEPRECATE_IN_DATABASE`), Glue's defaults when it reports none.")),
+            ("schema_change_policy", attr(schema_change_policy_type(), Computed, "What the crawler does with schema changes and deleted objects (Glue's defaults when it reports none).")),
             ("recrawl_policy", attr(string(), Computed, "`CRAWL_EVERYTHING`, `CRAWL_NEW_FOLDERS_ONLY` or `CRAWL_EVENT_MODE`.")),
             ("schedule", attr(string(), Computed, "The crawler's own schedule, `cron(...)`; null for none.")),
             ("configuration", attr(string(), Computed, "Crawler configuration JSON in canonical form (keys sorted, Glue's defaults left out), as `jsonencode` writes it; null for none.")),
@@ -149,17 +219,7 @@ fn schema_block() -> tf_provider::schema::Block {
             ("tags", attr(string_map(), Computed, "The crawler's tags other than the provider's `default_tags` and the `flywheel:` ones.")),
             ("tags_all", attr(string_map(), Computed, "Every tag on the crawler.")),
             ("state", attr(string(), Computed, "The crawler's state now: `READY`, `RUNNING` or `STOPPING`.")),
-            ("last_crawl", attr(object([
-                ("status", string()),
-                ("error_message", string()),
-                ("started_on", string()),
-                ("log_group", string()),
-                ("log_stream", string()),
-                ("tables_created", number()),
-                ("tables_updated", number()),
-                ("tables_deleted", number()),
-                ("runtime_seconds", number()),
-            ]), Computed, LAST_CRAWL)),
+            ("last_crawl", attr(last_crawl_type(), Computed, LAST_CRAWL)),
         ],
         [],
     )

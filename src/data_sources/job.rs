@@ -3,7 +3,7 @@
 //! tags are the user's), and its last run (`aws::glue::job_runs`). Any Glue job can be
 //! read, whoever made it; nothing is changed.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -108,21 +108,17 @@ impl JobDataSource {
 }
 
 fn last_run_type() -> AttributeType {
-    let fields: HashMap<String, AttributeType> = [
-        ("id", string()),
-        ("state", string()),
-        ("started_on", string()),
-        ("duration_seconds", number()),
-        ("dpu_seconds", number()),
-        ("error_message", string()),
-    ]
-    .into_iter()
-    .map(|(k, t)| (k.to_string(), t))
-    .collect();
-    AttributeType::Object(fields)
+    object([
+        ("id", attr(string(), Computed, "The run ID (`jr_...`).")),
+        ("state", attr(string(), Computed, "`STARTING`, `RUNNING`, `STOPPING`, `STOPPED`, `SUCCEEDED`, `FAILED`, `TIMEOUT`, `ERROR`, `WAITING` or `EXPIRED`.")),
+        ("started_on", attr(string(), Computed, "When the run started, RFC 3339 in UTC.")),
+        ("duration_seconds", attr(number(), Computed, "Glue's `ExecutionTime`: the seconds the run consumed resources (0 while it starts).")),
+        ("dpu_seconds", attr(number(), Computed, "What the run is billed for: Glue's `DPUSeconds` when it reports it (FLEX and auto-scaling runs), otherwise the run's workers × the worker type's DPUs (or its `MaxCapacity`) × `duration_seconds`; null when neither is known. Divide by 3600 for DPU-hours.")),
+        ("error_message", attr(string(), Computed, "Why the run failed; null when Glue gives no message.")),
+    ])
 }
 
-const LAST_RUN: &str = "The job's most recent run (Glue GetJobRuns), null when it has never run: `id` (the run ID, `jr_...`); `state` (`STARTING`, `RUNNING`, `STOPPING`, `STOPPED`, `SUCCEEDED`, `FAILED`, `TIMEOUT`, `ERROR`, `WAITING` or `EXPIRED`); `started_on` (RFC 3339, UTC); `duration_seconds` (Glue's `ExecutionTime`: the seconds the run consumed resources, 0 while it starts); `dpu_seconds` (what the run is billed for: Glue's `DPUSeconds` when it reports it, as for FLEX and auto-scaling runs, otherwise the run's workers × the worker type's DPUs, or its `MaxCapacity`, × `duration_seconds`; null when neither is known; divide by 3600 for DPU-hours); `error_message` (null unless the run failed with one).";
+const LAST_RUN: &str = "The job's most recent run (Glue GetJobRuns); null when it has never run.";
 
 fn schema_block() -> tf_provider::schema::Block {
     block(

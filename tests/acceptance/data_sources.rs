@@ -81,7 +81,10 @@ fn rfc3339(t: Option<&DateTime>) -> Option<String> {
 /// DPU-seconds Glue gives or those of the run's workers.
 async fn last_run_matches(ctx: Ctx, job: String, want_state: &str) -> Result<()> {
     let runs = ctx.aws.glue.get_job_runs().job_name(&job).send().await?;
-    let run = runs.job_runs().first().context("the emulator lists no run")?;
+    let run = runs
+        .job_runs()
+        .first()
+        .context("the emulator lists no run")?;
     ensure!(
         run.job_run_state().map(|s| s.as_str()) == Some(want_state),
         "the emulator's last run is {:?}",
@@ -295,7 +298,9 @@ async fn seed_crawl(crawler: &str, spec: Json) -> Result<()> {
 /// `state` and `last_crawl` are what the emulator's GetCrawler and GetCrawlerMetrics say.
 async fn crawl_matches(ctx: Ctx, name: String) -> Result<()> {
     let c = crate::crawler::crawler(&ctx, &name).await?;
-    let last = c.last_crawl().context("the emulator reports no last crawl")?;
+    let last = c
+        .last_crawl()
+        .context("the emulator reports no last crawl")?;
     let got = |p: &str| attr(&ctx, DATA_CRAWLER, &format!("last_crawl.{p}"));
     ensure!(
         got("status")?.as_deref() == last.status().map(|s| s.as_str()),
@@ -329,8 +334,13 @@ async fn crawl_matches(ctx: Ctx, name: String) -> Result<()> {
             got(field)?
         );
     }
-    let runtime: f64 = got("runtime_seconds")?.context("runtime_seconds")?.parse()?;
-    ensure!((runtime - m.last_runtime_seconds()).abs() < 1e-9, "runtime_seconds {runtime}");
+    let runtime: f64 = got("runtime_seconds")?
+        .context("runtime_seconds")?
+        .parse()?;
+    ensure!(
+        (runtime - m.last_runtime_seconds()).abs() < 1e-9,
+        "runtime_seconds {runtime}"
+    );
     ensure!(
         attr(&ctx, DATA_CRAWLER, "state")?.as_deref() == c.state().map(|s| s.as_str()),
         "state"

@@ -205,7 +205,13 @@ fn cvt_attributes_tf6(
             });
             tfplugin6::schema::Attribute {
                 name: name.clone(),
-                r#type: attr_type,
+                // A nested attribute's type is its `nested_type`: Terraform rejects a
+                // schema attribute that sets both.
+                r#type: if nested.is_some() {
+                    Vec::new()
+                } else {
+                    attr_type
+                },
                 nested_type: nested,
                 description: attr.description.content.clone(),
                 required: attr.constraint == AttributeConstraint::Required,
