@@ -4,7 +4,8 @@
 //! (`/_flywheel/job-runs`, `/_flywheel/crawls`, `/_flywheel/crawler-runs`;
 //! test-fixtures/emulator/glue_run_history.py); each check asks the emulator itself
 //! (GetJobRuns, GetCrawler, GetCrawlerMetrics) rather than trusting the state alone. A name
-//! that does not exist fails the read, naming the object and the region.
+//! that does not exist fails the read, naming the object and the region; one Glue cannot
+//! hold fails validation.
 
 use anyhow::{ensure, Context, Result};
 use aws_sdk_glue::primitives::{DateTime, DateTimeFormat};
@@ -489,6 +490,14 @@ async fn data_sources_name_what_does_not_exist() {
             .expect_error(&format!(
                 r#"Glue crawler not found[\s\S]*no Glue crawler named "{name}" in region {region}"#
             )),
+        )
+        // A name Glue cannot hold fails `terraform validate`, before any AWS call.
+        .step(
+            Step::config(
+                "provider \"flywheel\" {}\n\ndata \"flywheel_crawler\" \"c\" {\n  name = \" padded \"\n}\n",
+            )
+            .validate_only()
+            .expect_error(r#"Invalid crawler name[\s\S]*must not start or end with whitespace"#),
         )
         .run()
         .await;
