@@ -2,6 +2,7 @@
 
 mod aws;
 mod data_sources;
+mod discover;
 mod functions;
 #[cfg(test)]
 mod fuzz;
@@ -25,6 +26,13 @@ pub const COMMIT: &str = match option_env!("FLYWHEEL_GIT_COMMIT") {
 };
 
 fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("discover") {
+        // A command for people, not Terraform: no plugin handshake, logs only under TF_LOG.
+        logging::init();
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        return discover::main(&args[1..]);
+    }
     if std::env::args().any(|a| a == "--version" || a == "-v") {
         println!("terraform-provider-flywheel {VERSION} ({COMMIT})");
         return ExitCode::SUCCESS;

@@ -8,6 +8,7 @@ pub mod budgets;
 pub mod cloudwatch;
 pub mod coalesce;
 pub mod connect;
+pub mod discover;
 pub mod errors;
 pub mod events;
 pub mod glue;
