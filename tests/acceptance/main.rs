@@ -26,6 +26,7 @@ mod crawler;
 mod crawler_running;
 mod crawler_settings;
 mod data_sources;
+mod discover;
 mod drift;
 mod examples;
 mod faults;
