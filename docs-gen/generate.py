@@ -380,6 +380,7 @@ IAM_ACTIONS = {
     ("s3", "GetBucketPolicy"): ["s3:GetBucketPolicy"],
     ("s3", "GetBucketPolicyStatus"): ["s3:GetBucketPolicyStatus"],
     ("s3", "GetBucketTagging"): ["s3:GetBucketTagging"],
+    ("s3", "ListBuckets"): ["s3:ListAllMyBuckets"],
     ("s3", "GetBucketVersioning"): ["s3:GetBucketVersioning"],
     ("s3", "GetObject"): ["s3:GetObject"],
     ("s3", "GetObjectAttributes"): ["s3:GetObject"],
@@ -453,12 +454,31 @@ IAM_NOTES = {
 OP_PATTERN = re.compile(r'Op::new\(\s*"([a-z0-9]+)"\s*,\s*"([A-Za-z0-9]+)"')
 
 
+# The `discover` command's own listings: not the provider's, so not in the deployer policy.
+DISCOVER_SOURCE = Path("src") / "aws" / "discover.rs"
+# What `discover` also calls through the provider's modules (see `discover::run`).
+DISCOVER_SHARED_OPS = {("sts", "GetCallerIdentity"), ("s3", "GetBucketTagging")}
+
+
 def aws_operations():
     """(service, operation) pairs the provider calls, from src/aws/, sorted."""
     ops = set()
     for path in sorted((ROOT / "src" / "aws").rglob("*.rs")):
-        ops.update(OP_PATTERN.findall(path.read_text()))
+        if path.relative_to(ROOT) != DISCOVER_SOURCE:
+            ops.update(OP_PATTERN.findall(path.read_text()))
     return sorted(ops)
+
+
+def discover_policy():
+    """The IAM policy `terraform-provider-flywheel discover` needs: read-only actions
+    only, or the generator refuses."""
+    ops = set(OP_PATTERN.findall((ROOT / DISCOVER_SOURCE).read_text())) | DISCOVER_SHARED_OPS
+    actions = sorted({a for s, o in ops for a in iam_actions(s, o)})
+    writes = [a for a in actions if not re.match(r"^[a-z0-9]+:(List|Get|Describe)", a)]
+    if writes:
+        sys.exit(f"generate.py: discover must only read, but calls {', '.join(writes)}")
+    statement = {"Sid": "FlywheelDiscover", "Effect": "Allow", "Action": actions, "Resource": "*"}
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]}, indent=2)
 
 
 def iam_actions(service, operation):
@@ -802,6 +822,7 @@ def generate(schema, out):
         "iam_policy_notes": iam_policy_notes(ops),
         "role_path": "/" + ROLE_PATH,
         "iam_table": iam_table(ops),
+        "discover_policy": fenced("json", discover_policy()),
         "resource_list": "\n".join(
             [f"- [`{n}`](resources/{short(n)}.md)" for n in sorted(resources)]
             + [f"- data [`{n}`](data-sources/{short(n)}.md)" for n in sorted(data_sources)]

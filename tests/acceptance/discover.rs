@@ -22,6 +22,9 @@ struct HandBuilt {
     account: String,
 }
 
+/// A hand-built job: name, Glue version, worker type, workers, arguments.
+type JobSpec<'a> = (&'a str, &'a str, WorkerType, i32, Vec<(&'a str, String)>);
+
 const OBJECT: &[u8] = b"id,attribute\n1,a\n";
 
 impl HandBuilt {
@@ -110,8 +113,7 @@ impl HandBuilt {
             .context("CreateDatabase")?;
         let data = format!("s3://{}", h.data());
         let [ids, attributes, cleanroom] = h.jobs();
-        // (job, glue version, worker type, workers, arguments)
-        let jobs: [(&str, &str, WorkerType, i32, Vec<(&str, String)>); 3] = [
+        let jobs: [JobSpec; 3] = [
             (
                 &ids,
                 "4.0",
