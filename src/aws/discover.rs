@@ -6,6 +6,8 @@
 //! These operations are the command's, not the provider's: `docs-gen/generate.py` leaves
 //! this file out of the deployer policy and lists its actions in the adoption guide.
 
+use std::collections::BTreeMap;
+
 use crate::aws::retry::{call, Op};
 use crate::aws::{AwsContext, AwsError, ErrorKind};
 
@@ -17,6 +19,8 @@ pub struct AccountNames {
     pub databases: Vec<String>,
     pub roles: Vec<String>,
     pub buckets: Vec<String>,
+    /// The region of each bucket whose region ListBuckets gave.
+    pub bucket_regions: BTreeMap<String, String>,
 }
 
 /// Lists the five kinds concurrently.
@@ -28,12 +32,14 @@ pub async fn list(ctx: &AwsContext) -> Result<AccountNames, AwsError> {
         roles(ctx),
         buckets(ctx)
     );
+    let (buckets, bucket_regions) = buckets?;
     Ok(AccountNames {
         jobs: jobs?,
         crawlers: crawlers?,
         databases: databases?,
         roles: roles?,
-        buckets: buckets?,
+        buckets,
+        bucket_regions,
     })
 }
 
@@ -157,25 +163,31 @@ async fn roles(ctx: &AwsContext) -> Result<Vec<String>, AwsError> {
     }
 }
 
-async fn buckets(ctx: &AwsContext) -> Result<Vec<String>, AwsError> {
+/// Every bucket, and the regions S3 gave: it answers with `BucketRegion` (and pages) only
+/// when asked with a parameter such as `MaxBuckets`.
+async fn buckets(ctx: &AwsContext) -> Result<(Vec<String>, BTreeMap<String, String>), AwsError> {
     let mut out = Vec::new();
+    let mut regions = BTreeMap::new();
     let mut token: Option<String> = None;
     loop {
         let page = call(&ctx.retry, Op::new("s3", "ListBuckets", "buckets"), || {
             ctx.s3
                 .list_buckets()
+                .max_buckets(10_000)
                 .set_continuation_token(token.clone())
                 .send()
         })
         .await?;
-        out.extend(
-            page.buckets()
-                .iter()
-                .filter_map(|b| b.name().map(str::to_string)),
-        );
+        for b in page.buckets() {
+            let Some(name) = b.name() else { continue };
+            out.push(name.to_string());
+            if let Some(r) = b.bucket_region() {
+                regions.insert(name.to_string(), r.to_string());
+            }
+        }
         match next("s3", "ListBuckets", &token, page.continuation_token())? {
             Some(t) => token = Some(t),
-            None => return Ok(out),
+            None => return Ok((out, regions)),
         }
     }
 }

@@ -85,7 +85,7 @@ impl std::fmt::Display for GroupError {
 }
 
 /// The lowercase tokens of a name.
-fn tokens(name: &str) -> Vec<String> {
+pub fn tokens(name: &str) -> Vec<String> {
     name.to_ascii_lowercase()
         .split(['-', '_', '.'])
         .filter(|t| !t.is_empty())
@@ -203,6 +203,15 @@ pub fn group(q: &Query, names: &AccountNames) -> Result<Environment, GroupError>
         let Some(at) = find_run(&t, &prefix) else {
             continue;
         };
+        // The provider reads and configures buckets through its region's endpoint.
+        if let Some(r) = names.bucket_regions.get(name).filter(|r| **r != q.region) {
+            out.skipped.push(Skipped {
+                kind: "bucket",
+                name: name.clone(),
+                reason: format!("is in {r}, not {}", q.region),
+            });
+            continue;
+        }
         if find_run(&t, &env).is_none() {
             out.skipped.push(Skipped {
                 kind: "bucket",
@@ -444,6 +453,7 @@ mod tests {
                 "omc-flywheel-data-us-east-1-staging",
                 "unrelated-bucket",
             ]),
+            ..Default::default()
         }
     }
 
@@ -498,6 +508,19 @@ mod tests {
                 ("bucket", "omc-flywheel-prod-logs"),
             ]
         );
+        // A bucket in another region is left out, naming the region.
+        let mut names = production();
+        names.buckets.push("omc-flywheel-prod-data".into());
+        names
+            .bucket_regions
+            .insert("omc-flywheel-prod-data".into(), "eu-west-1".into());
+        let e2 = group(&query(Some("prod")), &names).unwrap();
+        assert_eq!(e2.buckets, e.buckets);
+        assert!(e2.skipped.contains(&Skipped {
+            kind: "bucket",
+            name: "omc-flywheel-prod-data".into(),
+            reason: "is in eu-west-1, not us-east-1".into(),
+        }));
         let logs = e
             .skipped
             .iter()

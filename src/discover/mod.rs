@@ -94,6 +94,17 @@ pub fn parse_args(args: &[String]) -> Result<Args, String> {
         return Ok(out);
     }
     out.name_prefix = prefix.ok_or("--name-prefix is required")?;
+    // AWS names of these kinds hold no other characters, and the prefix is echoed into HCL.
+    if !out
+        .name_prefix
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+    {
+        return Err(format!(
+            "--name-prefix {:?} may hold only letters, digits, '-', '_' and '.'",
+            out.name_prefix
+        ));
+    }
     if let Some(e) = &out.environment {
         check_environment(e).map_err(|m| format!("--environment: {m}"))?;
     }
@@ -174,14 +185,7 @@ async fn run(args: &Args) -> Result<(String, String), String> {
             if env.skipped.is_empty() {
                 String::new()
             } else {
-                format!(
-                    "; left out:\n{}",
-                    render::report(&env, &BTreeSet::new(), &BTreeMap::new())
-                        .lines()
-                        .filter(|l| l.starts_with("skipped"))
-                        .collect::<Vec<_>>()
-                        .join("\n")
-                )
+                format!("; left out:\n{}", render::skipped(&env).join("\n"))
             }
         ));
     }
@@ -202,12 +206,7 @@ async fn run(args: &Args) -> Result<(String, String), String> {
             }
         }
     }
-    let run: Vec<String> = format!("{}-{}", args.name_prefix, env.environment)
-        .to_ascii_lowercase()
-        .split(['-', '_', '.'])
-        .filter(|t| !t.is_empty())
-        .map(str::to_string)
-        .collect();
+    let run = group::tokens(&format!("{}-{}", args.name_prefix, env.environment));
     let header = format!(
         "# terraform-provider-flywheel discover --name-prefix {} --environment {} ({}, account {})\n\n",
         args.name_prefix, env.environment, ctx.region, identity.account_id
@@ -263,6 +262,7 @@ mod tests {
                 "unknown option --force",
             ),
             (vec!["--name-prefix", "a", "extra"], "unexpected argument"),
+            (vec!["--name-prefix", "a\nb"], "may hold only letters"),
             (
                 vec!["--name-prefix", "a", "--environment", "Prod"],
                 "--environment: environment \"Prod\"",

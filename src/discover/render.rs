@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::group::Environment;
+use super::group::{tokens, Environment};
 use crate::model::pipeline::{import_id, BucketRole, BucketSettings, Settings};
 
 /// The pipeline's import ID: every name found, and `adopted=` for the buckets in
@@ -31,12 +31,7 @@ pub fn pipeline_id(name: &str, e: &Environment, adopted: &BTreeSet<BucketRole>) 
 /// environment (`etl-omc-flywheel-prod-addressable-ids` gives `addressable_ids`): letters,
 /// digits and underscores, starting with a letter (`fallback_` is put before anything else).
 pub fn label(name: &str, run: &[String], fallback: &str) -> String {
-    let t: Vec<String> = name
-        .to_ascii_lowercase()
-        .split(['-', '_', '.'])
-        .filter(|x| !x.is_empty())
-        .map(str::to_string)
-        .collect();
+    let t = tokens(name);
     let at = (0..t.len().saturating_sub(run.len().saturating_sub(1)))
         .find(|&i| !run.is_empty() && t.get(i..i + run.len()) == Some(run));
     let chosen: &[String] = match at {
@@ -157,10 +152,16 @@ pub fn report(
     out.extend(e.jobs.iter().map(|j| format!("  job {j}")));
     out.push(format!("found {} crawler(s)", e.crawlers.len()));
     out.extend(e.crawlers.iter().map(|c| format!("  crawler {c}")));
-    for s in &e.skipped {
-        out.push(format!("skipped {} {}: {}", s.kind, s.name, s.reason));
-    }
+    out.extend(skipped(e));
     out.join("\n") + "\n"
+}
+
+/// One line per name left out, with the reason.
+pub fn skipped(e: &Environment) -> Vec<String> {
+    e.skipped
+        .iter()
+        .map(|s| format!("skipped {} {}: {}", s.kind, s.name, s.reason))
+        .collect()
 }
 
 #[cfg(test)]
