@@ -14,7 +14,8 @@ use std::process::ExitCode;
 
 use crate::aws::{self, connect::ConnectOptions};
 use crate::model::ownership::OWNER_TAG;
-use crate::model::pipeline::{check_environment, check_pipeline_name};
+use crate::model::pipeline::{check_environment, check_pipeline_name, BucketRole};
+use crate::model::tags::Tags;
 
 pub const USAGE: &str = "\
 Usage: terraform-provider-flywheel discover --name-prefix <prefix> [options]
@@ -189,23 +190,12 @@ async fn run(args: &Args) -> Result<(String, String), String> {
             }
         ));
     }
-    // A bucket is adopted unless it carries the provider's identity (a bucket a pipeline
-    // created); one whose tags cannot be read is adopted too: adopted buckets are never
-    // deleted.
-    let mut adopted = BTreeSet::new();
-    let mut tag_errors = BTreeMap::new();
+    let mut tags = BTreeMap::new();
     for (role, bucket) in &env.buckets {
-        match aws::s3::buckets::current_tags(&ctx, bucket).await {
-            Ok(tags) if tags.contains_key(OWNER_TAG) => {}
-            Ok(_) => {
-                adopted.insert(*role);
-            }
-            Err(e) => {
-                adopted.insert(*role);
-                tag_errors.insert(*role, e.code.clone().unwrap_or(e.message.clone()));
-            }
-        }
+        let read = aws::s3::buckets::current_tags(&ctx, bucket).await;
+        tags.insert(*role, read.map_err(|e| e.code.clone().unwrap_or(e.message)));
     }
+    let (adopted, tag_errors) = adoption(tags);
     let run = group::tokens(&format!("{}-{}", args.name_prefix, env.environment));
     let header = format!(
         "# terraform-provider-flywheel discover --name-prefix {} --environment {} ({}, account {})\n\n",
@@ -220,6 +210,29 @@ async fn run(args: &Args) -> Result<(String, String), String> {
         render::report(&env, &adopted, &tag_errors)
     );
     Ok((imports, report))
+}
+
+/// Which buckets the import ID lists as adopted, and the tag reads that failed. A bucket is
+/// adopted unless it carries the provider's identity (a pipeline created it); one whose
+/// tags could not be read is adopted too, since adopted buckets are never deleted.
+fn adoption(
+    tags: BTreeMap<BucketRole, Result<Tags, String>>,
+) -> (BTreeSet<BucketRole>, BTreeMap<BucketRole, String>) {
+    let mut adopted = BTreeSet::new();
+    let mut errors = BTreeMap::new();
+    for (role, read) in tags {
+        match read {
+            Ok(t) if t.contains_key(OWNER_TAG) => {}
+            Ok(_) => {
+                adopted.insert(role);
+            }
+            Err(e) => {
+                adopted.insert(role);
+                errors.insert(role, e);
+            }
+        }
+    }
+    (adopted, errors)
 }
 
 #[cfg(test)]
@@ -245,6 +258,25 @@ mod tests {
         assert_eq!(a.region.as_deref(), Some("us-east-1"));
         assert!(args(&["--help"]).unwrap().help);
         assert!(args(&["-h", "--bogus"]).is_err());
+    }
+
+    #[test]
+    fn buckets_without_the_owner_tag_or_unreadable_tags_are_adopted() {
+        let tagged = Tags::from([(OWNER_TAG.to_string(), "a".repeat(32))]);
+        let other = Tags::from([("Project".to_string(), "omc".to_string())]);
+        let (adopted, errors) = adoption(BTreeMap::from([
+            (BucketRole::Data, Ok(other)),
+            (BucketRole::Assets, Ok(tagged)),
+            (BucketRole::Analysis, Err("AccessDenied".to_string())),
+        ]));
+        assert_eq!(
+            adopted,
+            BTreeSet::from([BucketRole::Data, BucketRole::Analysis])
+        );
+        assert_eq!(
+            errors,
+            BTreeMap::from([(BucketRole::Analysis, "AccessDenied".to_string())])
+        );
     }
 
     #[test]

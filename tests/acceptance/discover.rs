@@ -1,5 +1,7 @@
 //! `terraform-provider-flywheel discover` on an environment built by hand in the production
-//! example's shape (through the SDK, untagged): its import blocks, completed by
+//! example's shape (through the SDK, untagged; the data bucket `<p>-data-us-east-1-prod`,
+//! the console's `aws-glue-assets-<account>-<region>`, the analysis bucket
+//! `<p>-prod-analysis-data`, role `<p_>-prod-glue-role`): its import blocks, completed by
 //! `terraform plan -generate-config-out`, validate, apply without destroying or replacing
 //! anything, leave every object and every bucket object in place, and the next plan is empty.
 
@@ -43,8 +45,14 @@ impl HandBuilt {
     fn data(&self) -> String {
         format!("{}-data-us-east-1-prod", self.p)
     }
+    /// The Glue console's default bucket, as in production: one per account and region,
+    /// so not named after the test (a run that died may have left it; it is reused).
     fn assets(&self) -> String {
-        format!("{}-prod-assets", self.p)
+        format!(
+            "aws-glue-assets-{}-{}",
+            self.account,
+            emulator_settings().region
+        )
     }
     fn analysis(&self) -> String {
         format!("{}-prod-analysis-data", self.p)
@@ -93,6 +101,9 @@ impl HandBuilt {
         };
         ensure_role(aws, &h.role()).await?;
         for b in h.buckets() {
+            if b == h.assets() && aws.s3.head_bucket().bucket(&b).send().await.is_ok() {
+                continue;
+            }
             create_bucket(aws, &b).await?;
         }
         for (bucket, key) in h.objects() {
