@@ -47,11 +47,19 @@ pub struct Environment {
     pub skipped: Vec<Skipped>,
 }
 
+/// The Glue console's default assets bucket is `aws-glue-assets-<account>-<region>`.
+const CONSOLE_ASSETS: &str = "aws-glue-assets";
+
 impl Environment {
+    /// Nothing named after the prefix and environment was found: the console's assets
+    /// bucket alone, which every environment in the region may share, does not count.
     pub fn is_empty(&self) -> bool {
         self.role.is_none()
             && self.database.is_none()
-            && self.buckets.is_empty()
+            && self
+                .buckets
+                .values()
+                .all(|b| b.starts_with(&format!("{CONSOLE_ASSETS}-")))
             && self.jobs.is_empty()
             && self.crawlers.is_empty()
     }
@@ -189,7 +197,7 @@ pub fn group(q: &Query, names: &AccountNames) -> Result<Environment, GroupError>
     // (`omc-flywheel-prod-analysis-data` is the analysis bucket); the environment may sit
     // anywhere (`omc-flywheel-data-us-east-1-prod`). Rank: the default name
     // `<name>-<env>-<role>`, then the prefix and environment side by side, then the rest.
-    let console_assets = format!("aws-glue-assets-{}-{}", q.account, q.region);
+    let console_assets = format!("{CONSOLE_ASSETS}-{}-{}", q.account, q.region);
     let mut candidates: BTreeMap<BucketRole, Vec<(u8, String)>> = BTreeMap::new();
     for name in sorted(&names.buckets) {
         if *name == console_assets {
@@ -560,6 +568,17 @@ mod tests {
             group(&query(None), &AccountNames::default()).unwrap_err(),
             GroupError::NoEnvironment
         );
+
+        // An environment with nothing but the console's shared assets bucket is empty.
+        let dev = group(&query(Some("dev")), &production()).unwrap();
+        assert_eq!(
+            dev.buckets[&BucketRole::Assets],
+            "aws-glue-assets-239083076653-us-east-1"
+        );
+        assert!(dev.is_empty());
+        assert!(!group(&query(Some("prod")), &production())
+            .unwrap()
+            .is_empty());
     }
 
     #[test]
