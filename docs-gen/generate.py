@@ -380,7 +380,6 @@ IAM_ACTIONS = {
     ("s3", "GetBucketPolicy"): ["s3:GetBucketPolicy"],
     ("s3", "GetBucketPolicyStatus"): ["s3:GetBucketPolicyStatus"],
     ("s3", "GetBucketTagging"): ["s3:GetBucketTagging"],
-    ("s3", "ListBuckets"): ["s3:ListAllMyBuckets"],
     ("s3", "GetBucketVersioning"): ["s3:GetBucketVersioning"],
     ("s3", "GetObject"): ["s3:GetObject"],
     ("s3", "GetObjectAttributes"): ["s3:GetObject"],

@@ -26,14 +26,18 @@ pub const COMMIT: &str = match option_env!("FLYWHEEL_GIT_COMMIT") {
 };
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    // Lossy: `std::env::args` panics on an argument that is not UTF-8.
+    let args: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
     if args.first().map(String::as_str) == Some("discover") {
         // A command for people, not Terraform: no plugin handshake, logs only under TF_LOG.
         logging::init();
         let _ = rustls::crypto::ring::default_provider().install_default();
         return discover::main(&args[1..]);
     }
-    if std::env::args().any(|a| a == "--version" || a == "-v") {
+    if args.iter().any(|a| a == "--version" || a == "-v") {
         println!("terraform-provider-flywheel {VERSION} ({COMMIT})");
         return ExitCode::SUCCESS;
     }

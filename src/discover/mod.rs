@@ -106,6 +106,16 @@ pub fn parse_args(args: &[String]) -> Result<Args, String> {
             out.name_prefix
         ));
     }
+    // Well-formed, not known: the emulator's and a new region's names must pass.
+    if let Some(r) = out
+        .region
+        .as_ref()
+        .filter(|r| !aws::regions::is_well_formed(r))
+    {
+        return Err(format!(
+            "--region {r:?} is not a region name such as us-east-1"
+        ));
+    }
     if let Some(e) = &out.environment {
         check_environment(e).map_err(|m| format!("--environment: {m}"))?;
     }
@@ -295,6 +305,10 @@ mod tests {
             ),
             (vec!["--name-prefix", "a", "extra"], "unexpected argument"),
             (vec!["--name-prefix", "a\nb"], "may hold only letters"),
+            (
+                vec!["--name-prefix", "a", "--region", "useast1"],
+                "not a region name",
+            ),
             (
                 vec!["--name-prefix", "a", "--environment", "Prod"],
                 "--environment: environment \"Prod\"",
