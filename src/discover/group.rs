@@ -101,8 +101,8 @@ pub fn tokens(name: &str) -> Vec<String> {
         .collect()
 }
 
-/// Where `run` starts in `toks`, first match.
-fn find_run(toks: &[String], run: &[String]) -> Option<usize> {
+/// Where `run` starts in `toks`, first match; `None` for an empty `run`.
+pub fn find_run(toks: &[String], run: &[String]) -> Option<usize> {
     if run.is_empty() || run.len() > toks.len() {
         return None;
     }
@@ -135,12 +135,6 @@ pub fn group(q: &Query, names: &AccountNames) -> Result<Environment, GroupError>
         inferred_from,
         ..Default::default()
     };
-    let other_env = |kind: &'static str, name: &str| Skipped {
-        kind,
-        name: name.to_string(),
-        reason: format!("holds the prefix but not followed by the environment {environment:?}"),
-    };
-
     for (kind, list, into) in [
         ("job", &names.jobs, &mut out.jobs),
         ("crawler", &names.crawlers, &mut out.crawlers),
@@ -150,7 +144,8 @@ pub fn group(q: &Query, names: &AccountNames) -> Result<Environment, GroupError>
             if find_run(&t, &run).is_some() {
                 into.push(name.clone());
             } else if find_run(&t, &prefix).is_some() {
-                out.skipped.push(other_env(kind, name));
+                out.skipped
+                    .push(other_environment(kind, name, &environment));
             }
         }
     }
@@ -160,7 +155,7 @@ pub fn group(q: &Query, names: &AccountNames) -> Result<Environment, GroupError>
         "database",
         &names.databases,
         |t| find_run(t, &run).map(|_| if *t == run { 0 } else { 1 }),
-        |t| find_run(t, &prefix).is_some(),
+        &prefix,
         &environment,
     );
     out.database = database;
@@ -187,16 +182,32 @@ pub fn group(q: &Query, names: &AccountNames) -> Result<Environment, GroupError>
                 }
             })
         },
-        |t| find_run(t, &prefix).is_some(),
+        &prefix,
         &environment,
     );
     out.role = role;
     out.skipped.extend(skipped);
 
-    // Buckets: the role is the first of data, assets, analysis after the prefix
-    // (`omc-flywheel-prod-analysis-data` is the analysis bucket); the environment may sit
-    // anywhere (`omc-flywheel-data-us-east-1-prod`). Rank: the default name
-    // `<name>-<env>-<role>`, then the prefix and environment side by side, then the rest.
+    let (buckets, skipped) = buckets(q, names, &prefix, &environment);
+    out.buckets = buckets;
+    out.skipped.extend(skipped);
+    Ok(out)
+}
+
+/// Buckets: the role is the first of data, assets, analysis after the prefix
+/// (`omc-flywheel-prod-analysis-data` is the analysis bucket); the environment may sit
+/// anywhere (`omc-flywheel-data-us-east-1-prod`). Rank: the default name
+/// `<name>-<env>-<role>`, then the prefix and environment side by side, then the rest.
+fn buckets(
+    q: &Query,
+    names: &AccountNames,
+    prefix: &[String],
+    environment: &str,
+) -> (BTreeMap<BucketRole, String>, Vec<Skipped>) {
+    let env = tokens(environment);
+    let run: Vec<String> = prefix.iter().chain(&env).cloned().collect();
+    let mut found = BTreeMap::new();
+    let mut skipped = Vec::new();
     let console_assets = format!("{CONSOLE_ASSETS}-{}-{}", q.account, q.region);
     let mut candidates: BTreeMap<BucketRole, Vec<(u8, String)>> = BTreeMap::new();
     for name in sorted(&names.buckets) {
@@ -208,12 +219,12 @@ pub fn group(q: &Query, names: &AccountNames) -> Result<Environment, GroupError>
             continue;
         }
         let t = tokens(name);
-        let Some(at) = find_run(&t, &prefix) else {
+        let Some(at) = find_run(&t, prefix) else {
             continue;
         };
         // The provider reads and configures buckets through its region's endpoint.
         if let Some(r) = names.bucket_regions.get(name).filter(|r| **r != q.region) {
-            out.skipped.push(Skipped {
+            skipped.push(Skipped {
                 kind: "bucket",
                 name: name.clone(),
                 reason: format!("is in {r}, not {}", q.region),
@@ -221,18 +232,14 @@ pub fn group(q: &Query, names: &AccountNames) -> Result<Environment, GroupError>
             continue;
         }
         if find_run(&t, &env).is_none() {
-            out.skipped.push(Skipped {
-                kind: "bucket",
-                name: name.clone(),
-                reason: format!("holds the prefix but not the environment {environment:?}"),
-            });
+            skipped.push(other_environment("bucket", name, environment));
             continue;
         }
         let role = t[at + prefix.len()..]
             .iter()
             .find_map(|x| ROLE_KEYWORDS.iter().find(|(k, _)| k == x).map(|(_, r)| *r));
         let Some(role) = role else {
-            out.skipped.push(Skipped {
+            skipped.push(Skipped {
                 kind: "bucket",
                 name: name.clone(),
                 reason: "matched no bucket role: no data, assets or analysis after the prefix"
@@ -257,43 +264,15 @@ pub fn group(q: &Query, names: &AccountNames) -> Result<Environment, GroupError>
             .or_default()
             .push((rank, name.clone()));
     }
-    for (role, mut list) in candidates {
-        list.sort();
-        let best = list[0].0;
-        let top: Vec<&String> = list
-            .iter()
-            .filter(|(r, _)| *r == best)
-            .map(|(_, n)| n)
-            .collect();
-        if top.len() == 1 {
-            out.buckets.insert(role, top[0].clone());
-            for (_, n) in list.iter().filter(|(r, _)| *r != best) {
-                out.skipped.push(Skipped {
-                    kind: "bucket",
-                    name: n.clone(),
-                    reason: format!(
-                        "could also be the {}, but {} fits the naming better",
-                        role.block(),
-                        top[0]
-                    ),
-                });
-            }
-        } else {
-            for (_, n) in &list {
-                out.skipped.push(Skipped {
-                    kind: "bucket",
-                    name: n.clone(),
-                    reason: format!(
-                        "one of {} equally likely {} buckets ({}); name the right one in the import ID",
-                        top.len(),
-                        role.key(),
-                        top.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
-                    ),
-                });
-            }
+    for (role, ranked) in candidates {
+        let what = format!("{} bucket", role.key());
+        let (chosen, others) = choose("bucket", &what, ranked);
+        if let Some(c) = chosen {
+            found.insert(role, c);
         }
+        skipped.extend(others);
     }
-    Ok(out)
+    (found, skipped)
 }
 
 fn sorted(list: &[String]) -> Vec<&String> {
@@ -303,62 +282,77 @@ fn sorted(list: &[String]) -> Vec<&String> {
     v
 }
 
-/// The best-ranked name (lowest `rank`), or none when two share the best rank; every
-/// other name that holds the prefix is returned as skipped.
+/// The best-ranked of `list` by `rank` (see [`choose`]); names that hold the prefix
+/// without the environment are skipped.
 fn pick_one(
     kind: &'static str,
     list: &[String],
     rank: impl Fn(&Vec<String>) -> Option<u8>,
-    holds_prefix: impl Fn(&Vec<String>) -> bool,
+    prefix: &[String],
     environment: &str,
 ) -> (Option<String>, Vec<Skipped>) {
-    let mut ranked: Vec<(u8, &String)> = Vec::new();
+    let mut ranked = Vec::new();
     let mut skipped = Vec::new();
     for name in sorted(list) {
         let t = tokens(name);
         match rank(&t) {
-            Some(r) => ranked.push((r, name)),
-            None if holds_prefix(&t) => skipped.push(Skipped {
-                kind,
-                name: name.clone(),
-                reason: format!(
-                    "holds the prefix but not followed by the environment {environment:?}"
-                ),
-            }),
+            Some(r) => ranked.push((r, name.clone())),
+            None if find_run(&t, prefix).is_some() => {
+                skipped.push(other_environment(kind, name, environment))
+            }
             None => {}
         }
     }
+    let (chosen, more) = choose(kind, kind, ranked);
+    skipped.extend(more);
+    (chosen, skipped)
+}
+
+/// A name that holds the prefix but not the environment asked for.
+fn other_environment(kind: &'static str, name: &str, environment: &str) -> Skipped {
+    Skipped {
+        kind,
+        name: name.to_string(),
+        reason: format!("holds the prefix but not the environment {environment:?}"),
+    }
+}
+
+/// The one name of the best (lowest) rank, and every other as skipped; none when two
+/// share the best rank, since guessing would adopt the wrong object.
+fn choose(
+    kind: &'static str,
+    what: &str,
+    mut ranked: Vec<(u8, String)>,
+) -> (Option<String>, Vec<Skipped>) {
     ranked.sort();
-    let Some(&(best, _)) = ranked.first() else {
-        return (None, skipped);
+    let Some(best) = ranked.first().map(|(r, _)| *r) else {
+        return (None, Vec::new());
     };
-    let top: Vec<&String> = ranked
+    let top: Vec<String> = ranked
         .iter()
         .filter(|(r, _)| *r == best)
-        .map(|(_, n)| *n)
+        .map(|(_, n)| n.clone())
         .collect();
     let chosen = (top.len() == 1).then(|| top[0].clone());
-    for (_, n) in &ranked {
-        if Some(*n) == chosen.as_ref() {
-            continue;
-        }
-        let reason = match &chosen {
-            Some(c) => format!("the pipeline has one {kind}, and {c} fits the naming better"),
-            None => format!(
-                "one of {} equally likely {kind}s ({}); name the right one in the import ID",
-                top.len(),
-                top.iter()
-                    .map(|s| s.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        };
-        skipped.push(Skipped {
-            kind,
-            name: (*n).clone(),
-            reason,
-        });
-    }
+    let skipped = ranked
+        .into_iter()
+        .filter(|(_, n)| Some(n) != chosen.as_ref())
+        .map(|(r, name)| {
+            let reason = if chosen.is_none() && r == best {
+                format!(
+                    "one of {} equally likely {what}s ({}); name the right one in the import ID",
+                    top.len(),
+                    top.join(", ")
+                )
+            } else {
+                format!(
+                    "the pipeline has one {what}, and {} fits the naming better",
+                    top.join(" and ")
+                )
+            };
+            Skipped { kind, name, reason }
+        })
+        .collect();
     (chosen, skipped)
 }
 

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::group::{tokens, Environment};
+use super::group::{find_run, tokens, Environment};
 use crate::model::pipeline::{import_id, BucketRole, BucketSettings, Settings};
 
 /// The pipeline's import ID: every name found, and `adopted=` for the buckets in
@@ -32,9 +32,7 @@ pub fn pipeline_id(name: &str, e: &Environment, adopted: &BTreeSet<BucketRole>) 
 /// digits and underscores, starting with a letter (`fallback_` is put before anything else).
 pub fn label(name: &str, run: &[String], fallback: &str) -> String {
     let t = tokens(name);
-    let at = (0..t.len().saturating_sub(run.len().saturating_sub(1)))
-        .find(|&i| !run.is_empty() && t.get(i..i + run.len()) == Some(run));
-    let chosen: &[String] = match at {
+    let chosen: &[String] = match find_run(&t, run) {
         Some(i) if i + run.len() < t.len() => &t[i + run.len()..],
         Some(i) if i > 0 => &t[..i],
         _ => &t,
