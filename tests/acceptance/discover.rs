@@ -1,9 +1,10 @@
 //! `terraform-provider-flywheel discover` on an environment built by hand in the production
 //! example's shape (through the SDK, untagged; the data bucket `<p>-data-us-east-1-prod`,
 //! the console's `aws-glue-assets-<account>-<region>`, the analysis bucket
-//! `<p>-prod-analysis-data`, role `<p_>-prod-glue-role`): its import blocks, completed by
-//! `terraform plan -generate-config-out`, validate, apply without destroying or replacing
-//! anything, leave every object and every bucket object in place, and the next plan is empty.
+//! `<p>-prod-analysis-data`, role `<p_>-prod-glue-role`): discover only reads, and its
+//! import blocks, completed by `terraform plan -generate-config-out`, validate, apply
+//! without destroying or replacing anything, leave every object and every bucket object in
+//! place, and the next plan is empty.
 
 use std::collections::HashMap;
 
@@ -292,8 +293,24 @@ async fn discover_case(root: &std::path::Path, aws: &Clients, h: &HandBuilt) -> 
     );
 
     // The environment is inferred from the database and role names.
+    let mark = log_mark()?;
     let (code, imports, report) = discover(&["--name-prefix", &h.p])?;
     ensure!(code == Some(0), "discover failed: {code:?}\n{report}");
+    // Read-only: every call that names one of the environment's objects (any write would)
+    // reads; the listings name none, but the three bucket tag reads do.
+    let mut calls = Vec::new();
+    for name in [&h.p, &h.assets()] {
+        let seen = requests_since(mark, name)?;
+        calls.extend(seen.iter().map(crate::harness::requests::operation));
+    }
+    ensure!(
+        calls.iter().filter(|c| *c == "s3:GetBucketTagging").count() == 3
+            && calls.iter().all(|c| {
+                let op = c.split_once(':').map_or("", |(_, op)| op);
+                ["Get", "List", "Head"].iter().any(|v| op.starts_with(v))
+            }),
+        "discover's calls on the environment: {calls:?}"
+    );
     let expect_block =
         |to: &str, id: &str| format!("import {{\n  to = {to}\n  id = \"{id}\"\n}}\n");
     let under = h.under();
