@@ -12,7 +12,6 @@ use anyhow::{bail, ensure, Context as _, Result};
 use aws_sdk_glue::types::{
     CrawlerTargets, DatabaseInput, JobCommand, S3Target, SchemaChangePolicy, WorkerType,
 };
-use serde_json::Value;
 
 use crate::harness::terraform::PlanOutcome;
 use crate::harness::*;
@@ -26,7 +25,13 @@ struct HandBuilt {
 }
 
 /// A hand-built job: name, Glue version, worker type, workers, arguments.
-type JobSpec<'a> = (&'a str, &'a str, WorkerType, i32, Vec<(&'a str, String)>);
+type JobSpec<'a> = (
+    &'a str,
+    &'a str,
+    WorkerType,
+    i32,
+    Vec<(&'static str, String)>,
+);
 
 const OBJECT: &[u8] = b"id,attribute\n1,a\n";
 
@@ -125,13 +130,31 @@ impl HandBuilt {
             .context("CreateDatabase")?;
         let data = format!("s3://{}", h.data());
         let [ids, attributes, cleanroom] = h.jobs();
+        // The first two as the Glue console builds jobs (its default arguments, then the
+        // job's own); the third as a script would, with none of them.
+        let assets = h.assets();
+        let console = |own: Vec<(&'static str, String)>| {
+            let mut args = vec![
+                ("--TempDir", format!("s3://{assets}/temporary/")),
+                (
+                    "--spark-event-logs-path",
+                    format!("s3://{assets}/sparkHistoryLogs/"),
+                ),
+                ("--enable-metrics", "true".into()),
+                ("--enable-continuous-cloudwatch-log", "true".into()),
+                ("--enable-spark-ui", "true".into()),
+                ("--job-bookmark-option", "job-bookmark-enable".into()),
+            ];
+            args.extend(own);
+            args
+        };
         let jobs: [JobSpec; 3] = [
             (
                 &ids,
                 "4.0",
                 WorkerType::G1X,
                 8,
-                vec![
+                console(vec![
                     (
                         "--input_path",
                         format!("{data}/opus/addressable_ids/raw_input/"),
@@ -140,20 +163,20 @@ impl HandBuilt {
                         "--output_path",
                         format!("{data}/omc_cleanroom_data/addressable/"),
                     ),
-                ],
+                ]),
             ),
             (
                 &attributes,
                 "3.0",
                 WorkerType::G2X,
                 24,
-                vec![
+                console(vec![
                     (
                         "--input_path",
                         format!("{data}/opus/infobase_attributes/raw_input/"),
                     ),
-                    ("--enable-metrics", "true".into()),
-                ],
+                    ("--job-language", "python".into()),
+                ]),
             ),
             (
                 &cleanroom,
@@ -396,24 +419,66 @@ async fn discover_case(root: &std::path::Path, aws: &Clients, h: &HandBuilt) -> 
         .as_array()
         .context("resource_changes")?;
     ensure!(changes.len() == 6, "{} resource changes", changes.len());
-    for rc in changes {
-        let actions: Vec<&str> = rc["change"]["actions"]
-            .as_array()
-            .context("actions")?
-            .iter()
-            .filter_map(Value::as_str)
-            .collect();
+    // Each an import planning an in-place update (never a create, destroy or replace):
+    // the pipeline configures what it adds to the role, database and adopted buckets; jobs
+    // and crawlers take only the owner tags.
+    let mut expected = vec![(format!("flywheel_pipeline.{under}_prod"), vec!["children"])];
+    for label in ["addressable_ids_compaction", "raw_input_addressable"] {
+        expected.push((format!("flywheel_crawler.{label}"), vec!["tags_all"]));
+    }
+    for label in [
+        "addressable_ids_compaction",
+        "infobase_attributes_compaction",
+    ] {
+        expected.push((format!("flywheel_job.{label}"), vec!["tags_all"]));
+    }
+    // Not discover's: a job built without the console's default arguments is imported
+    // with the provider's defaults (`--TempDir`, `--spark-event-logs-path`,
+    // `--enable-metrics`, `--enable-continuous-cloudwatch-log`, `--enable-spark-ui`,
+    // `--job-bookmark-option job-bookmark-enable`), and its generated configuration does
+    // not turn them off, so adopting it adds them (bookmarks included). When the job's
+    // generated configuration keeps the job as it is, this expects `tags_all` alone.
+    expected.push((
+        "flywheel_job.infobase_cleanroom_from_csv".into(),
+        vec!["arguments_all", "tags_all"],
+    ));
+    ensure!(
+        changes.len() == expected.len(),
+        "{} resource changes",
+        changes.len()
+    );
+    for (address, attributes) in &expected {
+        let changed = crate::generate_config::changed_attributes(&json, address)?;
         ensure!(
-            actions == ["update"] || actions == ["no-op"],
-            "{} plans {actions:?}: nothing may be created, destroyed or replaced",
-            rc["address"]
-        );
-        ensure!(
-            rc["change"]["importing"].is_object(),
-            "{} is not imported",
-            rc["address"]
+            changed == *attributes,
+            "{address} plans changes to {changed:?}, not {attributes:?}"
         );
     }
+    let added = |address: &str| -> Result<Vec<String>> {
+        let rc = changes
+            .iter()
+            .find(|rc| rc["address"] == address)
+            .context("no such change")?;
+        let before = rc["change"]["before"]["arguments_all"].as_object();
+        let after = rc["change"]["after"]["arguments_all"]
+            .as_object()
+            .context("arguments_all")?;
+        Ok(after
+            .keys()
+            .filter(|k| before.is_none_or(|b| !b.contains_key(*k)))
+            .cloned()
+            .collect())
+    };
+    let defaults = [
+        "--TempDir",
+        "--enable-continuous-cloudwatch-log",
+        "--enable-metrics",
+        "--enable-spark-ui",
+        "--job-bookmark-option",
+        "--spark-event-logs-path",
+    ];
+    let gained = added("flywheel_job.infobase_cleanroom_from_csv")?;
+    ensure!(gained == defaults, "the script-built job gains {gained:?}");
     work.run_ok(&["apply", "-no-color", "-input=false", "adopt.tfplan"])
         .await?;
     let (outcome, run) = work.plan(&[]).await?;
@@ -442,6 +507,11 @@ async fn discover_case(root: &std::path::Path, aws: &Clients, h: &HandBuilt) -> 
         );
     }
     let job = get_job(aws, &attributes).await?.context("job gone")?;
+    let args = job.default_arguments().cloned().unwrap_or_default();
+    ensure!(
+        args.len() == 8 && args.get("--job-language").map(String::as_str) == Some("python"),
+        "{args:?}"
+    );
     ensure!(
         job.glue_version() == Some("3.0")
             && job.worker_type() == Some(&WorkerType::G2X)

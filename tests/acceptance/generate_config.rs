@@ -229,7 +229,7 @@ fn block<'a>(generated: &'a str, address: &str) -> Result<&'a str> {
 }
 
 /// Attributes whose planned value differs from the imported one, for `address`.
-fn changed_attributes(plan: &Value, address: &str) -> Result<Vec<String>> {
+pub(crate) fn changed_attributes(plan: &Value, address: &str) -> Result<Vec<String>> {
     let rc = plan["resource_changes"]
         .as_array()
         .context("resource_changes")?
