@@ -432,12 +432,11 @@ async fn discover_case(root: &std::path::Path, aws: &Clients, h: &HandBuilt) -> 
     ] {
         expected.push((format!("flywheel_job.{label}"), vec!["tags_all"]));
     }
-    // Not discover's: a job built without the console's default arguments is imported
-    // with the provider's defaults (`--TempDir`, `--spark-event-logs-path`,
-    // `--enable-metrics`, `--enable-continuous-cloudwatch-log`, `--enable-spark-ui`,
-    // `--job-bookmark-option job-bookmark-enable`), and its generated configuration does
-    // not turn them off, so adopting it adds them (bookmarks included). When the job's
-    // generated configuration keeps the job as it is, this expects `tags_all` alone.
+    // A job built without the console's default arguments gains the provider's logging
+    // and metrics defaults (`--TempDir`, `--spark-event-logs-path`, `--enable-metrics`,
+    // `--enable-continuous-cloudwatch-log`, `--enable-spark-ui`), and its bookmark option
+    // spelled out as Glue runs it without one (`job-bookmark-disable`): adopting a job
+    // never changes which data its runs process.
     expected.push((
         "flywheel_job.infobase_cleanroom_from_csv".into(),
         vec!["arguments_all", "tags_all"],
@@ -479,6 +478,14 @@ async fn discover_case(root: &std::path::Path, aws: &Clients, h: &HandBuilt) -> 
     ];
     let gained = added("flywheel_job.infobase_cleanroom_from_csv")?;
     ensure!(gained == defaults, "the script-built job gains {gained:?}");
+    let bookmark = changes
+        .iter()
+        .find(|rc| rc["address"] == "flywheel_job.infobase_cleanroom_from_csv")
+        .and_then(|rc| rc["change"]["after"]["arguments_all"]["--job-bookmark-option"].as_str());
+    ensure!(
+        bookmark == Some("job-bookmark-disable"),
+        "the script-built job's bookmarks: {bookmark:?}"
+    );
     work.run_ok(&["apply", "-no-color", "-input=false", "adopt.tfplan"])
         .await?;
     let (outcome, run) = work.plan(&[]).await?;

@@ -35,6 +35,8 @@ pub const GLUE5_DEPRECATED_ARGUMENTS: [&str; 5] = [
     "--continuous-log-conversionPattern",
     "--enable-continuous-log-filter",
 ];
+/// What Glue does when a job has no `--job-bookmark-option`.
+pub const BOOKMARK_DISABLE: &str = "job-bookmark-disable";
 pub const BOOKMARK_OPTIONS: [&str; 3] = [
     "job-bookmark-enable",
     "job-bookmark-disable",
@@ -161,5 +163,41 @@ pub fn user_arguments(
             STATIC_DEFAULTS.iter().any(|(dk, dv)| dk == k && dv != v)
         })
         .map(|(k, v)| (k.clone(), v.clone()))
+        .chain(
+            // A job without the argument runs with bookmarks off (Glue's default). An
+            // import reads that back as `job-bookmark-disable`, not as the provider's
+            // default (on), which would change which data its runs process; the refresh
+            // after it keeps it until the apply writes it. The other defaults only add
+            // logs and metrics.
+            (!all.contains_key(ARG_BOOKMARK)
+                && prior_user.is_none_or(|p| {
+                    p.get(ARG_BOOKMARK).map(String::as_str) == Some(BOOKMARK_DISABLE)
+                }))
+            .then(|| (ARG_BOOKMARK.to_string(), BOOKMARK_DISABLE.to_string())),
+        )
         .collect()
+}
+
+#[cfg(test)]
+mod import_tests {
+    use super::*;
+
+    #[test]
+    fn an_imported_job_without_bookmarks_keeps_them_off() {
+        let all: BTreeMap<String, String> =
+            [(ARG_TEMP_DIR.to_string(), "s3://b/temporary/".to_string())].into();
+        let imported = user_arguments(&all, None, true);
+        assert_eq!(
+            imported.get(ARG_BOOKMARK).map(String::as_str),
+            Some(BOOKMARK_DISABLE)
+        );
+        // A refresh reads what is there: the configuration decides; the refresh right
+        // after the import keeps the read-back value.
+        assert!(user_arguments(&all, Some(&BTreeMap::new()), true).is_empty());
+        assert_eq!(user_arguments(&all, Some(&imported), true), imported);
+        // A job with bookmarks on reads back as the default.
+        let mut on = all.clone();
+        on.insert(ARG_BOOKMARK.into(), "job-bookmark-enable".into());
+        assert!(user_arguments(&on, None, true).is_empty());
+    }
 }
