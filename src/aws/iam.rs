@@ -8,7 +8,7 @@
 //! are followed page by page. IAM returns policy documents percent-encoded;
 //! `model::policy::parse` decodes them.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use aws_sdk_iam::types::Tag;
 use serde_json::Value;
@@ -50,14 +50,16 @@ fn unparseable(operation: &'static str, role: &str) -> AwsError {
     }
 }
 
-/// The role with its inline policy `policy_name` and attachments, or `None` when the role
-/// does not exist.
+/// The role with its inline policy `policy_name`, the documents of the inline policies
+/// `others` (those that exist), and its attachments, or `None` when the role does not
+/// exist.
 pub async fn read(
     ctx: &AwsContext,
     role: &str,
     policy_name: &str,
+    others: &[String],
 ) -> Result<Option<ObservedRole>, AwsError> {
-    let (got, inline, names, attached) = futures::join!(
+    let (got, inline, names, attached, other_policies) = futures::join!(
         call(&ctx.retry, Op::new("iam", "GetRole", role), || {
             ctx.iam.get_role().role_name(role).send()
         }),
@@ -70,6 +72,7 @@ pub async fn read(
         }),
         inline_policy_names(ctx, role),
         attached_policies(ctx, role),
+        policy_documents(ctx, role, others),
     );
     let got = match got {
         Ok(g) => g,
@@ -109,8 +112,37 @@ pub async fn read(
             .collect(),
         inline_policy,
         inline_policy_names,
+        other_policies: other_policies?,
         attached,
     }))
+}
+
+/// The documents of the inline policies `names` on `role` (GetRolePolicy each); one that
+/// does not exist is left out.
+pub async fn policy_documents(
+    ctx: &AwsContext,
+    role: &str,
+    names: &[String],
+) -> Result<BTreeMap<String, Value>, AwsError> {
+    let reads = futures::future::join_all(names.iter().map(|name| async move {
+        let got = call(&ctx.retry, Op::new("iam", "GetRolePolicy", role), || {
+            ctx.iam
+                .get_role_policy()
+                .role_name(role)
+                .policy_name(name)
+                .send()
+        })
+        .await;
+        match got {
+            Ok(o) => policy::parse(o.policy_document())
+                .ok_or_else(|| unparseable("GetRolePolicy", role))
+                .map(|doc| Some((name.clone(), doc))),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }))
+    .await;
+    reads.into_iter().filter_map(Result::transpose).collect()
 }
 
 /// Every inline policy's name, page by page (IAM may answer with fewer names than exist

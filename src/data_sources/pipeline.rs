@@ -148,7 +148,7 @@ impl DataSource for PipelineDataSource {
         let role = model::role_name(&s);
         let database = model::database_name(&s);
         let (r, db) = futures::join!(
-            aws::iam::read(&ctx, &role, model::INLINE_POLICY_NAME),
+            aws::iam::read(&ctx, &role, model::INLINE_POLICY_NAME, &[]),
             aws::glue::databases::read(&ctx, &database, None),
         );
         let (r, db) = match (r, db) {

@@ -223,6 +223,27 @@ pub fn parse(text: &str) -> Option<Value> {
     serde_json::from_str(&percent_decode(text)?).ok()
 }
 
+/// Compact JSON with object keys sorted: what Terraform's `jsonencode` writes for the same
+/// document, so a configuration written either way holds the same string.
+pub fn canonical_json(v: &Value) -> String {
+    fn sorted(v: &Value) -> Value {
+        match v {
+            Value::Object(m) => {
+                let mut keys: Vec<&String> = m.keys().collect();
+                keys.sort();
+                Value::Object(
+                    keys.into_iter()
+                        .map(|k| (k.clone(), sorted(&m[k])))
+                        .collect(),
+                )
+            }
+            Value::Array(a) => Value::Array(a.iter().map(sorted).collect()),
+            other => other.clone(),
+        }
+    }
+    sorted(v).to_string()
+}
+
 /// RFC 3986 percent-decoding (IAM's encoding of policy documents); `None` on bad input.
 pub fn percent_decode(s: &str) -> Option<String> {
     let bytes = s.as_bytes();

@@ -54,9 +54,9 @@ impl PipelineBackend<'_> {
     ///   public access block are read, not assumed from S3's defaults for new buckets:
     ///   drift of either is what the pipeline exists to catch;
     /// - database: GetDatabase, and its tags as a bucket's (else GetTags);
-    /// - role: GetRole (with its tags), GetRolePolicy for the pipeline's inline policy,
-    ///   ListRolePolicies (extra inline policies) and ListAttachedRolePolicies (more when
-    ///   the lists run over a page);
+    /// - role: GetRole (with its tags), GetRolePolicy for the pipeline's inline policy and
+    ///   each one `inline_policies` names, ListRolePolicies (extra inline policies) and
+    ///   ListAttachedRolePolicies (more when the lists run over a page);
     /// - alerts: see [`Alerts::read`].
     pub async fn read(&self) -> Result<Observed, AwsError> {
         let (ctx, d) = (self.ctx, self.desired);
@@ -69,6 +69,7 @@ impl PipelineBackend<'_> {
                 .map(|o| (b.name.clone(), o))
         }));
         let alerts = self.alerts();
+        let others = d.other_inline_policies();
         let (bs, db, role, alerts) = futures::join!(
             reads,
             databases::read(
@@ -76,7 +77,7 @@ impl PipelineBackend<'_> {
                 &d.database,
                 self.recorded_tags(Kind::GlueDatabase, &d.database)
             ),
-            iam::read(ctx, &d.role, INLINE_POLICY_NAME),
+            iam::read(ctx, &d.role, INLINE_POLICY_NAME, &others),
             alerts.read(),
         );
         Ok(Observed {
@@ -352,7 +353,7 @@ impl Backend for PipelineBackend<'_> {
                 .await?
                 .map(|d| d.tags)
                 .unwrap_or_default(),
-            Kind::IamRole => iam::read(ctx, &key.name, INLINE_POLICY_NAME)
+            Kind::IamRole => iam::read(ctx, &key.name, INLINE_POLICY_NAME, &[])
                 .await?
                 .map(|r| r.tags)
                 .unwrap_or_default(),

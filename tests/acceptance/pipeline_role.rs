@@ -171,8 +171,14 @@ async fn pipeline_policy(aws: &Clients, role: &str) -> Result<Json> {
     decode(out.policy_document())
 }
 
+/// A wide policy someone put on the role by hand, as JSON and as the HCL object that
+/// `jsonencode` turns into it.
+const WIDE: &str =
+    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#;
+const WIDE_HCL: &str = r#"{ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "s3:*", Resource = "*" }] }"#;
+
 async fn put_inline(aws: &Clients, role: &str, name: &str) -> Result<()> {
-    let wide = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#;
+    let wide = WIDE;
     aws.iam
         .put_role_policy()
         .role_name(role)
@@ -573,12 +579,13 @@ async fn pipeline_role_inline_policies_beyond_one_page() {
         .await;
 }
 
-/// A pipeline imported while its role has an inline policy the configuration does not
-/// name: the first plan names it, apply deletes it, the next plan is empty.
+/// A pipeline imported while its role has an inline policy of its own (one its jobs may
+/// rely on): import keeps it, in `role.inline_policies`, so a configuration that lists it
+/// plans nothing; one that does not names it, apply deletes it, the next plan is empty.
 #[tokio::test]
 #[ignore = "acceptance: needs TF_ACC=1 and the emulator; run with --include-ignored"]
-async fn pipeline_role_import_names_inline_policies_it_does_not_want() {
-    let name = "pipeline_role_import_names_inline_policies_it_does_not_want";
+async fn pipeline_role_import_keeps_inline_policies_until_dropped() {
+    let name = "pipeline_role_import_keeps_inline_policies_until_dropped";
     if !acceptance_enabled(name) {
         return;
     }
@@ -591,6 +598,10 @@ async fn pipeline_role_import_names_inline_policies_it_does_not_want() {
     let result = async {
         let aws = clients().await;
         let hcl = config_with_role(&n, "");
+        let listed = config_with_role(
+            &n,
+            &format!("inline_policies = {{ \"added-by-hand\" = jsonencode({WIDE_HCL}) }}"),
+        );
         let tf = Terraform::new(root.path())?;
         let w = tf.workdir("w")?;
         w.write_config(&hcl)?;
@@ -605,16 +616,37 @@ async fn pipeline_role_import_names_inline_policies_it_does_not_want() {
         // The state is lost; the role gains a policy meanwhile; the pipeline is imported.
         std::fs::remove_file(w.dir.join("terraform.tfstate"))?;
         put_inline(&aws, &n.role, "added-by-hand").await?;
+        w.write_config(&listed)?;
         w.run_ok(&["import", "-no-color", "-input=false", ADDR, &id])
             .await?;
+        let kept = w
+            .state()
+            .await?
+            .attr(ADDR, "role.inline_policies.added-by-hand")?
+            .and_then(|v| v.as_str().map(str::to_string));
+        ensure!(
+            kept.as_deref()
+                .map(serde_json::from_str::<Json>)
+                .transpose()?
+                == Some(serde_json::from_str(WIDE)?),
+            "import read back {kept:?}"
+        );
+        let (outcome, run) = w.plan(&[]).await?;
+        ensure!(
+            outcome == PlanOutcome::Empty,
+            "a configuration listing the policy plans changes after import:\n{}",
+            run.describe()
+        );
+        // Dropped from the configuration: named by the plan, deleted by apply.
+        w.write_config(&hcl)?;
         let (outcome, run) = w.plan(&[]).await?;
         ensure!(
             outcome == PlanOutcome::Changes,
-            "the first plan after import shows nothing:\n{}",
+            "dropping the policy plans nothing:\n{}",
             run.describe()
         );
         let want = format!(
-            r#"- {}\s+= "not in the configuration""#,
+            r#"- {}\s+= "ok""#,
             child("aws_iam_role_policy", &format!("{}:added-by-hand", n.role))
         );
         ensure!(
@@ -644,6 +676,95 @@ async fn pipeline_role_import_names_inline_policies_it_does_not_want() {
             kept.display()
         );
     }
+}
+
+/// `role.inline_policies`: created on the role as written, a document edited out of band is
+/// drift that apply repairs, invalid names and documents fail at validate naming the entry.
+#[tokio::test]
+#[ignore = "acceptance: needs TF_ACC=1 and the emulator; run with --include-ignored"]
+async fn pipeline_role_inline_policies_are_managed() {
+    if !acceptance_enabled("pipeline_role_inline_policies_are_managed") {
+        return;
+    }
+    let n = Names::new("fw-rinl");
+    let hcl = config_with_role(
+        &n,
+        &format!("inline_policies = {{ \"legacy-s3\" = jsonencode({WIDE_HCL}) }}"),
+    );
+    let has_wide = {
+        let role = n.role.clone();
+        move |ctx: Ctx| {
+            let role = role.clone();
+            async move {
+                let got = ctx
+                    .aws
+                    .iam
+                    .get_role_policy()
+                    .role_name(&role)
+                    .policy_name("legacy-s3")
+                    .send()
+                    .await?;
+                ensure!(
+                    decode(got.policy_document())? == serde_json::from_str::<Json>(WIDE)?,
+                    "document {}",
+                    got.policy_document()
+                );
+                Ok(())
+            }
+        }
+    };
+    let edited = {
+        let role = n.role.clone();
+        move |ctx: Ctx| {
+            let role = role.clone();
+            async move {
+                let narrow = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#;
+                ctx.aws
+                    .iam
+                    .put_role_policy()
+                    .role_name(&role)
+                    .policy_name("legacy-s3")
+                    .policy_document(narrow)
+                    .send()
+                    .await?;
+                Ok(())
+            }
+        }
+    };
+    let bad_name = config_with_role(
+        &n,
+        r#"inline_policies = { "bad name" = jsonencode({ Statement = [{ Action = "s3:*" }] }) }"#,
+    );
+    let ours = config_with_role(
+        &n,
+        r#"inline_policies = { "flywheel-pipeline-access" = "{}" }"#,
+    );
+    let nx = n.clone();
+    TestCase::new()
+        .step(Step::config(bad_name).validate_only().expect_error(
+            r#"role\.inline_policies\["bad name"\]: "bad name" is not an IAM policy name"#,
+        ))
+        .step(Step::config(ours).validate_only().expect_error(
+            r#"role\.inline_policies\["flywheel-pipeline-access"\]: "flywheel-pipeline-access" is the pipeline's own"#,
+        ))
+        .step(Step::config(hcl.clone()).emulator_check(has_wide.clone()))
+        .step(Step::import_state_verify(ImportStateVerify::new(ADDR)))
+        .step(
+            Step::config(hcl)
+                .pre_apply(edited)
+                .expect_resource_action(ADDR, &["update"])
+                .expect_plan_text(&format!(
+                    r#"{}\s+= "differs"#,
+                    child("aws_iam_role_policy", &format!("{}:legacy-s3", n.role))
+                ))
+                .emulator_check(has_wide),
+        )
+        .check_destroy(move |ctx| {
+            let n = nx.clone();
+            async move { check_nothing_left(&ctx.aws, &n, false).await }
+        })
+        .run()
+        .await;
 }
 
 /// `attach_glue_service_role = false`: nothing attached, and the inline policy grants the

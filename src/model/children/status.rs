@@ -210,8 +210,10 @@ pub fn compare(want: &Spec, observed: Option<&Spec>) -> Status {
             parts.extend(tag_diff(wt, ht));
             (!parts.is_empty()).then(|| parts.join("; "))
         }
+        // Compared in canonical form: a user's document is kept (and written) as written.
         (Spec::RolePolicy { document: w }, Spec::RolePolicy { document: h }) => {
-            (w != h).then(|| "the policy document was changed".to_string())
+            (crate::model::policy::normalize(w) != crate::model::policy::normalize(h))
+                .then(|| "the policy document was changed".to_string())
         }
         (Spec::Attachment, Spec::Attachment) => None,
         // Jobs

@@ -33,6 +33,16 @@ impl Desired {
     pub fn child(&self, key: &ChildKey) -> Option<&Child> {
         self.children.iter().find(|c| &c.key == key)
     }
+
+    /// The role's inline policies the configuration names besides the pipeline's own:
+    /// their documents are read (the others are known by name only).
+    pub fn other_inline_policies(&self) -> Vec<String> {
+        self.children
+            .iter()
+            .filter(|c| c.key.kind == Kind::IamRolePolicy && c.key.name != INLINE_POLICY_NAME)
+            .map(|c| c.key.name.clone())
+            .collect()
+    }
 }
 
 /// Tags on every taggable child: provider defaults, the resource's tags, and ownership.
@@ -445,6 +455,15 @@ pub fn expand(s: &Settings, env: &Env) -> Desired {
             document: policy::normalize(&inline_policy(env, &buckets, &kms_keys, catalog)),
         },
     });
+    for (name, document) in &s.inline_policies {
+        children.push(Child {
+            key: ChildKey::new(Kind::IamRolePolicy, &role, name),
+            // As written: IAM and a later import then hold the user's own form.
+            spec: Spec::RolePolicy {
+                document: document.clone(),
+            },
+        });
+    }
     let mut arns: BTreeSet<String> = s.managed_policy_arns.iter().cloned().collect();
     if s.attaches_glue_service_role() {
         arns.insert(glue_service_role_arn(p));

@@ -152,6 +152,9 @@ pub struct Settings {
     /// the inline policy grants the Data Catalog actions on this pipeline's database instead.
     pub attach_glue_service_role: Option<bool>,
     pub managed_policy_arns: Vec<String>,
+    /// Inline policies on the role besides the pipeline's own, by name: managed like it
+    /// (created, compared, removed when dropped). An adopted role keeps its own this way.
+    pub inline_policies: BTreeMap<String, Value>,
     pub data: BucketSettings,
     pub assets: BucketSettings,
     pub analysis: BucketSettings,

@@ -31,6 +31,9 @@ pub struct ObservedRole {
     /// The names of every inline policy the role has (ListRolePolicies), the pipeline's
     /// own included.
     pub inline_policy_names: BTreeSet<String>,
+    /// The documents of the other inline policies the configuration names (`inline_policies`),
+    /// those that exist; the rest are known by name only.
+    pub other_policies: BTreeMap<String, Value>,
     pub attached: BTreeSet<String>,
 }
 
@@ -196,10 +199,13 @@ pub fn observed_children(d: &Desired, o: &Observed) -> BTreeMap<ChildKey, Spec> 
             .iter()
             .filter(|n| *n != INLINE_POLICY_NAME)
         {
-            out.insert(
-                ChildKey::new(Kind::IamRolePolicy, &d.role, name),
-                Spec::UnwantedRolePolicy,
-            );
+            let spec = match r.other_policies.get(name) {
+                Some(doc) => Spec::RolePolicy {
+                    document: policy::normalize(doc),
+                },
+                None => Spec::UnwantedRolePolicy,
+            };
+            out.insert(ChildKey::new(Kind::IamRolePolicy, &d.role, name), spec);
         }
         if let Some(doc) = &r.inline_policy {
             out.insert(

@@ -193,6 +193,105 @@ fn unwanted_inline_policies_are_extra_children() {
     assert_eq!(extra.parent(), Some(ChildKey::top(Kind::IamRole, &d.role)));
 }
 
+/// `inline_policies`: each is a child compared by its document (read only for the names
+/// the configuration gives); one missing is created, one edited differs, one dropped is
+/// extra again.
+#[test]
+fn named_inline_policies_are_compared_by_document() {
+    let (mut s, env) = prod();
+    let legacy = json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]});
+    s.inline_policies = [("legacy".to_string(), legacy.clone())].into();
+    let d = expand(&s, &env);
+    assert_eq!(d.other_inline_policies(), ["legacy"]);
+    let key = ChildKey::new(Kind::IamRolePolicy, &d.role, "legacy");
+    let ours = |d: &Desired| match d.child(&ChildKey::new(
+        Kind::IamRolePolicy,
+        &d.role,
+        INLINE_POLICY_NAME,
+    )) {
+        Some(Child {
+            spec: Spec::RolePolicy { document },
+            ..
+        }) => document.clone(),
+        _ => panic!("no inline policy"),
+    };
+    let observed = |others: BTreeMap<String, Value>| Observed {
+        role: Some(ObservedRole {
+            path: "/".into(),
+            trust_policy: policy::glue_trust_policy(),
+            tags: d.tags.clone(),
+            inline_policy: Some(ours(&d)),
+            inline_policy_names: std::iter::once(INLINE_POLICY_NAME.to_string())
+                .chain(others.keys().cloned())
+                .collect(),
+            other_policies: others,
+            attached: [glue_service_role_arn("aws")].into(),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    // As written (IAM's order of keys does not matter).
+    let st = statuses(
+        &d.children,
+        &observed_children(
+            &d,
+            &observed([("legacy".to_string(), legacy.clone())].into()),
+        ),
+    );
+    assert_eq!(st[&key], Status::Ok);
+    // Missing, then edited.
+    let st = statuses(
+        &d.children,
+        &observed_children(&d, &observed(BTreeMap::new())),
+    );
+    assert_eq!(st[&key], Status::Missing);
+    let narrow = json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]});
+    let st = statuses(
+        &d.children,
+        &observed_children(
+            &d,
+            &observed([("legacy".to_string(), narrow.clone())].into()),
+        ),
+    );
+    assert!(matches!(st[&key], Status::Differs(_)), "{:?}", st[&key]);
+    // Dropped from the configuration: not in it any more, so deleted.
+    s.inline_policies.clear();
+    let d2 = expand(&s, &env);
+    let mut o = observed(BTreeMap::new());
+    if let Some(r) = o.role.as_mut() {
+        r.inline_policy_names.insert("legacy".into());
+    }
+    let st = statuses(&d2.children, &observed_children(&d2, &o));
+    assert_eq!(st[&key], Status::Extra);
+}
+
+#[test]
+fn inline_policy_names_and_documents_are_checked() {
+    assert!(check_inline_policy_name("legacy-s3_access.v2@x").is_ok());
+    assert!(check_inline_policy_name(INLINE_POLICY_NAME)
+        .unwrap_err()
+        .contains("pipeline's own"));
+    assert!(check_inline_policy_name("a b").is_err());
+    assert!(check_inline_policy_name("").is_err());
+    assert!(check_inline_policy_name(&"x".repeat(129)).is_err());
+    assert!(check_policy_document(
+        r#"{"Statement":{"Effect":"Deny","Action":"*","Resource":"*"}}"#
+    )
+    .is_ok());
+    assert!(check_policy_document("{")
+        .unwrap_err()
+        .starts_with("not JSON"));
+    assert!(check_policy_document("{}")
+        .unwrap_err()
+        .contains("Statement"));
+    assert!(check_policy_document(r#"{"Statement":[{"Action":"*"}]}"#)
+        .unwrap_err()
+        .contains("statement 0"));
+    assert_eq!(policy_size("{ \"a\" : 1 }"), 7);
+}
+
 /// `attach_glue_service_role = false`: no AWSGlueServiceRole attachment (one that is there
 /// is extra, so apply detaches it), and the inline policy grants the Data Catalog actions
 /// on this pipeline's catalog, database and tables instead, statement by statement.

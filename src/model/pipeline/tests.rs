@@ -78,6 +78,7 @@ pub(super) fn prod() -> (Settings, Env) {
         confused_deputy_conditions: false,
         attach_glue_service_role: None,
         managed_policy_arns: vec![],
+        inline_policies: BTreeMap::new(),
         data: BucketSettings {
             name: Some("omc-flywheel-data-us-east-1-prod".into()),
             create: Some(false),

@@ -188,3 +188,54 @@ pub fn check_not_glue_service_role(v: &str) -> Result<(), String> {
         Ok(())
     }
 }
+
+/// IAM's limit on a role's inline policies, all together, in characters other than
+/// whitespace.
+pub const ROLE_INLINE_POLICIES_MAX: usize = 10_240;
+
+/// An inline policy name of `inline_policies`: IAM's characters and length, and not the
+/// pipeline's own policy.
+pub fn check_inline_policy_name(name: &str) -> Result<(), String> {
+    if name == INLINE_POLICY_NAME {
+        return Err(format!(
+            "{name:?} is the pipeline's own inline policy, which it writes; choose another name"
+        ));
+    }
+    let ok = (1..=128).contains(&name.len())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c));
+    if !ok {
+        return Err(format!(
+            "{name:?} is not an IAM policy name (1 to 128 letters, digits and +=,.@_-)"
+        ));
+    }
+    Ok(())
+}
+
+/// An inline policy document: a JSON object whose `Statement` is a statement or a list of
+/// them, each with `Effect` `Allow` or `Deny`.
+pub fn check_policy_document(doc: &str) -> Result<(), String> {
+    let v: Value = serde_json::from_str(doc).map_err(|e| format!("not JSON: {e}"))?;
+    let statements = match v.get("Statement") {
+        Some(Value::Array(a)) if !a.is_empty() => a.clone(),
+        Some(s @ Value::Object(_)) => vec![s.clone()],
+        _ => return Err("a policy document needs a `Statement` (use jsonencode({ Version = \"2012-10-17\", Statement = [...] }))".into()),
+    };
+    for (i, st) in statements.iter().enumerate() {
+        match st.get("Effect").and_then(Value::as_str) {
+            Some("Allow") | Some("Deny") => {}
+            _ => {
+                return Err(format!(
+                    "statement {i} needs `Effect` \"Allow\" or \"Deny\""
+                ))
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Characters IAM counts toward [`ROLE_INLINE_POLICIES_MAX`].
+pub fn policy_size(doc: &str) -> usize {
+    doc.chars().filter(|c| !c.is_whitespace()).count()
+}

@@ -27,7 +27,7 @@ pub(super) fn imported_owner(d: &Desired, o: &Observed) -> String {
 /// The configuration an existing pipeline implies, read back from AWS: `tags` from the
 /// role's tags (without ownership and provider default tags), the database description,
 /// extra managed policies, the role's path, permissions boundary, confused-deputy
-/// conditions and whether AWSGlueServiceRole is left out (a catalog-scoped inline policy
+/// conditions and whether AWSGlueServiceRole is left out, its other inline policies (a catalog-scoped inline policy
 /// without the attachment), the data/analysis buckets' `prefixes` (from the inline policy),
 /// and from each bucket `expire_prefixes`, `intelligent_tiering`, `allowed_principal_arns`
 /// and (unless adopted) its encryption.
@@ -36,6 +36,8 @@ pub(super) fn imported_settings(mut s: Settings, env: &Env, o: &Observed) -> Set
         s.tags = model::pipeline_tags_of(&r.tags, env);
         let glue = model::glue_service_role_arn(&env.partition);
         s.managed_policy_arns = r.attached.iter().filter(|a| **a != glue).cloned().collect();
+        // The role's other inline policies, which its jobs may rely on: kept, not removed.
+        s.inline_policies = r.other_policies.clone();
         s.role_path = Some(r.path.clone()).filter(|p| p != model::DEFAULT_ROLE_PATH);
         s.permissions_boundary = r.permissions_boundary.clone();
         let has_conditions = crate::model::policy::condition_keys(&r.trust_policy)
@@ -191,6 +193,16 @@ pub(super) fn state_from_settings(s: &Settings) -> State {
             permissions_boundary: opt_value(s.permissions_boundary.clone()),
             confused_deputy_conditions: opt_value(s.confused_deputy_conditions.then_some(true)),
             attach_glue_service_role: opt_value(s.attach_glue_service_role),
+            inline_policies: if s.inline_policies.is_empty() {
+                Value::Null
+            } else {
+                to_map(
+                    &s.inline_policies
+                        .iter()
+                        .map(|(k, v)| (k.clone(), crate::model::policy::canonical_json(v)))
+                        .collect(),
+                )
+            },
         }),
         data_bucket: bucket(&s.data),
         assets_bucket: bucket(&s.assets),

@@ -91,6 +91,9 @@ pub struct RoleBlock {
     /// Null: true.
     #[serde(default)]
     pub attach_glue_service_role: Value<bool>,
+    /// Policy name to its JSON document.
+    #[serde(default)]
+    pub inline_policies: Value<StringMap>,
 }
 
 #[derive(Serialize, Deserialize, Debug, Default, Clone, PartialEq)]
@@ -488,6 +491,23 @@ impl Resource for PipelineResource {
                 return None;
             }
         };
+        // The documents of the role's other inline policies, read back into
+        // `inline_policies` (see `imported_settings`).
+        if let Some(r) = observed.role.as_mut() {
+            let others: Vec<String> = r
+                .inline_policy_names
+                .iter()
+                .filter(|n| *n != model::INLINE_POLICY_NAME)
+                .cloned()
+                .collect();
+            match crate::aws::iam::policy_documents(&ctx, &desired.role, &others).await {
+                Ok(docs) => r.other_policies = docs,
+                Err(e) => {
+                    diags.add_error(e.to_diagnostic());
+                    return None;
+                }
+            }
+        }
         if all_gone(&desired, &observed) {
             diags.root_error(
                 "Cannot import a pipeline that does not exist",

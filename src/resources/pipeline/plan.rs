@@ -120,6 +120,10 @@ pub(super) fn unknown_paths(c: &State) -> Vec<String> {
                 "role.managed_policy_arns".into(),
                 known_list(&r.managed_policy_arns).is_err(),
             );
+            check(
+                "role.inline_policies".into(),
+                known_map(&r.inline_policies).is_err(),
+            );
         }
         Value::Null => {}
     }
@@ -171,6 +175,7 @@ struct RoleSettings {
     confused_deputy_conditions: Option<bool>,
     attach_glue_service_role: Option<bool>,
     managed_policy_arns: Vec<String>,
+    inline_policies: BTreeMap<String, Json>,
 }
 
 fn known_bool(v: &Value<bool>) -> Result<Option<bool>, Unknown> {
@@ -197,6 +202,12 @@ pub(super) fn settings(c: &State) -> Result<Option<Settings>, Diagnostic> {
                 confused_deputy_conditions: known_bool(&r.confused_deputy_conditions)?,
                 attach_glue_service_role: known_bool(&r.attach_glue_service_role)?,
                 managed_policy_arns: known_list(&r.managed_policy_arns)?,
+                // Validation has refused documents that are not JSON.
+                inline_policies: known_map(&r.inline_policies)?
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|(k, v)| Ok((k, crate::model::policy::parse(&v).ok_or(Unknown)?)))
+                    .collect::<Result<_, Unknown>>()?,
             },
             Value::Null => RoleSettings::default(),
             Value::Unknown => return Err(Unknown),
@@ -212,6 +223,7 @@ pub(super) fn settings(c: &State) -> Result<Option<Settings>, Diagnostic> {
             confused_deputy_conditions: role.confused_deputy_conditions.unwrap_or(false),
             attach_glue_service_role: role.attach_glue_service_role,
             managed_policy_arns: role.managed_policy_arns,
+            inline_policies: role.inline_policies,
             data: bucket_settings(&c.data_bucket)?,
             assets: bucket_settings(&c.assets_bucket)?,
             analysis: bucket_settings(&c.analysis_bucket)?,

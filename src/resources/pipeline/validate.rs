@@ -70,6 +70,29 @@ pub fn validate_config(config: &State, diags: &mut Diagnostics) {
                 &model::check_not_glue_service_role,
             );
         }
+        if let Value::Value(policies) = &r.inline_policies {
+            let p = path_of(&["role", "inline_policies"]);
+            let mut size = 0;
+            for (name, doc) in policies {
+                let at = p.clone().key(name.clone());
+                if let Err(e) = model::check_inline_policy_name(name) {
+                    c.fail(at.clone(), "Invalid inline policy name", e);
+                }
+                if let Value::Value(d) = doc {
+                    size += model::policy_size(d);
+                    if let Err(e) = model::check_policy_document(d) {
+                        c.fail(at, "Invalid policy document", e);
+                    }
+                }
+            }
+            if size > model::ROLE_INLINE_POLICIES_MAX {
+                c.fail(
+                    p,
+                    "Inline policies too large",
+                    format!("{size} characters (without whitespace) in all; IAM allows {} across a role's inline policies, the pipeline's own included", model::ROLE_INLINE_POLICIES_MAX),
+                );
+            }
+        }
     }
     for role in BucketRole::ALL {
         let Value::Value(b) = config.bucket_block(role) else {
