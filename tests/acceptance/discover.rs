@@ -77,10 +77,12 @@ impl HandBuilt {
             format!("etl-{}-prod-infobase-cleanroom-from-csv", self.p),
         ]
     }
-    fn crawlers(&self) -> [String; 2] {
+    fn crawlers(&self) -> [String; 4] {
         [
             format!("crw-{}-prod-raw-input-addressable", self.p),
             format!("crw-{}-prod-addressable-ids-compaction", self.p),
+            format!("crw-{}-prod-infobase-attributes", self.p),
+            format!("crw-{}-prod-cleanroom-infobase", self.p),
         ]
     }
     /// Each bucket's object, which must survive the adoption.
@@ -215,7 +217,57 @@ impl HandBuilt {
                 .await
                 .with_context(|| format!("CreateJob {job}"))?;
         }
-        let [raw, compacted] = h.crawlers();
+        // What the owners added by hand, which adoption must keep: a policy on the role
+        // its jobs rely on, and the data bucket's own lifecycle rule and policy statement.
+        aws.iam
+            .put_role_policy()
+            .role_name(h.role())
+            .policy_name(LEGACY_POLICY)
+            .policy_document(LEGACY_DOCUMENT)
+            .send()
+            .await
+            .context("PutRolePolicy")?;
+        aws.s3
+            .put_bucket_lifecycle_configuration()
+            .bucket(h.data())
+            .lifecycle_configuration(
+                aws_sdk_s3::types::BucketLifecycleConfiguration::builder()
+                    .rules(
+                        aws_sdk_s3::types::LifecycleRule::builder()
+                            .id(OWN_RULE)
+                            .status(aws_sdk_s3::types::ExpirationStatus::Enabled)
+                            .filter(
+                                aws_sdk_s3::types::LifecycleRuleFilter::builder()
+                                    .prefix("opus/archive/")
+                                    .build(),
+                            )
+                            .expiration(
+                                aws_sdk_s3::types::LifecycleExpiration::builder()
+                                    .days(365)
+                                    .build(),
+                            )
+                            .build()?,
+                    )
+                    .build()?,
+            )
+            .send()
+            .await
+            .context("PutBucketLifecycleConfiguration")?;
+        aws.s3
+            .put_bucket_policy()
+            .bucket(h.data())
+            .policy(
+                serde_json::json!({"Version": "2012-10-17", "Statement": [{
+                    "Sid": OWN_STATEMENT, "Effect": "Allow",
+                    "Principal": {"AWS": format!("arn:aws:iam::{}:root", h.account)},
+                    "Action": "s3:GetObject",
+                    "Resource": format!("arn:aws:s3:::{}/opus/*", h.data())}]})
+                .to_string(),
+            )
+            .send()
+            .await
+            .context("PutBucketPolicy")?;
+        let [raw, compacted, infobase, cleanroom_crawler] = h.crawlers();
         for (crawler, path, prefix) in [
             (
                 &raw,
@@ -225,6 +277,16 @@ impl HandBuilt {
             (
                 &compacted,
                 format!("{data}/omc_cleanroom_data/addressable/"),
+                None,
+            ),
+            (
+                &infobase,
+                format!("{data}/opus/infobase_attributes/raw_input/"),
+                Some("infobase_"),
+            ),
+            (
+                &cleanroom_crawler,
+                format!("{data}/omc_cleanroom_data/infobase/"),
                 None,
             ),
         ] {
@@ -307,6 +369,13 @@ async fn discover_adopts_a_hand_built_environment() {
     }
 }
 
+/// What the owners added by hand: a policy on the role, a lifecycle rule and a policy
+/// statement on the data bucket.
+const LEGACY_POLICY: &str = "legacy-athena-access";
+const LEGACY_DOCUMENT: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["athena:StartQueryExecution","athena:GetQueryResults"],"Resource":"*"}]}"#;
+const OWN_RULE: &str = "archive-after-a-year";
+const OWN_STATEMENT: &str = "AnalyticsAccountRead";
+
 async fn discover_case(root: &std::path::Path, aws: &Clients, h: &HandBuilt) -> Result<()> {
     // Nothing under a prefix that names nothing: an error, not an empty file.
     let (code, out, err) = discover(&["--name-prefix", &format!("{}-absent", h.p)])?;
@@ -349,10 +418,12 @@ async fn discover_case(root: &std::path::Path, aws: &Clients, h: &HandBuilt) -> 
     ] {
         expected.push(expect_block(&format!("flywheel_job.{label}"), job));
     }
-    let [raw, compacted] = h.crawlers();
+    let [raw, compacted, infobase, cleanroom_crawler] = h.crawlers();
     for (label, crawler) in [
         ("addressable_ids_compaction", &compacted),
         ("raw_input_addressable", &raw),
+        ("infobase_attributes", &infobase),
+        ("cleanroom_infobase", &cleanroom_crawler),
     ] {
         expected.push(expect_block(&format!("flywheel_crawler.{label}"), crawler));
     }
@@ -372,7 +443,7 @@ async fn discover_case(root: &std::path::Path, aws: &Clients, h: &HandBuilt) -> 
         ),
         format!("skipped bucket {}: matched no bucket role", h.logs()),
         "found 3 job(s)".to_string(),
-        "found 2 crawler(s)".to_string(),
+        "found 4 crawler(s)".to_string(),
     ] {
         ensure!(
             report.contains(&line),
@@ -407,10 +478,19 @@ async fn discover_case(root: &std::path::Path, aws: &Clients, h: &HandBuilt) -> 
     // The adopted buckets stay adopted (never deleted) and the role keeps its name.
     ensure!(
         generated.matches("create                 = false").count() == 3
-            && generated.contains(&format!("name                       = \"{}\"", h.role())),
+            && regex::Regex::new(&format!(r#"name\s+= "{}""#, regex::escape(&h.role())))?
+                .is_match(&generated),
         "the pipeline's generated configuration:\n{generated}"
     );
 
+    // The role's own inline policy is read back into the configuration, not removed.
+    ensure!(
+        regex::Regex::new(&format!(
+            r#"{LEGACY_POLICY}\s+= ".*athena:StartQueryExecution"#
+        ))?
+        .is_match(&generated),
+        "the role's own inline policy is not in the generated configuration:\n{generated}"
+    );
     work.run_ok(&["validate", "-no-color"]).await?;
     work.run_ok(&["plan", "-no-color", "-input=false", "-out=adopt.tfplan"])
         .await?;
@@ -418,12 +498,17 @@ async fn discover_case(root: &std::path::Path, aws: &Clients, h: &HandBuilt) -> 
     let changes = json["resource_changes"]
         .as_array()
         .context("resource_changes")?;
-    ensure!(changes.len() == 6, "{} resource changes", changes.len());
+    ensure!(changes.len() == 8, "{} resource changes", changes.len());
     // Each an import planning an in-place update (never a create, destroy or replace):
     // the pipeline configures what it adds to the role, database and adopted buckets; jobs
     // and crawlers take only the owner tags.
     let mut expected = vec![(format!("flywheel_pipeline.{under}_prod"), vec!["children"])];
-    for label in ["addressable_ids_compaction", "raw_input_addressable"] {
+    for label in [
+        "addressable_ids_compaction",
+        "raw_input_addressable",
+        "infobase_attributes",
+        "cleanroom_infobase",
+    ] {
         expected.push((format!("flywheel_crawler.{label}"), vec!["tags_all"]));
     }
     for label in [
@@ -536,7 +621,7 @@ async fn discover_case(root: &std::path::Path, aws: &Clients, h: &HandBuilt) -> 
             .await?
             .with_context(|| format!("{j} gone"))?;
     }
-    for c in [&raw, &compacted] {
+    for c in [&raw, &compacted, &infobase, &cleanroom_crawler] {
         let got = aws.glue.get_crawler().name(c).send().await?;
         let crawler = got.crawler.with_context(|| format!("{c} gone"))?;
         ensure!(
@@ -544,6 +629,35 @@ async fn discover_case(root: &std::path::Path, aws: &Clients, h: &HandBuilt) -> 
             "{crawler:?}"
         );
     }
+    // What the owners added by hand is still there.
+    let legacy = aws
+        .iam
+        .get_role_policy()
+        .role_name(h.role())
+        .policy_name(LEGACY_POLICY)
+        .send()
+        .await
+        .context("the role's own inline policy was removed")?;
+    ensure!(
+        legacy.policy_document().contains("athena"),
+        "the role's own policy changed: {}",
+        legacy.policy_document()
+    );
+    let rules = aws
+        .s3
+        .get_bucket_lifecycle_configuration()
+        .bucket(h.data())
+        .send()
+        .await?;
+    ensure!(
+        rules.rules().iter().any(|r| r.id() == Some(OWN_RULE)),
+        "the data bucket's own lifecycle rule was removed: {rules:?}"
+    );
+    let policy = aws.s3.get_bucket_policy().bucket(h.data()).send().await?;
+    ensure!(
+        policy.policy().is_some_and(|p| p.contains(OWN_STATEMENT)),
+        "the data bucket's own policy statement was removed: {policy:?}"
+    );
     let raw_prefix = aws.glue.get_crawler().name(&raw).send().await?;
     ensure!(
         raw_prefix.crawler.and_then(|c| c.table_prefix) == Some("addressable_".into()),
