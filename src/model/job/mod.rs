@@ -202,8 +202,8 @@ pub struct ImportedEnvironment {
 /// What an import reads back into the environment attributes, from the job's script
 /// location and its `--TempDir` and `--spark-event-logs-path`. `script_bucket` is the
 /// bucket both paths are the standalone defaults of, else the bucket of an uploaded
-/// script (`<bucket>/scripts/<name>.py`); a path that is not its bucket's default is read
-/// back as it is. (A configuration that writes the defaults out by hand, or takes them
+/// script (`<bucket>/scripts/<name>.py`), else (when a path is missing) the bucket of the
+/// script wherever it is; a path that is not its bucket's default is read back as it is. (A configuration that writes the defaults out by hand, or takes them
 /// from a pipeline, reads back in this shorter form.)
 pub fn imported_environment(
     name: &str,
@@ -231,7 +231,17 @@ pub fn imported_environment(
         .and_then(|u| crate::validate::s3_uri(u, true).ok())
         .filter(|(_, key)| *key == script_key(DEFAULT_SCRIPTS_PREFIX, name))
         .map(|(b, _)| b);
-    let script_bucket = both_defaults.or(uploaded);
+    // A job missing either path (built without the console's defaults) takes them beside
+    // its script, wherever that is: the configuration needs both, and a temporary
+    // directory in the script's bucket is what the console would have chosen.
+    let beside_script = (temp.is_none() || logs.is_none())
+        .then(|| {
+            script_location
+                .and_then(|u| crate::validate::s3_uri(u, true).ok())
+                .map(|(b, _)| b)
+        })
+        .flatten();
+    let script_bucket = both_defaults.or(uploaded).or(beside_script);
     let (default_temp, default_logs) = match &script_bucket {
         Some(b) => {
             let (t, l) = defaults_of(b);
@@ -683,6 +693,17 @@ mod tests {
         assert_eq!(
             imported_environment("etl", None, &BTreeMap::new()),
             env(None, None, None)
+        );
+        // ... with its script somewhere: the paths go beside it, so the configuration
+        // import writes is complete; a path the job has is kept.
+        assert_eq!(
+            imported_environment("etl", Some("s3://shared/jobs/etl.py"), &BTreeMap::new()),
+            env(Some("shared"), None, None)
+        );
+        let only_temp = BTreeMap::from([(ARG_TEMP_DIR.to_string(), "s3://tmp/t/".to_string())]);
+        assert_eq!(
+            imported_environment("etl", Some("s3://shared/jobs/etl.py"), &only_temp),
+            env(Some("shared"), Some("s3://tmp/t/"), None)
         );
     }
     use crate::model::managed::Arn;
