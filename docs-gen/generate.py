@@ -631,7 +631,7 @@ OTHER_SPLIT = {
 
 # Actions of the other services that IAM authorises on `*` only (the service authorization
 # reference lists no resource type for them; the policy linter checks it).
-OTHER_WITHOUT_RESOURCES = {"sns:Unsubscribe"}
+OTHER_WITHOUT_RESOURCES = {"sns:Unsubscribe", "events:ListRules"}
 
 # Glue actions IAM authorises on `*` only (no resource-level permissions).
 GLUE_WITHOUT_RESOURCES = {"glue:CreateCrawler", "glue:GetCrawlerMetrics"}

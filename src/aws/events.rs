@@ -1,5 +1,5 @@
-//! EventBridge rules on the default bus for alerts: DescribeRule, ListTargetsByRule and the
-//! tags (from the tagging batch when it confirms the state, else ListTagsForResource) on
+//! EventBridge rules on the default bus for alerts: ListRules by the rules' shared prefix
+//! (DescribeRule for a single rule), ListTargetsByRule and the tags (from the tagging batch when it confirms the state, else ListTagsForResource) on
 //! refresh; PutRule (create and update) with tags; tag changes;
 //! PutTargets with an input transformer; RemoveTargets; DeleteRule after its targets.
 
@@ -51,34 +51,124 @@ pub fn arn(ctx: &AwsContext, name: &str) -> String {
     )
 }
 
-/// The rule with its tags and targets; `None` when it does not exist. `agrees` (a
+/// What DescribeRule (one rule) or ListRules (several) says of a rule.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Listed {
+    pub arn: String,
+    pub pattern: Option<String>,
+    pub description: Option<String>,
+    pub enabled: bool,
+}
+
+/// The rules `names` as ListRules lists them, by the prefix they share (one call for a
+/// pipeline's four rules instead of four DescribeRule): `None` when there are fewer than
+/// two or they share no prefix, so each is described on its own. A name missing from the
+/// answer does not exist.
+pub async fn list(
+    ctx: &AwsContext,
+    names: &[String],
+) -> Result<Option<BTreeMap<String, Listed>>, AwsError> {
+    let prefix = common_prefix(names);
+    if names.len() < 2 || prefix.is_empty() {
+        return Ok(None);
+    }
+    let mut out = BTreeMap::new();
+    let mut token: Option<String> = None;
+    loop {
+        let page = call(&ctx.retry, Op::new("events", "ListRules", prefix), || {
+            ctx.events
+                .list_rules()
+                .name_prefix(prefix)
+                .set_next_token(token.clone())
+                .send()
+        })
+        .await?;
+        for r in page.rules() {
+            let Some(name) = r.name().filter(|n| names.iter().any(|w| w == n)) else {
+                continue;
+            };
+            out.insert(
+                name.to_string(),
+                Listed {
+                    arn: r.arn().unwrap_or_default().to_string(),
+                    pattern: r.event_pattern().map(str::to_string),
+                    description: r.description().map(str::to_string),
+                    enabled: r.state() == Some(&RuleState::Enabled),
+                },
+            );
+        }
+        token = page.next_token().map(str::to_string);
+        if token.is_none() {
+            break;
+        }
+    }
+    Ok(Some(out))
+}
+
+/// The longest prefix every name starts with.
+fn common_prefix(names: &[String]) -> &str {
+    let Some(first) = names.first() else {
+        return "";
+    };
+    let mut len = first.len();
+    for n in &names[1..] {
+        len = first
+            .bytes()
+            .zip(n.bytes())
+            .take(len)
+            .take_while(|(a, b)| a == b)
+            .count();
+    }
+    // Rule names are ASCII; stay on a character boundary regardless.
+    while !first.is_char_boundary(len) {
+        len -= 1;
+    }
+    &first[..len]
+}
+
+/// The rule with its tags and targets; `None` when it does not exist. `listed`: what
+/// [`list`] said (then no DescribeRule), `Some(None)` when it did not list it. `agrees` (a
 /// refresh): whether a batched tag answer is what the state recorded.
 pub async fn read(
     ctx: &AwsContext,
     name: &str,
+    listed: Option<Option<&Listed>>,
     agrees: Option<Agrees<'_>>,
 ) -> Result<Option<ObservedRule>, AwsError> {
-    // The batched tags are asked for beside DescribeRule, by the ARN the rule has on the
-    // default bus; ListTagsForResource, when needed, uses the ARN DescribeRule reports.
+    if listed == Some(None) {
+        return Ok(None);
+    }
+    // The batched tags are asked for beside the rule, by the ARN the rule has on the
+    // default bus; ListTagsForResource, when needed, uses the ARN EventBridge reports.
     let batched = async {
         match agrees {
             Some(agrees) => tagging::confirmed(ctx, "events", &arn(ctx, name), agrees).await,
             None => Ok(None),
         }
     };
-    let (rule, batched, targets) = futures::join!(
-        call(&ctx.retry, Op::new("events", "DescribeRule", name), || {
-            ctx.events.describe_rule().name(name).send()
-        }),
-        batched,
-        targets(ctx, name),
-    );
-    let rule = match rule {
-        Ok(r) => r,
-        Err(e) if e.is_not_found() => return Ok(None),
-        Err(e) => return Err(e),
+    let described = async {
+        match listed.flatten() {
+            Some(l) => Ok(Some(l.clone())),
+            None => match call(&ctx.retry, Op::new("events", "DescribeRule", name), || {
+                ctx.events.describe_rule().name(name).send()
+            })
+            .await
+            {
+                Ok(r) => Ok(Some(Listed {
+                    arn: r.arn().unwrap_or_default().to_string(),
+                    pattern: r.event_pattern().map(str::to_string),
+                    description: r.description().map(str::to_string),
+                    enabled: r.state() == Some(&RuleState::Enabled),
+                })),
+                Err(e) if e.is_not_found() => Ok(None),
+                Err(e) => Err(e),
+            },
+        }
     };
-    let arn = rule.arn().unwrap_or_default().to_string();
+    let (rule, batched, targets) = futures::join!(described, batched, targets(ctx, name));
+    let Some(rule) = rule? else {
+        return Ok(None);
+    };
     let tags = match batched? {
         Some(t) => Ok(t),
         None => call(
@@ -87,7 +177,7 @@ pub async fn read(
             || {
                 ctx.events
                     .list_tags_for_resource()
-                    .resource_arn(&arn)
+                    .resource_arn(&rule.arn)
                     .send()
             },
         )
@@ -105,11 +195,12 @@ pub async fn read(
     };
     Ok(Some(ObservedRule {
         pattern: rule
-            .event_pattern()
+            .pattern
+            .as_deref()
             .and_then(|p| serde_json::from_str(p).ok())
             .unwrap_or(Value::Null),
-        description: rule.description().unwrap_or_default().to_string(),
-        enabled: rule.state() == Some(&RuleState::Enabled),
+        description: rule.description.unwrap_or_default(),
+        enabled: rule.enabled,
         tags,
         targets,
     }))
@@ -298,5 +389,27 @@ pub async fn delete(ctx: &AwsContext, name: &str) -> Result<(), AwsError> {
     {
         Err(e) if e.is_not_found() => Ok(()),
         other => other.map(|_| ()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_rules_common_prefix() {
+        let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            common_prefix(&names(&[
+                "p-prod-job-failed",
+                "p-prod-job-long-run",
+                "p-prod-crawler-failed"
+            ])),
+            "p-prod-"
+        );
+        assert_eq!(common_prefix(&names(&["a", "b"])), "");
+        assert_eq!(common_prefix(&names(&["same", "same"])), "same");
+        assert_eq!(common_prefix(&names(&["pré-x", "pré-y"])), "pré-");
+        assert_eq!(common_prefix(&[]), "");
     }
 }

@@ -56,7 +56,8 @@ impl Alerts<'_> {
     /// object:
     /// - topic: GetTopicAttributes (policy), ListSubscriptionsByTopic (more when its
     ///   subscriptions run over a page);
-    /// - rule: DescribeRule, ListTargetsByRule;
+    /// - rules: one ListRules by their shared prefix (DescribeRule for a single one), and
+    ///   ListTargetsByRule each;
     /// - alarm: DescribeAlarms;
     /// - budget: DescribeBudget, DescribeNotificationsForBudget, and
     ///   DescribeSubscribersForNotification per notification;
@@ -97,13 +98,25 @@ impl Alerts<'_> {
                 .await
                 .map(|t| (arn.clone(), t))
         }));
-        let rule_reads = futures::future::join_all(rules.iter().map(|r| async move {
-            let want = self.recorded_tags(&ChildKey::top(Kind::EventRule, r));
-            let agrees = want.map(|want| move |t: &Tags| t == want);
-            events::read(ctx, r, agrees.as_ref().map(|f| f as _))
-                .await
-                .map(|o| (r.clone(), o))
-        }));
+        // The rules are listed first (one ListRules for the pipeline's rules), then each
+        // reads its targets and tags; beside the other objects' reads.
+        let rules = &rules;
+        let rule_reads = async move {
+            let listed = events::list(ctx, rules).await?;
+            let listed = &listed;
+            let reads = futures::future::join_all(rules.iter().map(|r| async move {
+                let want = self.recorded_tags(&ChildKey::top(Kind::EventRule, r));
+                let agrees = want.map(|want| move |t: &Tags| t == want);
+                let summary = listed.as_ref().map(|l| l.get(r));
+                events::read(ctx, r, summary, agrees.as_ref().map(|f| f as _))
+                    .await
+                    .map(|o| (r.clone(), o))
+            }))
+            .await;
+            reads
+                .into_iter()
+                .collect::<Result<BTreeMap<_, _>, AwsError>>()
+        };
         let alarm_reads = futures::future::join_all(alarms.iter().map(|a| async move {
             let want = self.recorded_tags(&ChildKey::top(Kind::MetricAlarm, a));
             let agrees = want.map(|want| move |t: &Tags| t == want);
@@ -129,7 +142,7 @@ impl Alerts<'_> {
         );
         Ok(ObservedAlerts {
             topics: ts.into_iter().collect::<Result<_, _>>()?,
-            rules: rs.into_iter().collect::<Result<_, _>>()?,
+            rules: rs?,
             alarms: als.into_iter().collect::<Result<_, _>>()?,
             budgets: bs.into_iter().collect::<Result<_, _>>()?,
             dashboards: ds.into_iter().collect::<Result<_, _>>()?,
@@ -278,7 +291,7 @@ impl Alerts<'_> {
                 .await?
                 .map(|t| t.tags)
                 .unwrap_or_default(),
-            Kind::EventRule => events::read(self.ctx, &key.name, None)
+            Kind::EventRule => events::read(self.ctx, &key.name, None, None)
                 .await?
                 .map(|r| r.tags)
                 .unwrap_or_default(),
