@@ -475,9 +475,14 @@ async fn discover_case(root: &std::path::Path, aws: &Clients, h: &HandBuilt) -> 
         );
     }
 
-    // The adopted buckets stay adopted (never deleted) and the role keeps its name.
+    // The adopted buckets stay adopted (never deleted), the role keeps its name, and
+    // nothing is written as `null`.
     ensure!(
-        generated.matches("create                 = false").count() == 3
+        regex::Regex::new(r"create\s+= false")?
+            .find_iter(&generated)
+            .count()
+            == 3
+            && !generated.contains("= null")
             && regex::Regex::new(&format!(r#"name\s+= "{}""#, regex::escape(&h.role())))?
                 .is_match(&generated),
         "the pipeline's generated configuration:\n{generated}"

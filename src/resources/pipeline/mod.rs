@@ -80,7 +80,7 @@ pub struct RoleBlock {
     pub name: Value<String>,
     #[serde(default)]
     pub managed_policy_arns: Value<Vec<Value<String>>>,
-    /// Null: `/`. Optional (not computed), so states from before it plan no change.
+    /// Null: `/` (the plan leaves it null, so states from before it plan no change).
     #[serde(default)]
     pub path: Value<String>,
     #[serde(default)]
