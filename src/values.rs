@@ -164,6 +164,35 @@ pub mod optional_block {
     }
 }
 
+/// A list of nested blocks (`NestedBlock::List`). Terraform wants no blocks written as an
+/// empty list, never null ("must be empty to indicate no blocks"): null serializes as `[]`
+/// (a state from before the block existed reads as null), and a null list reads as empty.
+pub mod list_block {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use tf_provider::value::Value;
+
+    pub fn serialize<T: Serialize, S: Serializer>(
+        v: &Value<Vec<T>>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match v {
+            Value::Null => Value::Value(Vec::<T>::new()).serialize(s),
+            v => v.serialize(s),
+        }
+    }
+
+    pub fn deserialize<'de, T, D>(d: D) -> Result<Value<Vec<T>>, D::Error>
+    where
+        T: Deserialize<'de>,
+        D: Deserializer<'de>,
+    {
+        Ok(match Value::<Vec<T>>::deserialize(d)? {
+            Value::Null => Value::Value(Vec::new()),
+            v => v,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

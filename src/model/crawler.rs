@@ -11,6 +11,7 @@
 
 use super::children::{Child, ChildKey, Kind, Spec};
 use super::crawler_settings::{self as settings, CrawlerSettings, ObservedSettings};
+use super::crawler_targets::{self as targets, KindLiterals, OtherTargets};
 use super::schedule;
 use super::tags::Tags;
 use super::trigger::{TriggerAction, TriggerSpec, TriggerStart, LONGEST_SUFFIX};
@@ -42,8 +43,12 @@ pub struct CrawlerConfig {
     pub name: String,
     pub role_arn: String,
     pub database: String,
+    /// The short form: paths that share `exclusions`, `sample_size` and the event queues.
     pub s3_targets: Vec<String>,
     pub exclusions: Vec<String>,
+    /// The block form (`s3_target { }`), each with its own options.
+    pub s3_blocks: Vec<S3Target>,
+    pub other_targets: OtherTargets,
     pub table_prefix: Option<String>,
     pub update_behavior: String,
     pub delete_behavior: String,
@@ -72,6 +77,7 @@ pub struct DesiredCrawler {
     pub role: String,
     pub database: String,
     pub targets: Vec<S3Target>,
+    pub other_targets: OtherTargets,
     /// `None` and `""` both mean no prefix.
     pub table_prefix: Option<String>,
     pub update_behavior: String,
@@ -89,6 +95,8 @@ pub struct DesiredCrawler {
 pub struct S3Target {
     pub path: String,
     pub exclusions: Vec<String>,
+    /// The Glue connection (a NETWORK one, for an S3 bucket reached through a VPC).
+    pub connection_name: Option<String>,
     /// Files crawled per leaf folder; `None`: all.
     pub sample_size: Option<i64>,
     /// The SQS queue of S3 events that `CRAWL_EVENT_MODE` crawls, and its dead-letter queue.
@@ -103,6 +111,7 @@ pub struct ObservedCrawler {
     pub role: Option<String>,
     pub database: Option<String>,
     pub targets: Vec<S3Target>,
+    pub other_targets: OtherTargets,
     pub table_prefix: Option<String>,
     pub update_behavior: Option<String>,
     pub delete_behavior: Option<String>,
@@ -120,10 +129,12 @@ pub fn expand(cfg: &CrawlerConfig) -> (DesiredCrawler, Option<TriggerSpec>) {
         .map(|p| S3Target {
             path: p.clone(),
             exclusions: cfg.exclusions.clone(),
+            connection_name: None,
             sample_size: cfg.sample_size,
             event_queue_arn: cfg.event_queue_arn.clone(),
             dlq_event_queue_arn: cfg.dlq_event_queue_arn.clone(),
         })
+        .chain(cfg.s3_blocks.iter().cloned())
         .collect();
     // Invalid schedules never get here (validation rejects them); keep the text if one does.
     let schedule = cfg.schedule.as_deref().map(|s| {
@@ -136,6 +147,7 @@ pub fn expand(cfg: &CrawlerConfig) -> (DesiredCrawler, Option<TriggerSpec>) {
         role: cfg.role_arn.clone(),
         database: cfg.database.clone(),
         targets,
+        other_targets: cfg.other_targets.clone(),
         table_prefix: cfg.table_prefix.clone().filter(|p| !p.is_empty()),
         update_behavior: cfg.update_behavior.clone(),
         delete_behavior: cfg.delete_behavior.clone(),
@@ -212,6 +224,7 @@ pub fn existing(crawler: &str) -> Child {
             role: String::new(),
             database: String::new(),
             targets: Vec::new(),
+            other_targets: OtherTargets::default(),
             table_prefix: None,
             update_behavior: String::new(),
             delete_behavior: String::new(),
@@ -249,6 +262,8 @@ pub fn children(crawler: &DesiredCrawler, trigger: Option<&TriggerSpec>) -> Vec<
 pub struct Problem {
     pub attribute: &'static str,
     pub index: Option<usize>,
+    /// An attribute of the block at `index` (`s3_target[0].event_queue_arn`).
+    pub field: Option<&'static str>,
     pub message: String,
 }
 
@@ -257,6 +272,7 @@ impl Problem {
         Problem {
             attribute,
             index: None,
+            field: None,
             message: message.into(),
         }
     }
@@ -268,12 +284,29 @@ impl Problem {
         }
     }
 
-    /// `s3_targets[0]`, `recrawl_policy`, ...
+    fn nested(
+        attribute: &'static str,
+        index: usize,
+        field: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
+        Problem {
+            field: Some(field),
+            ..Problem::index(attribute, index, message)
+        }
+    }
+
+    /// `s3_targets[0]`, `recrawl_policy`, `s3_target[1].event_queue_arn`, ...
     pub fn path(&self) -> String {
-        match self.index {
+        let mut p = match self.index {
             Some(i) => format!("{}[{i}]", self.attribute),
             None => self.attribute.to_string(),
+        };
+        if let Some(f) = self.field {
+            p.push('.');
+            p.push_str(f);
         }
+        p
     }
 }
 
@@ -341,8 +374,17 @@ pub fn check_recrawl_behavior(v: &str) -> Result<(), String> {
 /// `Some(None)` not set: the default applies). Unknown values are not checked.
 #[derive(Clone, Debug, Default)]
 pub struct Literals<'a> {
-    /// `None`: the list is unknown. Elements that are unknown are `None`.
+    /// `None`: the list is unknown. Elements that are unknown are `None`. Null is empty.
     pub s3_targets: Option<Vec<Option<&'a str>>>,
+    /// How many `s3_target` blocks (`None`: unknown).
+    pub s3_blocks: Option<usize>,
+    /// The block names of the other target kinds present (`None`: unknown).
+    pub other_kinds: Option<Vec<&'static str>>,
+    /// The event queues of the `s3_target` and `catalog_target` blocks: (block, index,
+    /// event queue set, dead-letter queue set); `None` when any is unknown.
+    pub block_queues: Option<Vec<(&'static str, usize, bool, bool)>>,
+    /// Whether `sample_size` is set (`None`: unknown).
+    pub sample_size_set: Option<bool>,
     pub exclusions: Option<Vec<Option<&'a str>>>,
     pub update_behavior: Option<Option<&'a str>>,
     pub delete_behavior: Option<Option<&'a str>>,
@@ -356,13 +398,8 @@ pub struct Literals<'a> {
 /// the schema change policy.
 pub fn problems(lit: &Literals<'_>) -> Vec<Problem> {
     let mut out = Vec::new();
+    out.extend(target_form_problems(lit));
     if let Some(targets) = &lit.s3_targets {
-        if targets.is_empty() {
-            out.push(Problem::at(
-                "s3_targets",
-                "at least one S3 target is required, for example [\"s3://bucket/prefix/\"]",
-            ));
-        }
         let mut seen = std::collections::BTreeSet::new();
         for (i, t) in targets.iter().enumerate() {
             let Some(t) = t else { continue };
@@ -408,10 +445,36 @@ pub fn problems(lit: &Literals<'_>) -> Vec<Problem> {
     let recrawl = lit
         .recrawl_behavior
         .map(|r| r.unwrap_or(DEFAULT_RECRAWL_BEHAVIOR));
+    let block_queue = lit
+        .block_queues
+        .as_ref()
+        .map(|q| q.iter().any(|(_, _, event, _)| *event));
+    if let (Some(r), Some(queues)) = (recrawl, &lit.block_queues) {
+        for (block, i, event, dlq) in queues {
+            if *event && r != EVENT_MODE {
+                out.push(Problem::nested(
+                    block,
+                    *i,
+                    "event_queue_arn",
+                    format!("an event queue is used only with recrawl_policy = \"CRAWL_EVENT_MODE\", not {r}"),
+                ));
+            }
+            if *dlq && !*event {
+                out.push(Problem::nested(
+                    block,
+                    *i,
+                    "dlq_event_queue_arn",
+                    "a dead-letter queue needs the block's event_queue_arn",
+                ));
+            }
+        }
+    }
     match (recrawl, lit.event_queue_arn) {
+        (Some(EVENT_MODE), Some(None)) if block_queue == Some(true) => {}
+        (Some(EVENT_MODE), Some(None)) if block_queue.is_none() => {}
         (Some(EVENT_MODE), Some(None)) => out.push(Problem::at(
             "event_queue_arn",
-            "recrawl_policy = \"CRAWL_EVENT_MODE\" needs event_queue_arn, the SQS queue that receives the S3 event notifications of the targets",
+            "recrawl_policy = \"CRAWL_EVENT_MODE\" needs event_queue_arn, the SQS queue that receives the S3 event notifications of the targets (or, with s3_target or catalog_target blocks, the event_queue_arn of at least one of them)",
         )),
         (Some(r), Some(Some(_))) if r != EVENT_MODE => out.push(Problem::at(
             "event_queue_arn",
@@ -425,6 +488,60 @@ pub fn problems(lit: &Literals<'_>) -> Vec<Problem> {
             "a dead-letter queue needs event_queue_arn",
         ));
     }
+    out
+}
+
+/// The two S3 forms are exclusive, the crawler-wide S3 options belong to the short form,
+/// and Glue's rules across target kinds (`crawler_targets::kind_problems`).
+fn target_form_problems(lit: &Literals<'_>) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let short = lit.s3_targets.as_ref().map(|t| !t.is_empty());
+    if short == Some(true) && lit.s3_blocks.is_some_and(|n| n > 0) {
+        out.push(Problem::at(
+            "s3_target",
+            "write the S3 targets either as the list s3_targets or as s3_target blocks, not both: move each path of s3_targets into an s3_target block, or the reverse",
+        ));
+    }
+    if short == Some(false) {
+        let options = [
+            ("exclusions", lit.exclusions.as_ref().map(|x| !x.is_empty())),
+            ("sample_size", lit.sample_size_set),
+            ("event_queue_arn", lit.event_queue_arn.map(|q| q.is_some())),
+            (
+                "dlq_event_queue_arn",
+                lit.dlq_event_queue_arn.map(|q| q.is_some()),
+            ),
+        ];
+        for (attr, set) in options {
+            if set == Some(true) {
+                out.push(Problem::at(
+                    attr,
+                    format!("{attr} applies to the paths of s3_targets, which this crawler has none of; set it in each s3_target (or catalog_target) block instead"),
+                ));
+            }
+        }
+    }
+    let kinds = match (short, lit.s3_blocks, &lit.other_kinds) {
+        (Some(short), Some(blocks), Some(other)) => {
+            let mut k = Vec::new();
+            if short || blocks > 0 {
+                k.push("s3");
+            }
+            k.extend(other.iter().copied());
+            Some(k)
+        }
+        _ => None,
+    };
+    let kl = KindLiterals {
+        kinds,
+        delete_behavior: lit.delete_behavior,
+        recrawl_behavior: lit.recrawl_behavior,
+    };
+    out.extend(
+        targets::kind_problems(&kl)
+            .into_iter()
+            .map(|(attr, msg)| Problem::at(attr, msg)),
+    );
     out
 }
 
@@ -447,6 +564,7 @@ pub fn same_targets(a: &[S3Target], b: &[S3Target]) -> bool {
                 x.sort();
                 S3Target {
                     exclusions: x,
+                    connection_name: t.connection_name.clone().filter(|c| !c.is_empty()),
                     ..t.clone()
                 }
             })
@@ -567,7 +685,9 @@ pub fn differences(want: &DesiredCrawler, seen: &ObservedCrawler) -> Vec<&'stati
     if seen.database.as_deref() != Some(want.database.as_str()) {
         out.push("database");
     }
-    if !same_targets(&want.targets, &seen.targets) {
+    if !same_targets(&want.targets, &seen.targets)
+        || !targets::same_other_targets(&want.other_targets, &seen.other_targets)
+    {
         out.push("targets");
     }
     if !same_prefix(want.table_prefix.as_deref(), seen.table_prefix.as_deref()) {
@@ -602,6 +722,8 @@ mod tests {
                 "s3://omc-flywheel-data-us-east-1-prod/opus/addressable_ids/raw_input/".into(),
             ],
             exclusions: vec!["**/_temporary/**".into()],
+            s3_blocks: Vec::new(),
+            other_targets: OtherTargets::default(),
             table_prefix: Some("addressable_".into()),
             update_behavior: DEFAULT_UPDATE_BEHAVIOR.into(),
             delete_behavior: DEFAULT_DELETE_BEHAVIOR.into(),
@@ -624,6 +746,7 @@ mod tests {
             role: Some(want.role.clone()),
             database: Some(want.database.clone()),
             targets: want.targets.clone(),
+            other_targets: want.other_targets.clone(),
             table_prefix: want.table_prefix.clone(),
             update_behavior: Some(want.update_behavior.clone()),
             delete_behavior: Some(want.delete_behavior.clone()),
@@ -888,6 +1011,10 @@ mod tests {
         Literals {
             s3_targets: Some(vec![Some("s3://omc-flywheel-data-us-east-1-prod/opus/")]),
             exclusions: Some(vec![Some("**/_temporary/**")]),
+            s3_blocks: Some(0),
+            other_kinds: Some(vec![]),
+            block_queues: Some(vec![]),
+            sample_size_set: Some(false),
             update_behavior: Some(None),
             delete_behavior: Some(None),
             recrawl_behavior: Some(None),
@@ -914,6 +1041,21 @@ mod tests {
         events.event_queue_arn = Some(Some("arn:aws:sqs:us-east-1:239083076653:q"));
         events.dlq_event_queue_arn = Some(Some("arn:aws:sqs:us-east-1:239083076653:dlq"));
         assert_eq!(problems(&events), vec![]);
+        // Event mode with the queues in the blocks of a catalog crawler.
+        let mut catalog = valid();
+        catalog.s3_targets = Some(vec![]);
+        catalog.exclusions = Some(vec![]);
+        catalog.other_kinds = Some(vec!["catalog_target"]);
+        catalog.recrawl_behavior = Some(Some(EVENT_MODE));
+        catalog.block_queues = Some(vec![("catalog_target", 0, true, true)]);
+        assert_eq!(problems(&catalog), vec![]);
+        // The block form with options of its own, beside a JDBC target.
+        let mut blocks = valid();
+        blocks.s3_targets = Some(vec![]);
+        blocks.exclusions = Some(vec![]);
+        blocks.s3_blocks = Some(2);
+        blocks.other_kinds = Some(vec!["jdbc_target"]);
+        assert_eq!(problems(&blocks), vec![]);
     }
 
     #[test]
@@ -922,8 +1064,11 @@ mod tests {
         let cases: Vec<(&str, &str, Edit)> = vec![
             (
                 "s3_targets",
-                "at least one",
-                Box::new(|l| l.s3_targets = Some(vec![])),
+                "at least one target",
+                Box::new(|l| {
+                    l.s3_targets = Some(vec![]);
+                    l.exclusions = Some(vec![]);
+                }),
             ),
             (
                 "s3_targets[0]",
@@ -973,6 +1118,44 @@ mod tests {
                 "recrawl_policy",
                 "requires schema_change_policy",
                 Box::new(|l| l.recrawl_behavior = Some(Some("CRAWL_NEW_FOLDERS_ONLY"))),
+            ),
+            (
+                "s3_target",
+                "not both",
+                Box::new(|l| l.s3_blocks = Some(1)),
+            ),
+            (
+                "exclusions",
+                "set it in each s3_target",
+                Box::new(|l| {
+                    l.s3_targets = Some(vec![]);
+                    l.s3_blocks = Some(1);
+                }),
+            ),
+            (
+                "sample_size",
+                "set it in each s3_target",
+                Box::new(|l| {
+                    l.s3_targets = Some(vec![]);
+                    l.exclusions = Some(vec![]);
+                    l.s3_blocks = Some(1);
+                    l.sample_size_set = Some(true);
+                }),
+            ),
+            (
+                "catalog_target",
+                "no other kind of target",
+                Box::new(|l| l.other_kinds = Some(vec!["catalog_target"])),
+            ),
+            (
+                "s3_target[0].event_queue_arn",
+                "only with recrawl_policy",
+                Box::new(|l| l.block_queues = Some(vec![("s3_target", 0, true, false)])),
+            ),
+            (
+                "catalog_target[2].dlq_event_queue_arn",
+                "needs the block's event_queue_arn",
+                Box::new(|l| l.block_queues = Some(vec![("catalog_target", 2, false, true)])),
             ),
         ];
         for (path, words, edit) in cases {

@@ -9,6 +9,7 @@ pub mod crawler;
 pub mod crawler_configuration;
 pub mod crawler_run;
 pub mod crawler_settings;
+pub mod crawler_targets;
 pub mod dashboard;
 pub mod guardrails;
 pub mod job;

@@ -6,6 +6,8 @@ moto's server (S3, IAM, STS, Glue, ...) on one port, as `moto_server` runs it, p
   re-serialised (glue_crawler_answers.py);
 - Glue CreateCrawler and UpdateCrawler refusing a role that does not exist, as AWS does
   (glue_crawler_roles.py);
+- Glue crawler targets answered in AWS's shape (every kind listed) and refused as AWS
+  refuses them: none, catalog targets mixed with others (glue_crawler_targets.py);
 - Glue crawler runs that last a set time (started through /_flywheel/crawler-runs), and
   UpdateCrawler, DeleteCrawler, StartCrawler and StopCrawler refusing as AWS does while a
   crawler is RUNNING or STOPPING (glue_crawler_runs.py);
@@ -68,6 +70,7 @@ def main(argv: list) -> None:
     import events_test_pattern
     import glue_crawler_answers
     import glue_crawler_roles
+    import glue_crawler_targets
     import glue_crawler_runs
     import glue_deletes
     import glue_run_history
@@ -85,6 +88,7 @@ def main(argv: list) -> None:
     glue_updates.install()
     glue_crawler_answers.install()  # after glue_updates: it wraps that one's crawler shape
     glue_crawler_roles.install()  # after glue_updates: it wraps that one's UpdateCrawler
+    glue_crawler_targets.install()  # after glue_crawler_answers and glue_crawler_roles
     glue_tables.install()
     glue_deletes.install()
     glue_crawler_runs.install()  # after glue_updates, glue_crawler_roles and glue_deletes

@@ -3,8 +3,11 @@
 //! role ("Service is unable to assume provided role").
 
 use aws_sdk_glue::types::{
-    Crawler, CrawlerLineageSettings, CrawlerTargets, DeleteBehavior, LakeFormationConfiguration,
-    LineageConfiguration, RecrawlBehavior, RecrawlPolicy, S3Target as GlueS3Target,
+    CatalogTarget as GlueCatalogTarget, Crawler, CrawlerLineageSettings, CrawlerTargets,
+    DeleteBehavior, DeltaTarget as GlueDeltaTarget, DynamoDbTarget as GlueDynamoDbTarget,
+    HudiTarget as GlueHudiTarget, IcebergTarget as GlueIcebergTarget, JdbcMetadataEntry,
+    JdbcTarget as GlueJdbcTarget, LakeFormationConfiguration, LineageConfiguration,
+    MongoDbTarget as GlueMongoDbTarget, RecrawlBehavior, RecrawlPolicy, S3Target as GlueS3Target,
     SchemaChangePolicy, UpdateBehavior,
 };
 
@@ -13,6 +16,10 @@ use crate::aws::retry::{call, Op};
 use crate::aws::{AwsContext, AwsError};
 use crate::model::crawler::{DesiredCrawler, ObservedCrawler, S3Target};
 use crate::model::crawler_settings::{LakeFormation, ObservedSettings};
+use crate::model::crawler_targets::{
+    CatalogTarget, DeltaTarget, DynamoDbTarget, JdbcTarget, MongoDbTarget, OtherTargets,
+    TableFormatTarget,
+};
 
 /// The crawler, or `None` when it does not exist.
 pub async fn get(ctx: &AwsContext, name: &str) -> Result<Option<ObservedCrawler>, AwsError> {
@@ -50,6 +57,7 @@ pub(crate) fn observed(c: &Crawler, name: &str) -> ObservedCrawler {
                 .map(|s| S3Target {
                     path: s.path().unwrap_or_default().to_string(),
                     exclusions: s.exclusions().to_vec(),
+                    connection_name: named(s.connection_name()),
                     sample_size: s.sample_size().map(i64::from),
                     event_queue_arn: named(s.event_queue_arn()),
                     dlq_event_queue_arn: named(s.dlq_event_queue_arn()),
@@ -58,11 +66,13 @@ pub(crate) fn observed(c: &Crawler, name: &str) -> ObservedCrawler {
         })
         .unwrap_or_default();
     let policy = c.schema_change_policy();
+    let other_targets = c.targets().map(other_targets).unwrap_or_default();
     ObservedCrawler {
         name: c.name().unwrap_or(name).to_string(),
         role: c.role().map(str::to_string),
         database: c.database_name().map(str::to_string),
         targets,
+        other_targets,
         table_prefix: c.table_prefix().map(str::to_string),
         update_behavior: policy
             .and_then(|p| p.update_behavior())
@@ -99,13 +109,232 @@ pub(crate) fn observed(c: &Crawler, name: &str) -> ObservedCrawler {
     }
 }
 
+/// The targets beyond S3 as GetCrawler reports them.
+fn other_targets(t: &CrawlerTargets) -> OtherTargets {
+    let strings = |v: &[String]| v.to_vec();
+    let table_format = |paths: &[String], conn: Option<&str>, x: &[String], depth: Option<i32>| {
+        TableFormatTarget {
+            paths: strings(paths),
+            connection_name: named(conn),
+            exclusions: strings(x),
+            maximum_traversal_depth: depth.map(i64::from).unwrap_or_default(),
+        }
+    };
+    OtherTargets {
+        catalog: t
+            .catalog_targets()
+            .iter()
+            .map(|c| CatalogTarget {
+                database: c.database_name().to_string(),
+                tables: strings(c.tables()),
+                connection_name: named(c.connection_name()),
+                event_queue_arn: named(c.event_queue_arn()),
+                dlq_event_queue_arn: named(c.dlq_event_queue_arn()),
+            })
+            .collect(),
+        jdbc: t
+            .jdbc_targets()
+            .iter()
+            .map(|j| JdbcTarget {
+                connection_name: j.connection_name().unwrap_or_default().to_string(),
+                path: j.path().unwrap_or_default().to_string(),
+                exclusions: strings(j.exclusions()),
+                enable_additional_metadata: j
+                    .enable_additional_metadata()
+                    .iter()
+                    .map(|m| m.as_str().to_string())
+                    .collect(),
+            })
+            .collect(),
+        dynamodb: t
+            .dynamo_db_targets()
+            .iter()
+            .map(|d| DynamoDbTarget {
+                path: d.path().unwrap_or_default().to_string(),
+                scan_all: d.scan_all(),
+                scan_rate_milli: d
+                    .scan_rate()
+                    .map(crate::model::crawler_targets::scan_rate_milli),
+            })
+            .collect(),
+        mongodb: t
+            .mongo_db_targets()
+            .iter()
+            .map(|m| MongoDbTarget {
+                connection_name: m.connection_name().unwrap_or_default().to_string(),
+                path: m.path().unwrap_or_default().to_string(),
+                scan_all: m.scan_all(),
+            })
+            .collect(),
+        delta: t
+            .delta_targets()
+            .iter()
+            .map(|d| DeltaTarget {
+                delta_tables: strings(d.delta_tables()),
+                connection_name: named(d.connection_name()),
+                write_manifest: d.write_manifest().unwrap_or(false),
+                create_native_delta_table: d.create_native_delta_table(),
+            })
+            .collect(),
+        iceberg: t
+            .iceberg_targets()
+            .iter()
+            .map(|i| {
+                table_format(
+                    i.paths(),
+                    i.connection_name(),
+                    i.exclusions(),
+                    i.maximum_traversal_depth(),
+                )
+            })
+            .collect(),
+        hudi: t
+            .hudi_targets()
+            .iter()
+            .map(|h| {
+                table_format(
+                    h.paths(),
+                    h.connection_name(),
+                    h.exclusions(),
+                    h.maximum_traversal_depth(),
+                )
+            })
+            .collect(),
+    }
+}
+
+/// `Some` of a list that is not empty (Glue takes an absent list and an empty one alike).
+fn some_list(v: &[String]) -> Option<Vec<String>> {
+    (!v.is_empty()).then(|| v.to_vec())
+}
+
 /// A name Glue may report as empty for none.
 fn named(s: Option<&str>) -> Option<String> {
     s.filter(|s| !s.is_empty()).map(str::to_string)
 }
 
-fn targets(want: &DesiredCrawler) -> CrawlerTargets {
-    CrawlerTargets::builder()
+/// Every kind is sent, empty when the crawler has none of it: UpdateCrawler replaces the
+/// targets whole, so a kind left out would be removed anyway, and an empty list says so.
+fn targets(want: &DesiredCrawler, operation: &'static str) -> Result<CrawlerTargets, AwsError> {
+    let o = &want.other_targets;
+    let catalog = o
+        .catalog
+        .iter()
+        .map(|c| {
+            GlueCatalogTarget::builder()
+                .database_name(&c.database)
+                .set_tables(Some(c.tables.clone()))
+                .set_connection_name(c.connection_name.clone())
+                .set_event_queue_arn(c.event_queue_arn.clone())
+                .set_dlq_event_queue_arn(c.dlq_event_queue_arn.clone())
+                .build()
+                // Only a missing database or table list fails here; validation rules both out.
+                .map_err(|e| AwsError {
+                    service: "glue",
+                    operation,
+                    target: want.name.clone(),
+                    kind: crate::aws::errors::ErrorKind::Validation,
+                    code: None,
+                    message: format!("catalog target of database {:?}: {e}", c.database),
+                    status: None,
+                })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let table_format = |t: &TableFormatTarget| {
+        (
+            Some(t.paths.clone()),
+            t.connection_name.clone(),
+            some_list(&t.exclusions),
+            i32::try_from(t.maximum_traversal_depth).ok(),
+        )
+    };
+    Ok(CrawlerTargets::builder()
+        .set_catalog_targets(Some(catalog))
+        .set_jdbc_targets(Some(
+            o.jdbc
+                .iter()
+                .map(|j| {
+                    GlueJdbcTarget::builder()
+                        .connection_name(&j.connection_name)
+                        .path(&j.path)
+                        .set_exclusions(some_list(&j.exclusions))
+                        .set_enable_additional_metadata(
+                            (!j.enable_additional_metadata.is_empty()).then(|| {
+                                j.enable_additional_metadata
+                                    .iter()
+                                    .map(|m| JdbcMetadataEntry::from(m.as_str()))
+                                    .collect()
+                            }),
+                        )
+                        .build()
+                })
+                .collect(),
+        ))
+        .set_dynamo_db_targets(Some(
+            o.dynamodb
+                .iter()
+                .map(|d| {
+                    GlueDynamoDbTarget::builder()
+                        .path(&d.path)
+                        .set_scan_all(d.scan_all)
+                        .set_scan_rate(d.scan_rate_milli.map(|m| m as f64 / 1000.0))
+                        .build()
+                })
+                .collect(),
+        ))
+        .set_mongo_db_targets(Some(
+            o.mongodb
+                .iter()
+                .map(|m| {
+                    GlueMongoDbTarget::builder()
+                        .connection_name(&m.connection_name)
+                        .path(&m.path)
+                        .set_scan_all(m.scan_all)
+                        .build()
+                })
+                .collect(),
+        ))
+        .set_delta_targets(Some(
+            o.delta
+                .iter()
+                .map(|d| {
+                    GlueDeltaTarget::builder()
+                        .set_delta_tables(Some(d.delta_tables.clone()))
+                        .set_connection_name(d.connection_name.clone())
+                        .write_manifest(d.write_manifest)
+                        .set_create_native_delta_table(d.create_native_delta_table)
+                        .build()
+                })
+                .collect(),
+        ))
+        .set_iceberg_targets(Some(
+            o.iceberg
+                .iter()
+                .map(|t| {
+                    let (paths, conn, x, depth) = table_format(t);
+                    GlueIcebergTarget::builder()
+                        .set_paths(paths)
+                        .set_connection_name(conn)
+                        .set_exclusions(x)
+                        .set_maximum_traversal_depth(depth)
+                        .build()
+                })
+                .collect(),
+        ))
+        .set_hudi_targets(Some(
+            o.hudi
+                .iter()
+                .map(|t| {
+                    let (paths, conn, x, depth) = table_format(t);
+                    GlueHudiTarget::builder()
+                        .set_paths(paths)
+                        .set_connection_name(conn)
+                        .set_exclusions(x)
+                        .set_maximum_traversal_depth(depth)
+                        .build()
+                })
+                .collect(),
+        ))
         .set_s3_targets(Some(
             want.targets
                 .iter()
@@ -113,6 +342,7 @@ fn targets(want: &DesiredCrawler) -> CrawlerTargets {
                     GlueS3Target::builder()
                         .path(&t.path)
                         .set_exclusions((!t.exclusions.is_empty()).then(|| t.exclusions.clone()))
+                        .set_connection_name(t.connection_name.clone())
                         .set_sample_size(t.sample_size.and_then(|n| i32::try_from(n).ok()))
                         .set_event_queue_arn(t.event_queue_arn.clone())
                         .set_dlq_event_queue_arn(t.dlq_event_queue_arn.clone())
@@ -120,7 +350,7 @@ fn targets(want: &DesiredCrawler) -> CrawlerTargets {
                 })
                 .collect(),
         ))
-        .build()
+        .build())
 }
 
 fn schema_change_policy(want: &DesiredCrawler) -> SchemaChangePolicy {
@@ -166,7 +396,7 @@ pub async fn create(ctx: &AwsContext, want: &DesiredCrawler) -> Result<(), AwsEr
         .role(&want.role)
         .database_name(&want.database)
         .description(want.settings.description_text())
-        .targets(targets(want))
+        .targets(targets(want, "CreateCrawler")?)
         .set_table_prefix(want.table_prefix.clone())
         .schema_change_policy(schema_change_policy(want))
         .recrawl_policy(recrawl_policy(want))
@@ -204,7 +434,7 @@ pub async fn update(ctx: &AwsContext, want: &DesiredCrawler) -> Result<(), AwsEr
         .name(&want.name)
         .role(&want.role)
         .database_name(&want.database)
-        .targets(targets(want))
+        .targets(targets(want, "UpdateCrawler")?)
         .table_prefix(want.table_prefix.clone().unwrap_or_default())
         .schema_change_policy(schema_change_policy(want))
         .recrawl_policy(recrawl_policy(want))

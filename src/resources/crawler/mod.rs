@@ -29,6 +29,7 @@ mod moved;
 mod plan;
 mod schema;
 mod state;
+mod targets;
 mod validate;
 
 use plan::plan_state;

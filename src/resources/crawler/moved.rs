@@ -8,20 +8,8 @@ use crate::resources::identity;
 use crate::resources::moved::{self, Refused};
 use crate::values::to_map;
 
-/// Targets flywheel_crawler does not take (it crawls S3 prefixes).
-const OTHER_TARGETS: [&str; 7] = [
-    "catalog_target",
-    "delta_target",
-    "dynamodb_target",
-    "hudi_target",
-    "iceberg_target",
-    "jdbc_target",
-    "mongodb_target",
-];
-
 /// The flywheel_crawler state an `aws_glue_crawler` state moves into: its name, tags and an
-/// identity; the refresh reads the rest as import does. A crawler with targets other than
-/// S3 is refused.
+/// identity; the refresh reads the rest as import does, every kind of target included.
 pub(super) fn from_aws_glue_crawler(v: &Json) -> Result<State, Refused> {
     let name = moved::string(v, "name")
         .or_else(|| moved::string(v, "id"))
@@ -31,19 +19,6 @@ pub(super) fn from_aws_glue_crawler(v: &Json) -> Result<State, Refused> {
                 "The source state has neither `name` nor `id`.".to_string(),
             )
         })?;
-    let others: Vec<&str> = OTHER_TARGETS
-        .into_iter()
-        .filter(|t| moved::first(v, t).is_some())
-        .collect();
-    if !others.is_empty() {
-        return Err((
-            format!("Cannot move the crawler {name:?} to flywheel_crawler"),
-            format!(
-                "flywheel_crawler crawls S3 prefixes; {name:?} also has {}. Keep it as aws_glue_crawler.",
-                others.join(", ")
-            ),
-        ));
-    }
     Ok(State {
         id: Value::Value(name.clone()),
         name: Value::Value(name),
@@ -82,11 +57,14 @@ mod tests {
     }
 
     #[test]
-    fn other_targets_are_refused_naming_them() {
+    fn a_crawler_with_other_targets_moves_too() {
         let mut v = fixture();
         v["jdbc_target"] = serde_json::json!([{"connection_name": "pg", "path": "db/%"}]);
-        let (summary, detail) = from_aws_glue_crawler(&v).unwrap_err();
-        assert!(summary.contains("crw-omc-flywheel-prod-raw"), "{summary}");
-        assert!(detail.contains("jdbc_target"), "{detail}");
+        v["catalog_target"] = serde_json::json!([{"database_name": "db", "tables": ["t"]}]);
+        let s = from_aws_glue_crawler(&v).expect("moves");
+        assert_eq!(s.name, Value::Value("crw-omc-flywheel-prod-raw".into()));
+        // The targets are not taken from the source: the refresh reads them from Glue.
+        assert!(s.s3_targets.is_null());
+        assert!(s.jdbc_target.is_null() || s.jdbc_target == Value::Value(Vec::new()));
     }
 }

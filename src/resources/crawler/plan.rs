@@ -51,6 +51,11 @@ pub(super) fn plan_state(
     p.description = config.description.clone();
     p.classifiers = config.classifiers.clone();
     p.security_configuration = config.security_configuration.clone();
+    p.s3_targets = config.s3_targets.clone();
+    // The target blocks as configured, with Glue's defaults where a value is left out.
+    let mut blocks = config.target_blocks();
+    super::targets::fill_defaults(&mut blocks);
+    p.set_target_blocks(blocks);
     p.id = config.name.clone();
     p.role_arn = match &config.role_arn {
         Value::Null => from_pipeline(&config.pipeline, |c| &c.role_arn),
@@ -183,6 +188,14 @@ pub(super) fn to_config(ctx: &AwsContext, s: &State) -> Result<CrawlerConfig, Di
         role_arn: need(&s.role_arn, "role_arn")?,
         database: need(&s.database, "database")?,
         s3_targets: known_list(&s.s3_targets).ok_or_else(|| unknown("s3_targets"))?,
+        s3_blocks: s
+            .target_blocks()
+            .s3_model()
+            .ok_or_else(|| unknown("s3_target"))?,
+        other_targets: s
+            .target_blocks()
+            .other_model()
+            .ok_or_else(|| unknown("the target blocks"))?,
         exclusions: known_list(&s.exclusions).ok_or_else(|| unknown("exclusions"))?,
         table_prefix: s.table_prefix.as_ref_option().cloned(),
         update_behavior: policy

@@ -20,6 +20,8 @@ use crate::resources::identity;
 use crate::resources::managed::ManagedObject;
 use crate::values::{known_map, to_map, Number, StringMap};
 
+use super::targets::{self, *};
+
 pub(super) type StringList = Vec<Value<String>>;
 
 #[derive(Serialize, Deserialize, Debug, Default, Clone, PartialEq)]
@@ -55,6 +57,22 @@ pub struct State {
     pub s3_targets: Value<StringList>,
     #[serde(default)]
     pub exclusions: Value<StringList>,
+    #[serde(default, with = "crate::values::list_block")]
+    pub s3_target: Value<Vec<S3TargetBlock>>,
+    #[serde(default, with = "crate::values::list_block")]
+    pub catalog_target: Value<Vec<CatalogTargetBlock>>,
+    #[serde(default, with = "crate::values::list_block")]
+    pub jdbc_target: Value<Vec<JdbcTargetBlock>>,
+    #[serde(default, with = "crate::values::list_block")]
+    pub dynamodb_target: Value<Vec<DynamoDbTargetBlock>>,
+    #[serde(default, with = "crate::values::list_block")]
+    pub mongodb_target: Value<Vec<MongoDbTargetBlock>>,
+    #[serde(default, with = "crate::values::list_block")]
+    pub delta_target: Value<Vec<DeltaTargetBlock>>,
+    #[serde(default, with = "crate::values::list_block")]
+    pub iceberg_target: Value<Vec<TableFormatBlock>>,
+    #[serde(default, with = "crate::values::list_block")]
+    pub hudi_target: Value<Vec<TableFormatBlock>>,
     #[serde(default)]
     pub table_prefix: Value<String>,
     /// A group block: always an object, its attributes null when not configured.
@@ -103,6 +121,33 @@ pub struct State {
     /// This instance's identity (see `model::ownership`); null in a state written by 0.1.0.
     #[serde(default)]
     pub owner_id: Value<String>,
+}
+
+impl State {
+    /// The target blocks, together.
+    pub(super) fn target_blocks(&self) -> TargetBlocks {
+        TargetBlocks {
+            s3: self.s3_target.clone(),
+            catalog: self.catalog_target.clone(),
+            jdbc: self.jdbc_target.clone(),
+            dynamodb: self.dynamodb_target.clone(),
+            mongodb: self.mongodb_target.clone(),
+            delta: self.delta_target.clone(),
+            iceberg: self.iceberg_target.clone(),
+            hudi: self.hudi_target.clone(),
+        }
+    }
+
+    pub(super) fn set_target_blocks(&mut self, t: TargetBlocks) {
+        self.s3_target = t.s3;
+        self.catalog_target = t.catalog;
+        self.jdbc_target = t.jdbc;
+        self.dynamodb_target = t.dynamodb;
+        self.mongodb_target = t.mongodb;
+        self.delta_target = t.delta;
+        self.iceberg_target = t.iceberg;
+        self.hudi_target = t.hudi;
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -329,7 +374,15 @@ pub(super) fn observed_state(
     );
     s.database = seen.database.clone().into();
     let paths: Vec<String> = seen.targets.iter().map(|t| t.path.clone()).collect();
-    if !known_list(&prior.s3_targets).is_some_and(|p| same_set(&p, &paths))
+    let block_form = s3_block_form(prior, &seen.targets);
+    if seen.targets.is_empty() {
+        // No S3 target: the list as the configuration wrote it (null or empty).
+        if !known_list(&prior.s3_targets).is_some_and(|p| p.is_empty()) || block_form {
+            s.s3_targets = Value::Null;
+        }
+    } else if block_form {
+        s.s3_targets = Value::Null;
+    } else if !known_list(&prior.s3_targets).is_some_and(|p| same_set(&p, &paths))
         || prior.s3_targets.is_null()
     {
         s.s3_targets = to_list(&paths);
@@ -373,6 +426,21 @@ pub(super) fn observed_state(
         s.configuration = Value::Null;
     }
     read_settings(&mut s, prior, seen);
+    let mut blocks = targets::read_other(&prior.target_blocks(), &seen.other_targets);
+    blocks.s3 = Value::Value(Vec::new());
+    if block_form {
+        blocks.s3 = read_s3_blocks(&prior.s3_target, &seen.targets);
+        // The crawler-wide options are the short form's; the blocks carry their own.
+        s.exclusions = Value::Value(Vec::new());
+        s.sample_size = Value::Null;
+        s.event_queue_arn = Value::Null;
+        s.dlq_event_queue_arn = Value::Null;
+    } else if seen.targets.is_empty() {
+        s.sample_size = Value::Null;
+        s.event_queue_arn = Value::Null;
+        s.dlq_event_queue_arn = Value::Null;
+    }
+    s.set_target_blocks(blocks);
     s.run_after_job = after_job.as_ref().map(|(j, _)| j.clone()).into();
     s.run_after_job_states = match &after_job {
         Some((_, states)) => Value::Value(states.iter().cloned().map(Value::Value).collect()),
@@ -404,6 +472,50 @@ pub(super) fn observed_state(
         s.arn = Value::Null;
     }
     s
+}
+
+/// Whether the S3 targets read back as `s3_target` blocks rather than the list
+/// `s3_targets`: the form the prior state used, unless the targets no longer fit the short
+/// form (a connection, or options that differ between targets), which then shows as a
+/// diff; on import (no prior form), the short form whenever every target fits it, so a
+/// crawler built either way plans no change.
+pub(super) fn s3_block_form(prior: &State, seen: &[model::S3Target]) -> bool {
+    let prior_blocks = match &prior.s3_target {
+        Value::Value(l) => !l.is_empty(),
+        _ => false,
+    };
+    if prior_blocks {
+        return true;
+    }
+    !fits_short_form(seen)
+}
+
+/// Targets the list form can write: no connection, and the same exclusions, sample size
+/// and event queues on each.
+pub(super) fn fits_short_form(seen: &[model::S3Target]) -> bool {
+    let Some((first, rest)) = seen.split_first() else {
+        return true;
+    };
+    first.connection_name.as_deref().unwrap_or("").is_empty()
+        && rest.iter().all(|t| {
+            t.connection_name.as_deref().unwrap_or("").is_empty()
+                && same_set(&t.exclusions, &first.exclusions)
+                && t.sample_size == first.sample_size
+                && t.event_queue_arn == first.event_queue_arn
+                && t.dlq_event_queue_arn == first.dlq_event_queue_arn
+        })
+}
+
+/// The `s3_target` blocks: the prior ones when they hold the same targets, else Glue's.
+fn read_s3_blocks(prior: &Value<Vec<S3TargetBlock>>, seen: &[model::S3Target]) -> Value<Vec<S3TargetBlock>> {
+    if let Value::Value(p) = prior {
+        if let Some(m) = p.iter().map(targets::s3_model).collect::<Option<Vec<_>>>() {
+            if !p.is_empty() && model::same_targets(&m, seen) {
+                return prior.clone();
+            }
+        }
+    }
+    Value::Value(seen.iter().map(targets::s3_block).collect())
 }
 
 /// The one value every S3 target holds, `None` when they differ (null in state makes the

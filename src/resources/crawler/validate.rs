@@ -7,6 +7,8 @@ use tf_provider::value::Value;
 use tf_provider::{AttributePath, Diagnostics};
 
 use super::state::*;
+use super::targets::TargetBlocks;
+use crate::model::crawler_targets as targets;
 use crate::model::crawler::{self as model, Literals};
 use crate::model::crawler_run;
 use crate::model::crawler_settings as settings;
@@ -20,8 +22,27 @@ pub(super) fn literals(c: &State) -> Literals<'_> {
         Value::Unknown => None,
         _ => policy.map_or(Some(None), |p| known(f(p))),
     };
+    let blocks = c.target_blocks();
+    let counts = blocks.counts();
+    let known_counts = counts.iter().all(|(_, n)| n.is_some());
     Literals {
-        s3_targets: lit_list(&c.s3_targets),
+        s3_targets: match &c.s3_targets {
+            Value::Null => Some(Vec::new()),
+            v => lit_list(v),
+        },
+        s3_blocks: counts[0].1,
+        other_kinds: known_counts.then(|| {
+            counts[1..]
+                .iter()
+                .filter(|(_, n)| n.is_some_and(|n| n > 0))
+                .map(|(k, _)| *k)
+                .collect()
+        }),
+        block_queues: block_queues(&blocks),
+        sample_size_set: match &c.sample_size {
+            Value::Unknown => None,
+            v => Some(v.is_value()),
+        },
         exclusions: lit_list(&c.exclusions),
         update_behavior: nested(|p| &p.update_behavior),
         delete_behavior: nested(|p| &p.delete_behavior),
@@ -29,6 +50,41 @@ pub(super) fn literals(c: &State) -> Literals<'_> {
         event_queue_arn: known(&c.event_queue_arn),
         dlq_event_queue_arn: known(&c.dlq_event_queue_arn),
     }
+}
+
+/// The event queues set in the `s3_target` and `catalog_target` blocks; `None` while any
+/// is unknown.
+fn block_queues(b: &TargetBlocks) -> Option<Vec<(&'static str, usize, bool, bool)>> {
+    let mut out = Vec::new();
+    let set = |v: &Value<String>| match v {
+        Value::Unknown => None,
+        v => Some(v.is_value()),
+    };
+    if let Value::Value(l) = &b.s3 {
+        for (i, t) in l.iter().enumerate() {
+            out.push((
+                "s3_target",
+                i,
+                set(&t.event_queue_arn)?,
+                set(&t.dlq_event_queue_arn)?,
+            ));
+        }
+    } else if b.s3.is_unknown() {
+        return None;
+    }
+    if let Value::Value(l) = &b.catalog {
+        for (i, t) in l.iter().enumerate() {
+            out.push((
+                "catalog_target",
+                i,
+                set(&t.event_queue_arn)?,
+                set(&t.dlq_event_queue_arn)?,
+            ));
+        }
+    } else if b.catalog.is_unknown() {
+        return None;
+    }
+    Some(out)
 }
 
 pub(crate) fn validate_config(c: &State, diags: &mut Diagnostics) {
@@ -119,10 +175,14 @@ pub(crate) fn validate_config(c: &State, diags: &mut Diagnostics) {
         "Invalid running_crawler_timeout",
         &crawler_run::check_timeout,
     );
+    target_block_checks(c, &mut v);
     for p in model::problems(&literals(c)) {
         let mut path = AttributePath::new(p.attribute);
         if let Some(i) = p.index {
             path = path.index(i as i64);
+        }
+        if let Some(f) = p.field {
+            path = path.attribute(f);
         }
         v.fail(path, &format!("Invalid {}", p.path()), p.message);
     }
@@ -152,6 +212,144 @@ pub(crate) fn validate_config(c: &State, diags: &mut Diagnostics) {
         }
         if let Some(msg) = tag_model::count_problem(&tags) {
             v.fail(at("tags"), "Too many tags", msg);
+        }
+    }
+}
+
+type StrRule = fn(&str) -> Result<(), String>;
+
+/// A rule on each element of a list attribute, named by its index; and at least one
+/// element when `required`.
+fn each_indexed(
+    v: &mut Checks<'_>,
+    at: AttributePath,
+    name: &str,
+    list: &Value<StringList>,
+    rule: StrRule,
+    required: bool,
+) {
+    if let Value::Value(items) = list {
+        if required && items.is_empty() {
+            v.fail(at.clone(), &format!("Invalid {name}"), "list at least one");
+        }
+        for (i, s) in items.iter().enumerate() {
+            if let Value::Value(s) = s {
+                if let Err(e) = rule(s) {
+                    v.fail(
+                        at.clone().index(i as i64),
+                        &format!("Invalid {name}[{i}]"),
+                        e,
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// A whole number within its rule, when set.
+fn whole(
+    v: &mut Checks<'_>,
+    at: AttributePath,
+    name: &str,
+    n: &Value<crate::values::Number>,
+    rule: fn(i64) -> Result<(), String>,
+) {
+    if let Value::Value(n) = n {
+        let problem = match n.as_i64() {
+            Some(i) => rule(i).err(),
+            None => Some(format!("must be a whole number, not {}", n.0)),
+        };
+        if let Some(e) = problem {
+            v.fail(at, &format!("Invalid {name}"), e);
+        }
+    }
+}
+
+/// The one-value rules of every target block, each error at its block index and field.
+fn target_block_checks(c: &State, v: &mut Checks<'_>) {
+    let queue: StrRule = settings::check_queue_arn;
+    let conn: StrRule = targets::check_connection_name;
+    let exclusion: StrRule = model::check_exclusion;
+    macro_rules! blocks {
+        ($field:ident, $name:literal, |$at:ident, $b:ident, $i:ident| $body:block) => {
+            if let Value::Value(l) = &c.$field {
+                for ($i, $b) in l.iter().enumerate() {
+                    let $at = |f: &'static str| AttributePath::new($name).index($i as i64).attribute(f);
+                    $body
+                }
+            }
+        };
+    }
+    let summary = |block: &str, i: usize, f: &str| format!("Invalid {block}[{i}].{f}");
+    blocks!(s3_target, "s3_target", |at, b, i| {
+        let s3: StrRule = |s| {
+            crate::validate::s3_uri(s, false)
+                .map(|_| ())
+                .map_err(|e| format!("{e}; S3 targets look like s3://bucket/prefix/"))
+        };
+        v.string(at("path"), &b.path, &summary("s3_target", i, "path"), &s3);
+        each_indexed(v, at("exclusions"), "exclusions", &b.exclusions, exclusion, false);
+        v.string(at("connection_name"), &b.connection_name, &summary("s3_target", i, "connection_name"), &conn);
+        whole(v, at("sample_size"), "sample_size", &b.sample_size, settings::check_sample_size);
+        v.string(at("event_queue_arn"), &b.event_queue_arn, &summary("s3_target", i, "event_queue_arn"), &queue);
+        v.string(at("dlq_event_queue_arn"), &b.dlq_event_queue_arn, &summary("s3_target", i, "dlq_event_queue_arn"), &queue);
+    });
+    if let Value::Value(l) = &c.s3_target {
+        let mut seen = std::collections::BTreeSet::new();
+        for (i, b) in l.iter().enumerate() {
+            if let Value::Value(p) = &b.path {
+                if !seen.insert(p.trim_end_matches('/').to_string()) {
+                    v.fail(
+                        AttributePath::new("s3_target").index(i as i64).attribute("path"),
+                        &summary("s3_target", i, "path"),
+                        format!("{p:?} is crawled by another s3_target block too; give each path one block"),
+                    );
+                }
+            }
+        }
+    }
+    blocks!(catalog_target, "catalog_target", |at, b, i| {
+        let db: StrRule = check_database_name;
+        v.string(at("database_name"), &b.database_name, &summary("catalog_target", i, "database_name"), &db);
+        each_indexed(v, at("tables"), "tables", &b.tables, targets::check_table_name, true);
+        v.string(at("connection_name"), &b.connection_name, &summary("catalog_target", i, "connection_name"), &conn);
+        v.string(at("event_queue_arn"), &b.event_queue_arn, &summary("catalog_target", i, "event_queue_arn"), &queue);
+        v.string(at("dlq_event_queue_arn"), &b.dlq_event_queue_arn, &summary("catalog_target", i, "dlq_event_queue_arn"), &queue);
+    });
+    blocks!(jdbc_target, "jdbc_target", |at, b, i| {
+        v.string(at("connection_name"), &b.connection_name, &summary("jdbc_target", i, "connection_name"), &conn);
+        let path: StrRule = targets::check_jdbc_path;
+        v.string(at("path"), &b.path, &summary("jdbc_target", i, "path"), &path);
+        each_indexed(v, at("exclusions"), "exclusions", &b.exclusions, exclusion, false);
+        each_indexed(v, at("enable_additional_metadata"), "enable_additional_metadata", &b.enable_additional_metadata, targets::check_jdbc_metadata, false);
+    });
+    blocks!(dynamodb_target, "dynamodb_target", |at, b, i| {
+        let table: StrRule = targets::check_dynamodb_table;
+        v.string(at("path"), &b.path, &summary("dynamodb_target", i, "path"), &table);
+        if let Value::Value(r) = &b.scan_rate {
+            if let Err(e) = targets::check_scan_rate(r.0) {
+                v.fail(at("scan_rate"), &summary("dynamodb_target", i, "scan_rate"), e);
+            }
+        }
+    });
+    blocks!(mongodb_target, "mongodb_target", |at, b, i| {
+        v.string(at("connection_name"), &b.connection_name, &summary("mongodb_target", i, "connection_name"), &conn);
+        let path: StrRule = targets::check_mongodb_path;
+        v.string(at("path"), &b.path, &summary("mongodb_target", i, "path"), &path);
+    });
+    blocks!(delta_target, "delta_target", |at, b, i| {
+        each_indexed(v, at("delta_tables"), "delta_tables", &b.delta_tables, targets::check_s3_path, true);
+        v.string(at("connection_name"), &b.connection_name, &summary("delta_target", i, "connection_name"), &conn);
+    });
+    for (field, name) in [(&c.iceberg_target, "iceberg_target"), (&c.hudi_target, "hudi_target")] {
+        if let Value::Value(l) = field {
+            for (i, b) in l.iter().enumerate() {
+                let at = |f: &'static str| AttributePath::new(name).index(i as i64).attribute(f);
+                each_indexed(v, at("paths"), "paths", &b.paths, targets::check_s3_path, true);
+                v.string(at("connection_name"), &b.connection_name, &summary(name, i, "connection_name"), &conn);
+                each_indexed(v, at("exclusions"), "exclusions", &b.exclusions, exclusion, false);
+                whole(v, at("maximum_traversal_depth"), "maximum_traversal_depth", &b.maximum_traversal_depth, targets::check_traversal_depth);
+            }
         }
     }
 }
