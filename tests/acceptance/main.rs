@@ -25,6 +25,7 @@ mod caller_identity;
 mod crawler;
 mod crawler_running;
 mod crawler_settings;
+mod crawler_targets;
 mod data_sources;
 mod discover;
 mod drift;

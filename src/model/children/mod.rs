@@ -578,6 +578,8 @@ mod tests {
                 database: "db".into(),
                 s3_targets: vec!["s3://b/a/".into(), "s3://b/b/".into()],
                 exclusions: vec![],
+                s3_blocks: vec![],
+                other_targets: Default::default(),
                 table_prefix: None,
                 update_behavior: "UPDATE_IN_DATABASE".into(),
                 delete_behavior: "LOG".into(),
@@ -602,6 +604,7 @@ mod tests {
                 database: Some(c.database.clone()),
                 // Another order, another spelling of the same configuration and schedule.
                 targets: c.targets.iter().rev().cloned().collect::<Vec<S3Target>>(),
+                other_targets: c.other_targets.clone(),
                 table_prefix: Some(String::new()),
                 update_behavior: Some(c.update_behavior.clone()),
                 delete_behavior: Some(c.delete_behavior.clone()),
