@@ -36,6 +36,10 @@ impl HandBuilt {
     fn plain_crawler(&self) -> String {
         format!("{}-out", self.p)
     }
+    /// A JDBC target beside an S3 target reached through a connection (block form).
+    fn jdbc_crawler(&self) -> String {
+        format!("{}-jdbc", self.p)
+    }
     fn database(&self) -> String {
         self.p.replace('-', "_")
     }
@@ -200,6 +204,39 @@ impl HandBuilt {
             .send()
             .await
             .context("CreateCrawler plain")?;
+        aws.glue
+            .create_crawler()
+            .name(h.jdbc_crawler())
+            .role(&h.role)
+            .database_name(h.database())
+            .targets(
+                CrawlerTargets::builder()
+                    .s3_targets(
+                        S3Target::builder()
+                            .path("s3://data/opus/vpc_only/")
+                            .connection_name("vpc")
+                            .build(),
+                    )
+                    .jdbc_targets(
+                        aws_sdk_glue::types::JdbcTarget::builder()
+                            .connection_name("postgres")
+                            .path("sales/public/%")
+                            .enable_additional_metadata(
+                                aws_sdk_glue::types::JdbcMetadataEntry::Comments,
+                            )
+                            .build(),
+                    )
+                    .build(),
+            )
+            .schema_change_policy(
+                SchemaChangePolicy::builder()
+                    .update_behavior(aws_sdk_glue::types::UpdateBehavior::UpdateInDatabase)
+                    .delete_behavior(aws_sdk_glue::types::DeleteBehavior::Log)
+                    .build(),
+            )
+            .send()
+            .await
+            .context("CreateCrawler jdbc")?;
         Ok(h)
     }
 
@@ -209,6 +246,7 @@ impl HandBuilt {
             ("flywheel_job.plain", self.plain_job()),
             ("flywheel_crawler.raw", self.custom_crawler()),
             ("flywheel_crawler.out", self.plain_crawler()),
+            ("flywheel_crawler.jdbc", self.jdbc_crawler()),
         ]
         .iter()
         .map(|(to, id)| format!("import {{\n  to = {to}\n  id = \"{id}\"\n}}\n"))
@@ -395,6 +433,21 @@ async fn generate_case(root: &std::path::Path, aws: &Clients, h: &HandBuilt) -> 
     ] {
         ensure!(!out.contains(absent), "{absent} written out:\n{out}");
     }
+    // Targets beyond S3, and S3 targets that need the block form.
+    let jdbc = block(&generated, "flywheel_crawler.jdbc")?;
+    for present in [
+        "jdbc_target {",
+        "connection_name            = \"postgres\"",
+        "\"COMMENTS\"",
+        "s3_target {",
+        "connection_name = \"vpc\"",
+    ] {
+        ensure!(jdbc.contains(present), "no {present:?}:\n{jdbc}");
+    }
+    ensure!(
+        !jdbc.contains("s3_targets"),
+        "the list form written for targets it cannot hold:\n{jdbc}"
+    );
 
     work.run_ok(&["validate", "-no-color"]).await?;
 
@@ -407,6 +460,7 @@ async fn generate_case(root: &std::path::Path, aws: &Clients, h: &HandBuilt) -> 
         "flywheel_job.plain",
         "flywheel_crawler.raw",
         "flywheel_crawler.out",
+        "flywheel_crawler.jdbc",
     ] {
         let changed = changed_attributes(&json, address)?;
         // The owner tags the first apply writes (`owner_id` is made at import).
@@ -473,7 +527,7 @@ async fn cleanup(aws: &Clients, h: &HandBuilt) -> Result<()> {
         .name(format!("{}-schedule", h.custom_job()))
         .send()
         .await;
-    for c in [h.custom_crawler(), h.plain_crawler()] {
+    for c in [h.custom_crawler(), h.plain_crawler(), h.jdbc_crawler()] {
         let _ = aws.glue.delete_crawler().name(c).send().await;
     }
     let _ = aws.glue.delete_database().name(h.database()).send().await;
