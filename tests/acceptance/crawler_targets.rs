@@ -194,8 +194,9 @@ async fn crawler_targets_s3_blocks_create_import_update_drift() {
         .await;
 }
 
-/// An S3 crawler written with blocks that fit the list form reads back in the list form on
-/// import; one written with the list plans no change after import.
+/// A crawler written with the list plans no change after import; rewriting the same
+/// targets as blocks updates the state only (Glue is not called: the crawler's version
+/// stays), and the blocks then plan no change.
 #[tokio::test]
 #[ignore = "acceptance: needs TF_ACC=1 and the emulator; run with --include-ignored"]
 async fn crawler_targets_import_picks_the_list_form_when_it_fits() {
@@ -204,7 +205,21 @@ async fn crawler_targets_import_picks_the_list_form_when_it_fits() {
     }
     fixture_roles().await;
     let name = unique_name("crw-acc-s3form");
-    let n1 = name.clone();
+    let (n1, n2) = (name.clone(), name.clone());
+    let blocks = format!(
+        r#"
+  s3_target {{
+    path        = "s3://flywheel-acc-data/opus/{name}/a/"
+    exclusions  = ["**/_temporary/**"]
+    sample_size = 5
+  }}
+
+  s3_target {{
+    path        = "s3://flywheel-acc-data/opus/{name}/b/"
+    exclusions  = ["**/_temporary/**"]
+    sample_size = 5
+  }}"#
+    );
     let list = format!(
         r#"  s3_targets = ["s3://flywheel-acc-data/opus/{name}/a/", "s3://flywheel-acc-data/opus/{name}/b/"]
   exclusions = ["**/_temporary/**"]
@@ -218,6 +233,23 @@ async fn crawler_targets_import_picks_the_list_form_when_it_fits() {
         .step(Step::import_state_verify(
             ImportStateVerify::new(ADDR).import_block(),
         ))
+        .step(
+            Step::config(hcl(&name, &blocks))
+                .expect_resource_action(ADDR, &["update"])
+                .checks([
+                    check_no_attr(ADDR, "s3_targets.0"),
+                    check_attr(ADDR, "s3_target.1.sample_size", "5"),
+                ])
+                .emulator_check(move |ctx| {
+                    let name = n2.clone();
+                    async move {
+                        let c = crawler(&ctx, &name).await?;
+                        ensure!(c.version() == 1, "Glue was updated: version {}", c.version());
+                        Ok(())
+                    }
+                }),
+        )
+        .step(Step::config(hcl(&name, &blocks)).plan_only())
         .check_destroy(move |ctx| nothing_left(ctx, n1.clone()))
         .run()
         .await;

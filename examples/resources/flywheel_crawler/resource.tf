@@ -63,3 +63,94 @@ resource "flywheel_crawler" "cleanroom_output" {
   stop_running_crawler    = true
   running_crawler_timeout = "10m"
 }
+
+# The block form of the S3 targets: one block per path, each with its own options. Needed
+# for a bucket reached only through a VPC (a Glue NETWORK connection) or for exclusions or
+# sample sizes that differ between paths. A crawler uses either s3_targets or s3_target.
+resource "flywheel_crawler" "partner_drops" {
+  name     = "crw-omc-flywheel-prod-partner-drops"
+  pipeline = flywheel_pipeline.prod.context
+
+  s3_target {
+    path            = "s3://omc-flywheel-partner-drops/inbound/"
+    connection_name = "omc-flywheel-prod-vpc"
+    exclusions      = ["**/_temporary/**", "**.crc"]
+  }
+
+  s3_target {
+    path        = "s3://omc-flywheel-data-us-east-1-prod/support_files/"
+    sample_size = 10
+  }
+}
+
+# Existing catalog tables, kept up to date from their data as S3 events arrive. A crawler of
+# catalog tables has no other kind of target, and logs deletions (or deletes the tables):
+# Glue refuses DEPRECATE_IN_DATABASE for it.
+resource "flywheel_crawler" "cleanroom_tables" {
+  name           = "crw-omc-flywheel-prod-cleanroom-tables"
+  pipeline       = flywheel_pipeline.prod.context
+  recrawl_policy = "CRAWL_EVENT_MODE"
+
+  catalog_target {
+    database_name       = "omc_flywheel_prod"
+    tables              = ["addressable_ids", "infobase_attributes"]
+    event_queue_arn     = "arn:aws:sqs:us-east-1:239083076653:omc-flywheel-prod-cleanroom-events"
+    dlq_event_queue_arn = "arn:aws:sqs:us-east-1:239083076653:omc-flywheel-prod-cleanroom-events-dlq"
+  }
+
+  schema_change_policy {
+    update_behavior = "LOG"
+    delete_behavior = "LOG"
+  }
+}
+
+# Operational databases: a PostgreSQL schema through a JDBC connection (with the native
+# column types and comments), a DynamoDB table read at a fifth of its capacity from a
+# sample of its records, and a MongoDB collection.
+resource "flywheel_crawler" "operational" {
+  name         = "crw-omc-flywheel-prod-operational"
+  pipeline     = flywheel_pipeline.prod.context
+  table_prefix = "ops_"
+
+  jdbc_target {
+    connection_name            = "omc-flywheel-prod-postgres"
+    path                       = "orders/public/%"
+    exclusions                 = ["orders/public/tmp_*"]
+    enable_additional_metadata = ["RAWTYPES", "COMMENTS"]
+  }
+
+  dynamodb_target {
+    path      = "omc-flywheel-prod-sessions"
+    scan_all  = false
+    scan_rate = 0.2
+  }
+
+  mongodb_target {
+    connection_name = "omc-flywheel-prod-mongo"
+    path            = "profiles/households"
+  }
+}
+
+# Open table formats in S3: Delta tables (with manifests for Athena), and Iceberg and Hudi
+# tables found up to a few prefix levels below each path.
+resource "flywheel_crawler" "lakehouse" {
+  name     = "crw-omc-flywheel-prod-lakehouse"
+  pipeline = flywheel_pipeline.prod.context
+
+  delta_target {
+    delta_tables              = ["s3://omc-flywheel-data-us-east-1-prod/delta/households/"]
+    write_manifest            = true
+    create_native_delta_table = false
+  }
+
+  iceberg_target {
+    paths                   = ["s3://omc-flywheel-data-us-east-1-prod/iceberg/"]
+    maximum_traversal_depth = 3
+  }
+
+  hudi_target {
+    paths                   = ["s3://omc-flywheel-data-us-east-1-prod/hudi/"]
+    exclusions              = ["**/.hoodie/.temp/**"]
+    maximum_traversal_depth = 5
+  }
+}
