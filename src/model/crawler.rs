@@ -1119,11 +1119,7 @@ mod tests {
                 "requires schema_change_policy",
                 Box::new(|l| l.recrawl_behavior = Some(Some("CRAWL_NEW_FOLDERS_ONLY"))),
             ),
-            (
-                "s3_target",
-                "not both",
-                Box::new(|l| l.s3_blocks = Some(1)),
-            ),
+            ("s3_target", "not both", Box::new(|l| l.s3_blocks = Some(1))),
             (
                 "exclusions",
                 "set it in each s3_target",

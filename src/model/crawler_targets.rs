@@ -493,7 +493,9 @@ mod tests {
 
     #[test]
     fn rules_across_kinds() {
-        let lit = |kinds: &[&'static str], delete: Option<&'static str>, recrawl: Option<&'static str>| {
+        let lit = |kinds: &[&'static str],
+                   delete: Option<&'static str>,
+                   recrawl: Option<&'static str>| {
             KindLiterals {
                 kinds: Some(kinds.to_vec()),
                 delete_behavior: Some(delete),
@@ -505,19 +507,35 @@ mod tests {
         };
         assert!(attrs(lit(&["s3"], None, None)).is_empty());
         assert!(attrs(lit(&["s3", "jdbc_target", "delta_target"], None, None)).is_empty());
-        assert!(attrs(lit(&["catalog_target"], Some("LOG"), Some("CRAWL_EVENT_MODE"))).is_empty());
-        assert!(attrs(KindLiterals::default()).is_empty(), "unknown kinds are not checked");
+        assert!(attrs(lit(
+            &["catalog_target"],
+            Some("LOG"),
+            Some("CRAWL_EVENT_MODE")
+        ))
+        .is_empty());
+        assert!(
+            attrs(KindLiterals::default()).is_empty(),
+            "unknown kinds are not checked"
+        );
         assert_eq!(attrs(lit(&[], None, None)), vec!["s3_targets"]);
         let mixed = kind_problems(&lit(&["s3", "catalog_target"], None, None));
         assert_eq!(mixed.len(), 1);
         assert_eq!(mixed[0].0, "catalog_target");
         assert!(mixed[0].1.contains("S3 targets"), "{}", mixed[0].1);
         assert_eq!(
-            attrs(lit(&["catalog_target"], Some("DEPRECATE_IN_DATABASE"), None)),
+            attrs(lit(
+                &["catalog_target"],
+                Some("DEPRECATE_IN_DATABASE"),
+                None
+            )),
             vec!["schema_change_policy"]
         );
         assert_eq!(
-            attrs(lit(&["s3", "jdbc_target"], None, Some("CRAWL_NEW_FOLDERS_ONLY"))),
+            attrs(lit(
+                &["s3", "jdbc_target"],
+                None,
+                Some("CRAWL_NEW_FOLDERS_ONLY")
+            )),
             vec!["recrawl_policy"]
         );
         assert_eq!(

@@ -30,11 +30,16 @@ resource "flywheel_crawler" "c" {{
 }
 
 fn targets(c: &Crawler) -> CrawlerTargets {
-    c.targets().cloned().unwrap_or_else(|| CrawlerTargets::builder().build())
+    c.targets()
+        .cloned()
+        .unwrap_or_else(|| CrawlerTargets::builder().build())
 }
 
-/// (path, exclusions, connection, sample size) of each S3 target, in Glue's order.
-fn s3(c: &Crawler) -> Vec<(String, Vec<String>, Option<String>, Option<i32>)> {
+/// (path, exclusions, connection, sample size) of an S3 target.
+type S3Fields = (String, Vec<String>, Option<String>, Option<i32>);
+
+/// Each S3 target's fields, in Glue's order.
+fn s3(c: &Crawler) -> Vec<S3Fields> {
     targets(c)
         .s3_targets()
         .iter()
@@ -128,9 +133,8 @@ async fn crawler_targets_s3_blocks_create_import_update_drift() {
                         ensure!(c.version() > 1, "version {}", c.version());
                         let got = s3(&c);
                         ensure!(
-                            got.iter().any(|t| t.0 == b
-                                && t.1 == ["*.crc", "*.tmp"]
-                                && t.3 == Some(20)),
+                            got.iter()
+                                .any(|t| t.0 == b && t.1 == ["*.crc", "*.tmp"] && t.3 == Some(20)),
                             "S3 targets {got:?}"
                         );
                         Ok(())
@@ -227,7 +231,11 @@ async fn crawler_targets_import_picks_the_list_form_when_it_fits() {
     );
     TestCase::new()
         .step(Step::config(hcl(&name, &list)).checks([
-            check_attr(ADDR, "s3_targets.1", format!("s3://flywheel-acc-data/opus/{name}/b/")),
+            check_attr(
+                ADDR,
+                "s3_targets.1",
+                format!("s3://flywheel-acc-data/opus/{name}/b/"),
+            ),
             check_no_attr(ADDR, "s3_target.0"),
         ]))
         .step(Step::import_state_verify(
@@ -244,7 +252,11 @@ async fn crawler_targets_import_picks_the_list_form_when_it_fits() {
                     let name = n2.clone();
                     async move {
                         let c = crawler(&ctx, &name).await?;
-                        ensure!(c.version() == 1, "Glue was updated: version {}", c.version());
+                        ensure!(
+                            c.version() == 1,
+                            "Glue was updated: version {}",
+                            c.version()
+                        );
                         Ok(())
                     }
                 }),
@@ -364,15 +376,17 @@ async fn crawler_targets_catalog_create_import_update_drift() {
                 .expect_resource_action(ADDR, &["update"])
                 .expect_plan_text(r#"- "by_hand""#),
         )
-        .step(Step::config(hcl(&name, &changed)).emulator_check(move |ctx| {
-            let name = n4.clone();
-            async move {
-                let c = crawler(&ctx, &name).await?;
-                let got = catalog_tables(&c);
-                ensure!(got.len() == 1 && got[0].1 == ["orders"], "{got:?}");
-                Ok(())
-            }
-        }))
+        .step(
+            Step::config(hcl(&name, &changed)).emulator_check(move |ctx| {
+                let name = n4.clone();
+                async move {
+                    let c = crawler(&ctx, &name).await?;
+                    let got = catalog_tables(&c);
+                    ensure!(got.len() == 1 && got[0].1 == ["orders"], "{got:?}");
+                    Ok(())
+                }
+            }),
+        )
         .check_destroy({
             let name = name.clone();
             move |ctx| nothing_left(ctx, name.clone())
@@ -567,12 +581,10 @@ async fn crawler_targets_every_other_kind_create_import_update_drift() {
         .step(
             Step::config(hcl(
                 &name,
-                &format!(
-                    r#"  jdbc_target {{
+                r#"  jdbc_target {
     connection_name = "flywheel-acc-postgres"
     path            = "sales/public/%"
-  }}"#
-                ),
+  }"#,
             ))
             .expect_resource_action(ADDR, &["update"])
             .checks([
@@ -719,7 +731,8 @@ async fn crawler_targets_invalid_values_fail_validate() {
             r"Invalid recrawl_policy.*S3 and catalog targets only",
         ),
     ];
-    let mut case = TestCase::new().step(Step::config(hcl(name, &others(name, "0.5", 3))).validate_only());
+    let mut case =
+        TestCase::new().step(Step::config(hcl(name, &others(name, "0.5", 3))).validate_only());
     for (body, pattern) in cases {
         case = case.step(
             Step::config(hcl(name, &body))

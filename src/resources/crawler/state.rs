@@ -507,7 +507,10 @@ pub(super) fn fits_short_form(seen: &[model::S3Target]) -> bool {
 }
 
 /// The `s3_target` blocks: the prior ones when they hold the same targets, else Glue's.
-fn read_s3_blocks(prior: &Value<Vec<S3TargetBlock>>, seen: &[model::S3Target]) -> Value<Vec<S3TargetBlock>> {
+fn read_s3_blocks(
+    prior: &Value<Vec<S3TargetBlock>>,
+    seen: &[model::S3Target],
+) -> Value<Vec<S3TargetBlock>> {
     if let Value::Value(p) = prior {
         if let Some(m) = p.iter().map(targets::s3_model).collect::<Option<Vec<_>>>() {
             if !p.is_empty() && model::same_targets(&m, seen) {
@@ -755,6 +758,74 @@ mod tests {
             Value::Value("other".to_string())
         );
         assert_eq!(role_state(&prior, None, "aws", acct), Value::Null);
+    }
+
+    fn target(path: &str, exclusions: &[&str], connection: Option<&str>) -> model::S3Target {
+        model::S3Target {
+            path: path.into(),
+            exclusions: exclusions.iter().map(|x| x.to_string()).collect(),
+            connection_name: connection.map(str::to_string),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn s3_targets_fit_the_list_form_when_they_share_their_options() {
+        assert!(fits_short_form(&[]));
+        assert!(fits_short_form(&[
+            target("s3://b/a/", &["x", "y"], None),
+            target("s3://b/b/", &["y", "x"], Some("")),
+        ]));
+        assert!(!fits_short_form(&[target("s3://b/a/", &[], Some("vpc"))]));
+        assert!(!fits_short_form(&[
+            target("s3://b/a/", &["x"], None),
+            target("s3://b/b/", &[], None),
+        ]));
+        let mut sampled = target("s3://b/b/", &[], None);
+        sampled.sample_size = Some(5);
+        assert!(!fits_short_form(&[target("s3://b/a/", &[], None), sampled]));
+    }
+
+    #[test]
+    fn the_s3_form_follows_the_prior_state_then_what_fits() {
+        let plain = [target("s3://b/a/", &[], None)];
+        let vpc = [target("s3://b/a/", &[], Some("vpc"))];
+        // Import (no prior form): the list when it fits.
+        assert!(!s3_block_form(&State::default(), &plain));
+        assert!(s3_block_form(&State::default(), &vpc));
+        // Blocks stay blocks, even when the targets would fit the list.
+        let blocks = State {
+            s3_target: Value::Value(vec![targets::s3_block(&plain[0])]),
+            ..State::default()
+        };
+        assert!(s3_block_form(&blocks, &plain));
+        // The list stays the list while it can hold the targets.
+        let short = State {
+            s3_targets: to_list(&["s3://b/a/".to_string()]),
+            ..State::default()
+        };
+        assert!(!s3_block_form(&short, &plain));
+        assert!(
+            s3_block_form(&short, &vpc),
+            "drift the list cannot hold shows as blocks"
+        );
+    }
+
+    #[test]
+    fn s3_blocks_keep_the_prior_spelling_of_the_same_targets() {
+        let seen = [
+            target("s3://b/a/", &["x", "y"], Some("vpc")),
+            target("s3://b/b/", &[], None),
+        ];
+        let mut prior: Vec<S3TargetBlock> = seen.iter().rev().map(targets::s3_block).collect();
+        prior[1].exclusions = to_list(&["y".to_string(), "x".to_string()]);
+        let prior = Value::Value(prior);
+        assert_eq!(read_s3_blocks(&prior, &seen), prior);
+        let moved = [target("s3://b/c/", &[], None)];
+        assert_eq!(
+            read_s3_blocks(&prior, &moved),
+            Value::Value(vec![targets::s3_block(&moved[0])])
+        );
     }
 
     /// A state provider 0.1.0 wrote: every attribute reads back as written, and `owner_id`

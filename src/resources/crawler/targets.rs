@@ -150,7 +150,9 @@ pub(super) fn fill_defaults(t: &mut TargetBlocks) {
     });
     each(&mut t.dynamodb, |b| or_bool(&mut b.scan_all, true));
     each(&mut t.mongodb, |b| or_bool(&mut b.scan_all, true));
-    each(&mut t.delta, |b| or_bool(&mut b.create_native_delta_table, false));
+    each(&mut t.delta, |b| {
+        or_bool(&mut b.create_native_delta_table, false)
+    });
     each(&mut t.iceberg, |b| or_empty(&mut b.exclusions));
     each(&mut t.hudi, |b| or_empty(&mut b.exclusions));
 }
@@ -212,8 +214,7 @@ fn table_format_model(b: &TableFormatBlock) -> Option<TableFormatTarget> {
         paths: known_list(&b.paths)?,
         connection_name: opt(&b.connection_name)?,
         exclusions: known_list(&b.exclusions)?,
-        maximum_traversal_depth: opt_number(&b.maximum_traversal_depth)?.unwrap_or_default()
-            as i64,
+        maximum_traversal_depth: opt_number(&b.maximum_traversal_depth)?.unwrap_or_default() as i64,
     })
 }
 
@@ -410,7 +411,9 @@ pub(super) fn read_other(prior: &TargetBlocks, seen: &OtherTargets) -> TargetBlo
                 ..OtherTargets::default()
             };
             match one.other_model() {
-                Some(m) if !prior.$field.is_null() && targets::same_other_targets(&m, &seen_one) => {
+                Some(m)
+                    if !prior.$field.is_null() && targets::same_other_targets(&m, &seen_one) =>
+                {
                     prior.$field.clone()
                 }
                 _ => fresh.$field.clone(),
@@ -444,5 +447,146 @@ impl TargetBlocks {
             iceberg: e(),
             hudi: e(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(v: &str) -> Value<String> {
+        Value::Value(v.to_string())
+    }
+
+    fn list(v: &[&str]) -> Value<StringList> {
+        Value::Value(v.iter().map(|x| s(x)).collect())
+    }
+
+    fn seen() -> OtherTargets {
+        OtherTargets {
+            jdbc: vec![
+                JdbcTarget {
+                    connection_name: "pg".into(),
+                    path: "a/%".into(),
+                    exclusions: vec![],
+                    enable_additional_metadata: vec!["COMMENTS".into(), "RAWTYPES".into()],
+                },
+                JdbcTarget {
+                    connection_name: "pg".into(),
+                    path: "b/%".into(),
+                    ..Default::default()
+                },
+            ],
+            dynamodb: vec![DynamoDbTarget {
+                path: "orders".into(),
+                scan_all: None,
+                scan_rate_milli: Some(500),
+            }],
+            delta: vec![DeltaTarget {
+                delta_tables: vec!["s3://b/d/".into()],
+                write_manifest: true,
+                ..Default::default()
+            }],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn defaults_are_planned_where_left_out_and_explicit_values_kept() {
+        let mut t = TargetBlocks {
+            dynamodb: Value::Value(vec![
+                DynamoDbTargetBlock {
+                    path: s("a"),
+                    ..Default::default()
+                },
+                DynamoDbTargetBlock {
+                    path: s("b"),
+                    scan_all: Value::Value(false),
+                    ..Default::default()
+                },
+            ]),
+            delta: Value::Value(vec![DeltaTargetBlock::default()]),
+            jdbc: Value::Value(vec![JdbcTargetBlock {
+                exclusions: list(&["x"]),
+                ..Default::default()
+            }]),
+            s3: Value::Unknown,
+            ..Default::default()
+        };
+        fill_defaults(&mut t);
+        let Value::Value(d) = &t.dynamodb else {
+            panic!("dynamodb")
+        };
+        assert_eq!(d[0].scan_all, Value::Value(true));
+        assert_eq!(d[1].scan_all, Value::Value(false));
+        assert_eq!(
+            d[0].scan_rate,
+            Value::Null,
+            "no default: Glue's depends on the table"
+        );
+        let Value::Value(delta) = &t.delta else {
+            panic!("delta")
+        };
+        assert_eq!(delta[0].create_native_delta_table, Value::Value(false));
+        let Value::Value(j) = &t.jdbc else {
+            panic!("jdbc")
+        };
+        assert_eq!(j[0].exclusions, list(&["x"]));
+        assert_eq!(j[0].enable_additional_metadata, list(&[]));
+        assert_eq!(t.s3, Value::Unknown, "unknown blocks stay unknown");
+    }
+
+    #[test]
+    fn glue_answer_round_trips_through_blocks() {
+        let blocks = other_blocks(&seen());
+        let back = blocks.other_model().expect("every value known");
+        assert!(targets::same_other_targets(&back, &seen()));
+        let Value::Value(d) = &blocks.dynamodb else {
+            panic!("dynamodb")
+        };
+        assert_eq!(
+            d[0].scan_all,
+            Value::Value(true),
+            "Glue's default written out"
+        );
+        assert_eq!(d[0].scan_rate, Value::Value(Number(0.5)));
+        let Value::Value(delta) = &blocks.delta else {
+            panic!("delta")
+        };
+        assert_eq!(delta[0].connection_name, Value::Null);
+    }
+
+    #[test]
+    fn the_prior_order_and_spelling_are_kept_for_the_same_targets() {
+        // The user wrote the JDBC targets in the other order and the metadata reversed.
+        let mut prior = other_blocks(&seen());
+        if let Value::Value(j) = &mut prior.jdbc {
+            j.reverse();
+            j[1].enable_additional_metadata = list(&["RAWTYPES", "COMMENTS"]);
+        }
+        let read = read_other(&prior, &seen());
+        assert_eq!(read.jdbc, prior.jdbc);
+        assert_eq!(read.dynamodb, prior.dynamodb);
+        // Drift in one kind: that kind is Glue's answer, the others keep the prior.
+        let mut drifted = seen();
+        drifted.jdbc[1].path = "c/%".into();
+        let read = read_other(&prior, &drifted);
+        assert_eq!(read.jdbc, other_blocks(&drifted).jdbc);
+        assert_eq!(read.delta, prior.delta);
+        // A kind removed out of band reads as no blocks.
+        drifted.delta.clear();
+        assert_eq!(read_other(&prior, &drifted).delta, Value::Value(Vec::new()));
+    }
+
+    #[test]
+    fn unknown_values_give_no_model() {
+        let mut t = other_blocks(&seen());
+        if let Value::Value(j) = &mut t.jdbc {
+            j[0].path = Value::Unknown;
+        }
+        assert!(t.other_model().is_none());
+        assert_eq!(t.counts()[2], ("jdbc_target", Some(2)));
+        t.hudi = Value::Unknown;
+        assert_eq!(t.counts()[7], ("hudi_target", None));
     }
 }

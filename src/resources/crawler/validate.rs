@@ -8,10 +8,10 @@ use tf_provider::{AttributePath, Diagnostics};
 
 use super::state::*;
 use super::targets::TargetBlocks;
-use crate::model::crawler_targets as targets;
 use crate::model::crawler::{self as model, Literals};
 use crate::model::crawler_run;
 use crate::model::crawler_settings as settings;
+use crate::model::crawler_targets as targets;
 use crate::model::pipeline::check_database_name;
 use crate::model::tags as tag_model;
 use crate::validators::Checks;
@@ -274,7 +274,8 @@ fn target_block_checks(c: &State, v: &mut Checks<'_>) {
         ($field:ident, $name:literal, |$at:ident, $b:ident, $i:ident| $body:block) => {
             if let Value::Value(l) = &c.$field {
                 for ($i, $b) in l.iter().enumerate() {
-                    let $at = |f: &'static str| AttributePath::new($name).index($i as i64).attribute(f);
+                    let $at =
+                        |f: &'static str| AttributePath::new($name).index($i as i64).attribute(f);
                     $body
                 }
             }
@@ -288,11 +289,39 @@ fn target_block_checks(c: &State, v: &mut Checks<'_>) {
                 .map_err(|e| format!("{e}; S3 targets look like s3://bucket/prefix/"))
         };
         v.string(at("path"), &b.path, &summary("s3_target", i, "path"), &s3);
-        each_indexed(v, at("exclusions"), "exclusions", &b.exclusions, exclusion, false);
-        v.string(at("connection_name"), &b.connection_name, &summary("s3_target", i, "connection_name"), &conn);
-        whole(v, at("sample_size"), "sample_size", &b.sample_size, settings::check_sample_size);
-        v.string(at("event_queue_arn"), &b.event_queue_arn, &summary("s3_target", i, "event_queue_arn"), &queue);
-        v.string(at("dlq_event_queue_arn"), &b.dlq_event_queue_arn, &summary("s3_target", i, "dlq_event_queue_arn"), &queue);
+        each_indexed(
+            v,
+            at("exclusions"),
+            "exclusions",
+            &b.exclusions,
+            exclusion,
+            false,
+        );
+        v.string(
+            at("connection_name"),
+            &b.connection_name,
+            &summary("s3_target", i, "connection_name"),
+            &conn,
+        );
+        whole(
+            v,
+            at("sample_size"),
+            "sample_size",
+            &b.sample_size,
+            settings::check_sample_size,
+        );
+        v.string(
+            at("event_queue_arn"),
+            &b.event_queue_arn,
+            &summary("s3_target", i, "event_queue_arn"),
+            &queue,
+        );
+        v.string(
+            at("dlq_event_queue_arn"),
+            &b.dlq_event_queue_arn,
+            &summary("s3_target", i, "dlq_event_queue_arn"),
+            &queue,
+        );
     });
     if let Value::Value(l) = &c.s3_target {
         let mut seen = std::collections::BTreeSet::new();
@@ -310,45 +339,155 @@ fn target_block_checks(c: &State, v: &mut Checks<'_>) {
     }
     blocks!(catalog_target, "catalog_target", |at, b, i| {
         let db: StrRule = check_database_name;
-        v.string(at("database_name"), &b.database_name, &summary("catalog_target", i, "database_name"), &db);
-        each_indexed(v, at("tables"), "tables", &b.tables, targets::check_table_name, true);
-        v.string(at("connection_name"), &b.connection_name, &summary("catalog_target", i, "connection_name"), &conn);
-        v.string(at("event_queue_arn"), &b.event_queue_arn, &summary("catalog_target", i, "event_queue_arn"), &queue);
-        v.string(at("dlq_event_queue_arn"), &b.dlq_event_queue_arn, &summary("catalog_target", i, "dlq_event_queue_arn"), &queue);
+        v.string(
+            at("database_name"),
+            &b.database_name,
+            &summary("catalog_target", i, "database_name"),
+            &db,
+        );
+        each_indexed(
+            v,
+            at("tables"),
+            "tables",
+            &b.tables,
+            targets::check_table_name,
+            true,
+        );
+        v.string(
+            at("connection_name"),
+            &b.connection_name,
+            &summary("catalog_target", i, "connection_name"),
+            &conn,
+        );
+        v.string(
+            at("event_queue_arn"),
+            &b.event_queue_arn,
+            &summary("catalog_target", i, "event_queue_arn"),
+            &queue,
+        );
+        v.string(
+            at("dlq_event_queue_arn"),
+            &b.dlq_event_queue_arn,
+            &summary("catalog_target", i, "dlq_event_queue_arn"),
+            &queue,
+        );
     });
     blocks!(jdbc_target, "jdbc_target", |at, b, i| {
-        v.string(at("connection_name"), &b.connection_name, &summary("jdbc_target", i, "connection_name"), &conn);
+        v.string(
+            at("connection_name"),
+            &b.connection_name,
+            &summary("jdbc_target", i, "connection_name"),
+            &conn,
+        );
         let path: StrRule = targets::check_jdbc_path;
-        v.string(at("path"), &b.path, &summary("jdbc_target", i, "path"), &path);
-        each_indexed(v, at("exclusions"), "exclusions", &b.exclusions, exclusion, false);
-        each_indexed(v, at("enable_additional_metadata"), "enable_additional_metadata", &b.enable_additional_metadata, targets::check_jdbc_metadata, false);
+        v.string(
+            at("path"),
+            &b.path,
+            &summary("jdbc_target", i, "path"),
+            &path,
+        );
+        each_indexed(
+            v,
+            at("exclusions"),
+            "exclusions",
+            &b.exclusions,
+            exclusion,
+            false,
+        );
+        each_indexed(
+            v,
+            at("enable_additional_metadata"),
+            "enable_additional_metadata",
+            &b.enable_additional_metadata,
+            targets::check_jdbc_metadata,
+            false,
+        );
     });
     blocks!(dynamodb_target, "dynamodb_target", |at, b, i| {
         let table: StrRule = targets::check_dynamodb_table;
-        v.string(at("path"), &b.path, &summary("dynamodb_target", i, "path"), &table);
+        v.string(
+            at("path"),
+            &b.path,
+            &summary("dynamodb_target", i, "path"),
+            &table,
+        );
         if let Value::Value(r) = &b.scan_rate {
             if let Err(e) = targets::check_scan_rate(r.0) {
-                v.fail(at("scan_rate"), &summary("dynamodb_target", i, "scan_rate"), e);
+                v.fail(
+                    at("scan_rate"),
+                    &summary("dynamodb_target", i, "scan_rate"),
+                    e,
+                );
             }
         }
     });
     blocks!(mongodb_target, "mongodb_target", |at, b, i| {
-        v.string(at("connection_name"), &b.connection_name, &summary("mongodb_target", i, "connection_name"), &conn);
+        v.string(
+            at("connection_name"),
+            &b.connection_name,
+            &summary("mongodb_target", i, "connection_name"),
+            &conn,
+        );
         let path: StrRule = targets::check_mongodb_path;
-        v.string(at("path"), &b.path, &summary("mongodb_target", i, "path"), &path);
+        v.string(
+            at("path"),
+            &b.path,
+            &summary("mongodb_target", i, "path"),
+            &path,
+        );
     });
     blocks!(delta_target, "delta_target", |at, b, i| {
-        each_indexed(v, at("delta_tables"), "delta_tables", &b.delta_tables, targets::check_s3_path, true);
-        v.string(at("connection_name"), &b.connection_name, &summary("delta_target", i, "connection_name"), &conn);
+        each_indexed(
+            v,
+            at("delta_tables"),
+            "delta_tables",
+            &b.delta_tables,
+            targets::check_s3_path,
+            true,
+        );
+        v.string(
+            at("connection_name"),
+            &b.connection_name,
+            &summary("delta_target", i, "connection_name"),
+            &conn,
+        );
     });
-    for (field, name) in [(&c.iceberg_target, "iceberg_target"), (&c.hudi_target, "hudi_target")] {
+    for (field, name) in [
+        (&c.iceberg_target, "iceberg_target"),
+        (&c.hudi_target, "hudi_target"),
+    ] {
         if let Value::Value(l) = field {
             for (i, b) in l.iter().enumerate() {
                 let at = |f: &'static str| AttributePath::new(name).index(i as i64).attribute(f);
-                each_indexed(v, at("paths"), "paths", &b.paths, targets::check_s3_path, true);
-                v.string(at("connection_name"), &b.connection_name, &summary(name, i, "connection_name"), &conn);
-                each_indexed(v, at("exclusions"), "exclusions", &b.exclusions, exclusion, false);
-                whole(v, at("maximum_traversal_depth"), "maximum_traversal_depth", &b.maximum_traversal_depth, targets::check_traversal_depth);
+                each_indexed(
+                    v,
+                    at("paths"),
+                    "paths",
+                    &b.paths,
+                    targets::check_s3_path,
+                    true,
+                );
+                v.string(
+                    at("connection_name"),
+                    &b.connection_name,
+                    &summary(name, i, "connection_name"),
+                    &conn,
+                );
+                each_indexed(
+                    v,
+                    at("exclusions"),
+                    "exclusions",
+                    &b.exclusions,
+                    exclusion,
+                    false,
+                );
+                whole(
+                    v,
+                    at("maximum_traversal_depth"),
+                    "maximum_traversal_depth",
+                    &b.maximum_traversal_depth,
+                    targets::check_traversal_depth,
+                );
             }
         }
     }
@@ -469,6 +608,52 @@ mod tests {
         c.database = Value::Null;
         let p = paths(&c).join("\n");
         assert!(p.contains("role_arn") && p.contains("database"), "{p}");
+    }
+
+    #[test]
+    fn target_blocks_are_named_by_index_and_field() {
+        use super::super::targets::*;
+        let mut c = config();
+        c.s3_targets = Value::Null;
+        c.s3_target = Value::Value(vec![
+            S3TargetBlock {
+                path: s("s3://bucket-a/x/"),
+                ..Default::default()
+            },
+            S3TargetBlock {
+                path: s("bucket-a/y/"),
+                sample_size: Value::Value(crate::values::Number(0.0)),
+                ..Default::default()
+            },
+        ]);
+        c.dynamodb_target = Value::Value(vec![DynamoDbTargetBlock {
+            path: s("orders"),
+            scan_rate: Value::Value(crate::values::Number(3.0)),
+            ..Default::default()
+        }]);
+        let p = paths(&c).join("\n");
+        for want in [
+            r#"Attribute("s3_target"), Index(1), Attribute("path")"#,
+            r#"Attribute("s3_target"), Index(1), Attribute("sample_size")"#,
+            r#"Attribute("dynamodb_target"), Index(0), Attribute("scan_rate")"#,
+        ] {
+            assert!(p.contains(want), "{want} not in\n{p}");
+        }
+        assert!(!p.contains("Index(0), Attribute(\"path\")"), "{p}");
+        // Blocks alone are a valid crawler; a catalog target beside them is not.
+        let mut ok = config();
+        ok.s3_targets = Value::Null;
+        ok.s3_target = Value::Value(vec![S3TargetBlock {
+            path: s("s3://bucket-a/x/"),
+            ..Default::default()
+        }]);
+        assert!(paths(&ok).is_empty(), "{:?}", paths(&ok));
+        ok.catalog_target = Value::Value(vec![CatalogTargetBlock {
+            database_name: s("db"),
+            tables: Value::Value(vec![s("t")]),
+            ..Default::default()
+        }]);
+        assert!(paths(&ok).join("\n").contains("catalog_target"));
     }
 
     #[test]
