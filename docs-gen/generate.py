@@ -178,7 +178,8 @@ def block_line(name, block_type, path, nested):
     bounds = []
     if block_type.get("min_items"):
         bounds.append(f"Min: {block_type['min_items']}")
-    if block_type.get("max_items"):
+    # tf-provider sends i64::MAX for a list or set of blocks without a bound.
+    if block_type.get("max_items") and block_type["max_items"] < 2**63 - 1:
         bounds.append(f"Max: {block_type['max_items']}")
     block = block_type.get("block", {})
     if mode in ("single", "group"):
