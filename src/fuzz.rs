@@ -133,6 +133,10 @@ const CRAWLER_ATTRS: &[&str] = &[
     "database",
     "s3_targets",
     "exclusions",
+    "s3_target",
+    "catalog_target",
+    "dynamodb_target",
+    "iceberg_target",
     "table_prefix",
     "schema_change_policy",
     "recrawl_policy",
@@ -231,6 +235,30 @@ proptest! {
 
     #[test]
     fn crawler_config_decodes_and_validates_without_panic(obj in config_object(CRAWLER_ATTRS)) {
+        if let Ok(state) = serde_json::from_value::<crate::resources::crawler::State>(obj) {
+            crate::resources::crawler::validate_config(&state, &mut Diagnostics::default());
+        }
+    }
+
+    /// Target blocks with odd values in every field: validation and the plan's model
+    /// never panic.
+    #[test]
+    fn crawler_target_blocks_validate_without_panic(
+        path in odd_string(),
+        conn in odd_string(),
+        n in odd_number(),
+    ) {
+        let obj = json!({
+            "name": "crw", "role_arn": "arn:aws:iam::123456789012:role/r", "database": "db",
+            "s3_target": [{"path": path, "sample_size": n, "connection_name": conn, "exclusions": [path]}],
+            "catalog_target": [{"database_name": conn, "tables": [path], "event_queue_arn": path}],
+            "jdbc_target": [{"connection_name": conn, "path": path, "enable_additional_metadata": [conn]}],
+            "dynamodb_target": [{"path": path, "scan_rate": n}],
+            "mongodb_target": [{"path": path, "connection_name": conn}],
+            "delta_target": [{"delta_tables": [path], "write_manifest": true}],
+            "iceberg_target": [{"paths": [path], "maximum_traversal_depth": n}],
+            "hudi_target": [{"paths": [conn], "maximum_traversal_depth": n}],
+        });
         if let Ok(state) = serde_json::from_value::<crate::resources::crawler::State>(obj) {
             crate::resources::crawler::validate_config(&state, &mut Diagnostics::default());
         }
