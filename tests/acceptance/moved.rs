@@ -84,6 +84,11 @@ resource "flywheel_crawler" "raw" {{
   s3_targets   = ["s3://{bucket}/raw/"]
   table_prefix = "raw_"
   tags         = {{ team = "data" }}
+
+  jdbc_target {{
+    connection_name = "pg"
+    path            = "sales/%"
+  }}
 }}
 
 moved {{
@@ -149,6 +154,13 @@ moved {{
             .targets(
                 aws_sdk_glue::types::CrawlerTargets::builder()
                     .s3_targets(S3Target::builder().path(format!("s3://{b}/raw/")).build())
+                    // A target beyond S3 moves too: the refresh reads it from Glue.
+                    .jdbc_targets(
+                        aws_sdk_glue::types::JdbcTarget::builder()
+                            .connection_name("pg")
+                            .path("sales/%")
+                            .build(),
+                    )
                     .build(),
             )
             .table_prefix("raw_")
@@ -242,6 +254,11 @@ async fn moved_from_aws_glue_job_and_crawler() {
                     paths == [format!("s3://{}/raw/", n.bucket)],
                     "targets {paths:?}"
                 );
+                let jdbc: Vec<_> = c
+                    .targets()
+                    .map(|t| t.jdbc_targets().iter().filter_map(|j| j.path()).collect())
+                    .unwrap_or_default();
+                ensure!(jdbc == ["sales/%"], "JDBC targets {jdbc:?}");
                 let tags = glue_tags(&ctx.aws, &n.account, "crawler", &n.crawler).await?;
                 ensure!(
                     tags.iter().any(|t| t.starts_with("flywheel:owner=")),
