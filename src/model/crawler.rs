@@ -548,7 +548,34 @@ fn target_form_problems(lit: &Literals<'_>) -> Vec<Problem> {
 // `configuration` JSON lives in `crawler_configuration`; its entry points are re-exported.
 pub use super::crawler_configuration::{
     canonical_configuration, check_configuration, configuration_equivalent,
+    without_catalog_grouping,
 };
+
+/// The configuration GetCrawler reports, less what Glue adds by itself for this kind of
+/// crawler (the grouping of a crawler of catalog targets).
+pub fn reported_configuration(seen: &ObservedCrawler) -> Option<String> {
+    configuration_as_glue_reads(seen, seen.configuration.as_deref())
+}
+
+/// `text` less the grouping Glue adds when `seen` crawls catalog targets, so that a
+/// configuration that sets that grouping and one that leaves it out compare alike.
+pub fn configuration_as_glue_reads(seen: &ObservedCrawler, text: Option<&str>) -> Option<String> {
+    if seen.other_targets.catalog.is_empty() {
+        text.map(str::to_string)
+    } else {
+        without_catalog_grouping(text)
+    }
+}
+
+/// Whether the configuration Glue reports is the one wanted.
+fn same_configuration(want: &DesiredCrawler, seen: &ObservedCrawler) -> bool {
+    let wanted = if want.other_targets.catalog.is_empty() {
+        want.configuration.clone()
+    } else {
+        without_catalog_grouping(want.configuration.as_deref())
+    };
+    configuration_equivalent(wanted.as_deref(), reported_configuration(seen).as_deref())
+}
 
 // ---------------------------------------------------------------------------------------
 // Comparison of what AWS holds with what is wanted
@@ -702,7 +729,7 @@ pub fn differences(want: &DesiredCrawler, seen: &ObservedCrawler) -> Vec<&'stati
     if !same_schedule(want.schedule.as_deref(), seen.schedule.as_deref()) {
         out.push("schedule");
     }
-    if !configuration_equivalent(want.configuration.as_deref(), seen.configuration.as_deref()) {
+    if !same_configuration(want, seen) {
         out.push("configuration");
     }
     out.extend(settings::differences(&want.settings, &seen.settings));
@@ -991,6 +1018,38 @@ mod tests {
             canonical_configuration(Some(base)).as_deref(),
             Some(r#"{"Grouping":{"TableGroupingPolicy":"CombineCompatibleSchemas"},"Version":1}"#)
         );
+    }
+
+    #[test]
+    fn a_catalog_crawler_reported_with_glue_grouping_is_no_difference() {
+        let mut c = cfg();
+        c.s3_targets.clear();
+        c.exclusions.clear();
+        c.configuration = None;
+        c.other_targets.catalog = vec![crate::model::crawler_targets::CatalogTarget {
+            database: "db".into(),
+            tables: vec!["t".into()],
+            ..Default::default()
+        }];
+        let (want, _) = expand(&c);
+        let mut o = observed(&want);
+        o.configuration = Some(
+            r#"{"Version":1.0,"Grouping":{"TableGroupingPolicy":"CombineCompatibleSchemas"}}"#
+                .into(),
+        );
+        assert!(differences(&want, &o).is_empty());
+        assert_eq!(
+            reported_configuration(&o),
+            Some(r#"{"Version":1.0}"#.into())
+        );
+        // Not for an S3 crawler: there it is a setting like any other.
+        let (s3, _) = expand(&cfg());
+        let mut o = observed(&s3);
+        o.configuration = Some(
+            r#"{"Version":1.0,"Grouping":{"TableGroupingPolicy":"CombineCompatibleSchemas"}}"#
+                .into(),
+        );
+        assert_eq!(differences(&s3, &o), vec!["configuration"]);
     }
 
     #[test]

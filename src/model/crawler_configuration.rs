@@ -136,6 +136,27 @@ pub fn canonical_configuration(text: Option<&str>) -> Option<String> {
     Some(render_sorted(&v))
 }
 
+/// The configuration without the grouping Glue gives every crawler of catalog targets
+/// (`"Grouping": {"TableGroupingPolicy": "CombineCompatibleSchemas"}`, reported even when
+/// none was set; terraform-provider-aws documents the same), so that it is no difference
+/// for such a crawler whether the configuration sets it or not. Text that is not JSON is
+/// kept.
+pub fn without_catalog_grouping(text: Option<&str>) -> Option<String> {
+    let text = text?;
+    let Ok(Json::Object(mut top)) = serde_json::from_str::<Json>(text) else {
+        return Some(text.to_string());
+    };
+    if let Some(Json::Object(g)) = top.get_mut("Grouping") {
+        if g.get("TableGroupingPolicy") == Some(&Json::String("CombineCompatibleSchemas".into())) {
+            g.remove("TableGroupingPolicy");
+        }
+        if g.is_empty() {
+            top.remove("Grouping");
+        }
+    }
+    Some(Json::Object(top).to_string())
+}
+
 /// Whether two configurations (either absent) mean the same crawler behaviour.
 pub fn configuration_equivalent(a: Option<&str>, b: Option<&str>) -> bool {
     canonical_configuration(a) == canonical_configuration(b)

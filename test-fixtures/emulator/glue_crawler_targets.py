@@ -15,12 +15,18 @@ Rules across kinds
     with `SchemaChangePolicy.DeleteBehavior` DEPRECATE_IN_DATABASE. moto accepts all three.
     The messages are this emulator's wording, not AWS's.
 
-Both are applied here: the rules when the crawler is written (on UpdateCrawler, to the
+Configuration of a crawler of catalog targets
+    AWS reports `"Grouping": {"TableGroupingPolicy": "CombineCompatibleSchemas"}` in it,
+    set or not (terraform-provider-aws documents this default), next to what
+    glue_crawler_answers.py adds for every crawler.
+
+All are applied here: the rules when the crawler is written (on UpdateCrawler, to the
 targets and policy the crawler would have after it), the shape when it is read.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from moto.glue.exceptions import InvalidInputException
@@ -41,6 +47,25 @@ def reported_targets(targets: Any) -> Any:
         out[kind] = [dict(t, Exclusions=t.get("Exclusions") or []) if isinstance(t, dict)
                      else t for t in out[kind]]
     return out
+
+
+def catalog_configuration(configuration: Any) -> Any:
+    """The configuration of a crawler of catalog targets as GetCrawler reports it: with
+    `"Grouping": {"TableGroupingPolicy": "CombineCompatibleSchemas"}` unless set otherwise
+    (terraform-provider-aws documents this default), even when none was given."""
+    if configuration is not None and not isinstance(configuration, str):
+        return configuration
+    try:
+        value = json.loads(configuration) if configuration and configuration.strip() else {
+            "Version": 1.0}
+    except ValueError:
+        return configuration
+    if not isinstance(value, dict):
+        return configuration
+    grouping = value.setdefault("Grouping", {})
+    if isinstance(grouping, dict):
+        grouping.setdefault("TableGroupingPolicy", "CombineCompatibleSchemas")
+    return json.dumps(value, separators=(",", ":"))
 
 
 def problem(operation: str, targets: Any, policy: Any) -> InvalidInputException | None:
@@ -92,6 +117,8 @@ def install() -> None:
         data = as_dict(self)
         if "Targets" in data:
             data["Targets"] = reported_targets(data["Targets"])
+            if (data["Targets"] or {}).get("CatalogTargets"):
+                data["Configuration"] = catalog_configuration(data.get("Configuration"))
         return data
 
     GlueBackend.create_crawler = checked_create_crawler

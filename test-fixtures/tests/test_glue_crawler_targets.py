@@ -4,6 +4,7 @@ AWS refuses (glue_crawler_targets.py).
 Runs against a running emulator at $AWS_ENDPOINT_URL: test-fixtures/test.sh.
 """
 
+import json
 import unittest
 
 from emulator_client import ensure_role, DEFAULT_ACCOUNT, client, require_emulator, unique
@@ -76,6 +77,20 @@ class CrawlerTargetsTest(unittest.TestCase):
                                                         "DeleteBehavior": "LOG"})
         for targets in self.reads(name):
             self.assertEqual(targets["CatalogTargets"], CATALOG["CatalogTargets"])
+
+    def test_catalog_crawlers_report_glue_grouping(self):
+        plain = self.create(CATALOG)
+        grouped = self.create(CATALOG, Configuration=json.dumps(
+            {"Version": 1.0, "Grouping": {"TableLevelConfiguration": 2}}))
+        s3 = self.create({"S3Targets": [{"Path": "s3://b/raw/"}]})
+        got = {n: json.loads(self.glue.get_crawler(Name=n)["Crawler"].get("Configuration")
+                             or "{}")
+               for n in (plain, grouped, s3)}
+        self.assertEqual(got[plain]["Grouping"],
+                         {"TableGroupingPolicy": "CombineCompatibleSchemas"})
+        self.assertEqual(got[grouped]["Grouping"], {
+            "TableGroupingPolicy": "CombineCompatibleSchemas", "TableLevelConfiguration": 2})
+        self.assertNotIn("Grouping", got[s3], "only crawlers of catalog targets")
 
     def test_every_kind_is_listed_and_exclusions_are_reported(self):
         name = self.create({"S3Targets": [{"Path": "s3://b/raw/"}],

@@ -417,11 +417,13 @@ pub(super) fn observed_state(
     if !model::same_schedule(lit(&prior.schedule), seen.schedule.as_deref()) {
         s.schedule = seen.schedule.clone().into();
     }
-    if !model::configuration_equivalent(lit(&prior.configuration), seen.configuration.as_deref()) {
+    let configuration = model::reported_configuration(seen);
+    let prior_configuration = model::configuration_as_glue_reads(seen, lit(&prior.configuration));
+    if !model::configuration_equivalent(prior_configuration.as_deref(), configuration.as_deref()) {
         // Glue re-serialises the JSON and adds its defaults; the canonical form (keys
         // sorted, defaults dropped) is what `jsonencode` writes, so an import of a crawler
         // configured with `jsonencode` reads back as written.
-        s.configuration = model::canonical_configuration(seen.configuration.as_deref()).into();
+        s.configuration = model::canonical_configuration(configuration.as_deref()).into();
     } else if prior.configuration.is_unknown() {
         s.configuration = Value::Null;
     }
