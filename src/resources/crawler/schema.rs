@@ -69,7 +69,7 @@ pub(super) fn schema() -> Schema {
                     [],
                 ))),
                 ("jdbc_target", NestedBlock::List(block(
-                    "A database reached through a Glue JDBC connection (Glue's `JdbcTarget`).",
+                    "A database reached through a Glue JDBC connection (Glue's `JdbcTarget`). The pipeline's role does not grant the connection's secret: add `secretsmanager:GetSecretValue` on it through the pipeline's `role.inline_policies` when the connection keeps its credentials in Secrets Manager.",
                     [
                         ("connection_name", attr(string(), Required, "Name of the Glue JDBC connection.")),
                         ("path", attr(string(), Required, "What to crawl: `database/schema/table`, with `%` for any, such as `sales/public/%`.")),
@@ -79,7 +79,7 @@ pub(super) fn schema() -> Schema {
                     [],
                 ))),
                 ("dynamodb_target", NestedBlock::List(block(
-                    "A DynamoDB table (Glue's `DynamoDBTarget`).",
+                    "A DynamoDB table (Glue's `DynamoDBTarget`). The pipeline's role does not grant DynamoDB: add `dynamodb:DescribeTable` and `dynamodb:Scan` on the table through the pipeline's `role.inline_policies`.",
                     [
                         ("path", attr(string(), Required, "The table's name.")),
                         ("scan_all", attr(bool(), OptionalComputed, "Whether every record is read (`true`, Glue's default) or a sample of them (`false`).")),
@@ -88,7 +88,7 @@ pub(super) fn schema() -> Schema {
                     [],
                 ))),
                 ("mongodb_target", NestedBlock::List(block(
-                    "A MongoDB or Amazon DocumentDB collection, through a Glue connection (Glue's `MongoDBTarget`).",
+                    "A MongoDB or Amazon DocumentDB collection, through a Glue connection (Glue's `MongoDBTarget`). Credentials kept in Secrets Manager need `secretsmanager:GetSecretValue`, which the pipeline's role grants only through its `role.inline_policies`.",
                     [
                         ("connection_name", attr(string(), Required, "Name of the Glue connection to the database.")),
                         ("path", attr(string(), Required, "The collection: `database/collection`.")),
@@ -97,7 +97,7 @@ pub(super) fn schema() -> Schema {
                     [],
                 ))),
                 ("delta_target", NestedBlock::List(block(
-                    "Delta Lake tables in S3 (Glue's `DeltaTarget`).",
+                    "Delta Lake tables in S3 (Glue's `DeltaTarget`). The pipeline's role reads only the pipeline's buckets (and writes only their prefixes): tables elsewhere, or `write_manifest`, need S3 permissions through the pipeline's `role.inline_policies`.",
                     [
                         ("delta_tables", attr(string_list(), Required, "S3 locations of the Delta tables, each `s3://bucket/prefix/`, at least one.")),
                         ("connection_name", attr(string(), OptionalComputed, "Name of a Glue connection (of type NETWORK) to reach the tables. Default: none.")),
@@ -107,7 +107,7 @@ pub(super) fn schema() -> Schema {
                     [],
                 ))),
                 ("iceberg_target", NestedBlock::List(block(
-                    "Apache Iceberg tables in S3 (Glue's `IcebergTarget`).",
+                    "Apache Iceberg tables in S3 (Glue's `IcebergTarget`). The pipeline's role reads only the pipeline's buckets: tables elsewhere need S3 read through the pipeline's `role.inline_policies`.",
                     [
                         ("paths", attr(string_list(), Required, "S3 locations under which the crawler looks for Iceberg metadata folders, each `s3://bucket/prefix/`, at least one.")),
                         ("connection_name", attr(string(), OptionalComputed, "Name of a Glue connection (of type NETWORK) to reach the tables. Default: none.")),
@@ -117,7 +117,7 @@ pub(super) fn schema() -> Schema {
                     [],
                 ))),
                 ("hudi_target", NestedBlock::List(block(
-                    "Apache Hudi tables in S3 (Glue's `HudiTarget`).",
+                    "Apache Hudi tables in S3 (Glue's `HudiTarget`). The pipeline's role reads only the pipeline's buckets: tables elsewhere need S3 read through the pipeline's `role.inline_policies`.",
                     [
                         ("paths", attr(string_list(), Required, "S3 locations under which the crawler looks for Hudi tables, each `s3://bucket/prefix/`, at least one.")),
                         ("connection_name", attr(string(), OptionalComputed, "Name of a Glue connection (of type NETWORK) to reach the tables. Default: none.")),
