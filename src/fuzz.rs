@@ -352,7 +352,7 @@ proptest! {
             0..6,
         ),
     ) {
-        let _ = job::imported_environment(&name, location.as_deref(), &args);
+        let _ = job::imported_environment(&name, location.as_deref(), &args, false);
     }
 }
 

@@ -78,7 +78,7 @@ impl Guardrails {
                 fail(
                     "max_dpu_hours_per_run",
                     format!(
-                        "job {name:?}: max_dpu_hours_per_run {} (workers × DPUs per worker × timeout hours) is over the provider's guardrails.max_dpu_hours_per_run {}",
+                        "job {name:?}: max_dpu_hours_per_run {} (its DPUs: workers × DPUs per worker, or a Python shell job's max_capacity; × timeout hours) is over the provider's guardrails.max_dpu_hours_per_run {}",
                         num(d),
                         num(max)
                     ),

@@ -198,7 +198,7 @@ fn provider_block() -> tf_provider::schema::Block {
                         ("allowed_worker_types", attr(string_set(), Optional, "Worker types a job may use, for example `[\"G.1X\", \"G.2X\"]`.")),
                         ("max_workers", attr(number(), Optional, "The most `number_of_workers` a job may have (with auto-scaling, its maximum), 2 to 299.")),
                         ("max_timeout_minutes", attr(number(), Optional, "The longest `timeout_minutes` a job may have, 1 to 2880.")),
-                        ("max_dpu_hours_per_run", attr(number(), Optional, "The most a job's `max_dpu_hours_per_run` (workers × DPUs per worker × timeout hours) may be.")),
+                        ("max_dpu_hours_per_run", attr(number(), Optional, "The most a job's `max_dpu_hours_per_run` (workers × DPUs per worker, or a Python shell job's `max_capacity`, × timeout hours) may be.")),
                         ("require_schedule_or_trigger", attr(bool(), Optional, "Every job must have a `schedule`. Default `false`.")),
                     ],
                     [],

@@ -25,6 +25,10 @@ UpdateTrigger(Name, TriggerUpdate{Description?, Schedule?, Actions?, Predicate?,
     members left out are removed (Name inside TriggerUpdate is ignored: AWS reserves it);
     the trigger's type and state stay. Unknown trigger: EntityNotFoundException.
 
+CreateJob and UpdateJob size Python shell jobs as Glue does: MaxCapacity 0.0625 (the default)
+or 1, no WorkerType or NumberOfWorkers (InvalidInputException otherwise, as for MaxCapacity
+with workers on any job).
+
 It also makes CreateJob and UpdateJob keep JobRunQueuingEnabled, JobMode and
 MaintenanceWindow (UpdateJob resets them when not sent, like every other field), and
 CreateCrawler keep LakeFormationConfiguration, all of which moto drops, so that GetJob and GetCrawler show
@@ -40,7 +44,8 @@ from typing import Any
 
 from moto.core.responses import ActionResult, EmptyResult
 from moto.core.utils import utcnow
-from moto.glue.exceptions import AlreadyExistsException, CrawlerRunningException
+from moto.glue.exceptions import (AlreadyExistsException, CrawlerRunningException,
+                                  InvalidInputException)
 from moto.glue.models import FakeCrawler, FakeJob, FakeTrigger, GlueBackend
 from moto.glue.responses import GlueResponse
 from moto.glue.utils import Action, Predicate
@@ -68,6 +73,38 @@ CRAWLER_FIELDS = {
     "Configuration": "configuration",
     "CrawlerSecurityConfiguration": "crawler_security_configuration",
 }
+
+
+# Python shell jobs (Command.Name "pythonshell"): CreateJob's MaxCapacity "you can allocate
+# either 0.0625 or 1 DPU. The default is 0.0625 DPU", and "Do not set MaxCapacity if using
+# WorkerType and NumberOfWorkers" (the CreateJob and JobUpdate references). moto stored any
+# combination and no default.
+PYTHON_SHELL = "pythonshell"
+PYTHON_SHELL_CAPACITIES = (0.0625, 1.0)
+PYTHON_SHELL_DEFAULT_CAPACITY = 0.0625
+
+
+def check_capacity(definition: dict[str, Any]) -> None:
+    """Refuses what Glue refuses of a job's sizing (CreateJob or a JobUpdate)."""
+    workers = definition.get("WorkerType") is not None or definition.get("NumberOfWorkers") is not None
+    capacity = definition.get("MaxCapacity")
+    if capacity is not None and workers:
+        raise InvalidInputException(
+            "CreateJob", "Please set either MaxCapacity or WorkerType and NumberOfWorkers, not both.")
+    if (definition.get("Command") or {}).get("Name") != PYTHON_SHELL:
+        return
+    if workers:
+        raise InvalidInputException(
+            "CreateJob", "WorkerType and NumberOfWorkers are not supported for pythonshell jobs; set MaxCapacity.")
+    if capacity is not None and float(capacity) not in PYTHON_SHELL_CAPACITIES:
+        raise InvalidInputException(
+            "CreateJob", "MaxCapacity for a pythonshell job must be 0.0625 or 1.")
+
+
+def python_shell_default_capacity(job: FakeJob) -> None:
+    """A Python shell job created or updated without MaxCapacity gets Glue's 0.0625."""
+    if (job.command or {}).get("Name") == PYTHON_SHELL and job.max_capacity is None:
+        job.max_capacity = PYTHON_SHELL_DEFAULT_CAPACITY
 
 
 def _int_or_none(value: Any) -> Any:
@@ -107,6 +144,7 @@ def update_job(self: GlueBackend, name: str, job_update: dict[str, Any]) -> str:
     job.source_control_details = u.get("SourceControlDetails")
     for member, attribute in EXTRA_JOB_FIELDS.items():
         setattr(job, attribute, u.get(member))
+    python_shell_default_capacity(job)
     job.last_modified_on = utcnow()
     return name
 
@@ -166,6 +204,7 @@ def job_as_dict(self: FakeJob) -> dict[str, Any]:
 
 def response_update_job(self: GlueResponse) -> ActionResult:
     name = self.parameters.get("JobName")
+    check_capacity(self.parameters.get("JobUpdate") or {})
     self.glue_backend.update_job(name, self.parameters.get("JobUpdate") or {})
     return ActionResult({"JobName": name})
 
@@ -199,10 +238,12 @@ _original_response_create_job = GlueResponse.create_job
 
 
 def response_create_job(self: GlueResponse) -> ActionResult:
+    check_capacity(self.parameters)
     result = _original_response_create_job(self)
     job = self.glue_backend.get_job(self.parameters.get("Name"))
     for member, attribute in EXTRA_JOB_FIELDS.items():
         setattr(job, attribute, self.parameters.get(member))
+    python_shell_default_capacity(job)
     return result
 
 

@@ -110,6 +110,46 @@ class UpdateJobTest(unittest.TestCase):
         finally:
             self.glue.delete_job(JobName=other)
 
+    def test_python_shell_jobs_are_sized_by_max_capacity(self):
+        shell = {"Name": "pythonshell", "ScriptLocation": "s3://aws-glue-assets/scripts/s.py",
+                 "PythonVersion": "3.9"}
+        other = unique("job-shell")
+        # Without MaxCapacity: Glue's default 0.0625; no workers reported.
+        self.glue.create_job(Name=other, Role=ROLE, Command=shell, GlueVersion="3.0")
+        try:
+            job = self.glue.get_job(JobName=other)["Job"]
+            self.assertEqual(job["MaxCapacity"], 0.0625)
+            self.assertEqual(job["Command"], shell)
+            self.assertNotIn("WorkerType", job)
+            self.assertNotIn("NumberOfWorkers", job)
+            # UpdateJob to 1 DPU, then without MaxCapacity: reset to the default.
+            update = {"Role": ROLE, "Command": shell, "GlueVersion": "3.0", "MaxCapacity": 1.0}
+            self.glue.update_job(JobName=other, JobUpdate=update)
+            self.assertEqual(self.glue.get_job(JobName=other)["Job"]["MaxCapacity"], 1.0)
+            batch = self.glue.batch_get_jobs(JobNames=[other])["Jobs"][0]
+            self.assertEqual(batch["MaxCapacity"], 1.0)
+            del update["MaxCapacity"]
+            self.glue.update_job(JobName=other, JobUpdate=update)
+            self.assertEqual(self.glue.get_job(JobName=other)["Job"]["MaxCapacity"], 0.0625)
+            # Workers, or another capacity, are refused and change nothing.
+            for bad in ({"WorkerType": "G.1X", "NumberOfWorkers": 2}, {"MaxCapacity": 2.0}):
+                with self.assertRaises(ClientError) as ctx:
+                    self.glue.update_job(JobName=other, JobUpdate={**update, **bad})
+                self.assertEqual(error_code(ctx), "InvalidInputException")
+            self.assertEqual(self.glue.get_job(JobName=other)["Job"]["MaxCapacity"], 0.0625)
+            # Switching the command in place (as UpdateJob allows) to Spark, with workers.
+            self.glue.update_job(JobName=other, JobUpdate=self.full_update())
+            job = self.glue.get_job(JobName=other)["Job"]
+            self.assertEqual(job["Command"]["Name"], "glueetl")
+            self.assertEqual(job["WorkerType"], "G.2X")
+        finally:
+            self.glue.delete_job(JobName=other)
+        # A Spark job with both workers and MaxCapacity is refused.
+        with self.assertRaises(ClientError) as ctx:
+            self.glue.create_job(Name=unique("job-both"), Role=ROLE, Command=COMMAND,
+                                 WorkerType="G.1X", NumberOfWorkers=2, MaxCapacity=2.0)
+        self.assertEqual(error_code(ctx), "InvalidInputException")
+
     def test_keeps_identity_tags_and_creation_time(self):
         self.glue.update_job(JobName=self.name, JobUpdate=self.full_update(Role=ROLE + "-2"))
         job = self.glue.get_job(JobName=self.name)["Job"]

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, HashMap};
 use crate::aws::coalesce::Answer;
 use crate::aws::retry::{call, Op};
 use crate::aws::{AwsContext, AwsError};
-use crate::model::job::{unmanaged, JobDefinition, ObservedJob, COMMAND_NAME};
+use crate::model::job::{unmanaged, JobDefinition, ObservedJob};
 use crate::model::tags::Tags;
 
 /// The job, or `None` when it does not exist.
@@ -49,6 +49,7 @@ pub(crate) fn observed(job: &Job, name: &str) -> ObservedJob {
         python_version: command.and_then(|c| c.python_version()).map(str::to_string),
         worker_type: job.worker_type().map(|w| w.as_str().to_string()),
         number_of_workers: job.number_of_workers().map(i64::from),
+        max_capacity: job.max_capacity(),
         timeout_minutes: job.timeout().map(i64::from),
         max_retries: Some(i64::from(job.max_retries())),
         glue_version: job.glue_version().map(str::to_string),
@@ -151,7 +152,7 @@ fn execution_property(def: &JobDefinition) -> ExecutionProperty {
 
 fn command(def: &JobDefinition) -> JobCommand {
     JobCommand::builder()
-        .name(COMMAND_NAME)
+        .name(&def.command)
         .script_location(&def.script_location)
         .python_version(&def.python_version)
         .build()
@@ -165,6 +166,10 @@ fn notification(def: &JobDefinition) -> Option<NotificationProperty> {
     })
 }
 
+fn worker_type(def: &JobDefinition) -> Option<WorkerType> {
+    def.worker_type.as_deref().map(WorkerType::from)
+}
+
 /// Glue counts in i32; validation keeps the values far inside that range.
 fn int(v: i64) -> i32 {
     i32::try_from(v).unwrap_or(i32::MAX)
@@ -172,16 +177,18 @@ fn int(v: i64) -> i32 {
 
 /// Creates the job with its tags. Retries IAM propagation ("unable to assume role").
 pub async fn create(ctx: &AwsContext, def: &JobDefinition, tags: &Tags) -> Result<(), AwsError> {
-    // Only worker type and count are sent, never MaxCapacity: sending both is rejected by
-    // Glue, and reading MaxCapacity back is what makes other providers' plans flap.
+    // A Spark job sends its worker type and count, never MaxCapacity: sending both is
+    // rejected by Glue, and reading MaxCapacity back is what makes other providers' plans
+    // flap. A Python shell job sends only MaxCapacity.
     let req = ctx
         .glue
         .create_job()
         .name(&def.name)
         .role(&def.role_arn)
         .command(command(def))
-        .worker_type(WorkerType::from(def.worker_type.as_str()))
-        .number_of_workers(int(def.number_of_workers))
+        .set_worker_type(worker_type(def))
+        .set_number_of_workers(def.number_of_workers.map(int))
+        .set_max_capacity(def.max_capacity)
         .timeout(int(def.timeout_minutes))
         .max_retries(int(def.max_retries))
         .glue_version(&def.glue_version)
@@ -207,8 +214,9 @@ pub async fn update(ctx: &AwsContext, def: &JobDefinition) -> Result<(), AwsErro
     let update = JobUpdate::builder()
         .role(&def.role_arn)
         .command(command(def))
-        .worker_type(WorkerType::from(def.worker_type.as_str()))
-        .number_of_workers(int(def.number_of_workers))
+        .set_worker_type(worker_type(def))
+        .set_number_of_workers(def.number_of_workers.map(int))
+        .set_max_capacity(def.max_capacity)
         .timeout(int(def.timeout_minutes))
         .max_retries(int(def.max_retries))
         .glue_version(&def.glue_version)

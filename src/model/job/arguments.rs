@@ -74,9 +74,31 @@ pub fn default_arguments(env: &Environment, glue_version: &str) -> BTreeMap<Stri
     out
 }
 
+/// The built-in default arguments of a Python shell job: only `--TempDir`. The others are
+/// Spark's: metrics, continuous logging and the Spark UI are Spark job parameters, and
+/// "you can't use job bookmarks with Python shell jobs" ("Configuring job properties for
+/// Python shell jobs").
+pub fn python_shell_default_arguments(env: &Environment) -> BTreeMap<String, String> {
+    [(ARG_TEMP_DIR.to_string(), env.temp_dir.clone())].into()
+}
+
+/// Arguments only a Spark job may be given (they have no effect on a Python shell job, or
+/// Glue documents them for Spark only), with the attribute that sets them where one does.
+pub const SPARK_ONLY_ARGUMENTS: [&str; 6] = [
+    ARG_SPARK_UI,
+    ARG_SPARK_LOGS,
+    ARG_CONTINUOUS_LOG,
+    ARG_BOOKMARK,
+    "--enable-glue-datacatalog",
+    "--extra-jars",
+];
+
 /// The arguments other attributes write: `auto_scaling`, `spark_conf`, `extra_py_files`.
 #[derive(Clone, Debug, Default)]
 pub struct AttributeArguments<'a> {
+    /// A Python shell job: its own defaults (`python_shell_default_arguments`), and none of
+    /// the Spark attributes' arguments.
+    pub python_shell: bool,
     pub auto_scaling: bool,
     pub observability_metrics: bool,
     pub spark_conf: Option<&'a BTreeMap<String, String>>,
@@ -93,6 +115,14 @@ pub fn effective_arguments(
     user: &BTreeMap<String, String>,
     from_attributes: &AttributeArguments,
 ) -> BTreeMap<String, String> {
+    if from_attributes.python_shell {
+        let mut out = python_shell_default_arguments(env);
+        out.extend(user.iter().map(|(k, v)| (k.clone(), v.clone())));
+        if let Some(files) = extra_files::argument(from_attributes.extra_py_files) {
+            out.insert(extra_files::ARG_EXTRA_PY_FILES.into(), files);
+        }
+        return out;
+    }
     let mut out = default_arguments(env, glue_version);
     out.extend(user.iter().map(|(k, v)| (k.clone(), v.clone())));
     if from_attributes.auto_scaling {
@@ -144,8 +174,22 @@ pub fn user_arguments(
     prior_user: Option<&BTreeMap<String, String>>,
     extra_py_files_is_argument: bool,
 ) -> BTreeMap<String, String> {
+    user_arguments_of(all, prior_user, extra_py_files_is_argument, false)
+}
+
+/// [`user_arguments`] of a job of either command: a Python shell job's only default is
+/// `--TempDir`, so every other argument it holds is the user's.
+pub fn user_arguments_of(
+    all: &BTreeMap<String, String>,
+    prior_user: Option<&BTreeMap<String, String>>,
+    extra_py_files_is_argument: bool,
+    python_shell: bool,
+) -> BTreeMap<String, String> {
     all.iter()
         .filter(|(k, v)| {
+            if python_shell && *k != ARG_TEMP_DIR && *k != extra_files::ARG_EXTRA_PY_FILES {
+                return true;
+            }
             if *k == ARG_AUTO_SCALING || *k == ARG_OBSERVABILITY || *k == spark_conf::ARG_CONF {
                 return false; // `auto_scaling`, `observability_metrics`, `spark_conf`
             }

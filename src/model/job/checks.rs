@@ -181,3 +181,54 @@ pub fn check_argument(key: &str, value: &str) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// `command`: `glueetl` or `pythonshell`. Streaming and Ray jobs are refused by name, since
+/// this provider manages neither (their workers, maintenance windows and runtimes differ).
+pub fn check_command(command: &str) -> Result<(), String> {
+    match command {
+        c if COMMANDS.contains(&c) => Ok(()),
+        "gluestreaming" => Err("streaming jobs (gluestreaming) are not managed by flywheel_job; use \"glueetl\" (Spark ETL) or \"pythonshell\", or manage the streaming job with aws_glue_job".into()),
+        "glueray" => Err("Ray jobs (glueray) are not managed by flywheel_job; use \"glueetl\" (Spark ETL) or \"pythonshell\", or manage the Ray job with aws_glue_job".into()),
+        other => Err(format!(
+            "{other:?} is not a Glue job command flywheel_job manages; use \"glueetl\" (Spark ETL, the default) or \"pythonshell\""
+        )),
+    }
+}
+
+/// A Python shell job's `python_version`: 3.9 or 3.6.
+pub fn check_python_shell_version(version: &str) -> Result<(), String> {
+    if PYTHON_SHELL_VERSIONS.iter().any(|(p, _)| *p == version) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{version:?} is not a Python version of Glue Python shell jobs; use \"3.9\" (the default) or \"3.6\""
+        ))
+    }
+}
+
+/// A Python shell job's Glue version is the one its Python version runs on.
+pub fn check_python_shell_glue_version(python: &str, glue: &str) -> Result<(), String> {
+    match PYTHON_SHELL_VERSIONS.iter().find(|(p, _)| *p == python) {
+        Some((_, g)) if *g == glue => Ok(()),
+        Some((_, g)) => Err(format!(
+            "a Python shell job with python_version {python:?} runs on Glue {g}, not {glue:?}; set glue_version = \"{g}\" or leave it unset"
+        )),
+        None => Ok(()), // the Python version is reported on its own
+    }
+}
+
+/// What Glue's support policy says of a Python shell version past support.
+pub fn python_shell_version_warning(version: &str) -> Option<String> {
+    (version == "3.6").then(|| "Python shell 3.6 reached end of support on 2026-03-01 (AWS Glue's Python shell documentation): AWS no longer fixes it. Move to python_version \"3.9\" (on Glue 3.0).".to_string())
+}
+
+/// A Python shell job's `max_capacity`: 0.0625 or 1 DPU.
+pub fn check_python_shell_capacity(dpus: f64) -> Result<(), String> {
+    if PYTHON_SHELL_CAPACITIES.contains(&dpus) {
+        Ok(())
+    } else {
+        Err(format!(
+            "a Python shell job runs on 0.0625 or 1 DPU (Glue's MaxCapacity), not {dpus}"
+        ))
+    }
+}

@@ -59,9 +59,21 @@ pub const DEFAULT_SCRIPTS_PREFIX: &str = "scripts/";
 /// prefixes the production Glue assets bucket uses.
 pub const STANDALONE_TEMP_PREFIX: &str = "temporary/";
 pub const STANDALONE_SPARK_LOGS_PREFIX: &str = "sparkHistoryLogs/";
-/// The command every job runs: a Spark ETL job in Python 3.
+/// A Spark ETL job (the default command), in Python 3.
 pub const COMMAND_NAME: &str = "glueetl";
 pub const PYTHON_VERSION: &str = "3";
+/// A Python shell job: one process of `max_capacity` DPUs, no Spark.
+pub const COMMAND_PYTHON_SHELL: &str = "pythonshell";
+pub const COMMANDS: [&str; 2] = [COMMAND_NAME, COMMAND_PYTHON_SHELL];
+/// Python shell's Python versions ("Configuring job properties for Python shell jobs":
+/// 3.9, the default, and 3.6, whose support ended on 2026-03-01), each with the one Glue
+/// version that runs it (Glue 3.0 for 3.9, 1.0 for 3.6).
+pub const PYTHON_SHELL_VERSIONS: [(&str, &str); 2] = [("3.9", "3.0"), ("3.6", "1.0")];
+pub const DEFAULT_PYTHON_SHELL_VERSION: &str = "3.9";
+/// Python shell's `MaxCapacity`: "either 0.0625 or 1 DPU. The default is 0.0625 DPU"
+/// (CreateJob).
+pub const PYTHON_SHELL_CAPACITIES: [f64; 2] = [0.0625, 1.0];
+pub const DEFAULT_PYTHON_SHELL_CAPACITY: f64 = 0.0625;
 
 pub const MAX_NAME_LEN: usize = 255 - LONGEST_SUFFIX;
 pub const TIMEOUT_RANGE: (i64, i64) = (1, 2880);
@@ -110,6 +122,7 @@ pub struct Environment {
     pub script_bucket: Option<String>,
     pub scripts_prefix: String,
     pub temp_dir: String,
+    /// Empty for a Python shell job without one (it has no Spark UI).
     pub spark_event_logs_path: String,
     pub tags: Tags,
 }
@@ -128,6 +141,8 @@ pub struct EnvironmentInput {
     pub script_bucket: Option<String>,
     pub temp_dir: Option<String>,
     pub spark_event_logs_path: Option<String>,
+    /// A Python shell job, which has no Spark UI: no event-log path is needed.
+    pub python_shell: bool,
 }
 
 /// Which attribute is missing when the environment cannot be resolved.
@@ -172,6 +187,7 @@ pub fn resolve_environment(i: &EnvironmentInput) -> Result<Environment, Missing>
         .clone()
         .or_else(|| i.context_spark_event_logs_path.clone())
         .or_else(|| base.as_ref().map(|b| format!("{b}{STANDALONE_SPARK_LOGS_PREFIX}")))
+        .or_else(|| i.python_shell.then(String::new))
         .ok_or(Missing {
             attribute: "spark_event_logs_path",
             message: "the job needs a Spark UI event-log path: set `pipeline`, `spark_event_logs_path` or `script_bucket`".into(),
@@ -209,6 +225,7 @@ pub fn imported_environment(
     name: &str,
     script_location: Option<&str>,
     arguments: &BTreeMap<String, String>,
+    python_shell: bool,
 ) -> ImportedEnvironment {
     let temp = arguments.get(ARG_TEMP_DIR).cloned();
     let logs = arguments.get(ARG_SPARK_LOGS).cloned();
@@ -223,9 +240,11 @@ pub fn imported_environment(
             .and_then(|u| crate::validate::s3_uri(u, false).ok())
             .map(|(b, _)| b)
     };
+    // A Python shell job has no Spark UI path: its `--TempDir` alone is the default.
     let both_defaults = bucket_of(&temp).filter(|b| {
         let (t, l) = defaults_of(b);
-        temp.as_deref() == Some(t.as_str()) && logs.as_deref() == Some(l.as_str())
+        temp.as_deref() == Some(t.as_str())
+            && (logs.as_deref() == Some(l.as_str()) || logs.is_none() && python_shell)
     });
     let uploaded = script_location
         .and_then(|u| crate::validate::s3_uri(u, true).ok())
@@ -274,14 +293,20 @@ pub fn user_tags(all: &Tags, prior: Option<&Tags>, default_tags: &Tags) -> Tags 
 
 /// The Glue job definition the provider manages: what CreateJob and UpdateJob are sent,
 /// and what GetJob is compared with.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct JobDefinition {
     pub name: String,
     pub role_arn: String,
+    /// `glueetl` or `pythonshell` (Glue's Command.Name).
+    pub command: String,
     pub script_location: String,
     pub python_version: String,
-    pub worker_type: String,
-    pub number_of_workers: i64,
+    /// Spark jobs only; a Python shell job has none.
+    pub worker_type: Option<String>,
+    pub number_of_workers: Option<i64>,
+    /// Python shell jobs only: MaxCapacity, 0.0625 or 1. Spark jobs are sized by workers
+    /// and never send it (Glue rejects both together).
+    pub max_capacity: Option<f64>,
     pub timeout_minutes: i64,
     pub max_retries: i64,
     pub glue_version: String,
@@ -305,7 +330,7 @@ pub struct JobDefinition {
 
 /// A job as GetJob reports it, reduced to what the provider manages. Every field is
 /// optional because jobs made elsewhere may lack any of them.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ObservedJob {
     pub name: String,
     pub role_arn: Option<String>,
@@ -314,6 +339,9 @@ pub struct ObservedJob {
     pub python_version: Option<String>,
     pub worker_type: Option<String>,
     pub number_of_workers: Option<i64>,
+    /// MaxCapacity; compared and kept in state only for Python shell jobs (Glue also
+    /// reports it for Spark jobs, as their workers' DPUs).
+    pub max_capacity: Option<f64>,
     pub timeout_minutes: Option<i64>,
     pub max_retries: Option<i64>,
     pub glue_version: Option<String>,
@@ -338,11 +366,12 @@ impl ObservedJob {
     pub fn matches(&self, want: &JobDefinition) -> bool {
         self.name == want.name
             && self.role_arn.as_deref() == Some(want.role_arn.as_str())
-            && self.command_name.as_deref() == Some(COMMAND_NAME)
+            && self.command_name.as_deref() == Some(want.command.as_str())
             && self.script_location.as_deref() == Some(want.script_location.as_str())
             && self.python_version.as_deref() == Some(want.python_version.as_str())
-            && self.worker_type.as_deref() == Some(want.worker_type.as_str())
-            && self.number_of_workers == Some(want.number_of_workers)
+            && self.worker_type == want.worker_type
+            && self.number_of_workers == want.number_of_workers
+            && (want.max_capacity.is_none() || self.max_capacity == want.max_capacity)
             && self.timeout_minutes == Some(want.timeout_minutes)
             && self.max_retries == Some(want.max_retries)
             && self.glue_version.as_deref() == Some(want.glue_version.as_str())
@@ -381,6 +410,12 @@ impl ObservedJob {
 #[derive(Clone, Debug, Default)]
 pub struct JobSettings {
     pub name: String,
+    /// `glueetl` (when `None`) or `pythonshell`.
+    pub command: Option<String>,
+    /// Python shell only (Spark jobs run Python 3).
+    pub python_version: Option<String>,
+    /// Python shell only.
+    pub max_capacity: Option<f64>,
     pub worker_type: Option<String>,
     pub number_of_workers: Option<i64>,
     pub timeout_minutes: Option<i64>,
@@ -410,7 +445,7 @@ pub struct JobSettings {
 }
 
 /// Everything a job expands into.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Desired {
     pub job: JobDefinition,
     pub script: Script,
@@ -431,6 +466,26 @@ impl Desired {
             t.tags = self.tags.clone();
         }
         self
+    }
+}
+
+/// Whether `command` (null: the default, `glueetl`) is a Python shell job.
+pub fn is_python_shell(command: Option<&str>) -> bool {
+    command == Some(COMMAND_PYTHON_SHELL)
+}
+
+/// The Glue version a job gets when `glue_version` is not set: [`DEFAULT_GLUE_VERSION`]
+/// for Spark, and for Python shell the one version that runs its Python version.
+pub fn default_glue_version(command: Option<&str>, python_version: &str) -> String {
+    if is_python_shell(command) {
+        PYTHON_SHELL_VERSIONS
+            .iter()
+            .find(|(p, _)| *p == python_version)
+            .map(|(_, g)| *g)
+            .unwrap_or(PYTHON_SHELL_VERSIONS[0].1)
+            .to_string()
+    } else {
+        DEFAULT_GLUE_VERSION.to_string()
     }
 }
 
@@ -458,22 +513,42 @@ pub fn expand(
         }
         None => None,
     };
+    let shell = is_python_shell(settings.command.as_deref());
+    let python_version = match (shell, &settings.python_version) {
+        (true, Some(v)) => v.clone(),
+        (true, None) => DEFAULT_PYTHON_SHELL_VERSION.into(),
+        (false, _) => PYTHON_VERSION.into(),
+    };
     let glue_version = settings
         .glue_version
         .clone()
-        .unwrap_or_else(|| DEFAULT_GLUE_VERSION.into());
+        .unwrap_or_else(|| default_glue_version(settings.command.as_deref(), &python_version));
     let job = JobDefinition {
         name: settings.name.clone(),
         role_arn: env.role_arn.clone(),
+        command: if shell {
+            COMMAND_PYTHON_SHELL.into()
+        } else {
+            COMMAND_NAME.into()
+        },
         script_location: script.location(),
-        python_version: PYTHON_VERSION.into(),
-        worker_type: settings
-            .worker_type
-            .clone()
-            .unwrap_or_else(|| DEFAULT_WORKER_TYPE.into()),
-        number_of_workers: settings
-            .number_of_workers
-            .unwrap_or(DEFAULT_NUMBER_OF_WORKERS),
+        python_version,
+        worker_type: (!shell).then(|| {
+            settings
+                .worker_type
+                .clone()
+                .unwrap_or_else(|| DEFAULT_WORKER_TYPE.into())
+        }),
+        number_of_workers: (!shell).then(|| {
+            settings
+                .number_of_workers
+                .unwrap_or(DEFAULT_NUMBER_OF_WORKERS)
+        }),
+        max_capacity: shell.then(|| {
+            settings
+                .max_capacity
+                .unwrap_or(DEFAULT_PYTHON_SHELL_CAPACITY)
+        }),
         timeout_minutes: settings.timeout_minutes.unwrap_or(DEFAULT_TIMEOUT_MINUTES),
         max_retries: settings.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
         description: settings.description.clone().filter(|d| !d.is_empty()),
@@ -482,6 +557,7 @@ pub fn expand(
             &glue_version,
             &settings.arguments,
             &AttributeArguments {
+                python_shell: shell,
                 auto_scaling: settings.auto_scaling.unwrap_or(false),
                 observability_metrics: settings.observability_metrics.unwrap_or(false),
                 spark_conf: Some(&settings.spark_conf),
@@ -674,24 +750,24 @@ mod tests {
         // Both paths are a bucket's defaults: `script_bucket` alone, wherever the script is.
         let a = args("s3://assets/temporary/", "s3://assets/sparkHistoryLogs/");
         assert_eq!(
-            imported_environment("etl", Some("s3://other/x/etl.py"), &a),
+            imported_environment("etl", Some("s3://other/x/etl.py"), &a, false),
             env(Some("assets"), None, None)
         );
         // An uploaded script's bucket, with a path of its own beside a default one.
         let a = args("s3://tmp/t/", "s3://assets/sparkHistoryLogs/");
         assert_eq!(
-            imported_environment("etl", Some("s3://assets/scripts/etl.py"), &a),
+            imported_environment("etl", Some("s3://assets/scripts/etl.py"), &a, false),
             env(Some("assets"), Some("s3://tmp/t/"), None)
         );
         // An existing script elsewhere and paths of their own: read back as they are.
         let a = args("s3://tmp/t/", "s3://logs/l/");
         assert_eq!(
-            imported_environment("etl", Some("s3://shared/jobs/etl.py"), &a),
+            imported_environment("etl", Some("s3://shared/jobs/etl.py"), &a, false),
             env(None, Some("s3://tmp/t/"), Some("s3://logs/l/"))
         );
         // A job without the arguments (made elsewhere).
         assert_eq!(
-            imported_environment("etl", None, &BTreeMap::new()),
+            imported_environment("etl", None, &BTreeMap::new(), false),
             env(None, None, None)
         );
         // ... with its script somewhere: the paths go beside it, so the configuration
@@ -796,8 +872,8 @@ mod tests {
             ..Default::default()
         };
         let d = expand(&settings, &env(), upload(name), &Tags::new()).unwrap();
-        assert_eq!(d.job.worker_type, "G.1X");
-        assert_eq!(d.job.number_of_workers, 8);
+        assert_eq!(d.job.worker_type.as_deref(), Some("G.1X"));
+        assert_eq!(d.job.number_of_workers, Some(8));
         assert_eq!(d.job.timeout_minutes, 600);
         assert_eq!(d.job.max_retries, 2);
         assert_eq!(d.job.glue_version, "4.0");
@@ -1275,6 +1351,8 @@ mod tests {
             python_version: Some("3".into()),
             worker_type: Some("G.1X".into()),
             number_of_workers: Some(10),
+            // Glue reports a Spark job's workers as MaxCapacity too: not compared.
+            max_capacity: Some(10.0),
             timeout_minutes: Some(600),
             max_retries: Some(2),
             glue_version: Some("4.0".into()),
@@ -1337,5 +1415,162 @@ mod tests {
         let mut drifted = seen;
         drifted.worker_type = None;
         assert!(!drifted.matches(&d));
+    }
+
+    #[test]
+    fn python_shell_jobs_expand_without_spark() {
+        let settings = JobSettings {
+            name: "shell".into(),
+            command: Some(COMMAND_PYTHON_SHELL.into()),
+            // Spark settings are refused at validate; expand ignores them all the same.
+            worker_type: Some("G.8X".into()),
+            auto_scaling: Some(true),
+            observability_metrics: Some(true),
+            spark_conf: m(&[("spark.x", "1")]),
+            arguments: m(&[("--input", "s3://in/")]),
+            extra_py_files: vec![ExtraFile {
+                bucket: "b".into(),
+                key: "scripts/shell/u.py".into(),
+                sha256: String::new(),
+            }],
+            ..Default::default()
+        };
+        let d = expand(&settings, &env(), upload("shell"), &Tags::new())
+            .unwrap()
+            .job;
+        assert_eq!(d.command, "pythonshell");
+        assert_eq!(d.python_version, "3.9");
+        assert_eq!(d.glue_version, "3.0");
+        assert_eq!(d.max_capacity, Some(0.0625));
+        assert_eq!(
+            (d.worker_type.as_deref(), d.number_of_workers),
+            (None, None)
+        );
+        assert_eq!(
+            d.default_arguments,
+            m(&[
+                (
+                    "--TempDir",
+                    "s3://aws-glue-assets-239083076653-us-east-1/temporary/"
+                ),
+                ("--extra-py-files", "s3://b/scripts/shell/u.py"),
+                ("--input", "s3://in/"),
+            ])
+        );
+        // 3.6 runs on Glue 1.0; 1 DPU is sent as it is.
+        let old = JobSettings {
+            python_version: Some("3.6".into()),
+            max_capacity: Some(1.0),
+            ..settings.clone()
+        };
+        let o = expand(&old, &env(), upload("shell"), &Tags::new())
+            .unwrap()
+            .job;
+        assert_eq!(
+            (o.glue_version.as_str(), o.max_capacity),
+            ("1.0", Some(1.0))
+        );
+
+        // GetJob's answer matches only with the same command and capacity.
+        let seen = ObservedJob {
+            name: "shell".into(),
+            role_arn: Some(d.role_arn.clone()),
+            command_name: Some("pythonshell".into()),
+            script_location: Some(d.script_location.clone()),
+            python_version: Some("3.9".into()),
+            max_capacity: Some(0.0625),
+            timeout_minutes: Some(600),
+            max_retries: Some(2),
+            glue_version: Some("3.0".into()),
+            default_arguments: d.default_arguments.clone(),
+            ..Default::default()
+        };
+        assert!(seen.matches(&d));
+        for drifted in [
+            ObservedJob {
+                max_capacity: Some(1.0),
+                ..seen.clone()
+            },
+            ObservedJob {
+                command_name: Some("glueetl".into()),
+                ..seen.clone()
+            },
+            ObservedJob {
+                python_version: Some("3.6".into()),
+                ..seen.clone()
+            },
+        ] {
+            assert!(!drifted.matches(&d), "{drifted:?}");
+        }
+
+        // Every argument but --TempDir is the user's on a Python shell job, Spark's
+        // default keys included.
+        let held = m(&[
+            (
+                "--TempDir",
+                "s3://aws-glue-assets-239083076653-us-east-1/temporary/",
+            ),
+            ("--enable-metrics", "true"),
+            ("--input", "s3://in/"),
+        ]);
+        assert_eq!(
+            user_arguments_of(&held, None, true, true),
+            m(&[("--enable-metrics", "true"), ("--input", "s3://in/")])
+        );
+        assert_eq!(
+            user_arguments_of(&held, None, true, false),
+            m(&[("--input", "s3://in/")])
+        );
+        // Import: the bucket of a default --TempDir, no Spark UI path needed.
+        let imported = imported_environment(
+            "shell",
+            Some("s3://elsewhere/x.py"),
+            &m(&[("--TempDir", "s3://assets/temporary/")]),
+            true,
+        );
+        assert_eq!(imported.script_bucket.as_deref(), Some("assets"));
+        assert_eq!(imported.temp_dir, None);
+    }
+
+    #[test]
+    fn commands_and_python_shell_rules() {
+        assert!(check_command("glueetl").is_ok());
+        assert!(check_command("pythonshell").is_ok());
+        for (bad, needle) in [
+            ("gluestreaming", "streaming"),
+            ("glueray", "Ray"),
+            ("GLUEETL", "not a Glue job command"),
+        ] {
+            let e = check_command(bad).unwrap_err();
+            assert!(e.contains(needle), "{bad}: {e}");
+        }
+        assert!(check_python_shell_version("3.9").is_ok());
+        assert!(check_python_shell_version("3").unwrap_err().contains("3.9"));
+        assert!(check_python_shell_glue_version("3.9", "3.0").is_ok());
+        assert!(check_python_shell_glue_version("3.9", "4.0")
+            .unwrap_err()
+            .contains("glue_version = \"3.0\""));
+        assert!(check_python_shell_glue_version("3.6", "1.0").is_ok());
+        assert!(python_shell_version_warning("3.6").is_some());
+        assert!(python_shell_version_warning("3.9").is_none());
+        assert!(check_python_shell_capacity(0.0625).is_ok());
+        assert!(check_python_shell_capacity(1.0).is_ok());
+        assert!(check_python_shell_capacity(0.5).is_err());
+        assert!(check_python_shell_capacity(2.0).is_err());
+        // A Python shell job needs no Spark UI path to resolve its environment.
+        let e = resolve_environment(&EnvironmentInput {
+            role_arn: Some("arn:aws:iam::123456789012:role/r".into()),
+            temp_dir: Some("s3://t/tmp/".into()),
+            python_shell: true,
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(e.spark_event_logs_path, "");
+        assert!(resolve_environment(&EnvironmentInput {
+            role_arn: Some("arn:aws:iam::123456789012:role/r".into()),
+            temp_dir: Some("s3://t/tmp/".into()),
+            ..Default::default()
+        })
+        .is_err());
     }
 }

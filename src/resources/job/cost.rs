@@ -21,30 +21,36 @@ pub(super) fn set_cost_attributes(region: &str, price_override: Option<f64>, s: 
         s.max_cost_per_run_usd = Value::Null;
     };
     let whole = |v: &Value<Number>| v.as_ref_option().and_then(|n| n.as_i64());
-    if [
-        &s.number_of_workers,
-        &s.timeout_minutes,
-        &s.max_retries,
-        &s.max_concurrent_runs,
-    ]
-    .iter()
-    .any(|v| v.is_unknown())
-        || s.worker_type.is_unknown()
+    if s.command.is_unknown() {
+        return unknown(s);
+    }
+    // A Python shell job is its `max_capacity`; a Spark job its workers.
+    let shell = model::is_python_shell(s.command.as_ref_option().map(String::as_str));
+    let sizing_unknown = if shell {
+        s.max_capacity.is_unknown()
+    } else {
+        s.number_of_workers.is_unknown() || s.worker_type.is_unknown()
+    };
+    if [&s.timeout_minutes, &s.max_retries, &s.max_concurrent_runs]
+        .iter()
+        .any(|v| v.is_unknown())
+        || sizing_unknown
         || s.execution_class.is_unknown()
     {
         return unknown(s);
     }
-    let (Some(worker_type), Some(workers), Some(timeout)) = (
-        s.worker_type.as_ref_option(),
-        whole(&s.number_of_workers),
-        whole(&s.timeout_minutes),
-    ) else {
+    let Some(timeout) = whole(&s.timeout_minutes) else {
         return null(s);
     };
-    let Some(dpus) = cost::max_dpus(Capacity::Workers {
-        worker_type,
-        count: workers,
-    }) else {
+    let capacity = if shell {
+        s.max_capacity.as_ref_option().map(|n| Capacity::Dpus(n.0))
+    } else {
+        match (s.worker_type.as_ref_option(), whole(&s.number_of_workers)) {
+            (Some(worker_type), Some(count)) => Some(Capacity::Workers { worker_type, count }),
+            _ => None,
+        }
+    };
+    let Some(dpus) = capacity.and_then(cost::max_dpus) else {
         return null(s);
     };
     let per_run = cost::max_dpu_hours_per_run(dpus, timeout);
@@ -160,5 +166,33 @@ mod tests {
         let mut s = job("Standard", 10.0, 60.0, 0.0);
         set_cost_attributes("us-east-1", None, &mut s);
         assert_eq!(figures(&s), [Value::Null, Value::Null, Value::Null]);
+    }
+
+    #[test]
+    fn python_shell_jobs_count_their_max_capacity() {
+        // 1 DPU for 600 minutes: 10 DPU-hours, $4.40; the daily ceiling 24 DPU-hours.
+        let mut s = State {
+            command: Value::Value("pythonshell".into()),
+            max_capacity: n(1.0),
+            timeout_minutes: n(600.0),
+            max_retries: n(2.0),
+            ..Default::default()
+        };
+        set_cost_attributes("us-east-1", None, &mut s);
+        assert_eq!(figures(&s), [n(10.0), n(24.0), n(4.4)]);
+        // 0.0625 DPU for an hour, hourly: 0.0625 DPU-hours a run, at most 1.5 a day.
+        s.max_capacity = n(0.0625);
+        s.timeout_minutes = n(60.0);
+        s.schedule = Value::Value("rate(1 hour)".into());
+        set_cost_attributes("us-east-1", None, &mut s);
+        assert_eq!(figures(&s), [n(0.0625), n(1.5), n(0.03)]);
+        // Workers, if any slipped in, are not what a Python shell job is billed for.
+        s.worker_type = Value::Value("G.8X".into());
+        s.number_of_workers = n(100.0);
+        set_cost_attributes("us-east-1", None, &mut s);
+        assert_eq!(s.max_dpu_hours_per_run, n(0.0625));
+        s.max_capacity = Value::Unknown;
+        set_cost_attributes("us-east-1", None, &mut s);
+        assert_eq!(s.max_dpu_hours_per_run, Value::Unknown);
     }
 }

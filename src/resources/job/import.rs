@@ -59,6 +59,7 @@ impl JobResource {
                     &id,
                     s.script_location.as_ref_option().map(String::as_str),
                     &args,
+                    model::is_python_shell(s.command.as_ref_option().map(String::as_str)),
                 );
                 s.script_bucket = opt_value(env.script_bucket);
                 s.temp_dir = opt_value(env.temp_dir);

@@ -6,8 +6,8 @@ use super::*;
 use crate::resources::moved::{self, Refused};
 
 /// The flywheel_job state an `aws_glue_job` state moves into: what the refresh needs to
-/// read the job as import does. A Python shell, streaming or Ray job is refused: this
-/// resource manages Spark ETL jobs.
+/// read the job as import does. A streaming or Ray job is refused: this resource manages
+/// Spark ETL and Python shell jobs.
 pub(super) fn from_aws_glue_job(v: &Json) -> Result<State, Refused> {
     let name = moved::string(v, "name")
         .or_else(|| moved::string(v, "id"))
@@ -21,15 +21,20 @@ pub(super) fn from_aws_glue_job(v: &Json) -> Result<State, Refused> {
     let kind = command
         .and_then(|c| moved::string(c, "name"))
         .unwrap_or_else(|| "glueetl".into());
-    if kind != "glueetl" {
+    if !model::COMMANDS.contains(&kind.as_str()) {
         return Err((
             format!("Cannot move the {kind} job {name:?} to flywheel_job"),
-            format!("flywheel_job manages Spark ETL jobs (command `glueetl`); {name:?} runs `{kind}`. Keep it as aws_glue_job."),
+            format!("flywheel_job manages Spark ETL and Python shell jobs (command `glueetl` or `pythonshell`); {name:?} runs `{kind}`. Keep it as aws_glue_job."),
         ));
     }
     let script_location = command.and_then(|c| moved::string(c, "script_location"));
     let arguments = moved::string_map(v, "default_arguments");
-    let env = model::imported_environment(&name, script_location.as_deref(), &arguments);
+    let env = model::imported_environment(
+        &name,
+        script_location.as_deref(),
+        &arguments,
+        model::is_python_shell(Some(&kind)),
+    );
     let tags = moved::string_map(v, "tags");
     Ok(State {
         id: Value::Value(name.clone()),
@@ -93,8 +98,10 @@ mod tests {
     fn other_job_kinds_are_refused_naming_the_kind() {
         let mut v = fixture();
         v["command"][0]["name"] = Json::from("pythonshell");
+        assert!(from_aws_glue_job(&v).is_ok(), "a Python shell job moves");
+        v["command"][0]["name"] = Json::from("gluestreaming");
         let (summary, detail) = from_aws_glue_job(&v).unwrap_err();
-        assert!(summary.contains("pythonshell"), "{summary}");
+        assert!(summary.contains("gluestreaming"), "{summary}");
         assert!(detail.contains("Keep it as aws_glue_job"), "{detail}");
         let (summary, _) = from_aws_glue_job(&serde_json::json!({})).unwrap_err();
         assert!(summary.contains("without a name"), "{summary}");

@@ -6,6 +6,10 @@ use super::*;
 /// The environment, `Ok(None)` when it depends on values not known yet.
 pub(super) fn environment(config: &State) -> Result<Option<Environment>, Diagnostic> {
     let mut input = EnvironmentInput::default();
+    input.python_shell = match &config.command {
+        Value::Unknown => return Ok(None),
+        c => model::is_python_shell(c.as_ref_option().map(String::as_str)),
+    };
     match &config.pipeline {
         Value::Unknown => return Ok(None),
         Value::Null => {}
@@ -155,12 +159,48 @@ pub(super) fn plan(
             other => other.clone(),
         }
     }
-    s.worker_type = or_default(&config.worker_type, model::DEFAULT_WORKER_TYPE.into());
-    s.glue_version = or_default(&config.glue_version, model::DEFAULT_GLUE_VERSION.into());
-    s.number_of_workers = or_default(
-        &config.number_of_workers,
-        Number::from(model::DEFAULT_NUMBER_OF_WORKERS),
-    );
+    s.command = or_default(&config.command, model::COMMAND_NAME.into());
+    // A Python shell job is sized by `max_capacity`, a Spark job by its workers; each
+    // kind's other attributes are null (validation refuses them in the configuration).
+    match &s.command {
+        Value::Value(c) if model::is_python_shell(Some(c)) => {
+            s.python_version = or_default(
+                &config.python_version,
+                model::DEFAULT_PYTHON_SHELL_VERSION.into(),
+            );
+            s.max_capacity = or_default(
+                &config.max_capacity,
+                Number(model::DEFAULT_PYTHON_SHELL_CAPACITY),
+            );
+            s.worker_type = Value::Null;
+            s.number_of_workers = Value::Null;
+            s.glue_version = match (&config.glue_version, &s.python_version) {
+                (Value::Null, Value::Value(p)) => {
+                    Value::Value(model::default_glue_version(Some(c), p))
+                }
+                (Value::Null, _) => Value::Unknown,
+                (v, _) => v.clone(),
+            };
+        }
+        Value::Value(_) => {
+            s.python_version = Value::Null;
+            s.max_capacity = Value::Null;
+            s.worker_type = or_default(&config.worker_type, model::DEFAULT_WORKER_TYPE.into());
+            s.number_of_workers = or_default(
+                &config.number_of_workers,
+                Number::from(model::DEFAULT_NUMBER_OF_WORKERS),
+            );
+            s.glue_version = or_default(&config.glue_version, model::DEFAULT_GLUE_VERSION.into());
+        }
+        _ => {
+            s.python_version = Value::Unknown;
+            s.max_capacity = Value::Unknown;
+            s.worker_type = Value::Unknown;
+            s.number_of_workers = Value::Unknown;
+            s.glue_version = Value::Unknown;
+        }
+    }
+    let shell = model::is_python_shell(s.command.as_ref_option().map(String::as_str));
     s.timeout_minutes = or_default(
         &config.timeout_minutes,
         Number::from(model::DEFAULT_TIMEOUT_MINUTES),
@@ -278,6 +318,7 @@ pub(super) fn plan(
             v,
             &a.clone().unwrap_or_default(),
             &model::AttributeArguments {
+                python_shell: shell,
                 auto_scaling: *scaling,
                 observability_metrics: *observe,
                 spark_conf: conf.as_ref(),
@@ -343,8 +384,15 @@ pub(super) fn plan(
     let settings = (|| -> Option<JobSettings> {
         Some(JobSettings {
             name: name.clone()?,
+            command: Some(s.command.as_ref_option()?.clone()),
+            python_version: s.python_version.as_ref_option().cloned(),
+            max_capacity: s.max_capacity.as_ref_option().map(|n| n.0),
             worker_type: s.worker_type.as_ref_option().cloned(),
-            number_of_workers: s.number_of_workers.as_ref_option()?.as_i64(),
+            number_of_workers: match &s.number_of_workers {
+                Value::Value(n) => Some(n.as_i64()?),
+                Value::Null => None,
+                Value::Unknown => return None,
+            },
             timeout_minutes: s.timeout_minutes.as_ref_option()?.as_i64(),
             max_retries: s.max_retries.as_ref_option()?.as_i64(),
             glue_version: s.glue_version.as_ref_option().cloned(),
@@ -385,6 +433,8 @@ pub(super) fn plan(
         (Some(settings), Some(env), Some(script))
             if !s.worker_type.is_unknown()
                 && !s.glue_version.is_unknown()
+                && !s.python_version.is_unknown()
+                && !s.max_capacity.is_unknown()
                 && context_tags_known(config) =>
         {
             let d = model::expand(&settings, env, script, &ctx.default_tags).map_err(|e| {
@@ -403,8 +453,11 @@ pub(super) fn plan(
 
 /// The first attribute of `config` that is not known, by path.
 pub(super) fn unknown_attribute(config: &State) -> Option<AttributePath> {
-    let top: [(&'static str, bool); 29] = [
+    let top: [(&'static str, bool); 32] = [
         ("name", config.name.is_unknown()),
+        ("command", config.command.is_unknown()),
+        ("python_version", config.python_version.is_unknown()),
+        ("max_capacity", config.max_capacity.is_unknown()),
         ("pipeline", config.pipeline.is_unknown()),
         ("role_arn", config.role_arn.is_unknown()),
         ("script", config.script.is_unknown()),

@@ -93,6 +93,15 @@ pub struct State {
     /// Null without `schedule`.
     #[serde(default)]
     pub schedule_enabled: Value<bool>,
+    /// `glueetl` or `pythonshell`.
+    #[serde(default)]
+    pub command: Value<String>,
+    /// Python shell only; null for a Spark job.
+    #[serde(default)]
+    pub python_version: Value<String>,
+    /// Python shell only; null for a Spark job.
+    #[serde(default)]
+    pub max_capacity: Value<Number>,
 }
 
 /// What Terraform keeps for the resource beside its attributes (private state).
@@ -257,6 +266,19 @@ pub(super) async fn read_state(
     s.name = Value::Value(job.name.clone());
     s.role_arn = opt_value(job.role_arn.clone());
     s.script_location = opt_value(job.script_location.clone());
+    // Glue's command as it is: a streaming or Ray job reads back as such, and the plan
+    // (which only makes glueetl or pythonshell) shows the difference.
+    s.command = opt_value(job.command_name.clone());
+    let shell = model::is_python_shell(job.command_name.as_deref());
+    s.python_version = match shell {
+        true => opt_value(job.python_version.clone()),
+        false => Value::Null,
+    };
+    // Glue reports MaxCapacity for Spark jobs too (their workers' DPUs): not the user's.
+    s.max_capacity = match (shell, job.max_capacity) {
+        (true, Some(c)) => Value::Value(Number(c)),
+        _ => Value::Null,
+    };
     s.worker_type = opt_value(job.worker_type.clone());
     s.number_of_workers = job.number_of_workers.map(num).unwrap_or(Value::Null);
     s.timeout_minutes = job.timeout_minutes.map(num).unwrap_or(Value::Null);
@@ -288,13 +310,21 @@ pub(super) async fn read_state(
     s.unmanaged_settings = to_map(&job.unmanaged);
     let prior_args = known_map(&prior.arguments).ok().flatten();
     s.arguments = to_map_or_null(
-        &model::user_arguments(
+        &model::user_arguments_of(
             &job.default_arguments,
             prior_args.as_ref(),
             !prior.extra_py_files.is_value(),
+            shell,
         ),
         &prior.arguments,
     );
+    if shell {
+        // Spark's attributes: a Python shell job has none (its arguments keep whatever it
+        // holds, so nothing is hidden).
+        s.auto_scaling = Value::Value(false);
+        s.observability_metrics = Value::Value(false);
+        s.spark_conf = to_map_or_null(&BTreeMap::new(), &prior.spark_conf);
+    }
     // Each upload of `extra_py_files` as S3 holds it; one gone is left out, so the plan
     // uploads it again.
     if prior.extra_py_files.is_value() {
@@ -542,6 +572,9 @@ mod tests {
             "extra_py_files",
             "extra_py_files_sha256",
             "schedule_enabled",
+            "command",
+            "python_version",
+            "max_capacity",
             "max_dpu_hours_per_run",
             "max_dpu_hours_per_day",
             "max_cost_per_run_usd",

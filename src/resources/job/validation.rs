@@ -75,7 +75,10 @@ pub fn validate_config(config: &State, diags: &mut Diagnostics) {
         c.string(at("spark_event_logs_path"), logs, "Invalid S3 URI", &s3_uri);
     }
     let diags = c.into_diags();
+    // Some(true): a Python shell job; None while `command` is unknown or invalid.
+    let shell = validate_command(config, diags);
     let worker_ok = match &config.worker_type {
+        _ if shell != Some(false) => None,
         Value::Value(w) => match model::check_worker_type(w) {
             Ok(()) => Some(w.clone()),
             Err(e) => {
@@ -92,6 +95,7 @@ pub fn validate_config(config: &State, diags: &mut Diagnostics) {
         Value::Unknown => None,
     };
     let version_ok = match &config.glue_version {
+        _ if shell != Some(false) => None,
         Value::Value(v) => match model::check_glue_version(v) {
             Ok(()) => Some(v.clone()),
             Err(e) => {
@@ -217,7 +221,8 @@ pub fn validate_config(config: &State, diags: &mut Diagnostics) {
                 ("temp_dir", &config.temp_dir),
                 ("spark_event_logs_path", &config.spark_event_logs_path),
             ] {
-                if v.is_null() {
+                // A Python shell job has no Spark UI (and an invalid command is reported).
+                if v.is_null() && !(attr == "spark_event_logs_path" && shell != Some(false)) {
                     attr_error(
                         diags,
                         AttributePath::new(attr),
@@ -280,6 +285,148 @@ pub fn validate_config(config: &State, diags: &mut Diagnostics) {
         }
     }
 }
+/// `command` and what each kind of job takes: a Python shell job its `python_version`,
+/// `max_capacity` and a Glue version that runs it, and no Spark setting; a Spark job neither
+/// of the first two. Returns whether the job is a Python shell job, `None` when `command` is
+/// unknown or invalid (reported).
+fn validate_command(config: &State, diags: &mut Diagnostics) -> Option<bool> {
+    let at = AttributePath::new;
+    let shell = match &config.command {
+        Value::Unknown => return None,
+        Value::Null => false,
+        Value::Value(c) => match model::check_command(c) {
+            Ok(()) => model::is_python_shell(Some(c)),
+            Err(e) => {
+                attr_error(diags, at("command"), "Job command not supported", e);
+                return None;
+            }
+        },
+    };
+    if !shell {
+        for (attr, set) in [
+            ("python_version", config.python_version.is_value()),
+            ("max_capacity", config.max_capacity.is_value()),
+        ] {
+            if set {
+                attr_error(
+                    diags,
+                    at(attr),
+                    "Setting only for Python shell jobs",
+                    format!("{attr} is for Python shell jobs (command = \"pythonshell\"); a Spark job (glueetl) runs Python 3 and is sized by worker_type and number_of_workers. Remove {attr}, or set command = \"pythonshell\"."),
+                );
+            }
+        }
+        return Some(false);
+    }
+    // Spark settings a Python shell job cannot take.
+    let spark_only = [
+        (
+            "worker_type",
+            config.worker_type.is_value(),
+            "is sized by max_capacity (0.0625 or 1 DPU), not by workers",
+        ),
+        (
+            "number_of_workers",
+            config.number_of_workers.is_value(),
+            "is sized by max_capacity (0.0625 or 1 DPU), not by workers",
+        ),
+        ("spark_conf", config.spark_conf.is_value(), "runs no Spark"),
+        (
+            "spark_event_logs_path",
+            config.spark_event_logs_path.is_value(),
+            "has no Spark UI",
+        ),
+        (
+            "auto_scaling",
+            config.auto_scaling == Value::Value(true),
+            "has no workers to scale",
+        ),
+        (
+            "observability_metrics",
+            config.observability_metrics == Value::Value(true),
+            "has no Spark observability metrics",
+        ),
+        (
+            "execution_class",
+            config.execution_class == Value::Value("FLEX".into()),
+            "cannot run FLEX (Glue: only glueetl jobs on Glue 3.0 or later)",
+        ),
+    ];
+    for (attr, set, why) in spark_only {
+        if set {
+            attr_error(
+                diags,
+                at(attr),
+                "Spark setting on a Python shell job",
+                format!("{attr}: a Python shell job {why}. Remove {attr}, or set command = \"glueetl\"."),
+            );
+        }
+    }
+    for (attr, args) in [
+        ("arguments", &config.arguments),
+        (
+            "non_overridable_arguments",
+            &config.non_overridable_arguments,
+        ),
+    ] {
+        if let Value::Value(m) = args {
+            for k in m
+                .keys()
+                .filter(|k| model::SPARK_ONLY_ARGUMENTS.contains(&k.as_str()))
+            {
+                attr_error(
+                    diags,
+                    at(attr).key(k.clone()),
+                    "Spark argument on a Python shell job",
+                    format!("{attr}[{k:?}] is a Spark job parameter, which a Python shell job ignores or refuses; remove it"),
+                );
+            }
+        }
+    }
+    let python = match &config.python_version {
+        Value::Value(v) => match model::check_python_shell_version(v) {
+            Ok(()) => Some(v.clone()),
+            Err(e) => {
+                attr_error(diags, at("python_version"), "Invalid Python version", e);
+                None
+            }
+        },
+        Value::Null => Some(model::DEFAULT_PYTHON_SHELL_VERSION.to_string()),
+        Value::Unknown => None,
+    };
+    if let Some(w) = python
+        .as_deref()
+        .and_then(model::python_shell_version_warning)
+    {
+        diags.warning(
+            "Python shell version past end of support",
+            w,
+            at("python_version"),
+        );
+    }
+    if let (Some(p), Value::Value(g)) = (&python, &config.glue_version) {
+        if let Err(e) = model::check_python_shell_glue_version(p, g) {
+            attr_error(
+                diags,
+                at("glue_version"),
+                "Glue version does not run this Python shell",
+                e,
+            );
+        }
+    }
+    if let Value::Value(n) = &config.max_capacity {
+        if let Err(e) = model::check_python_shell_capacity(n.0) {
+            attr_error(
+                diags,
+                at("max_capacity"),
+                "Value out of range",
+                format!("max_capacity: {e}"),
+            );
+        }
+    }
+    Some(true)
+}
+
 /// `spark_conf`: Spark property names and values Glue's `--conf` can carry.
 fn validate_spark_conf(config: &State, diags: &mut Diagnostics) {
     let Value::Value(conf) = &config.spark_conf else {
@@ -483,6 +630,135 @@ pub(crate) mod tests {
             .iter()
             .map(|e| format!("{:?}", e.attribute))
             .collect()
+    }
+
+    fn shell() -> State {
+        State {
+            command: Value::Value("pythonshell".into()),
+            temp_dir: Value::Value("s3://my-assets/temporary/".into()),
+            script_bucket: Value::Null,
+            ..base()
+        }
+    }
+
+    #[test]
+    fn python_shell_settings_are_checked_and_spark_ones_refused() {
+        // Without script_bucket a Python shell job needs temp_dir only.
+        assert!(errors_at(&shell()).is_empty(), "{:?}", errors_at(&shell()));
+        let mut ok = shell();
+        ok.python_version = Value::Value("3.6".into());
+        ok.glue_version = Value::Value("1.0".into());
+        ok.max_capacity = Value::Value(Number(1.0));
+        ok.arguments = Value::Value(
+            [(
+                "--additional-python-modules".to_string(),
+                Value::Value("x".to_string()),
+            )]
+            .into(),
+        );
+        assert!(errors_at(&ok).is_empty(), "{:?}", errors_at(&ok));
+        let mut d = Diagnostics::default();
+        validate_config(&ok, &mut d);
+        assert!(
+            d.warnings.iter().any(|w| w.detail.contains("2026-03-01")),
+            "3.6 warns"
+        );
+
+        type Mutation = Box<dyn Fn(&mut State)>;
+        let cases: Vec<(&str, Mutation)> = vec![
+            (
+                "command",
+                Box::new(|s| s.command = Value::Value("gluestreaming".into())),
+            ),
+            (
+                "command",
+                Box::new(|s| s.command = Value::Value("glueray".into())),
+            ),
+            (
+                "python_version",
+                Box::new(|s| s.python_version = Value::Value("3".into())),
+            ),
+            (
+                "max_capacity",
+                Box::new(|s| s.max_capacity = Value::Value(Number(2.0))),
+            ),
+            (
+                "glue_version",
+                Box::new(|s| s.glue_version = Value::Value("4.0".into())),
+            ),
+            (
+                "worker_type",
+                Box::new(|s| s.worker_type = Value::Value("G.1X".into())),
+            ),
+            (
+                "number_of_workers",
+                Box::new(|s| s.number_of_workers = Value::Value(Number(2.0))),
+            ),
+            (
+                "spark_conf",
+                Box::new(|s| {
+                    s.spark_conf = Value::Value(
+                        [("spark.x".to_string(), Value::Value("1".to_string()))].into(),
+                    )
+                }),
+            ),
+            (
+                "spark_event_logs_path",
+                Box::new(|s| s.spark_event_logs_path = Value::Value("s3://my-logs/l/".into())),
+            ),
+            (
+                "auto_scaling",
+                Box::new(|s| s.auto_scaling = Value::Value(true)),
+            ),
+            (
+                "observability_metrics",
+                Box::new(|s| s.observability_metrics = Value::Value(true)),
+            ),
+            (
+                "execution_class",
+                Box::new(|s| s.execution_class = Value::Value("FLEX".into())),
+            ),
+            (
+                "arguments",
+                Box::new(|s| {
+                    s.arguments = Value::Value(
+                        [(
+                            "--job-bookmark-option".to_string(),
+                            Value::Value("job-bookmark-enable".to_string()),
+                        )]
+                        .into(),
+                    )
+                }),
+            ),
+        ];
+        for (attr, mutate) in cases {
+            let mut s = shell();
+            mutate(&mut s);
+            let errs = errors_at(&s);
+            assert!(
+                errs.len() == 1 && errs[0].contains(&format!("{attr:?}")),
+                "{attr}: {errs:?}"
+            );
+        }
+        // A Spark job refuses the Python shell settings.
+        for (attr, mutate) in [
+            (
+                "python_version",
+                Box::new(|s: &mut State| s.python_version = Value::Value("3.9".into())) as Mutation,
+            ),
+            (
+                "max_capacity",
+                Box::new(|s: &mut State| s.max_capacity = Value::Value(Number(1.0))),
+            ),
+        ] {
+            let mut s = base();
+            mutate(&mut s);
+            let errs = errors_at(&s);
+            assert!(
+                errs.iter().any(|e| e.contains(&format!("{attr:?}"))),
+                "{attr}: {errs:?}"
+            );
+        }
     }
 
     #[test]
