@@ -39,6 +39,7 @@ mod harness_self_test;
 mod invalid_input;
 mod job;
 mod job_extra_files;
+mod job_kinds;
 mod job_settings;
 mod kill;
 mod moved;

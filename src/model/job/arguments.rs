@@ -93,6 +93,30 @@ pub const SPARK_ONLY_ARGUMENTS: [&str; 6] = [
     "--extra-jars",
 ];
 
+/// Whether a Python shell job may not be given `key` (with `value`, when known): the Spark
+/// parameters, except `--job-bookmark-option job-bookmark-disable`, which says what Python
+/// shell jobs do anyway ("you can't use job bookmarks with Python shell jobs") and which a
+/// job built elsewhere may carry, so that its import validates.
+pub fn is_spark_only_argument(key: &str, value: Option<&str>) -> bool {
+    SPARK_ONLY_ARGUMENTS.contains(&key)
+        && !(key == ARG_BOOKMARK && value == Some("job-bookmark-disable"))
+}
+
+/// Python shell's `library-set` argument (no leading `--`): `analytics` loads the common
+/// analytics libraries (the Glue console's recommended default), `none` does not.
+pub const ARG_LIBRARY_SET: &str = "library-set";
+pub const LIBRARY_SETS: [&str; 2] = ["analytics", "none"];
+
+pub fn check_library_set(value: &str) -> Result<(), String> {
+    if LIBRARY_SETS.contains(&value) {
+        Ok(())
+    } else {
+        Err(format!(
+            "library-set must be \"analytics\" (the common analytics libraries) or \"none\", not {value:?}"
+        ))
+    }
+}
+
 /// The arguments other attributes write: `auto_scaling`, `spark_conf`, `extra_py_files`.
 #[derive(Clone, Debug, Default)]
 pub struct AttributeArguments<'a> {

@@ -255,6 +255,9 @@ pub fn validate_config(config: &State, diags: &mut Diagnostics) {
             {
                 continue;
             }
+            if shell == Some(true) && k == model::ARG_LIBRARY_SET {
+                continue; // checked with the command
+            }
             if let Err(e) = model::check_argument(k, value) {
                 attr_error(
                     diags,
@@ -370,10 +373,17 @@ fn validate_command(config: &State, diags: &mut Diagnostics) -> Option<bool> {
         ),
     ] {
         if let Value::Value(m) = args {
-            for k in m
-                .keys()
-                .filter(|k| model::SPARK_ONLY_ARGUMENTS.contains(&k.as_str()))
-            {
+            for (k, v) in m {
+                let value = v.as_ref_option().map(String::as_str);
+                if k == model::ARG_LIBRARY_SET {
+                    if let Some(Err(e)) = value.map(model::check_library_set) {
+                        attr_error(diags, at(attr).key(k.clone()), "Invalid job argument", e);
+                    }
+                    continue;
+                }
+                if !model::is_spark_only_argument(k, value) {
+                    continue;
+                }
                 attr_error(
                     diags,
                     at(attr).key(k.clone()),
@@ -649,12 +659,17 @@ pub(crate) mod tests {
         ok.python_version = Value::Value("3.6".into());
         ok.glue_version = Value::Value("1.0".into());
         ok.max_capacity = Value::Value(Number(1.0));
+        // Python shell's own arguments, and a bookmark option that keeps bookmarks off,
+        // as a job built in the Glue console may carry.
         ok.arguments = Value::Value(
-            [(
-                "--additional-python-modules".to_string(),
-                Value::Value("x".to_string()),
-            )]
-            .into(),
+            [
+                ("--additional-python-modules", "x"),
+                ("library-set", "analytics"),
+                ("--job-bookmark-option", "job-bookmark-disable"),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), Value::Value(v.to_string())))
+            .collect(),
         );
         assert!(errors_at(&ok).is_empty(), "{:?}", errors_at(&ok));
         let mut d = Diagnostics::default();
@@ -725,6 +740,30 @@ pub(crate) mod tests {
                         [(
                             "--job-bookmark-option".to_string(),
                             Value::Value("job-bookmark-enable".to_string()),
+                        )]
+                        .into(),
+                    )
+                }),
+            ),
+            (
+                "arguments",
+                Box::new(|s| {
+                    s.arguments = Value::Value(
+                        [(
+                            "library-set".to_string(),
+                            Value::Value("everything".to_string()),
+                        )]
+                        .into(),
+                    )
+                }),
+            ),
+            (
+                "arguments",
+                Box::new(|s| {
+                    s.arguments = Value::Value(
+                        [(
+                            "--enable-spark-ui".to_string(),
+                            Value::Value("true".to_string()),
                         )]
                         .into(),
                     )
