@@ -30,6 +30,9 @@ impl HandBuilt {
     fn plain_job(&self) -> String {
         format!("{}-plain", self.p)
     }
+    fn shell_job(&self) -> String {
+        format!("{}-shell", self.p)
+    }
     fn custom_crawler(&self) -> String {
         format!("{}-raw", self.p)
     }
@@ -53,7 +56,7 @@ impl HandBuilt {
         };
         ensure_role(aws, &h.role).await?;
         create_bucket(aws, &h.bucket).await?;
-        for job in [h.custom_job(), h.plain_job()] {
+        for job in [h.custom_job(), h.plain_job(), h.shell_job()] {
             aws.s3
                 .put_object()
                 .bucket(&h.bucket)
@@ -137,6 +140,36 @@ impl HandBuilt {
             .send()
             .await
             .context("CreateJob plain")?;
+        // A Python shell job as the console makes it: 1 DPU, the analytics libraries,
+        // bookmarks off.
+        aws.glue
+            .create_job()
+            .name(h.shell_job())
+            .role(&h.role)
+            .command(
+                JobCommand::builder()
+                    .name("pythonshell")
+                    .python_version("3.9")
+                    .script_location(format!("s3://{b}/scripts/{}.py", h.shell_job()))
+                    .build(),
+            )
+            .glue_version("3.0")
+            .max_capacity(1.0)
+            .timeout(60)
+            .max_retries(0)
+            .set_default_arguments(Some(
+                [
+                    ("--TempDir", format!("s3://{b}/temporary/")),
+                    ("library-set", "analytics".to_string()),
+                    ("--job-bookmark-option", "job-bookmark-disable".to_string()),
+                ]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
+            ))
+            .send()
+            .await
+            .context("CreateJob shell")?;
         aws.glue
             .create_database()
             .database_input(
@@ -244,6 +277,7 @@ impl HandBuilt {
         [
             ("flywheel_job.custom", self.custom_job()),
             ("flywheel_job.plain", self.plain_job()),
+            ("flywheel_job.shell", self.shell_job()),
             ("flywheel_crawler.raw", self.custom_crawler()),
             ("flywheel_crawler.out", self.plain_crawler()),
             ("flywheel_crawler.jdbc", self.jdbc_crawler()),
@@ -406,6 +440,31 @@ async fn generate_case(root: &std::path::Path, aws: &Clients, h: &HandBuilt) -> 
     ] {
         ensure!(!custom.contains(absent), "{absent} written out:\n{custom}");
     }
+    // The Python shell job: its kind, size and arguments; its defaults and Spark's
+    // attributes left out.
+    let shell = block(&generated, "flywheel_job.shell")?;
+    for present in [
+        "command         = \"pythonshell\"",
+        "max_capacity    = 1",
+        "timeout_minutes = 60",
+        "max_retries     = 0",
+        "library-set             = \"analytics\"",
+        "\"--job-bookmark-option\" = \"job-bookmark-disable\"",
+        &format!("script_bucket   = \"{}\"", h.bucket),
+    ] {
+        ensure!(shell.contains(present), "no {present:?}:\n{shell}");
+    }
+    for absent in [
+        "python_version",
+        "glue_version",
+        "worker_type",
+        "number_of_workers",
+        "spark_event_logs_path",
+        "temp_dir",
+        "--TempDir",
+    ] {
+        ensure!(!shell.contains(absent), "{absent} written out:\n{shell}");
+    }
     // Crawlers: exclusions, prefix, recrawl policy, configuration; defaults left out.
     let raw = block(&generated, "flywheel_crawler.raw")?;
     for present in [
@@ -458,6 +517,7 @@ async fn generate_case(root: &std::path::Path, aws: &Clients, h: &HandBuilt) -> 
     for address in [
         "flywheel_job.custom",
         "flywheel_job.plain",
+        "flywheel_job.shell",
         "flywheel_crawler.raw",
         "flywheel_crawler.out",
         "flywheel_crawler.jdbc",
@@ -490,6 +550,16 @@ async fn generate_case(root: &std::path::Path, aws: &Clients, h: &HandBuilt) -> 
             && args.len() == 9,
         "{args:?}"
     );
+    let shell = get_job(aws, &h.shell_job()).await?.context("shell job")?;
+    ensure!(
+        shell.command().and_then(|c| c.name()) == Some("pythonshell")
+            && shell.command().and_then(|c| c.python_version()) == Some("3.9")
+            && shell.glue_version() == Some("3.0")
+            && shell.max_capacity() == Some(1.0)
+            && shell.worker_type().is_none()
+            && shell.default_arguments().map(|a| a.len()) == Some(3),
+        "{shell:?}"
+    );
     let trigger = trigger_exists(aws, &format!("{}-schedule", h.custom_job()))
         .await?
         .context("schedule trigger")?;
@@ -518,7 +588,7 @@ async fn generate_case(root: &std::path::Path, aws: &Clients, h: &HandBuilt) -> 
 
 /// Whatever the case left: the jobs, crawlers and trigger, the database and the bucket.
 async fn cleanup(aws: &Clients, h: &HandBuilt) -> Result<()> {
-    for job in [h.custom_job(), h.plain_job()] {
+    for job in [h.custom_job(), h.plain_job(), h.shell_job()] {
         let _ = aws.glue.delete_job().job_name(job).send().await;
     }
     let _ = aws
@@ -531,7 +601,7 @@ async fn cleanup(aws: &Clients, h: &HandBuilt) -> Result<()> {
         let _ = aws.glue.delete_crawler().name(c).send().await;
     }
     let _ = aws.glue.delete_database().name(h.database()).send().await;
-    for job in [h.custom_job(), h.plain_job()] {
+    for job in [h.custom_job(), h.plain_job(), h.shell_job()] {
         let key = format!("scripts/{job}.py");
         let _ = aws
             .s3
