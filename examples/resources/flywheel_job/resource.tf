@@ -41,3 +41,20 @@ resource "flywheel_job" "nightly_backfill" {
   job_run_queuing_enabled = true
   schedule                = "cron(30 1 * * ? *)"
 }
+
+# A Python shell job: one small Python process (0.0625 DPU by default, or 1), no Spark.
+# It takes no worker settings or Spark arguments; streaming and Ray jobs are out of scope.
+resource "flywheel_job" "manifest_check" {
+  name     = "etl-omc-flywheel-prod-manifest-check"
+  pipeline = flywheel_pipeline.prod.context
+  script   = "${path.module}/scripts/manifest_check.py"
+
+  command         = "pythonshell"
+  max_capacity    = 1
+  timeout_minutes = 30
+  arguments = {
+    "library-set"  = "analytics"
+    "--input_path" = "s3://omc-flywheel-data-us-east-1-prod/opus/"
+  }
+  schedule = "cron(0 6 * * ? *)"
+}
