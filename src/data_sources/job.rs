@@ -51,6 +51,12 @@ pub struct State {
     #[serde(default)]
     pub glue_version: Value<String>,
     #[serde(default)]
+    pub command: Value<String>,
+    #[serde(default)]
+    pub python_version: Value<String>,
+    #[serde(default)]
+    pub max_capacity: Value<Number>,
+    #[serde(default)]
     pub worker_type: Value<String>,
     #[serde(default)]
     pub number_of_workers: Value<Number>,
@@ -130,6 +136,9 @@ fn schema_block() -> tf_provider::schema::Block {
             ("role_arn", attr(string(), Computed, "IAM role Glue runs the job as.")),
             ("script_location", attr(string(), Computed, "`s3://` location of the job's script.")),
             ("glue_version", attr(string(), Computed, "Glue version, such as `4.0`.")),
+            ("command", attr(string(), Computed, "Glue's command: `glueetl` (Spark ETL), `pythonshell`, `gluestreaming` or `glueray`.")),
+            ("python_version", attr(string(), Computed, "A Python shell job's Python version, such as `3.9`; null for other jobs.")),
+            ("max_capacity", attr(number(), Computed, "A Python shell job's DPUs (`MaxCapacity`, 0.0625 or 1); null for other jobs.")),
             ("worker_type", attr(string(), Computed, "Worker type, such as `G.1X`; null for a job sized by `MaxCapacity`.")),
             ("number_of_workers", attr(number(), Computed, "Number of workers (with `auto_scaling`, the maximum).")),
             ("timeout_minutes", attr(number(), Computed, "Run timeout in minutes.")),
@@ -167,7 +176,15 @@ pub(crate) fn state_of(
     let num = |n: Option<i64>| opt_value(n.map(Number::from));
     let text = |s: &Option<String>| opt_value(s.clone().filter(|s| !s.is_empty()));
     let args = &job.default_arguments;
+    let shell = model::is_python_shell(job.command_name.as_deref());
     State {
+        command: text(&job.command_name),
+        python_version: if shell {
+            text(&job.python_version)
+        } else {
+            Value::Null
+        },
+        max_capacity: opt_value(job.max_capacity.filter(|_| shell).map(Number)),
         id: Value::Value(job.name.clone()),
         name: Value::Value(job.name.clone()),
         arn: opt_value(arn),
@@ -189,7 +206,7 @@ pub(crate) fn state_of(
         observability_metrics: Value::Value(model::observability_metrics_of(args)),
         spark_conf: to_map(&model::spark_conf_of(args)),
         // As an import reads them: no prior state says which are the user's.
-        arguments: to_map(&model::user_arguments(args, None, true)),
+        arguments: to_map(&model::user_arguments(args, None, true, shell)),
         arguments_all: to_map(args),
         non_overridable_arguments: to_map(&job.non_overridable_arguments),
         unmanaged_settings: to_map(&job.unmanaged),
@@ -343,6 +360,24 @@ mod tests {
         let defaults: Tags = [("CostCenter".to_string(), "dp".to_string())].into();
         let s = state_of(&job, Some("arn:x".into()), &tags, &defaults, None);
         assert_eq!(s.arn, Value::Value("arn:x".to_string()));
+        // A Spark job has no Python shell settings; a Python shell job reads them back.
+        assert_eq!(s.max_capacity, Value::Null);
+        let shell = ObservedJob {
+            command_name: Some("pythonshell".into()),
+            python_version: Some("3.9".into()),
+            max_capacity: Some(1.0),
+            default_arguments: [("--enable-metrics".to_string(), "true".to_string())].into(),
+            ..job.clone()
+        };
+        let t = state_of(&shell, None, &tags, &defaults, None);
+        assert_eq!(t.command, Value::Value("pythonshell".to_string()));
+        assert_eq!(t.python_version, Value::Value("3.9".to_string()));
+        assert_eq!(t.max_capacity, Value::Value(Number(1.0)));
+        assert_eq!(
+            strings(&t.arguments).len(),
+            1,
+            "not a default on Python shell"
+        );
         // The user's arguments: a default key only when its value differs; `--conf` and
         // auto-scaling are attributes of their own.
         let user = strings(&s.arguments);

@@ -192,18 +192,10 @@ pub fn auto_scaling_of(arguments: &BTreeMap<String, String>) -> bool {
 /// So defaults never appear in `arguments`, and an import of a job with overrides reads
 /// them back as overrides.
 /// `extra_py_files_is_argument`: `--extra-py-files` is the user's argument (no
-/// `extra_py_files` in the state) rather than that attribute's.
+/// `extra_py_files` in the state) rather than that attribute's. `python_shell`: a Python
+/// shell job, whose only default is `--TempDir`, so every other argument it holds is the
+/// user's.
 pub fn user_arguments(
-    all: &BTreeMap<String, String>,
-    prior_user: Option<&BTreeMap<String, String>>,
-    extra_py_files_is_argument: bool,
-) -> BTreeMap<String, String> {
-    user_arguments_of(all, prior_user, extra_py_files_is_argument, false)
-}
-
-/// [`user_arguments`] of a job of either command: a Python shell job's only default is
-/// `--TempDir`, so every other argument it holds is the user's.
-pub fn user_arguments_of(
     all: &BTreeMap<String, String>,
     prior_user: Option<&BTreeMap<String, String>>,
     extra_py_files_is_argument: bool,

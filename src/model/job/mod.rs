@@ -1012,9 +1012,9 @@ mod tests {
                 ..Default::default()
             },
         );
-        assert_eq!(user_arguments(&all, Some(&user), true), user);
+        assert_eq!(user_arguments(&all, Some(&user), true, false), user);
         // Import: no prior state; defaults with their default value are not the user's.
-        assert_eq!(user_arguments(&all, None, true), user);
+        assert_eq!(user_arguments(&all, None, true, false), user);
         // An override of a fixed default is recognised on import too.
         let over = m(&[("--job-bookmark-option", "job-bookmark-disable")]);
         let all = effective_arguments(
@@ -1026,7 +1026,7 @@ mod tests {
                 ..Default::default()
             },
         );
-        assert_eq!(user_arguments(&all, None, true), over);
+        assert_eq!(user_arguments(&all, None, true, false), over);
         // A user override equal to the default stays the user's when state says so.
         let same = m(&[("--enable-metrics", "true")]);
         let all = effective_arguments(
@@ -1038,9 +1038,9 @@ mod tests {
                 ..Default::default()
             },
         );
-        assert_eq!(user_arguments(&all, Some(&same), true), same);
+        assert_eq!(user_arguments(&all, Some(&same), true, false), same);
         assert_eq!(
-            user_arguments(&all, Some(&BTreeMap::new()), true),
+            user_arguments(&all, Some(&BTreeMap::new()), true, false),
             BTreeMap::new()
         );
         // A path default overridden in state keeps being the user's.
@@ -1054,7 +1054,7 @@ mod tests {
                 ..Default::default()
             },
         );
-        assert_eq!(user_arguments(&all, Some(&tmp), true), tmp);
+        assert_eq!(user_arguments(&all, Some(&tmp), true, false), tmp);
     }
 
     #[test]
@@ -1099,8 +1099,8 @@ mod tests {
         );
         assert_eq!(all[ARG_AUTO_SCALING], "true");
         assert!(auto_scaling_of(&all));
-        assert!(user_arguments(&all, None, true).is_empty());
-        assert!(user_arguments(&all, Some(&BTreeMap::new()), true).is_empty());
+        assert!(user_arguments(&all, None, true, false).is_empty());
+        assert!(user_arguments(&all, Some(&BTreeMap::new()), true, false).is_empty());
 
         // `--extra-py-files` is the attribute's when `extra_py_files` is set, and an
         // argument otherwise (an import, or a job that lists objects of its own).
@@ -1118,8 +1118,8 @@ mod tests {
             all.get(extra_files::ARG_EXTRA_PY_FILES).map(String::as_str),
             Some("s3://b/scripts/j/u.py")
         );
-        assert!(user_arguments(&all, Some(&BTreeMap::new()), false).is_empty());
-        assert_eq!(user_arguments(&all, None, true).len(), 1);
+        assert!(user_arguments(&all, Some(&BTreeMap::new()), false, false).is_empty());
+        assert_eq!(user_arguments(&all, None, true, false).len(), 1);
         assert!(!auto_scaling_of(&m(&[(ARG_AUTO_SCALING, "false")])));
         assert!(check_argument(ARG_AUTO_SCALING, "true")
             .unwrap_err()
@@ -1138,7 +1138,7 @@ mod tests {
         let all = effective_arguments(&e, "4.0", &BTreeMap::new(), &on);
         assert_eq!(all[ARG_OBSERVABILITY], "true");
         assert!(observability_metrics_of(&all));
-        assert!(user_arguments(&all, None, true).is_empty());
+        assert!(user_arguments(&all, None, true, false).is_empty());
         let off = effective_arguments(&e, "4.0", &BTreeMap::new(), &Default::default());
         assert!(!observability_metrics_of(&off));
         assert!(check_argument(ARG_OBSERVABILITY, "true")
@@ -1514,11 +1514,11 @@ mod tests {
             ("--input", "s3://in/"),
         ]);
         assert_eq!(
-            user_arguments_of(&held, None, true, true),
+            user_arguments(&held, None, true, true),
             m(&[("--enable-metrics", "true"), ("--input", "s3://in/")])
         );
         assert_eq!(
-            user_arguments_of(&held, None, true, false),
+            user_arguments(&held, None, true, false),
             m(&[("--input", "s3://in/")])
         );
         // Import: the bucket of a default --TempDir, no Spark UI path needed.

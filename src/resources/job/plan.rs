@@ -5,10 +5,12 @@ use super::*;
 
 /// The environment, `Ok(None)` when it depends on values not known yet.
 pub(super) fn environment(config: &State) -> Result<Option<Environment>, Diagnostic> {
-    let mut input = EnvironmentInput::default();
-    input.python_shell = match &config.command {
-        Value::Unknown => return Ok(None),
-        c => model::is_python_shell(c.as_ref_option().map(String::as_str)),
+    let mut input = EnvironmentInput {
+        python_shell: match &config.command {
+            Value::Unknown => return Ok(None),
+            c => model::is_python_shell(c.as_ref_option().map(String::as_str)),
+        },
+        ..Default::default()
     };
     match &config.pipeline {
         Value::Unknown => return Ok(None),

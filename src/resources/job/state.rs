@@ -310,7 +310,7 @@ pub(super) async fn read_state(
     s.unmanaged_settings = to_map(&job.unmanaged);
     let prior_args = known_map(&prior.arguments).ok().flatten();
     s.arguments = to_map_or_null(
-        &model::user_arguments_of(
+        &model::user_arguments(
             &job.default_arguments,
             prior_args.as_ref(),
             !prior.extra_py_files.is_value(),
