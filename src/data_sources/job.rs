@@ -53,6 +53,8 @@ pub struct State {
     #[serde(default)]
     pub command: Value<String>,
     #[serde(default)]
+    pub job_mode: Value<String>,
+    #[serde(default)]
     pub python_version: Value<String>,
     #[serde(default)]
     pub max_capacity: Value<Number>,
@@ -137,6 +139,7 @@ fn schema_block() -> tf_provider::schema::Block {
             ("script_location", attr(string(), Computed, "`s3://` location of the job's script.")),
             ("glue_version", attr(string(), Computed, "Glue version, such as `4.0`.")),
             ("command", attr(string(), Computed, "Glue's command: `glueetl` (Spark ETL), `pythonshell`, `gluestreaming` or `glueray`.")),
+            ("job_mode", attr(string(), Computed, "`SCRIPT`, `VISUAL` or `NOTEBOOK` (Glue's `JobMode`; SCRIPT when Glue reports none).")),
             ("python_version", attr(string(), Computed, "A Python shell job's Python version, such as `3.9`; null for other jobs.")),
             ("max_capacity", attr(number(), Computed, "A Python shell job's DPUs (`MaxCapacity`, 0.0625 or 1); null for other jobs.")),
             ("worker_type", attr(string(), Computed, "Worker type, such as `G.1X`; null for a job sized by `MaxCapacity`.")),
@@ -156,7 +159,7 @@ fn schema_block() -> tf_provider::schema::Block {
             ("arguments", attr(string_map(), Computed, "The job's arguments other than the built-in defaults and the ones other attributes carry (`--conf`, `--enable-auto-scaling`, `--enable-observability-metrics`), as `flywheel_job` reads them back on import: a default key appears only when its value differs from the default.")),
             ("arguments_all", attr(string_map(), Computed, "Every default argument the job holds (Glue's `DefaultArguments`).")),
             ("non_overridable_arguments", attr(string_map(), Computed, "Arguments a run cannot override (`NonOverridableArguments`).")),
-            ("unmanaged_settings", attr(string_map(), Computed, "Settings the job holds that `flywheel_job` does not manage (`LogUri`, a `JobMode` other than SCRIPT, `SourceControlDetails`, `CodeGenConfigurationNodes`, `MaintenanceWindow`, `ProfileName`), each summarised. A `flywheel_job` that adopts this job removes them at its first apply.")),
+            ("unmanaged_settings", attr(string_map(), Computed, "Settings the job holds that `flywheel_job` does not manage (`LogUri`, `SourceControlDetails`, `CodeGenConfigurationNodes`, `MaintenanceWindow`, `ProfileName`), each summarised. A `flywheel_job` that adopts this job removes them at its first apply.")),
             ("tags", attr(string_map(), Computed, "The job's tags other than the provider's `default_tags` and the `flywheel:` ones.")),
             ("tags_all", attr(string_map(), Computed, "Every tag on the job.")),
             ("last_run", attr(last_run_type(), Computed, LAST_RUN)),
@@ -179,6 +182,7 @@ pub(crate) fn state_of(
     let shell = model::is_python_shell(job.command_name.as_deref());
     State {
         command: text(&job.command_name),
+        job_mode: Value::Value(job.job_mode().to_string()),
         python_version: if shell {
             text(&job.python_version)
         } else {

@@ -105,6 +105,7 @@ impl HandBuilt {
             .timeout(600)
             .max_retries(2)
             .description("infobase attributes compaction")
+            .job_mode(aws_sdk_glue::types::JobMode::Notebook)
             .set_default_arguments(Some(console_args(&[
                 ("--job-language", "python"),
                 ("--input_path", "s3://data/opus/infobase_attributes/"),
@@ -404,6 +405,8 @@ async fn generate_case(root: &std::path::Path, aws: &Clients, h: &HandBuilt) -> 
         "spark_event_logs_path",
         "schedule",
         "description",
+        "job_mode",
+        "command",
     ] {
         ensure!(!plain.contains(absent), "{absent} written out:\n{plain}");
     }
@@ -426,6 +429,7 @@ async fn generate_case(root: &std::path::Path, aws: &Clients, h: &HandBuilt) -> 
         "number_of_workers = 24",
         "schedule          = \"cron(0 3 * * ? *)\"",
         "description       = \"infobase attributes compaction\"",
+        "job_mode          = \"NOTEBOOK\"",
         "\"--input_path\"   = \"s3://data/opus/infobase_attributes/\"",
         "\"--job-language\" = \"python\"",
     ] {
@@ -540,6 +544,7 @@ async fn generate_case(root: &std::path::Path, aws: &Clients, h: &HandBuilt) -> 
     let job = get_job(aws, &h.custom_job()).await?.context("custom job")?;
     ensure!(
         job.glue_version() == Some("3.0")
+            && job.job_mode().map(|m| m.as_str()) == Some("NOTEBOOK")
             && job.number_of_workers() == Some(24)
             && job.worker_type().map(|w| w.as_str()) == Some("G.2X"),
         "{job:?}"

@@ -1,6 +1,6 @@
 //! `flywheel_job` run settings: `execution_class` (FLEX), `max_concurrent_runs`,
 //! `job_run_queuing_enabled`, `auto_scaling`, `security_configuration`, `connections`,
-//! `spark_conf`, `non_overridable_arguments`, and Glue 5.1 without the continuous-logging
+//! `spark_conf`, `non_overridable_arguments`, `job_mode`, and Glue 5.1 without the continuous-logging
 //! argument. Settings the provider does not manage, set out of band, show in the plan
 //! (`unmanaged_settings`) before the apply removes them. Each is created, read from the emulator, updated in place back to its default
 //! (UpdateJob resets what it is not sent, so the defaults are sent too), changed out of
@@ -32,7 +32,8 @@ fn tuned(f: &Fixture) -> String {
     "spark.sql.shuffle.partitions" = "64"
     "spark.sql.adaptive.enabled"   = "true"
   }}
-  non_overridable_arguments = {{ "--env" = "prod" }}"#,
+  non_overridable_arguments = {{ "--env" = "prod" }}
+  job_mode          = "NOTEBOOK""#,
             sec = security_configuration(f),
             conn = connection(f),
         ),
@@ -169,6 +170,7 @@ async fn job_run_settings_lifecycle() {
                 "spark.sql.adaptive.enabled=true --conf spark.sql.shuffle.partitions=64",
             ),
             check_attr(ADDR, "non_overridable_arguments.--env", "prod"),
+            check_attr(ADDR, "job_mode", "NOTEBOOK"),
             check_attr(ADDR, "unmanaged_settings.%", "0"),
         ])
         .emulator_check(move |ctx| {
@@ -184,6 +186,7 @@ async fn job_run_settings_lifecycle() {
                     "Glue 5 job given the deprecated argument: {s:?}"
                 );
                 ensure!(s.version.as_deref() == Some("5.1"), "{s:?}");
+                ensure!(s.job_mode.as_deref() == Some("NOTEBOOK"), "{s:?}");
                 ensure!(
                     s.security_configuration == Some(security_configuration(&f)),
                     "{s:?}"
@@ -225,6 +228,7 @@ async fn job_run_settings_lifecycle() {
             check_no_attr(ADDR, "arguments_all.--conf"),
             check_no_attr(ADDR, "spark_conf"),
             check_no_attr(ADDR, "non_overridable_arguments"),
+            check_attr(ADDR, "job_mode", "SCRIPT"),
             check_attr(
                 ADDR,
                 "arguments_all.--enable-continuous-cloudwatch-log",
@@ -243,6 +247,8 @@ async fn job_run_settings_lifecycle() {
                 ensure!(s.connections.is_empty(), "{s:?}");
                 ensure!(s.continuous_log, "{s:?}");
                 ensure!(s.conf.is_none(), "{s:?}");
+                // Sent always, so Glue holds SCRIPT rather than nothing.
+                ensure!(s.job_mode.as_deref() == Some("SCRIPT"), "{s:?}");
                 ensure!(
                     s.non_overridable.as_ref().is_none_or(|m| m.is_empty()),
                     "{s:?}"
@@ -258,9 +264,10 @@ async fn job_run_settings_lifecycle() {
         });
 
     // Out of band: someone makes the job FLEX with 5 concurrent runs, a non-overridable
-    // argument, and settings the provider does not manage (a log URI, Git details, the
-    // visual job mode), keeping the rest of the definition. The plan names each; the apply
-    // sends the whole definition back, which removes the unmanaged ones.
+    // argument, the visual job mode, and settings the provider does not manage (a log URI,
+    // Git details), keeping the rest of the definition. The plan names each; the apply
+    // sends the whole definition back, which restores the mode and removes the unmanaged
+    // ones.
     let f3 = f.clone();
     let f4 = f.clone();
     let drift = Step::config(f.config(2, None))
@@ -308,7 +315,8 @@ async fn job_run_settings_lifecycle() {
         .expect_plan_text(r#"security_configuration\s*=\s*"[^"]+-sec"\s*->\s*null"#)
         .expect_plan_text(r#"execution_class\s*=\s*"FLEX"\s*->\s*"STANDARD""#)
         .expect_plan_text(r#"(?s)non_overridable_arguments\s*=\s*\{.*"--env"\s*=\s*"dev".*\}\s*->\s*null"#)
-        .expect_plan_text(r#"(?s)unmanaged_settings\s*=\s*\{.*"JobMode"\s*=\s*"VISUAL".*"LogUri"\s*=\s*"s3://someone-elses-logs/".*"SourceControlDetails"\s*=\s*"GITHUB etl-scripts main".*\}"#)
+        .expect_plan_text(r#"job_mode\s*=\s*"VISUAL"\s*->\s*"SCRIPT""#)
+        .expect_plan_text(r#"(?s)unmanaged_settings\s*=\s*\{.*"LogUri"\s*=\s*"s3://someone-elses-logs/".*"SourceControlDetails"\s*=\s*"GITHUB etl-scripts main".*\}"#)
         .emulator_check(move |ctx| {
             let f = f4.clone();
             async move {
@@ -319,7 +327,7 @@ async fn job_run_settings_lifecycle() {
                         && s.security_configuration.is_none()
                         && s.non_overridable.as_ref().is_none_or(|m| m.is_empty())
                         && s.log_uri.is_none()
-                        && s.job_mode.is_none()
+                        && s.job_mode.as_deref() == Some("SCRIPT")
                         && !s.source_control,
                     "not restored: {s:?}"
                 );

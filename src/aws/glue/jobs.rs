@@ -3,7 +3,7 @@
 //! retry path, which waits out IAM propagation of a freshly created role.
 
 use aws_sdk_glue::types::{
-    ConnectionsList, ExecutionClass, ExecutionProperty, Job, JobCommand, JobUpdate,
+    ConnectionsList, ExecutionClass, ExecutionProperty, Job, JobCommand, JobMode, JobUpdate,
     NotificationProperty, WorkerType,
 };
 
@@ -50,6 +50,7 @@ pub(crate) fn observed(job: &Job, name: &str) -> ObservedJob {
         worker_type: job.worker_type().map(|w| w.as_str().to_string()),
         number_of_workers: job.number_of_workers().map(i64::from),
         max_capacity: job.max_capacity(),
+        job_mode: job.job_mode().map(|m| m.as_str().to_string()),
         timeout_minutes: job.timeout().map(i64::from),
         max_retries: Some(i64::from(job.max_retries())),
         glue_version: job.glue_version().map(str::to_string),
@@ -91,12 +92,6 @@ fn unmanaged_of(job: &Job) -> BTreeMap<String, String> {
         }
     };
     put(unmanaged::LOG_URI, job.log_uri().map(str::to_string));
-    put(
-        unmanaged::JOB_MODE,
-        job.job_mode()
-            .map(|m| m.as_str().to_string())
-            .filter(|m| m != unmanaged::SCRIPT_MODE),
-    );
     put(
         unmanaged::SOURCE_CONTROL,
         job.source_control_details().map(|d| {
@@ -189,6 +184,7 @@ pub async fn create(ctx: &AwsContext, def: &JobDefinition, tags: &Tags) -> Resul
         .set_worker_type(worker_type(def))
         .set_number_of_workers(def.number_of_workers.map(int))
         .set_max_capacity(def.max_capacity)
+        .job_mode(JobMode::from(def.job_mode.as_str()))
         .timeout(int(def.timeout_minutes))
         .max_retries(int(def.max_retries))
         .glue_version(&def.glue_version)
@@ -217,6 +213,7 @@ pub async fn update(ctx: &AwsContext, def: &JobDefinition) -> Result<(), AwsErro
         .set_worker_type(worker_type(def))
         .set_number_of_workers(def.number_of_workers.map(int))
         .set_max_capacity(def.max_capacity)
+        .job_mode(JobMode::from(def.job_mode.as_str()))
         .timeout(int(def.timeout_minutes))
         .max_retries(int(def.max_retries))
         .glue_version(&def.glue_version)

@@ -416,6 +416,7 @@ mod job_tests {
             worker_type: Some("G.1X".into()),
             number_of_workers: Some(10),
             max_capacity: None,
+            job_mode: "SCRIPT".into(),
             timeout_minutes: 600,
             max_retries: 2,
             glue_version: "4.0".into(),
@@ -441,6 +442,8 @@ mod job_tests {
             worker_type: d.worker_type.clone(),
             number_of_workers: d.number_of_workers,
             max_capacity: d.max_capacity,
+            // Glue reports none for SCRIPT, its default.
+            job_mode: None,
             timeout_minutes: Some(d.timeout_minutes),
             max_retries: Some(d.max_retries),
             glue_version: Some(d.glue_version.clone()),

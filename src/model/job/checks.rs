@@ -195,6 +195,17 @@ pub fn check_command(command: &str) -> Result<(), String> {
     }
 }
 
+/// `job_mode`: SCRIPT, VISUAL or NOTEBOOK.
+pub fn check_job_mode(mode: &str) -> Result<(), String> {
+    if JOB_MODES.contains(&mode) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{mode:?} is not a Glue job mode; use SCRIPT (the default), VISUAL or NOTEBOOK"
+        ))
+    }
+}
+
 /// A Python shell job's `python_version`: 3.9 or 3.6.
 pub fn check_python_shell_version(version: &str) -> Result<(), String> {
     if PYTHON_SHELL_VERSIONS.iter().any(|(p, _)| *p == version) {

@@ -80,6 +80,11 @@ pub const TIMEOUT_RANGE: (i64, i64) = (1, 2880);
 pub const MAX_RETRIES_RANGE: (i64, i64) = (0, 10);
 pub const WORKERS_RANGE: (i64, i64) = (2, 299);
 
+/// Glue's `JobMode`: how Glue Studio presents the job. "When the JobMode field is missing
+/// or null, SCRIPT is assigned as the default value" (the Job structure).
+pub const JOB_MODES: [&str; 3] = ["SCRIPT", "VISUAL", "NOTEBOOK"];
+pub const DEFAULT_JOB_MODE: &str = "SCRIPT";
+
 pub const GLUE_VERSIONS: [&str; 5] = ["2.0", "3.0", "4.0", "5.0", "5.1"];
 
 /// Where the script comes from.
@@ -307,6 +312,8 @@ pub struct JobDefinition {
     /// Python shell jobs only: MaxCapacity, 0.0625 or 1. Spark jobs are sized by workers
     /// and never send it (Glue rejects both together).
     pub max_capacity: Option<f64>,
+    /// SCRIPT, VISUAL or NOTEBOOK; always sent (UpdateJob resets what it is not sent).
+    pub job_mode: String,
     pub timeout_minutes: i64,
     pub max_retries: i64,
     pub glue_version: String,
@@ -342,6 +349,8 @@ pub struct ObservedJob {
     /// MaxCapacity; compared and kept in state only for Python shell jobs (Glue also
     /// reports it for Spark jobs, as their workers' DPUs).
     pub max_capacity: Option<f64>,
+    /// JobMode; none reads as SCRIPT (Glue's default).
+    pub job_mode: Option<String>,
     pub timeout_minutes: Option<i64>,
     pub max_retries: Option<i64>,
     pub glue_version: Option<String>,
@@ -372,6 +381,7 @@ impl ObservedJob {
             && self.worker_type == want.worker_type
             && self.number_of_workers == want.number_of_workers
             && (want.max_capacity.is_none() || self.max_capacity == want.max_capacity)
+            && self.job_mode() == want.job_mode
             && self.timeout_minutes == Some(want.timeout_minutes)
             && self.max_retries == Some(want.max_retries)
             && self.glue_version.as_deref() == Some(want.glue_version.as_str())
@@ -389,6 +399,14 @@ impl ObservedJob {
             && self.connections == want.connections
             && self.non_overridable_arguments == want.non_overridable_arguments
             && self.unmanaged.is_empty()
+    }
+
+    /// The job mode, SCRIPT when Glue reports none.
+    pub fn job_mode(&self) -> &str {
+        self.job_mode
+            .as_deref()
+            .filter(|m| !m.is_empty())
+            .unwrap_or(DEFAULT_JOB_MODE)
     }
 
     /// The execution class, STANDARD when Glue reports none.
@@ -416,6 +434,8 @@ pub struct JobSettings {
     pub python_version: Option<String>,
     /// Python shell only.
     pub max_capacity: Option<f64>,
+    /// SCRIPT when `None`.
+    pub job_mode: Option<String>,
     pub worker_type: Option<String>,
     pub number_of_workers: Option<i64>,
     pub timeout_minutes: Option<i64>,
@@ -549,6 +569,10 @@ pub fn expand(
                 .max_capacity
                 .unwrap_or(DEFAULT_PYTHON_SHELL_CAPACITY)
         }),
+        job_mode: settings
+            .job_mode
+            .clone()
+            .unwrap_or_else(|| DEFAULT_JOB_MODE.into()),
         timeout_minutes: settings.timeout_minutes.unwrap_or(DEFAULT_TIMEOUT_MINUTES),
         max_retries: settings.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
         description: settings.description.clone().filter(|d| !d.is_empty()),
@@ -1353,6 +1377,7 @@ mod tests {
             number_of_workers: Some(10),
             // Glue reports a Spark job's workers as MaxCapacity too: not compared.
             max_capacity: Some(10.0),
+            job_mode: Some("SCRIPT".into()),
             timeout_minutes: Some(600),
             max_retries: Some(2),
             glue_version: Some("4.0".into()),
@@ -1373,6 +1398,10 @@ mod tests {
         for drifted in [
             ObservedJob {
                 execution_class: Some("FLEX".into()),
+                ..seen.clone()
+            },
+            ObservedJob {
+                job_mode: Some("VISUAL".into()),
                 ..seen.clone()
             },
             ObservedJob {

@@ -12,8 +12,6 @@
 
 /// `LogUri` (unused by Glue, kept by it): the URI.
 pub const LOG_URI: &str = "LogUri";
-/// `JobMode` other than `SCRIPT` (`VISUAL`, `NOTEBOOK`): the mode.
-pub const JOB_MODE: &str = "JobMode";
 /// `SourceControlDetails`: provider, repository, branch and folder.
 pub const SOURCE_CONTROL: &str = "SourceControlDetails";
 /// `CodeGenConfigurationNodes`: how many nodes the Glue Studio graph has.
@@ -23,5 +21,4 @@ pub const MAINTENANCE_WINDOW: &str = "MaintenanceWindow";
 /// `ProfileName` (a Glue usage profile): its name.
 pub const PROFILE_NAME: &str = "ProfileName";
 
-/// The job mode Glue reports for a job defined by its script, which the provider makes.
-pub const SCRIPT_MODE: &str = "SCRIPT";
+// `JobMode` is managed (`job_mode`), no longer listed here.

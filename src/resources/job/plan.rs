@@ -162,6 +162,7 @@ pub(super) fn plan(
         }
     }
     s.command = or_default(&config.command, model::COMMAND_NAME.into());
+    s.job_mode = or_default(&config.job_mode, model::DEFAULT_JOB_MODE.into());
     // A Python shell job is sized by `max_capacity`, a Spark job by its workers; each
     // kind's other attributes are null (validation refuses them in the configuration).
     match &s.command {
@@ -389,6 +390,7 @@ pub(super) fn plan(
             command: Some(s.command.as_ref_option()?.clone()),
             python_version: s.python_version.as_ref_option().cloned(),
             max_capacity: s.max_capacity.as_ref_option().map(|n| n.0),
+            job_mode: Some(s.job_mode.as_ref_option()?.clone()),
             worker_type: s.worker_type.as_ref_option().cloned(),
             number_of_workers: match &s.number_of_workers {
                 Value::Value(n) => Some(n.as_i64()?),
@@ -455,8 +457,9 @@ pub(super) fn plan(
 
 /// The first attribute of `config` that is not known, by path.
 pub(super) fn unknown_attribute(config: &State) -> Option<AttributePath> {
-    let top: [(&'static str, bool); 32] = [
+    let top: [(&'static str, bool); 33] = [
         ("name", config.name.is_unknown()),
+        ("job_mode", config.job_mode.is_unknown()),
         ("command", config.command.is_unknown()),
         ("python_version", config.python_version.is_unknown()),
         ("max_capacity", config.max_capacity.is_unknown()),

@@ -102,6 +102,9 @@ pub struct State {
     /// Python shell only; null for a Spark job.
     #[serde(default)]
     pub max_capacity: Value<Number>,
+    /// SCRIPT, VISUAL or NOTEBOOK.
+    #[serde(default)]
+    pub job_mode: Value<String>,
 }
 
 /// What Terraform keeps for the resource beside its attributes (private state).
@@ -279,6 +282,7 @@ pub(super) async fn read_state(
         (true, Some(c)) => Value::Value(Number(c)),
         _ => Value::Null,
     };
+    s.job_mode = Value::Value(job.job_mode().to_string());
     s.worker_type = opt_value(job.worker_type.clone());
     s.number_of_workers = job.number_of_workers.map(num).unwrap_or(Value::Null);
     s.timeout_minutes = job.timeout_minutes.map(num).unwrap_or(Value::Null);
@@ -575,6 +579,7 @@ mod tests {
             "command",
             "python_version",
             "max_capacity",
+            "job_mode",
             "max_dpu_hours_per_run",
             "max_dpu_hours_per_day",
             "max_cost_per_run_usd",

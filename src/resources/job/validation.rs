@@ -31,6 +31,12 @@ pub fn validate_config(config: &State, diags: &mut Diagnostics) {
         "Invalid job name",
         &model::check_name,
     );
+    c.string(
+        at("job_mode"),
+        &config.job_mode,
+        "Invalid job mode",
+        &model::check_job_mode,
+    );
     c.string(at("schedule"), &config.schedule, "Invalid schedule", &|s| {
         schedule::parse(s).map(|_| ())
     });
@@ -913,6 +919,10 @@ pub(crate) mod tests {
             (
                 "max_concurrent_runs",
                 Box::new(|s| s.max_concurrent_runs = Value::Value(Number(0.0))),
+            ),
+            (
+                "job_mode",
+                Box::new(|s| s.job_mode = Value::Value("visual".into())),
             ),
             (
                 "security_configuration",

@@ -17,6 +17,7 @@ fn definition() -> JobDefinition {
         worker_type: Some("G.1X".into()),
         number_of_workers: Some(10),
         max_capacity: None,
+        job_mode: "SCRIPT".into(),
         timeout_minutes: 600,
         max_retries: 2,
         glue_version: "4.0".into(),
