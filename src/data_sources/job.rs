@@ -159,7 +159,7 @@ fn schema_block() -> tf_provider::schema::Block {
             ("arguments", attr(string_map(), Computed, "The job's arguments other than the built-in defaults and the ones other attributes carry (`--conf`, `--enable-auto-scaling`, `--enable-observability-metrics`), as `flywheel_job` reads them back on import: a default key appears only when its value differs from the default.")),
             ("arguments_all", attr(string_map(), Computed, "Every default argument the job holds (Glue's `DefaultArguments`).")),
             ("non_overridable_arguments", attr(string_map(), Computed, "Arguments a run cannot override (`NonOverridableArguments`).")),
-            ("unmanaged_settings", attr(string_map(), Computed, "Settings the job holds that `flywheel_job` does not manage (`LogUri`, `SourceControlDetails`, `CodeGenConfigurationNodes`, `MaintenanceWindow`, `ProfileName`), each summarised. A `flywheel_job` that adopts this job removes them at its first apply.")),
+            ("unmanaged_settings", attr(string_map(), Computed, "Settings the job holds that `flywheel_job` does not manage (`LogUri`, `CodeGenConfigurationNodes`, `MaintenanceWindow`, `ProfileName`), each summarised. A `flywheel_job` that adopts this job removes them at its first apply.")),
             ("tags", attr(string_map(), Computed, "The job's tags other than the provider's `default_tags` and the `flywheel:` ones.")),
             ("tags_all", attr(string_map(), Computed, "Every tag on the job.")),
             ("last_run", attr(last_run_type(), Computed, LAST_RUN)),

@@ -106,6 +106,17 @@ impl HandBuilt {
             .max_retries(2)
             .description("infobase attributes compaction")
             .job_mode(aws_sdk_glue::types::JobMode::Notebook)
+            .source_control_details(
+                aws_sdk_glue::types::SourceControlDetails::builder()
+                    .provider(aws_sdk_glue::types::SourceControlProvider::Github)
+                    .repository("etl-scripts")
+                    .branch("main")
+                    .auth_strategy(
+                        aws_sdk_glue::types::SourceControlAuthStrategy::AwsSecretsManager,
+                    )
+                    .auth_token("glue/github-token")
+                    .build(),
+            )
             .set_default_arguments(Some(console_args(&[
                 ("--job-language", "python"),
                 ("--input_path", "s3://data/opus/infobase_attributes/"),
@@ -430,6 +441,10 @@ async fn generate_case(root: &std::path::Path, aws: &Clients, h: &HandBuilt) -> 
         "schedule          = \"cron(0 3 * * ? *)\"",
         "description       = \"infobase attributes compaction\"",
         "job_mode          = \"NOTEBOOK\"",
+        "source_control_details {",
+        "provider      = \"GITHUB\"",
+        "repository    = \"etl-scripts\"",
+        "auth_token    = \"glue/github-token\"",
         "\"--input_path\"   = \"s3://data/opus/infobase_attributes/\"",
         "\"--job-language\" = \"python\"",
     ] {
@@ -545,6 +560,7 @@ async fn generate_case(root: &std::path::Path, aws: &Clients, h: &HandBuilt) -> 
     ensure!(
         job.glue_version() == Some("3.0")
             && job.job_mode().map(|m| m.as_str()) == Some("NOTEBOOK")
+            && job.source_control_details().and_then(|d| d.repository()) == Some("etl-scripts")
             && job.number_of_workers() == Some(24)
             && job.worker_type().map(|w| w.as_str()) == Some("G.2X"),
         "{job:?}"

@@ -1,6 +1,6 @@
 //! `flywheel_job` run settings: `execution_class` (FLEX), `max_concurrent_runs`,
 //! `job_run_queuing_enabled`, `auto_scaling`, `security_configuration`, `connections`,
-//! `spark_conf`, `non_overridable_arguments`, `job_mode`, and Glue 5.1 without the continuous-logging
+//! `spark_conf`, `non_overridable_arguments`, `job_mode`, `source_control_details`, and Glue 5.1 without the continuous-logging
 //! argument. Settings the provider does not manage, set out of band, show in the plan
 //! (`unmanaged_settings`) before the apply removes them. Each is created, read from the emulator, updated in place back to its default
 //! (UpdateJob resets what it is not sent, so the defaults are sent too), changed out of
@@ -8,12 +8,15 @@
 
 use anyhow::{anyhow, ensure, Result};
 use aws_sdk_glue::types::{
-    ExecutionClass, ExecutionProperty, JobMode, JobUpdate, SourceControlDetails,
-    SourceControlProvider,
+    ExecutionClass, ExecutionProperty, JobMode, JobUpdate, SourceControlAuthStrategy,
+    SourceControlDetails, SourceControlProvider,
 };
 
 use crate::harness::*;
 use crate::job::{create_bucket, get_job, Fixture, ADDR, SCRIPT_V1};
+
+/// A personal access token someone sets outside Terraform: never in state or plans.
+const TOKEN: &str = "glpat-never-in-terraform-state";
 
 /// The job with FLEX, three concurrent runs, queuing and auto scaling on Glue 5.1, a
 /// security configuration and a connection.
@@ -33,7 +36,16 @@ fn tuned(f: &Fixture) -> String {
     "spark.sql.adaptive.enabled"   = "true"
   }}
   non_overridable_arguments = {{ "--env" = "prod" }}
-  job_mode          = "NOTEBOOK""#,
+  job_mode          = "NOTEBOOK"
+  source_control_details {{
+    provider      = "GITLAB"
+    repository    = "etl-scripts"
+    owner         = "data-platform"
+    branch        = "main"
+    folder        = "jobs"
+    auth_strategy = "AWS_SECRETS_MANAGER"
+    auth_token    = "glue/gitlab-token"
+  }}"#,
             sec = security_configuration(f),
             conn = connection(f),
         ),
@@ -97,7 +109,7 @@ struct Seen {
     non_overridable: Option<std::collections::HashMap<String, String>>,
     log_uri: Option<String>,
     job_mode: Option<String>,
-    source_control: bool,
+    source_control: Option<SourceControlDetails>,
 }
 
 async fn seen(aws: &Clients, name: &str) -> Result<Seen> {
@@ -125,7 +137,7 @@ async fn seen(aws: &Clients, name: &str) -> Result<Seen> {
         non_overridable: job.non_overridable_arguments().cloned(),
         log_uri: job.log_uri().map(str::to_string),
         job_mode: job.job_mode().map(|m| m.as_str().to_string()),
-        source_control: job.source_control_details().is_some(),
+        source_control: job.source_control_details().cloned(),
     })
 }
 
@@ -171,6 +183,13 @@ async fn job_run_settings_lifecycle() {
             ),
             check_attr(ADDR, "non_overridable_arguments.--env", "prod"),
             check_attr(ADDR, "job_mode", "NOTEBOOK"),
+            check_attr(ADDR, "source_control_details.0.provider", "GITLAB"),
+            check_attr(ADDR, "source_control_details.0.folder", "jobs"),
+            check_attr(
+                ADDR,
+                "source_control_details.0.auth_token",
+                "glue/gitlab-token",
+            ),
             check_attr(ADDR, "unmanaged_settings.%", "0"),
         ])
         .emulator_check(move |ctx| {
@@ -187,6 +206,21 @@ async fn job_run_settings_lifecycle() {
                 );
                 ensure!(s.version.as_deref() == Some("5.1"), "{s:?}");
                 ensure!(s.job_mode.as_deref() == Some("NOTEBOOK"), "{s:?}");
+                let git = s
+                    .source_control
+                    .as_ref()
+                    .ok_or_else(|| anyhow!("no Git: {s:?}"))?;
+                ensure!(
+                    git.provider() == Some(&SourceControlProvider::Gitlab)
+                        && git.repository() == Some("etl-scripts")
+                        && git.owner() == Some("data-platform")
+                        && git.branch() == Some("main")
+                        && git.folder() == Some("jobs")
+                        && git.auth_strategy()
+                            == Some(&SourceControlAuthStrategy::AwsSecretsManager)
+                        && git.auth_token() == Some("glue/gitlab-token"),
+                    "{git:?}"
+                );
                 ensure!(
                     s.security_configuration == Some(security_configuration(&f)),
                     "{s:?}"
@@ -229,6 +263,7 @@ async fn job_run_settings_lifecycle() {
             check_no_attr(ADDR, "spark_conf"),
             check_no_attr(ADDR, "non_overridable_arguments"),
             check_attr(ADDR, "job_mode", "SCRIPT"),
+            check_no_attr(ADDR, "source_control_details.0.provider"),
             check_attr(
                 ADDR,
                 "arguments_all.--enable-continuous-cloudwatch-log",
@@ -249,6 +284,7 @@ async fn job_run_settings_lifecycle() {
                 ensure!(s.conf.is_none(), "{s:?}");
                 // Sent always, so Glue holds SCRIPT rather than nothing.
                 ensure!(s.job_mode.as_deref() == Some("SCRIPT"), "{s:?}");
+                ensure!(s.source_control.is_none(), "Git connection kept: {s:?}");
                 ensure!(
                     s.non_overridable.as_ref().is_none_or(|m| m.is_empty()),
                     "{s:?}"
@@ -295,6 +331,8 @@ async fn job_run_settings_lifecycle() {
                     .source_control_details(
                         SourceControlDetails::builder()
                             .provider(SourceControlProvider::Github)
+                            .auth_strategy(SourceControlAuthStrategy::PersonalAccessToken)
+                            .auth_token(TOKEN)
                             .repository("etl-scripts")
                             .branch("main")
                             .build(),
@@ -316,7 +354,17 @@ async fn job_run_settings_lifecycle() {
         .expect_plan_text(r#"execution_class\s*=\s*"FLEX"\s*->\s*"STANDARD""#)
         .expect_plan_text(r#"(?s)non_overridable_arguments\s*=\s*\{.*"--env"\s*=\s*"dev".*\}\s*->\s*null"#)
         .expect_plan_text(r#"job_mode\s*=\s*"VISUAL"\s*->\s*"SCRIPT""#)
-        .expect_plan_text(r#"(?s)unmanaged_settings\s*=\s*\{.*"LogUri"\s*=\s*"s3://someone-elses-logs/".*"SourceControlDetails"\s*=\s*"GITHUB etl-scripts main".*\}"#)
+        .expect_plan_text(r#"(?s)unmanaged_settings\s*=\s*\{.*"LogUri"\s*=\s*"s3://someone-elses-logs/".*\}"#)
+        .expect_plan_text(r#"(?s)- source_control_details \{.*auth_strategy\s*=\s*"PERSONAL_ACCESS_TOKEN".*provider\s*=\s*"GITHUB".*repository\s*=\s*"etl-scripts""#)
+        // The token Glue answers is never read into state, so no plan shows it.
+        .plan_check(|p| {
+            ensure!(
+                !p.text.contains(TOKEN) && !p.json.to_string().contains(TOKEN),
+                "the token is in the plan:\n{}",
+                p.text
+            );
+            Ok(())
+        })
         .emulator_check(move |ctx| {
             let f = f4.clone();
             async move {
@@ -328,7 +376,7 @@ async fn job_run_settings_lifecycle() {
                         && s.non_overridable.as_ref().is_none_or(|m| m.is_empty())
                         && s.log_uri.is_none()
                         && s.job_mode.as_deref() == Some("SCRIPT")
-                        && !s.source_control,
+                        && s.source_control.is_none(),
                     "not restored: {s:?}"
                 );
                 Ok(())

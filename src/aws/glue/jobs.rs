@@ -4,7 +4,8 @@
 
 use aws_sdk_glue::types::{
     ConnectionsList, ExecutionClass, ExecutionProperty, Job, JobCommand, JobMode, JobUpdate,
-    NotificationProperty, WorkerType,
+    NotificationProperty, SourceControlAuthStrategy, SourceControlDetails, SourceControlProvider,
+    WorkerType,
 };
 
 use std::collections::{BTreeMap, HashMap};
@@ -12,6 +13,7 @@ use std::collections::{BTreeMap, HashMap};
 use crate::aws::coalesce::Answer;
 use crate::aws::retry::{call, Op};
 use crate::aws::{AwsContext, AwsError};
+use crate::model::job::source_control::SourceControl;
 use crate::model::job::{unmanaged, JobDefinition, ObservedJob};
 use crate::model::tags::Tags;
 
@@ -51,6 +53,7 @@ pub(crate) fn observed(job: &Job, name: &str) -> ObservedJob {
         number_of_workers: job.number_of_workers().map(i64::from),
         max_capacity: job.max_capacity(),
         job_mode: job.job_mode().map(|m| m.as_str().to_string()),
+        source_control: job.source_control_details().map(source_control_of),
         timeout_minutes: job.timeout().map(i64::from),
         max_retries: Some(i64::from(job.max_retries())),
         glue_version: job.glue_version().map(str::to_string),
@@ -93,21 +96,6 @@ fn unmanaged_of(job: &Job) -> BTreeMap<String, String> {
     };
     put(unmanaged::LOG_URI, job.log_uri().map(str::to_string));
     put(
-        unmanaged::SOURCE_CONTROL,
-        job.source_control_details().map(|d| {
-            [
-                d.provider().map(|p| p.as_str()),
-                d.repository(),
-                d.branch(),
-                d.folder(),
-            ]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" ")
-        }),
-    );
-    put(
         unmanaged::CODE_GEN_NODES,
         job.code_gen_configuration_nodes()
             .filter(|n| !n.is_empty())
@@ -122,6 +110,40 @@ fn unmanaged_of(job: &Job) -> BTreeMap<String, String> {
         job.profile_name().map(str::to_string),
     );
     out
+}
+
+/// Glue's SourceControlDetails in model form; empty strings read as none.
+fn source_control_of(d: &SourceControlDetails) -> SourceControl {
+    let text = |v: Option<&str>| v.filter(|v| !v.is_empty()).map(str::to_string);
+    SourceControl {
+        provider: text(d.provider().map(|p| p.as_str())),
+        repository: text(d.repository()),
+        owner: text(d.owner()),
+        branch: text(d.branch()),
+        folder: text(d.folder()),
+        last_commit_id: text(d.last_commit_id()),
+        auth_strategy: text(d.auth_strategy().map(|a| a.as_str())),
+        auth_token: text(d.auth_token()),
+    }
+}
+
+fn source_control_details(def: &JobDefinition) -> Option<SourceControlDetails> {
+    def.source_control.as_ref().map(|s| {
+        SourceControlDetails::builder()
+            .set_provider(s.provider.as_deref().map(SourceControlProvider::from))
+            .set_repository(s.repository.clone())
+            .set_owner(s.owner.clone())
+            .set_branch(s.branch.clone())
+            .set_folder(s.folder.clone())
+            .set_last_commit_id(s.last_commit_id.clone())
+            .set_auth_strategy(
+                s.auth_strategy
+                    .as_deref()
+                    .map(SourceControlAuthStrategy::from),
+            )
+            .set_auth_token(s.auth_token.clone())
+            .build()
+    })
 }
 
 /// None for none: Glue holds no empty map.
@@ -185,6 +207,7 @@ pub async fn create(ctx: &AwsContext, def: &JobDefinition, tags: &Tags) -> Resul
         .set_number_of_workers(def.number_of_workers.map(int))
         .set_max_capacity(def.max_capacity)
         .job_mode(JobMode::from(def.job_mode.as_str()))
+        .set_source_control_details(source_control_details(def))
         .timeout(int(def.timeout_minutes))
         .max_retries(int(def.max_retries))
         .glue_version(&def.glue_version)
@@ -214,6 +237,7 @@ pub async fn update(ctx: &AwsContext, def: &JobDefinition) -> Result<(), AwsErro
         .set_number_of_workers(def.number_of_workers.map(int))
         .set_max_capacity(def.max_capacity)
         .job_mode(JobMode::from(def.job_mode.as_str()))
+        .set_source_control_details(source_control_details(def))
         .timeout(int(def.timeout_minutes))
         .max_retries(int(def.max_retries))
         .glue_version(&def.glue_version)

@@ -417,6 +417,7 @@ mod job_tests {
             number_of_workers: Some(10),
             max_capacity: None,
             job_mode: "SCRIPT".into(),
+            source_control: None,
             timeout_minutes: 600,
             max_retries: 2,
             glue_version: "4.0".into(),
@@ -444,6 +445,7 @@ mod job_tests {
             max_capacity: d.max_capacity,
             // Glue reports none for SCRIPT, its default.
             job_mode: None,
+            source_control: None,
             timeout_minutes: Some(d.timeout_minutes),
             max_retries: Some(d.max_retries),
             glue_version: Some(d.glue_version.clone()),

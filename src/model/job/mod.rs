@@ -40,6 +40,7 @@ pub use checks::*;
 mod arguments;
 pub use arguments::*;
 pub mod extra_files;
+pub mod source_control;
 pub mod spark_conf;
 pub mod unmanaged;
 
@@ -314,6 +315,8 @@ pub struct JobDefinition {
     pub max_capacity: Option<f64>,
     /// SCRIPT, VISUAL or NOTEBOOK; always sent (UpdateJob resets what it is not sent).
     pub job_mode: String,
+    /// SourceControlDetails; none sends none.
+    pub source_control: Option<source_control::SourceControl>,
     pub timeout_minutes: i64,
     pub max_retries: i64,
     pub glue_version: String,
@@ -351,6 +354,9 @@ pub struct ObservedJob {
     pub max_capacity: Option<f64>,
     /// JobMode; none reads as SCRIPT (Glue's default).
     pub job_mode: Option<String>,
+    /// SourceControlDetails as Glue answered them, a token included (compared, never
+    /// stored: `SourceControl::storable`).
+    pub source_control: Option<source_control::SourceControl>,
     pub timeout_minutes: Option<i64>,
     pub max_retries: Option<i64>,
     pub glue_version: Option<String>,
@@ -382,6 +388,7 @@ impl ObservedJob {
             && self.number_of_workers == want.number_of_workers
             && (want.max_capacity.is_none() || self.max_capacity == want.max_capacity)
             && self.job_mode() == want.job_mode
+            && self.source_control == want.source_control
             && self.timeout_minutes == Some(want.timeout_minutes)
             && self.max_retries == Some(want.max_retries)
             && self.glue_version.as_deref() == Some(want.glue_version.as_str())
@@ -436,6 +443,7 @@ pub struct JobSettings {
     pub max_capacity: Option<f64>,
     /// SCRIPT when `None`.
     pub job_mode: Option<String>,
+    pub source_control: Option<source_control::SourceControl>,
     pub worker_type: Option<String>,
     pub number_of_workers: Option<i64>,
     pub timeout_minutes: Option<i64>,
@@ -573,6 +581,7 @@ pub fn expand(
             .job_mode
             .clone()
             .unwrap_or_else(|| DEFAULT_JOB_MODE.into()),
+        source_control: settings.source_control.clone(),
         timeout_minutes: settings.timeout_minutes.unwrap_or(DEFAULT_TIMEOUT_MINUTES),
         max_retries: settings.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
         description: settings.description.clone().filter(|d| !d.is_empty()),
@@ -1378,6 +1387,7 @@ mod tests {
             // Glue reports a Spark job's workers as MaxCapacity too: not compared.
             max_capacity: Some(10.0),
             job_mode: Some("SCRIPT".into()),
+            source_control: None,
             timeout_minutes: Some(600),
             max_retries: Some(2),
             glue_version: Some("4.0".into()),
@@ -1402,6 +1412,14 @@ mod tests {
             },
             ObservedJob {
                 job_mode: Some("VISUAL".into()),
+                ..seen.clone()
+            },
+            // A Git connection made elsewhere: the update removes it.
+            ObservedJob {
+                source_control: Some(source_control::SourceControl {
+                    provider: Some("GITHUB".into()),
+                    ..Default::default()
+                }),
                 ..seen.clone()
             },
             ObservedJob {

@@ -12,13 +12,13 @@
 
 /// `LogUri` (unused by Glue, kept by it): the URI.
 pub const LOG_URI: &str = "LogUri";
-/// `SourceControlDetails`: provider, repository, branch and folder.
-pub const SOURCE_CONTROL: &str = "SourceControlDetails";
 /// `CodeGenConfigurationNodes`: how many nodes the Glue Studio graph has.
 pub const CODE_GEN_NODES: &str = "CodeGenConfigurationNodes";
-/// `MaintenanceWindow` (streaming jobs): the window.
+/// `MaintenanceWindow`: the window. AWS documents it for streaming jobs only ("a day of the
+/// week and hour for a maintenance window for streaming jobs"), which this provider does not
+/// make, so it is not an attribute.
 pub const MAINTENANCE_WINDOW: &str = "MaintenanceWindow";
 /// `ProfileName` (a Glue usage profile): its name.
 pub const PROFILE_NAME: &str = "ProfileName";
 
-// `JobMode` is managed (`job_mode`), no longer listed here.
+// `JobMode` and `SourceControlDetails` are managed (`job_mode`, `source_control_details`).

@@ -391,6 +391,11 @@ pub(super) fn plan(
             python_version: s.python_version.as_ref_option().cloned(),
             max_capacity: s.max_capacity.as_ref_option().map(|n| n.0),
             job_mode: Some(s.job_mode.as_ref_option()?.clone()),
+            source_control: match &config.source_control_details {
+                Value::Value(b) => Some(b.model()?),
+                Value::Null => None,
+                Value::Unknown => return None,
+            },
             worker_type: s.worker_type.as_ref_option().cloned(),
             number_of_workers: match &s.number_of_workers {
                 Value::Value(n) => Some(n.as_i64()?),
@@ -457,8 +462,13 @@ pub(super) fn plan(
 
 /// The first attribute of `config` that is not known, by path.
 pub(super) fn unknown_attribute(config: &State) -> Option<AttributePath> {
-    let top: [(&'static str, bool); 33] = [
+    let top: [(&'static str, bool); 34] = [
         ("name", config.name.is_unknown()),
+        (
+            "source_control_details",
+            config.source_control_details.is_unknown()
+                || matches!(&config.source_control_details, Value::Value(b) if b.model().is_none()),
+        ),
         ("job_mode", config.job_mode.is_unknown()),
         ("command", config.command.is_unknown()),
         ("python_version", config.python_version.is_unknown()),

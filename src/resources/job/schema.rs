@@ -1,6 +1,7 @@
 //! The `flywheel_job` schema.
 
 use super::*;
+use tf_provider::schema::NestedBlock;
 
 pub(super) fn schema_block() -> tf_provider::schema::Block {
     block(
@@ -40,7 +41,7 @@ pub(super) fn schema_block() -> tf_provider::schema::Block {
             ("extra_py_files_sha256", attr(string_map(), Computed, "The uploads of `extra_py_files`: each `s3://` location with the hex SHA-256 of its content, of the local file at plan time and of the S3 object when read, so a changed file or object shows as a diff. Null without `extra_py_files`.")),
             ("spark_conf", attr(string_map(), OptionalComputed, "Spark properties for every run, such as `{ \"spark.sql.shuffle.partitions\" = \"200\" }`, written into Glue's one `--conf` argument (`k1=v1 --conf k2=v2`, in key order), which `arguments` may not set. Keys start with `spark.`; keys and values contain no whitespace, because spark-submit splits the argument on it. Read back from `--conf`.")),
             ("non_overridable_arguments", attr(string_map(), OptionalComputed, "Job arguments (`--name` keys) that a run cannot override (Glue's `NonOverridableArguments`), checked like `arguments`; a key may not be in both. Default: none.")),
-            ("unmanaged_settings", attr(string_map(), Computed, "Settings the job holds in Glue that this provider does not manage, set outside Terraform (Glue Studio, the console, another tool): `LogUri`, `SourceControlDetails`, `CodeGenConfigurationNodes` (a visual job's graph, shown as its node count), `MaintenanceWindow` (AWS documents it for streaming jobs only, which this resource does not manage, so it is not an attribute) and `ProfileName`. Glue's UpdateJob resets what it is not sent, so the next apply removes them: every plan sets this to `{}`, and a plan that would remove one shows it here, so nothing is lost without a plan saying so.")),
+            ("unmanaged_settings", attr(string_map(), Computed, "Settings the job holds in Glue that this provider does not manage, set outside Terraform (Glue Studio, the console, another tool): `LogUri`, `CodeGenConfigurationNodes` (a visual job's graph, shown as its node count), `MaintenanceWindow` (AWS documents it for streaming jobs only, which this resource does not manage, so it is not an attribute) and `ProfileName`. Glue's UpdateJob resets what it is not sent, so the next apply removes them: every plan sets this to `{}`, and a plan that would remove one shows it here, so nothing is lost without a plan saying so.")),
             ("arguments_all", attr(string_map(), Computed, "Every argument the job is given: the defaults overlaid with `arguments`.")),
             ("schedule", attr(string(), OptionalComputed, "`cron(...)` (AWS's 6-field cron) or `rate(...)`: creates a scheduled Glue trigger named `<name>-schedule`.")),
             ("schedule_enabled", attr(bool(), OptionalComputed, "Whether the `schedule` runs the job: `false` pauses it, keeping the `<name>-schedule` trigger deactivated (Glue's StopTrigger) instead of deleting it; `true` (the default with a `schedule`) resumes it. Only with `schedule`.")),
@@ -52,6 +53,22 @@ pub(super) fn schema_block() -> tf_provider::schema::Block {
             ("max_cost_per_run_usd", attr(number(), Computed, "`max_dpu_hours_per_run` × the price of a DPU-hour, in USD to the cent: the provider's `dpu_hour_price_usd`, else AWS's published rate for the region and `execution_class` (us-east-1: $0.44 standard, $0.29 FLEX). Null when neither is known (a region missing from the provider's table).")),
             ("managed_objects", attr(crate::resources::managed::attribute_type(), Computed, crate::resources::managed::DESCRIPTION)),
         ],
-        [],
+        [(
+            "source_control_details",
+            NestedBlock::Optional(block(
+                "The Git repository Glue Studio pushes the job's script to and pulls it from (Glue's `SourceControlDetails`). Omitted: none (a connection made elsewhere shows in the plan and is removed). Authentication goes through AWS Secrets Manager only: a personal access token would be kept in Terraform's state and shown in plans, so `PERSONAL_ACCESS_TOKEN` is refused, and a token Glue reports for a job set up elsewhere is never read into state (the plan then shows the strategy changing, and the apply removes the token).",
+                [
+                    ("provider", attr(string(), Required, "`GITHUB`, `GITLAB`, `BITBUCKET` or `AWS_CODE_COMMIT`.")),
+                    ("repository", attr(string(), OptionalComputed, "Repository name.")),
+                    ("owner", attr(string(), OptionalComputed, "Owner of the repository (user or organisation).")),
+                    ("branch", attr(string(), OptionalComputed, "Branch.")),
+                    ("folder", attr(string(), OptionalComputed, "Folder in the repository that holds the job.")),
+                    ("last_commit_id", attr(string(), OptionalComputed, "Commit ID of the last commit Glue Studio made to the repository.")),
+                    ("auth_strategy", attr(string(), OptionalComputed, "`AWS_SECRETS_MANAGER`: Glue reads the token from the secret `auth_token` names. Required with `auth_token`.")),
+                    ("auth_token", attr(string(), OptionalComputed, "Name or ARN of the AWS Secrets Manager secret holding the Git token (never the token itself: this value is in state and plans).")),
+                ],
+                [],
+            )),
+        )],
     )
 }

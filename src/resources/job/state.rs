@@ -3,6 +3,57 @@
 
 use super::*;
 
+/// `source_control_details { }`: an optional block, null when absent.
+#[derive(Serialize, Deserialize, Debug, Default, Clone, PartialEq)]
+pub struct SourceControlBlock {
+    #[serde(default)]
+    pub provider: Value<String>,
+    #[serde(default)]
+    pub repository: Value<String>,
+    #[serde(default)]
+    pub owner: Value<String>,
+    #[serde(default)]
+    pub branch: Value<String>,
+    #[serde(default)]
+    pub folder: Value<String>,
+    #[serde(default)]
+    pub last_commit_id: Value<String>,
+    #[serde(default)]
+    pub auth_strategy: Value<String>,
+    #[serde(default)]
+    pub auth_token: Value<String>,
+}
+
+impl SourceControlBlock {
+    /// The block in model form; `None` while a field is unknown.
+    pub(super) fn model(&self) -> Option<model::source_control::SourceControl> {
+        let f = |v: &Value<String>| known_str(v).ok();
+        Some(model::source_control::SourceControl {
+            provider: f(&self.provider)?,
+            repository: f(&self.repository)?,
+            owner: f(&self.owner)?,
+            branch: f(&self.branch)?,
+            folder: f(&self.folder)?,
+            last_commit_id: f(&self.last_commit_id)?,
+            auth_strategy: f(&self.auth_strategy)?,
+            auth_token: f(&self.auth_token)?,
+        })
+    }
+
+    pub(super) fn of(s: &model::source_control::SourceControl) -> SourceControlBlock {
+        SourceControlBlock {
+            provider: opt_value(s.provider.clone()),
+            repository: opt_value(s.repository.clone()),
+            owner: opt_value(s.owner.clone()),
+            branch: opt_value(s.branch.clone()),
+            folder: opt_value(s.folder.clone()),
+            last_commit_id: opt_value(s.last_commit_id.clone()),
+            auth_strategy: opt_value(s.auth_strategy.clone()),
+            auth_token: opt_value(s.auth_token.clone()),
+        }
+    }
+}
+
 #[derive(Serialize, Deserialize, Debug, Default, Clone, PartialEq)]
 pub struct State {
     #[serde(default)]
@@ -105,6 +156,9 @@ pub struct State {
     /// SCRIPT, VISUAL or NOTEBOOK.
     #[serde(default)]
     pub job_mode: Value<String>,
+    /// Null: no Git connection. An optional block, a list of at most one on the wire.
+    #[serde(default, with = "crate::values::optional_block")]
+    pub source_control_details: Value<SourceControlBlock>,
 }
 
 /// What Terraform keeps for the resource beside its attributes (private state).
@@ -283,6 +337,11 @@ pub(super) async fn read_state(
         _ => Value::Null,
     };
     s.job_mode = Value::Value(job.job_mode().to_string());
+    // Never a personal access token: see `model::job::source_control`.
+    s.source_control_details = match &job.source_control {
+        Some(c) => Value::Value(SourceControlBlock::of(&c.storable())),
+        None => Value::Null,
+    };
     s.worker_type = opt_value(job.worker_type.clone());
     s.number_of_workers = job.number_of_workers.map(num).unwrap_or(Value::Null);
     s.timeout_minutes = job.timeout_minutes.map(num).unwrap_or(Value::Null);
@@ -580,6 +639,7 @@ mod tests {
             "python_version",
             "max_capacity",
             "job_mode",
+            "source_control_details",
             "max_dpu_hours_per_run",
             "max_dpu_hours_per_day",
             "max_cost_per_run_usd",

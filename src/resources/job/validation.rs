@@ -274,6 +274,7 @@ pub fn validate_config(config: &State, diags: &mut Diagnostics) {
             }
         }
     }
+    validate_source_control(config, diags);
     validate_spark_conf(config, diags);
     validate_non_overridable(config, diags);
     validate_extra_py_files(config, diags);
@@ -441,6 +442,53 @@ fn validate_command(config: &State, diags: &mut Diagnostics) -> Option<bool> {
         }
     }
     Some(true)
+}
+
+/// `source_control_details`: Glue's providers, strings within its limits, and a Secrets
+/// Manager secret rather than a token.
+fn validate_source_control(config: &State, diags: &mut Diagnostics) {
+    use model::source_control as sc;
+    let Value::Value(b) = &config.source_control_details else {
+        return;
+    };
+    let at = |f: &'static str| AttributePath::new("source_control_details").attribute(f);
+    let text = |v: &str| sc::check_text(v);
+    let fields: [(
+        &'static str,
+        &Value<String>,
+        &dyn Fn(&str) -> Result<(), String>,
+    ); 8] = [
+        ("provider", &b.provider, &sc::check_provider),
+        ("repository", &b.repository, &text),
+        ("owner", &b.owner, &text),
+        ("branch", &b.branch, &text),
+        ("folder", &b.folder, &text),
+        ("last_commit_id", &b.last_commit_id, &text),
+        ("auth_strategy", &b.auth_strategy, &sc::check_auth_strategy),
+        ("auth_token", &b.auth_token, &text),
+    ];
+    for (f, v, check) in fields {
+        if let Value::Value(v) = v {
+            if let Err(e) = check(v) {
+                attr_error(
+                    diags,
+                    at(f),
+                    "Invalid source_control_details",
+                    format!("source_control_details.{f}: {e}"),
+                );
+            }
+        }
+    }
+    if let Some(m) = b.model() {
+        if let Err((f, e)) = sc::check_combination(&m) {
+            attr_error(
+                diags,
+                at(f),
+                "Invalid source_control_details",
+                format!("source_control_details.{f}: {e}"),
+            );
+        }
+    }
 }
 
 /// `spark_conf`: Spark property names and values Glue's `--conf` can carry.
@@ -802,6 +850,40 @@ pub(crate) mod tests {
             assert!(
                 errs.iter().any(|e| e.contains(&format!("{attr:?}"))),
                 "{attr}: {errs:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn source_control_details_take_a_secret_never_a_token() {
+        let git = |strategy: Option<&str>, token: Option<&str>, provider: &str| {
+            let mut s = base();
+            s.source_control_details = Value::Value(SourceControlBlock {
+                provider: Value::Value(provider.into()),
+                repository: Value::Value("etl".into()),
+                auth_strategy: opt_value(strategy.map(str::to_string)),
+                auth_token: opt_value(token.map(str::to_string)),
+                ..Default::default()
+            });
+            errors_at(&s)
+        };
+        assert!(git(None, None, "GITHUB").is_empty());
+        assert!(git(Some("AWS_SECRETS_MANAGER"), Some("git/token"), "GITLAB").is_empty());
+        for (errs, field) in [
+            (
+                git(Some("PERSONAL_ACCESS_TOKEN"), Some("ghp_x"), "GITHUB"),
+                "auth_strategy",
+            ),
+            (
+                git(Some("AWS_SECRETS_MANAGER"), None, "GITHUB"),
+                "auth_token",
+            ),
+            (git(None, Some("git/token"), "GITHUB"), "auth_strategy"),
+            (git(None, None, "github"), "provider"),
+        ] {
+            assert!(
+                errs.len() == 1 && errs[0].contains(&format!("{field:?}")),
+                "{field}: {errs:?}"
             );
         }
     }

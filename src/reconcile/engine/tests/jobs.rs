@@ -18,6 +18,7 @@ fn definition() -> JobDefinition {
         number_of_workers: Some(10),
         max_capacity: None,
         job_mode: "SCRIPT".into(),
+        source_control: None,
         timeout_minutes: 600,
         max_retries: 2,
         glue_version: "4.0".into(),
