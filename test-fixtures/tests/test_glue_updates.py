@@ -150,6 +150,22 @@ class UpdateJobTest(unittest.TestCase):
                                  WorkerType="G.1X", NumberOfWorkers=2, MaxCapacity=2.0)
         self.assertEqual(error_code(ctx), "InvalidInputException")
 
+    def test_source_control_details_round_trip_then_reset(self):
+        """Kept whole, AuthToken included (the worst case for a client that must not store
+        it), in GetJob and BatchGetJobs; UpdateJob without them removes them."""
+        git = {"Provider": "GITHUB", "Repository": "etl-scripts", "Owner": "data", "Branch": "main",
+               "Folder": "jobs", "AuthStrategy": "PERSONAL_ACCESS_TOKEN", "AuthToken": "ghp_x"}
+        self.glue.update_job(JobName=self.name,
+                             JobUpdate=self.full_update(SourceControlDetails=git, JobMode="SCRIPT"))
+        job = self.glue.get_job(JobName=self.name)["Job"]
+        self.assertEqual(job["SourceControlDetails"], git)
+        self.assertEqual(job["JobMode"], "SCRIPT")
+        batch = self.glue.batch_get_jobs(JobNames=[self.name])["Jobs"][0]
+        self.assertEqual(batch["SourceControlDetails"], git)
+        self.glue.update_job(JobName=self.name, JobUpdate=self.full_update())
+        job = self.glue.get_job(JobName=self.name)["Job"]
+        self.assertFalse(job.get("SourceControlDetails"), job.get("SourceControlDetails"))
+
     def test_keeps_identity_tags_and_creation_time(self):
         self.glue.update_job(JobName=self.name, JobUpdate=self.full_update(Role=ROLE + "-2"))
         job = self.glue.get_job(JobName=self.name)["Job"]
