@@ -228,8 +228,9 @@ pub fn user_arguments(
             // import reads that back as `job-bookmark-disable`, not as the provider's
             // default (on), which would change which data its runs process; the refresh
             // after it keeps it until the apply writes it. The other defaults only add
-            // logs and metrics.
-            (!all.contains_key(ARG_BOOKMARK)
+            // logs and metrics. A Python shell job has no bookmarks: nothing to keep.
+            (!python_shell
+                && !all.contains_key(ARG_BOOKMARK)
                 && prior_user.is_none_or(|p| {
                     p.get(ARG_BOOKMARK).map(String::as_str) == Some(BOOKMARK_DISABLE)
                 }))
@@ -246,18 +247,20 @@ mod import_tests {
     fn an_imported_job_without_bookmarks_keeps_them_off() {
         let all: BTreeMap<String, String> =
             [(ARG_TEMP_DIR.to_string(), "s3://b/temporary/".to_string())].into();
-        let imported = user_arguments(&all, None, true);
+        let imported = user_arguments(&all, None, true, false);
         assert_eq!(
             imported.get(ARG_BOOKMARK).map(String::as_str),
             Some(BOOKMARK_DISABLE)
         );
         // A refresh reads what is there: the configuration decides; the refresh right
         // after the import keeps the read-back value.
-        assert!(user_arguments(&all, Some(&BTreeMap::new()), true).is_empty());
-        assert_eq!(user_arguments(&all, Some(&imported), true), imported);
+        assert!(user_arguments(&all, Some(&BTreeMap::new()), true, false).is_empty());
+        assert_eq!(user_arguments(&all, Some(&imported), true, false), imported);
         // A job with bookmarks on reads back as the default.
         let mut on = all.clone();
         on.insert(ARG_BOOKMARK.into(), "job-bookmark-enable".into());
-        assert!(user_arguments(&on, None, true).is_empty());
+        assert!(user_arguments(&on, None, true, false).is_empty());
+        // A Python shell job (no bookmarks) gains no bookmark argument.
+        assert!(user_arguments(&all, None, true, true).is_empty());
     }
 }

@@ -259,7 +259,8 @@ pub fn imported_environment(
     // A job missing either path (built without the console's defaults) takes them beside
     // its script, wherever that is: the configuration needs both, and a temporary
     // directory in the script's bucket is what the console would have chosen.
-    let beside_script = (temp.is_none() || logs.is_none())
+    // (A Python shell job needs only the first.)
+    let beside_script = (temp.is_none() || logs.is_none() && !python_shell)
         .then(|| {
             script_location
                 .and_then(|u| crate::validate::s3_uri(u, true).ok())
@@ -806,12 +807,17 @@ mod tests {
         // ... with its script somewhere: the paths go beside it, so the configuration
         // import writes is complete; a path the job has is kept.
         assert_eq!(
-            imported_environment("etl", Some("s3://shared/jobs/etl.py"), &BTreeMap::new()),
+            imported_environment(
+                "etl",
+                Some("s3://shared/jobs/etl.py"),
+                &BTreeMap::new(),
+                false
+            ),
             env(Some("shared"), None, None)
         );
         let only_temp = BTreeMap::from([(ARG_TEMP_DIR.to_string(), "s3://tmp/t/".to_string())]);
         assert_eq!(
-            imported_environment("etl", Some("s3://shared/jobs/etl.py"), &only_temp),
+            imported_environment("etl", Some("s3://shared/jobs/etl.py"), &only_temp, false),
             env(Some("shared"), Some("s3://tmp/t/"), None)
         );
     }
@@ -1564,9 +1570,13 @@ mod tests {
             user_arguments(&held, None, true, true),
             m(&[("--enable-metrics", "true"), ("--input", "s3://in/")])
         );
+        // (A Spark job without bookmarks reads them back off; see `user_arguments`.)
         assert_eq!(
             user_arguments(&held, None, true, false),
-            m(&[("--input", "s3://in/")])
+            m(&[
+                ("--input", "s3://in/"),
+                ("--job-bookmark-option", "job-bookmark-disable")
+            ])
         );
         // Import: the bucket of a default --TempDir, no Spark UI path needed.
         let imported = imported_environment(

@@ -444,6 +444,9 @@ fn validate_command(config: &State, diags: &mut Diagnostics) -> Option<bool> {
     Some(true)
 }
 
+/// One field's check: the message when the value is wrong.
+type Check = dyn Fn(&str) -> Result<(), String>;
+
 /// `source_control_details`: Glue's providers, strings within its limits, and a Secrets
 /// Manager secret rather than a token.
 fn validate_source_control(config: &State, diags: &mut Diagnostics) {
@@ -453,11 +456,7 @@ fn validate_source_control(config: &State, diags: &mut Diagnostics) {
     };
     let at = |f: &'static str| AttributePath::new("source_control_details").attribute(f);
     let text = |v: &str| sc::check_text(v);
-    let fields: [(
-        &'static str,
-        &Value<String>,
-        &dyn Fn(&str) -> Result<(), String>,
-    ); 8] = [
+    let fields: [(&'static str, &Value<String>, &Check); 8] = [
         ("provider", &b.provider, &sc::check_provider),
         ("repository", &b.repository, &text),
         ("owner", &b.owner, &text),
