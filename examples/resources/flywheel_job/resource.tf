@@ -58,3 +58,22 @@ resource "flywheel_job" "manifest_check" {
   }
   schedule = "cron(0 6 * * ? *)"
 }
+
+# A job whose script Glue Studio keeps in Git: the token stays in AWS Secrets Manager, and
+# only the secret's name is in the configuration (and so in state).
+resource "flywheel_job" "versioned" {
+  name     = "etl-omc-flywheel-prod-versioned"
+  pipeline = flywheel_pipeline.prod.context
+  script   = "${path.module}/scripts/addressable_ids_compaction.py"
+
+  job_mode = "SCRIPT"
+  source_control_details {
+    provider      = "GITHUB"
+    owner         = "omc-data-platform"
+    repository    = "flywheel-etl"
+    branch        = "main"
+    folder        = "jobs"
+    auth_strategy = "AWS_SECRETS_MANAGER"
+    auth_token    = "glue/github-token"
+  }
+}
