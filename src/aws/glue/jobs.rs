@@ -53,7 +53,11 @@ pub(crate) fn observed(job: &Job, name: &str) -> ObservedJob {
         number_of_workers: job.number_of_workers().map(i64::from),
         max_capacity: job.max_capacity(),
         job_mode: job.job_mode().map(|m| m.as_str().to_string()),
-        source_control: job.source_control_details().map(source_control_of),
+        // An empty structure is none, so it never plans an update.
+        source_control: job
+            .source_control_details()
+            .map(source_control_of)
+            .filter(|s| *s != SourceControl::default()),
         timeout_minutes: job.timeout().map(i64::from),
         max_retries: Some(i64::from(job.max_retries())),
         glue_version: job.glue_version().map(str::to_string),
