@@ -6,6 +6,7 @@ pub mod budget;
 pub mod children;
 pub mod cost;
 pub mod crawler;
+pub mod crawler_compare;
 pub mod crawler_configuration;
 pub mod crawler_run;
 pub mod crawler_settings;

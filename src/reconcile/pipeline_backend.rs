@@ -46,6 +46,23 @@ impl PipelineBackend<'_> {
         self.desired.child(&ChildKey::top(kind, name))?.spec.tags()
     }
 
+    /// [`read`](Self::read), and the documents of every inline policy of the role besides
+    /// the pipeline's (GetRolePolicy each): an import reads them back into
+    /// `inline_policies`, so adopting a role keeps them.
+    pub async fn read_for_import(&self) -> Result<Observed, AwsError> {
+        let mut observed = self.read().await?;
+        if let Some(r) = observed.role.as_mut() {
+            let others: Vec<String> = r
+                .inline_policy_names
+                .iter()
+                .filter(|n| *n != INLINE_POLICY_NAME)
+                .cloned()
+                .collect();
+            r.other_policies = iam::policy_documents(self.ctx, &self.desired.role, &others).await?;
+        }
+        Ok(observed)
+    }
+
     /// Reads every child concurrently. The read set per child:
     /// - bucket: GetBucketEncryption, GetPublicAccessBlock, GetBucketPolicy,
     ///   GetBucketLifecycleConfiguration, and GetBucketOwnershipControls on a created one

@@ -16,6 +16,8 @@
 mod alerts;
 mod alerts_import;
 #[cfg(test)]
+mod alerts_import_tests;
+#[cfg(test)]
 mod alerts_tests;
 #[cfg(test)]
 mod bucket_tests;

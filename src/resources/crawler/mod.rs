@@ -27,6 +27,7 @@ mod apply;
 mod import;
 mod moved;
 mod plan;
+mod read_back;
 mod schema;
 mod state;
 mod targets;

@@ -35,6 +35,8 @@ mod bucket_tests;
 mod buckets;
 mod import;
 mod plan;
+#[cfg(test)]
+mod role_tests;
 mod schema;
 #[cfg(test)]
 mod tests;
@@ -484,30 +486,13 @@ impl Resource for PipelineResource {
             ..base.clone()
         };
         let desired = model::expand(&probe, &env);
-        let mut observed = match backend(&ctx, &desired, &[]).read().await {
+        let mut observed = match backend(&ctx, &desired, &[]).read_for_import().await {
             Ok(o) => o,
             Err(e) => {
                 diags.add_error(e.to_diagnostic());
                 return None;
             }
         };
-        // The documents of the role's other inline policies, read back into
-        // `inline_policies` (see `imported_settings`).
-        if let Some(r) = observed.role.as_mut() {
-            let others: Vec<String> = r
-                .inline_policy_names
-                .iter()
-                .filter(|n| *n != model::INLINE_POLICY_NAME)
-                .cloned()
-                .collect();
-            match crate::aws::iam::policy_documents(&ctx, &desired.role, &others).await {
-                Ok(docs) => r.other_policies = docs,
-                Err(e) => {
-                    diags.add_error(e.to_diagnostic());
-                    return None;
-                }
-            }
-        }
         if all_gone(&desired, &observed) {
             diags.root_error(
                 "Cannot import a pipeline that does not exist",
