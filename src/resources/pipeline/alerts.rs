@@ -145,6 +145,7 @@ fn known_bool(v: &Value<bool>, default: bool) -> Result<bool, Unknown> {
 
 /// The block's settings (`Err` while any is unknown).
 pub(super) fn alert_settings(a: &AlertsBlock) -> Result<AlertSettings, Unknown> {
+    let d = AlertSettings::default();
     let existing = known_str(&a.sns_topic_arn)?;
     let create = known_bool(&a.create_topic, existing.is_none())?;
     let minutes = match &a.long_running_minutes {
@@ -158,9 +159,9 @@ pub(super) fn alert_settings(a: &AlertsBlock) -> Result<AlertSettings, Unknown> 
             _ => TopicChoice::Create,
         },
         emails: known_list(&a.email_subscriptions)?,
-        on_job_failure: known_bool(&a.on_job_failure, true)?,
-        on_job_stopped: known_bool(&a.on_job_stopped, false)?,
-        on_crawler_failure: known_bool(&a.on_crawler_failure, true)?,
+        on_job_failure: known_bool(&a.on_job_failure, d.on_job_failure)?,
+        on_job_stopped: known_bool(&a.on_job_stopped, d.on_job_stopped)?,
+        on_crawler_failure: known_bool(&a.on_crawler_failure, d.on_crawler_failure)?,
         long_running_minutes: minutes,
         name_pattern: known_str(&a.name_pattern)?,
         storage_threshold_gib: match &a.storage_threshold_gb {
@@ -175,7 +176,7 @@ pub(super) fn alert_settings(a: &AlertsBlock) -> Result<AlertSettings, Unknown> 
             Value::Null => BTreeMap::new(),
             Value::Unknown => return Err(Unknown),
         },
-        dashboard: known_bool(&a.dashboard, false)?,
+        dashboard: known_bool(&a.dashboard, d.dashboard)?,
         monthly_budget_usd: match &a.monthly_budget_usd {
             Value::Value(n) => Some(n.0),
             Value::Null => None,
@@ -193,10 +194,11 @@ pub(super) fn fill_alert_defaults(b: &mut AlertsBlock) {
             *v = Value::Value(default);
         }
     };
-    fill(&mut b.on_job_failure, true);
-    fill(&mut b.on_job_stopped, false);
-    fill(&mut b.on_crawler_failure, true);
-    fill(&mut b.dashboard, false);
+    let d = AlertSettings::default();
+    fill(&mut b.on_job_failure, d.on_job_failure);
+    fill(&mut b.on_job_stopped, d.on_job_stopped);
+    fill(&mut b.on_crawler_failure, d.on_crawler_failure);
+    fill(&mut b.dashboard, d.dashboard);
     if b.create_topic.is_null() {
         b.create_topic = match &b.sns_topic_arn {
             Value::Null => Value::Value(true),
@@ -208,6 +210,7 @@ pub(super) fn fill_alert_defaults(b: &mut AlertsBlock) {
 
 /// The block as a user would write `a`: values equal to their defaults null (import).
 pub(super) fn alerts_block_of(a: &AlertSettings) -> AlertsBlock {
+    let d = AlertSettings::default();
     let flag = |v: bool, default: bool| opt_value((v != default).then_some(v));
     let existing = match &a.topic {
         TopicChoice::Existing(arn) => Some(arn.clone()),
@@ -221,9 +224,9 @@ pub(super) fn alerts_block_of(a: &AlertSettings) -> AlertsBlock {
         } else {
             Value::Value(a.emails.iter().cloned().map(Value::Value).collect())
         },
-        on_job_failure: flag(a.on_job_failure, true),
-        on_job_stopped: flag(a.on_job_stopped, false),
-        on_crawler_failure: flag(a.on_crawler_failure, true),
+        on_job_failure: flag(a.on_job_failure, d.on_job_failure),
+        on_job_stopped: flag(a.on_job_stopped, d.on_job_stopped),
+        on_crawler_failure: flag(a.on_crawler_failure, d.on_crawler_failure),
         long_running_minutes: opt_value(a.long_running_minutes.map(Number::from)),
         name_pattern: opt_value(a.name_pattern.clone()),
         storage_threshold_gb: if a.storage_threshold_gib.is_empty() {
@@ -237,7 +240,7 @@ pub(super) fn alerts_block_of(a: &AlertSettings) -> AlertsBlock {
             )
         },
         monthly_budget_usd: opt_value(a.monthly_budget_usd.map(Number)),
-        dashboard: flag(a.dashboard, false),
+        dashboard: flag(a.dashboard, d.dashboard),
     }
 }
 
